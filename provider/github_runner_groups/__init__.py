@@ -1,0 +1,32 @@
+"""Pulumi dynamic providers for the self-hosted runner groups of a GitHub organization.
+
+Names are imported lazily so that `import github_runner_groups` (and the provider server unpickling one
+provider) does not pay for the parts it does not use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "RunnerGroup": "resources.runner_group",
+    "RunnerGroupArgs": "resources.runner_group",
+    "RunnerGroupProvider": "resources.runner_group",
+}
+
+if TYPE_CHECKING:
+    from .resources.runner_group import RunnerGroup as RunnerGroup
+    from .resources.runner_group import RunnerGroupArgs as RunnerGroupArgs
+    from .resources.runner_group import RunnerGroupProvider as RunnerGroupProvider
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'github_runner_groups' has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{module}", __name__), name)

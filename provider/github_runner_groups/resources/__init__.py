@@ -1,0 +1,1 @@
+"""The three Pulumi dynamic resources. Provider classes are pickled by reference: never rename or move them."""

@@ -1,0 +1,207 @@
+"""What the three providers share: settings, unknown values, input validation and id handling.
+
+Providers are pickled by reference (the class lives in this installed package) and must stay free of sessions,
+locks and secrets at pickling time: settings are resolved in the provider server after `configure`, never in
+`__init__`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pulumi.dynamic import CheckFailure, ConfigureRequest, ResourceProvider
+from pulumi.output import Unknown
+
+from ..client import GitHubClient, get_client
+from ..errors import ConfigError
+from ..settings import ProviderSettings, resolve_settings
+
+PROVIDER_KEY = "__provider"
+# The SDK's wire form of an unknown; deserialisation normally turns it into `Unknown`, but not on every path.
+_UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+_ORG_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
+
+
+def is_unknown(value: Any) -> bool:
+    return isinstance(value, Unknown) or (isinstance(value, str) and value == _UNKNOWN_SENTINEL)
+
+
+def contains_unknown(value: Any) -> bool:
+    if is_unknown(value):
+        return True
+    if isinstance(value, Mapping):
+        return any(contains_unknown(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(contains_unknown(v) for v in value)
+    return False
+
+
+def user_inputs(props: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in props.items() if k != PROVIDER_KEY}
+
+
+class GitHubProvider(ResourceProvider):
+    """Base of the three providers: resolves settings once per process, hands out the shared client."""
+
+    _settings: ProviderSettings | None = None
+
+    def configure(self, req: ConfigureRequest) -> None:
+        self._settings = resolve_settings(req.config.get)
+
+    @property
+    def settings(self) -> ProviderSettings:
+        # Under `pulumi.runtime.set_mocks` nothing calls configure: fall back to the environment alone.
+        if self._settings is None:
+            self._settings = resolve_settings()
+        return self._settings
+
+    def client(self) -> GitHubClient:
+        self.settings.client.validate()
+        return get_client(self.settings.client)
+
+    def check_settings(self) -> None:
+        """Fail `check` (so `pulumi preview` fails too) on settings that every later API call would trip on."""
+        self.settings.client.validate()
+
+
+@dataclass
+class Checker:
+    """Collects check failures, each naming the field, the value and the fix; unknowns pass unchecked."""
+
+    inputs: dict[str, Any]
+    failures: list[CheckFailure] = field(default_factory=list)
+
+    def fail(self, name: str, reason: str) -> None:
+        self.failures.append(CheckFailure(name, reason))
+
+    def known(self, name: str) -> bool:
+        return name in self.inputs and not contains_unknown(self.inputs[name])
+
+    def default(self, name: str, value: Any) -> None:
+        if self.inputs.get(name) is None:
+            self.inputs[name] = value
+
+    def unexpected(self, allowed: set[str]) -> None:
+        for name in sorted(set(self.inputs) - allowed - {PROVIDER_KEY}):
+            self.fail(name, f"unknown input '{name}'; valid inputs are: {', '.join(sorted(allowed))}.")
+
+    def boolean(self, name: str) -> None:
+        if self.known(name) and not isinstance(self.inputs[name], bool):
+            self.fail(name, f"{name} must be true or false, got {self.inputs[name]!r}.")
+
+    def choice(self, name: str, choices: tuple[str, ...]) -> None:
+        if self.known(name) and self.inputs[name] not in choices:
+            options = ", ".join(repr(c) for c in choices)
+            self.fail(name, f"{name} must be one of {options}, got {self.inputs[name]!r}.")
+
+    def org(self, owner: str | None) -> None:
+        """`org` defaults to the provider's owner (github:owner / GITHUB_OWNER)."""
+        self.default("org", owner)
+        value = self.inputs.get("org")
+        if value is None:
+            self.fail(
+                "org",
+                "no organization given: set org= on the resource, or the stack config github:owner "
+                "(`pulumi config set github:owner ORG`), or GITHUB_OWNER.",
+            )
+        elif self.known("org") and (not isinstance(value, str) or not _ORG_LOGIN.match(value)):
+            self.fail(
+                "org",
+                f"org must be a GitHub organization login (letters, digits and single hyphens, at most 39 "
+                f"characters), got {value!r}.",
+            )
+
+    def group_id(self, name: str = "runner_group_id") -> None:
+        """Ids arrive as str (a RunnerGroup's `id`), int, or float (numbers from state)."""
+        if name not in self.inputs or self.inputs[name] is None:
+            self.fail(name, f"{name} is required: pass the RunnerGroup's id, e.g. {name}=group.id.")
+            return
+        if not self.known(name):
+            return
+        parsed = parse_id(self.inputs[name])
+        if parsed is None:
+            self.fail(
+                name,
+                f"{name} must be a runner group id (a positive whole number), got {self.inputs[name]!r}.",
+            )
+        else:
+            self.inputs[name] = str(parsed)
+
+    def reference_list(self, name: str, noun: str, example: str) -> None:
+        """A list of names (str) or numeric ids (int): `repositories`, `runners`."""
+        value = self.inputs.get(name)
+        if value is None:
+            self.fail(name, f"{name} is required: a list of {noun} names or ids, e.g. {example}.")
+            return
+        if is_unknown(value):
+            return
+        if not isinstance(value, list):
+            self.fail(name, f"{name} must be a list of {noun} names or ids, got {value!r}.")
+            return
+        seen: set[str] = set()
+        normalised: list[Any] = []
+        for index, item in enumerate(value):
+            if is_unknown(item):
+                normalised.append(item)
+                continue
+            ref = normalise_reference(item)
+            if ref is None:
+                self.fail(
+                    f"{name}[{index}]",
+                    f"{name}[{index}] must be a {noun} name (non-empty text) or a numeric id, got {item!r}.",
+                )
+                continue
+            key = str(ref).lower()
+            if key in seen:
+                self.fail(f"{name}[{index}]", f"{name} lists {item!r} twice; list each {noun} once.")
+                continue
+            seen.add(key)
+            normalised.append(ref)
+        self.inputs[name] = normalised
+
+
+def parse_id(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        return value if value > 0 else None
+    if isinstance(value, str) and value.strip().isdigit():
+        parsed = int(value.strip())
+        return parsed if parsed > 0 else None
+    return None
+
+
+def normalise_reference(item: Any) -> str | int | None:
+    """Numbers from state come back as floats: 123.0 -> 123. Text stays a name, stripped."""
+    if isinstance(item, bool):
+        return None
+    if isinstance(item, float) and item.is_integer() and item > 0:
+        return int(item)
+    if isinstance(item, int):
+        return item if item > 0 else None
+    if isinstance(item, str) and item.strip():
+        return item.strip()
+    return None
+
+
+def config_error_failure(exc: ConfigError) -> CheckFailure:
+    return CheckFailure("provider", str(exc))
+
+
+def changed_fields(
+    olds: Mapping[str, Any],
+    news: Mapping[str, Any],
+    fields: tuple[str, ...],
+    normalise: Callable[[str, Any], Any],
+) -> list[str]:
+    """Fields whose values differ after normalisation; an unknown new value counts as a change."""
+    return [
+        name
+        for name in fields
+        if contains_unknown(news.get(name)) or normalise(name, olds.get(name)) != normalise(name, news.get(name))
+    ]
