@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, TypedDict, cast
 from urllib.parse import quote
 
-from .client import GitHubClient
+from .client import Conditional, GitHubClient
 
 
 class RunnerGroupJson(TypedDict, total=False):
@@ -104,6 +104,11 @@ def get_runner_group(client: GitHubClient, org: str, group_id: int) -> RunnerGro
     return cast(RunnerGroupJson, client.get(_group(org, group_id), action=f"reading {_group_label(org, group_id)}"))
 
 
+def get_runner_group_if_changed(client: GitHubClient, org: str, group_id: int, etag: str | None) -> Conditional:
+    """The group (a RunnerGroupJson), or an unchanged marker when it still matches `etag`."""
+    return client.get_if_changed(_group(org, group_id), action=f"reading {_group_label(org, group_id)}", etag=etag)
+
+
 def update_runner_group(client: GitHubClient, org: str, group_id: int, body: RunnerGroupBody) -> RunnerGroupJson:
     """PATCH; GitHub requires `name` in every body, so callers always send it."""
     response = client.request(
@@ -131,13 +136,16 @@ def list_hosted_runners_in_group(client: GitHubClient, org: str, group_id: int) 
 
 
 def list_group_repositories(client: GitHubClient, org: str, group_id: int) -> list[RepositoryJson]:
-    return cast(
-        list[RepositoryJson],
-        client.paginate(
-            f"{_group(org, group_id)}/repositories",
-            action=f"listing repositories with access to {_group_label(org, group_id)}",
-            item_key="repositories",
-        ),
+    return cast(list[RepositoryJson], list_group_repositories_if_changed(client, org, group_id, None).body)
+
+
+def list_group_repositories_if_changed(client: GitHubClient, org: str, group_id: int, etag: str | None) -> Conditional:
+    """The repositories (RepositoryJson list), or an unchanged marker when the listing still matches `etag`."""
+    return client.paginate_if_changed(
+        f"{_group(org, group_id)}/repositories",
+        action=f"listing repositories with access to {_group_label(org, group_id)}",
+        item_key="repositories",
+        etag=etag,
     )
 
 
@@ -170,13 +178,16 @@ def remove_group_repository(client: GitHubClient, org: str, group_id: int, repos
 
 
 def list_group_runners(client: GitHubClient, org: str, group_id: int) -> list[RunnerJson]:
-    return cast(
-        list[RunnerJson],
-        client.paginate(
-            f"{_group(org, group_id)}/runners",
-            action=f"listing self-hosted runners in {_group_label(org, group_id)}",
-            item_key="runners",
-        ),
+    return cast(list[RunnerJson], list_group_runners_if_changed(client, org, group_id, None).body)
+
+
+def list_group_runners_if_changed(client: GitHubClient, org: str, group_id: int, etag: str | None) -> Conditional:
+    """The runners (RunnerJson list), or an unchanged marker when the listing still matches `etag`."""
+    return client.paginate_if_changed(
+        f"{_group(org, group_id)}/runners",
+        action=f"listing self-hosted runners in {_group_label(org, group_id)}",
+        item_key="runners",
+        etag=etag,
     )
 
 

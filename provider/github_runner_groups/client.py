@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlencode, urlsplit
 
 import requests
@@ -146,6 +146,18 @@ class ApiResponse:
 
 
 @dataclass(frozen=True)
+class Conditional:
+    """A read made with an ETag from an earlier run: `body` is None when GitHub answered 304 Not Modified."""
+
+    body: Any
+    etag: str | None
+
+    @property
+    def unchanged(self) -> bool:
+        return self.body is None
+
+
+@dataclass(frozen=True)
 class _CachedGet:
     etag: str
     status: int
@@ -222,17 +234,46 @@ class GitHubClient:
         """GET and return the parsed body; a 304 from the ETag cache costs no rate limit."""
         return self.request("GET", path, action=action, params=params).body
 
+    def get_if_changed(self, path: str, *, action: str, etag: str | None) -> Conditional:
+        """GET unless unchanged since `etag` (kept in Pulumi state, so refresh in a new process costs a 304)."""
+        response = self._call("GET", self._url(path, None), action=action, if_none_match=etag)
+        if response.status == 304:
+            return Conditional(None, etag)
+        return Conditional(response.body, response.headers.get("ETag"))
+
     def paginate(
         self, path: str, *, action: str, item_key: str | None, params: Mapping[str, str | int] | None = None
     ) -> list[Any]:
         """Every item of a listing, following Link rel="next"; `item_key` names the list in a wrapper."""
+        return cast(list[Any], self.paginate_if_changed(path, action=action, item_key=item_key, params=params).body)
+
+    def paginate_if_changed(
+        self,
+        path: str,
+        *,
+        action: str,
+        item_key: str | None,
+        etag: str | None = None,
+        params: Mapping[str, str | int] | None = None,
+    ) -> Conditional:
+        """Like `paginate`, but a 304 to `etag` means unchanged; only a one-page listing gets an ETag back.
+
+        A later page can change while the first stays the same, so a multi-page listing is always read whole.
+        """
         url: str | None = self._url(path, {"per_page": PER_PAGE, **(params or {})})
         items: list[Any] = []
+        pages = 0
+        first_etag: str | None = None
         while url is not None:
-            response = self._call("GET", url, action=action)
+            response = self._call("GET", url, action=action, if_none_match=etag if pages == 0 else None)
+            if response.status == 304:
+                return Conditional(None, etag)
+            if pages == 0:
+                first_etag = response.headers.get("ETag")
+            pages += 1
             items.extend(_page_items(response, item_key, action))
             url = self._next_page(response, action)
-        return items
+        return Conditional(items, first_etag if pages == 1 else None)
 
     def close(self) -> None:
         if self._owns_session:
@@ -250,12 +291,15 @@ class GitHubClient:
         credential: str | None = None,
         repeatable: bool | None = None,
         hints: Mapping[int, str] | None = None,
+        if_none_match: str | None = None,
     ) -> ApiResponse:
         """Send until there is an answer to return or raise: retries, rate-limit waits and App re-auth.
 
         A request that is not repeatable (POST) is retried only when it certainly never reached GitHub (no
         connection, or a rate-limit refusal). A 5xx to a POST, 500 included, raises GitHubOutcomeUnknown:
         GitHub has been seen to create the object and still answer 5xx, so only a look can tell.
+        A GET sends the ETag of this process's cached copy, else `if_none_match`; a 304 to the latter is
+        returned as status 304 with no body.
         """
         if repeatable is None:
             repeatable = method in _REPEATABLE_METHODS
@@ -267,7 +311,8 @@ class GitHubClient:
             cached = self._cached(url) if method == "GET" else None
             auth = credential if credential is not None else self._authorization()
             try:
-                response = self._send(method, url, json_body, auth, cached)
+                etag = cached.etag if cached is not None else if_none_match if method == "GET" else None
+                response = self._send(method, url, json_body, auth, etag)
             except requests.RequestException as exc:
                 failure = _describe_failure(exc, self.settings.timeout_seconds)
                 if failure.sent and not repeatable:
@@ -287,6 +332,8 @@ class GitHubClient:
             status = response.status_code
             if status == 304 and cached is not None:
                 return _from_cache(cached, response)
+            if status == 304 and if_none_match is not None:
+                return ApiResponse(304, None, response.headers)
             if status in (403, 429):
                 wait = self._rate_limit_wait(response)
                 if wait is not None:
@@ -309,16 +356,14 @@ class GitHubClient:
                 raise self._http_error(action, url, response, hints or {})
             return self._success(method, url, response, action)
 
-    def _send(
-        self, method: str, url: str, json_body: Any, credential: str, cached: _CachedGet | None
-    ) -> requests.Response:
+    def _send(self, method: str, url: str, json_body: Any, credential: str, etag: str | None) -> requests.Response:
         headers = {
             "Accept": "application/vnd.github+json",
             "X-GitHub-Api-Version": API_VERSION,
             "User-Agent": USER_AGENT,
         }
-        if cached is not None:
-            headers["If-None-Match"] = cached.etag
+        if etag is not None:
+            headers["If-None-Match"] = etag
         started = time.perf_counter()
         outcome = "no answer"
         try:

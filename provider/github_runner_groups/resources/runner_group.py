@@ -46,6 +46,7 @@ COMPUTED = (
     "runners_url",
     "selected_repositories_url",
     "hosted_runners_url",
+    "etag",
 )
 
 
@@ -151,14 +152,17 @@ class RunnerGroupProvider(GitHubProvider):
         group_id = _group_id(id_)
         client = self.client()
         try:
-            group = api.get_runner_group(client, org, group_id)
+            fetched = api.get_runner_group_if_changed(client, org, group_id, props.get("etag"))
         except GitHubNotFound:
             # A 404 may also mean the token lost access: confirm the org is readable before dropping state.
             api.list_runner_groups(client, org)
             return pulumi.dynamic.ReadResult("", {})
-        outputs = _outputs(org, bool(props.get("adopt")), group)
+        if fetched.unchanged:
+            outputs = dict(user_inputs(props))
+        else:
+            outputs = _outputs(org, bool(props.get("adopt")), fetched.body, fetched.etag)
         inputs = {key: outputs[key] for key in ("org", "adopt", *SETTABLE) if outputs.get(key) is not None}
-        return pulumi.dynamic.ReadResult(str(group["id"]), outputs, inputs)
+        return pulumi.dynamic.ReadResult(str(group_id), outputs, inputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.UpdateResult:
         inputs = user_inputs(news)
@@ -290,7 +294,8 @@ def _group_id(id_: str) -> int:
     return parsed
 
 
-def _outputs(org: str, adopt: bool, group: api.RunnerGroupJson) -> dict[str, Any]:
+def _outputs(org: str, adopt: bool, group: api.RunnerGroupJson, etag: str | None = None) -> dict[str, Any]:
+    """`etag` is that of the last full read: the next refresh (a new process) sends it and gets a 304 if unchanged."""
     return {
         "org": org,
         "adopt": adopt,
@@ -307,6 +312,7 @@ def _outputs(org: str, adopt: bool, group: api.RunnerGroupJson) -> dict[str, Any
         "runners_url": group.get("runners_url"),
         "selected_repositories_url": group.get("selected_repositories_url"),
         "hosted_runners_url": group.get("hosted_runners_url"),
+        "etag": etag,
     }
 
 
@@ -342,6 +348,7 @@ class RunnerGroup(pulumi.dynamic.Resource, module="github", name="RunnerGroup"):
     runners_url: pulumi.Output[str]
     selected_repositories_url: pulumi.Output[str | None]
     hosted_runners_url: pulumi.Output[str]
+    etag: pulumi.Output[str | None]
 
     def __init__(
         self,
