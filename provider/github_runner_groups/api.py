@@ -90,14 +90,15 @@ def list_runner_groups(
     )
 
 
-def create_runner_group(client: GitHubClient, org: str, body: RunnerGroupBody) -> RunnerGroupJson:
+def create_runner_group(client: GitHubClient, org: str, body: RunnerGroupBody) -> Conditional:
+    """The new group (a RunnerGroupJson) and the answer's ETag, which a later read can send back."""
     response = client.request(
         "POST",
         f"{_org(org)}/actions/runner-groups",
         action=f"creating runner group '{body.get('name')}' in org '{org}'",
         json_body=body,
     )
-    return cast(RunnerGroupJson, response.body)
+    return Conditional(response.body, response.headers.get("ETag"))
 
 
 def get_runner_group(client: GitHubClient, org: str, group_id: int) -> RunnerGroupJson:
@@ -109,12 +110,12 @@ def get_runner_group_if_changed(client: GitHubClient, org: str, group_id: int, e
     return client.get_if_changed(_group(org, group_id), action=f"reading {_group_label(org, group_id)}", etag=etag)
 
 
-def update_runner_group(client: GitHubClient, org: str, group_id: int, body: RunnerGroupBody) -> RunnerGroupJson:
-    """PATCH; GitHub requires `name` in every body, so callers always send it."""
+def update_runner_group(client: GitHubClient, org: str, group_id: int, body: RunnerGroupBody) -> Conditional:
+    """PATCH (GitHub requires `name` in every body); the updated group and the answer's ETag."""
     response = client.request(
         "PATCH", _group(org, group_id), action=f"updating {_group_label(org, group_id)}", json_body=body
     )
-    return cast(RunnerGroupJson, response.body)
+    return Conditional(response.body, response.headers.get("ETag"))
 
 
 def delete_runner_group(client: GitHubClient, org: str, group_id: int) -> None:

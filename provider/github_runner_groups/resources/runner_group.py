@@ -107,13 +107,13 @@ class RunnerGroupProvider(GitHubProvider):
             if existing is not None:
                 return self._take_over(client, org, existing, inputs)
         try:
-            group = api.create_runner_group(client, org, _body(inputs, SETTABLE, send_nulls=False))
+            created = api.create_runner_group(client, org, _body(inputs, SETTABLE, send_nulls=False))
         except GitHubOutcomeUnknown:
             # The POST may have created the group: look before retrying so that no duplicate is made.
             existing = _find_by_name(client, org, name)
             if existing is not None:
                 return self._take_over(client, org, existing, inputs)
-            group = api.create_runner_group(client, org, _body(inputs, SETTABLE, send_nulls=False))
+            created = api.create_runner_group(client, org, _body(inputs, SETTABLE, send_nulls=False))
         except GitHubValidationError as exc:
             existing = _find_by_name(client, org, name)
             if existing is None:
@@ -126,7 +126,8 @@ class RunnerGroupProvider(GitHubProvider):
                 "stack set adopt=True on the resource (the next `pulumi up` takes it over without recreating it), "
                 "or choose another name.",
             ) from None
-        return pulumi.dynamic.CreateResult(str(group["id"]), _outputs(org, bool(inputs.get("adopt")), group))
+        outputs = _outputs(org, bool(inputs.get("adopt")), created.body, created.etag)
+        return pulumi.dynamic.CreateResult(str(outputs["group_id"]), outputs)
 
     def _take_over(
         self, client: Any, org: str, group: api.RunnerGroupJson, inputs: Mapping[str, Any]
@@ -140,12 +141,14 @@ class RunnerGroupProvider(GitHubProvider):
             )
         live = _outputs(org, True, group)
         differing = changed_fields(live, inputs, SETTABLE, _normalise)
+        etag = None  # the group came from a listing, whose ETag is not the group's
         if differing:
             _refuse_read_only_workflows(group, differing)
-            group = api.update_runner_group(
+            updated = api.update_runner_group(
                 client, org, int(group["id"]), _body(inputs, ("name", *differing), send_nulls=True)
             )
-        return pulumi.dynamic.CreateResult(str(group["id"]), _outputs(org, bool(inputs.get("adopt")), group))
+            group, etag = updated.body, updated.etag
+        return pulumi.dynamic.CreateResult(str(group["id"]), _outputs(org, bool(inputs.get("adopt")), group, etag))
 
     def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
         org = str(props["org"])
@@ -182,10 +185,10 @@ class RunnerGroupProvider(GitHubProvider):
             )
         if not differing:
             return pulumi.dynamic.UpdateResult({**olds, **inputs})
-        group = api.update_runner_group(
+        updated = api.update_runner_group(
             self.client(), org, group_id, _body(inputs, ("name", *differing), send_nulls=True)
         )
-        return pulumi.dynamic.UpdateResult(_outputs(org, bool(inputs.get("adopt")), group))
+        return pulumi.dynamic.UpdateResult(_outputs(org, bool(inputs.get("adopt")), updated.body, updated.etag))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         org = str(props["org"])

@@ -1,0 +1,35 @@
+"""A local emulator of GitHub's org runner-group endpoints: the demo's default target and the tests' double.
+
+`add_to_responses` is loaded on first use because `responses` is a test dependency, not a runtime one.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .fake import DEFAULT_GROUP_ID, DEMO_TOKEN, DropConnection, FakeGitHub, FakeResponse, FaultRule, RecordedRequest
+from .server import EmulatorServer, serve
+
+if TYPE_CHECKING:
+    from .responses_adapter import add_to_responses as add_to_responses
+
+__all__ = [
+    "DEFAULT_GROUP_ID",
+    "DEMO_TOKEN",
+    "DropConnection",
+    "EmulatorServer",
+    "FakeGitHub",
+    "FakeResponse",
+    "FaultRule",
+    "RecordedRequest",
+    "add_to_responses",
+    "serve",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "add_to_responses":
+        from .responses_adapter import add_to_responses
+
+        return add_to_responses
+    raise AttributeError(f"module 'github_runner_groups.testing' has no attribute {name!r}")

@@ -1,0 +1,40 @@
+"""The emulator as a `responses` mock, for in-process tests of code that uses requests."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+import responses
+
+from .fake import DropConnection, FakeGitHub
+
+
+def add_to_responses(fake: FakeGitHub, rsps: responses.RequestsMock, base_url: str = "https://api.github.com") -> None:
+    """Route every request under `base_url` to `fake`; a dropped connection raises requests' ConnectionError."""
+    root = base_url.rstrip("/")
+    root_path = urlsplit(root).path
+
+    def callback(request: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes]:
+        parts = urlsplit(str(request.url))
+        body = request.body.encode() if isinstance(request.body, str) else request.body
+        outcome = fake.handle(
+            str(request.method),
+            parts.path[len(root_path) :],
+            parts.query,
+            dict(request.headers),
+            body,
+            base_url=root,
+        )
+        if outcome.delay_seconds:
+            time.sleep(outcome.delay_seconds)
+        if isinstance(outcome, DropConnection):
+            raise requests.ConnectionError("Connection aborted: the emulator dropped the connection")
+        return outcome.status, {k: v for k, v in outcome.headers.items() if v}, outcome.body
+
+    pattern: Any = re.compile(re.escape(root) + r"(/.*)?$")
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        rsps.add_callback(method, pattern, callback=callback)
