@@ -426,6 +426,8 @@ class FakeGitHub:
                 status, body = handler(**params, jwt=_bearer(headers), payload=payload)
             else:
                 token = self._authenticate(headers, extra)
+                if token.used >= self.rate_limit:
+                    raise _HttpError(403, f"API rate limit exceeded for token. Wait until {int(token.reset_at)}.")
                 scopes_needed = "" if path.startswith("/repos/") or path.endswith("/repos") else _ADMIN_SCOPE
                 if scopes_needed and scopes_needed not in token.scopes:
                     raise _HttpError(
@@ -469,8 +471,6 @@ class FakeGitHub:
         now = self._clock()
         if token.reset_at <= now:
             token.used, token.reset_at = 0, now + 3600
-        if token.used >= self.rate_limit:
-            raise _HttpError(403, f"API rate limit exceeded for token. Wait until {int(token.reset_at)}.")
         return token
 
     def _rate_headers(self, token: _Token | None, *, count: bool) -> dict[str, str]:

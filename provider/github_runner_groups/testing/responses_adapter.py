@@ -37,4 +37,4 @@ def add_to_responses(fake: FakeGitHub, rsps: responses.RequestsMock, base_url: s
 
     pattern: Any = re.compile(re.escape(root) + r"(/.*)?$")
     for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
-        rsps.add_callback(method, pattern, callback=callback)
+        rsps.add_callback(method, pattern, callback=callback, content_type="application/json")

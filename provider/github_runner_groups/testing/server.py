@@ -20,7 +20,9 @@ class EmulatorServer:
         self._httpd = ThreadingHTTPServer((host, port), _handler_for(fake))
         self._httpd.daemon_threads = True
         self.url = "http://{}:{}".format(*self._httpd.server_address[:2])
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="github-emulator", daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, args=(0.05,), name="github-emulator", daemon=True
+        )
         self._thread.start()
 
     def close(self) -> None:

@@ -1,0 +1,173 @@
+"""The emulator behaves like GitHub where the providers depend on it, over both transports."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+import responses
+from github_runner_groups.testing import DEMO_TOKEN, FakeGitHub, FaultRule, add_to_responses, serve
+
+AUTH = {"Authorization": f"Bearer {DEMO_TOKEN}", "Accept": "application/vnd.github+json"}
+GROUPS = "/orgs/acme/actions/runner-groups"
+BUILD = f"{GROUPS}/{next(g['id'] for g in FakeGitHub.seeded().groups('acme') if g['name'] == 'build-linux')}"
+
+Call = Callable[..., requests.Response]
+
+
+@pytest.fixture(params=["responses", "loopback"])
+def call(request: pytest.FixtureRequest, fake: FakeGitHub) -> Iterator[Call]:
+    """`call(method, path, json=None, headers=AUTH)` through one of the two transports."""
+    session = requests.Session()
+    if request.param == "loopback":
+        with serve(fake) as server:
+            yield lambda method, path, **kw: session.request(method, server.url + path, **{"headers": AUTH, **kw})
+        return
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        add_to_responses(fake, rsps)
+        yield lambda method, path, **kw: session.request(
+            method, "https://api.github.com" + path, **{"headers": AUTH, **kw}
+        )
+
+
+def names(response: requests.Response) -> list[str]:
+    return [g["name"] for g in response.json()["runner_groups"]]
+
+
+def test_seeded_org_and_case_insensitive_login(call: Call) -> None:
+    listing = call("GET", "/orgs/ACME/actions/runner-groups")
+    assert listing.status_code == 200
+    assert names(listing) == ["Default", "build-linux", "release"]
+    assert listing.json()["runner_groups"][0]["default"] is True
+
+
+def test_create_update_delete_cycle(call: Call, fake: FakeGitHub) -> None:
+    created = call("POST", GROUPS, json={"name": "ci", "visibility": "private", "selected_workflows": ["a/b/x.yml@v"]})
+    assert created.status_code == 201
+    group = created.json()
+    assert (group["visibility"], group["selected_workflows"]) == ("private", [])  # ignored unless restricted
+    assert "selected_repositories_url" not in group
+    patched = call("PATCH", f"{GROUPS}/{group['id']}", json={"name": "ci", "visibility": "selected"})
+    assert patched.json()["selected_repositories_url"].endswith(f"/{group['id']}/repositories")
+    assert call("DELETE", f"{GROUPS}/{group['id']}").status_code == 204
+    assert fake.group("acme", group["id"]) is None
+    assert call("GET", f"{GROUPS}/{group['id']}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status", "fragment"),
+    [
+        ("POST", GROUPS, {"name": "release"}, 409, "already exists"),
+        ("POST", GROUPS, {"visibility": "all"}, 422, '"name" wasn\'t supplied'),
+        ("PATCH", BUILD, {"visibility": "all"}, 422, '"name" wasn\'t supplied'),
+        ("POST", GROUPS, {"name": "x", "visibility": "public"}, 422, "/visibility"),
+        ("DELETE", f"{GROUPS}/1", None, 422, "cannot be deleted"),
+        ("PATCH", f"{GROUPS}/1", {"name": "Renamed"}, 422, "cannot be renamed"),
+        ("PUT", f"{GROUPS}/1/repositories", {"selected_repository_ids": []}, 422, "visibility is 'selected'"),
+        ("GET", "/orgs/nope/actions/runner-groups", None, 404, "Not Found"),
+        ("PUT", f"{BUILD}/runners/999", None, 404, "Not Found"),
+    ],
+)
+def test_errors_in_githubs_format(call: Call, method: str, path: str, body: Any, status: int, fragment: str) -> None:
+    response = call(method, path, json=body)
+    assert response.status_code == status
+    payload = response.json()
+    assert fragment in payload["message"]
+    assert payload["documentation_url"].startswith("https://docs.github.com/")
+
+
+def test_repository_access_and_runner_membership(call: Call, fake: FakeGitHub) -> None:
+    repos = {r["name"]: r["id"] for r in fake.repositories("acme")}
+    runners = {r["name"]: r["id"] for r in fake.runners("acme")}
+    build = next(g for g in fake.groups("acme") if g["name"] == "build-linux")["id"]
+    assert call("PUT", f"{GROUPS}/{build}/repositories", json={"selected_repository_ids": [repos["docs"]]}).ok
+    assert call("PUT", f"{GROUPS}/{build}/repositories/{repos['infra']}").status_code == 204
+    listed = call("GET", f"{GROUPS}/{build}/repositories").json()
+    assert sorted(r["name"] for r in listed["repositories"]) == ["docs", "infra"]
+    assert call("PUT", f"{GROUPS}/{build}/runners", json={"runners": [runners["mac-1"]]}).status_code == 204
+    # Runners taken out of a group go back to Default.
+    assert fake.group_runner_ids("acme", build) == {runners["mac-1"]}
+    assert runners["linux-1"] in fake.group_runner_ids("acme", 1)
+    assert call("DELETE", f"{GROUPS}/{build}/runners/{runners['mac-1']}").status_code == 204
+    assert runners["mac-1"] in fake.group_runner_ids("acme", 1)
+
+
+def test_visible_to_repository(call: Call) -> None:
+    assert names(call("GET", GROUPS, params={"visible_to_repository": "api"})) == ["Default", "build-linux", "release"]
+    assert names(call("GET", GROUPS, params={"visible_to_repository": "docs"})) == ["Default", "release"]
+
+
+def test_link_pagination(call: Call, fake: FakeGitHub) -> None:
+    for index in range(40):
+        fake.add_repo("acme", f"extra-{index}")
+    first = call("GET", "/orgs/acme/repos", params={"per_page": 25})
+    assert len(first.json()) == 25
+    assert first.links["next"]["url"].endswith("per_page=25&page=2")
+    last_url = urlsplit(first.links["last"]["url"])
+    last = call("GET", f"{last_url.path}?{last_url.query}")
+    assert len(last.json()) == 52 - 50
+    assert "next" not in last.links and "prev" in last.links
+
+
+def test_etag_and_304_free_of_rate_limit(call: Call) -> None:
+    first = call("GET", BUILD)
+    remaining = int(first.headers["x-ratelimit-remaining"])
+    again = call("GET", BUILD, headers={**AUTH, "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.content == b""
+    assert int(again.headers["x-ratelimit-remaining"]) == remaining
+    created = call("POST", GROUPS, json={"name": "tagged"})
+    fetched = call(
+        "GET", f"{GROUPS}/{created.json()['id']}", headers={**AUTH, "If-None-Match": created.headers["ETag"]}
+    )
+    assert fetched.status_code == 304  # the ETag of a write matches the next read of the same object
+
+
+def test_auth_scopes_and_rate_limit() -> None:
+    fake = FakeGitHub(tokens={"weak": ["repo"], "strong": ["admin:org"]}, rate_limit=3)
+    fake.add_org("acme")
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        add_to_responses(fake, rsps)
+
+        def get(token: str | None) -> requests.Response:
+            headers = {"Authorization": f"Bearer {token}"} if token else {}
+            return requests.get("https://api.github.com/orgs/acme/actions/runner-groups", headers=headers)
+
+        assert get(None).status_code == 401
+        assert get("other").json()["message"] == "Bad credentials"
+        weak = get("weak")
+        assert weak.status_code == 403
+        assert (weak.headers["x-oauth-scopes"], weak.headers["x-accepted-oauth-scopes"]) == ("repo", "admin:org")
+        statuses = [get("strong").status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 403]
+        exhausted = get("strong")
+        assert exhausted.headers["x-ratelimit-remaining"] == "0"
+        assert "rate limit exceeded" in exhausted.json()["message"]
+
+
+def test_fault_rules(call: Call, fake: FakeGitHub) -> None:
+    fake.add_fault(FaultRule(method="GET", path=r"/runner-groups$", status=502, times=2))
+    assert [call("GET", GROUPS).status_code for _ in range(3)] == [502, 502, 200]
+    fake.add_fault(FaultRule(method="POST", path=r"/runner-groups$", drop=True, after_handling=True))
+    with pytest.raises(requests.ConnectionError):
+        call("POST", GROUPS, json={"name": "lost-answer"})
+    assert "lost-answer" in [g["name"] for g in fake.groups("acme")]  # the create took effect
+    fake.add_fault(FaultRule(path=".*", status=429, headers={"retry-after": "7"}, message="slow down"))
+    limited = call("GET", GROUPS)
+    assert (limited.status_code, limited.headers["retry-after"], limited.json()["message"]) == (429, "7", "slow down")
+    assert fake.count("POST", status=None) == 1 and fake.count("GET", status=502) == 2
+
+
+def test_latency_and_request_log(fake: FakeGitHub) -> None:
+    fake.latency_seconds = 0.05
+    with serve(fake) as server:
+        started = time.perf_counter()
+        requests.get(server.url + GROUPS, headers=AUTH, timeout=5)
+        assert time.perf_counter() - started >= 0.05
+    logged = fake.requests[-1]
+    assert logged.headers["authorization"] == "<redacted>"
+    assert DEMO_TOKEN not in json.dumps([r.__dict__ for r in fake.requests], default=str)
