@@ -15,9 +15,23 @@ _EXPORTS = {
     "RunnerGroup": "resources.runner_group",
     "RunnerGroupArgs": "resources.runner_group",
     "RunnerGroupProvider": "resources.runner_group",
+    "RunnerGroupRepositoryAccess": "resources.repository_access",
+    "RunnerGroupRepositoryAccessArgs": "resources.repository_access",
+    "RunnerGroupRepositoryAccessProvider": "resources.repository_access",
+    "RunnerGroupMembership": "resources.membership",
+    "RunnerGroupMembershipArgs": "resources.membership",
+    "RunnerGroupMembershipProvider": "resources.membership",
 }
 
 if TYPE_CHECKING:
+    from .resources.membership import RunnerGroupMembership as RunnerGroupMembership
+    from .resources.membership import RunnerGroupMembershipArgs as RunnerGroupMembershipArgs
+    from .resources.membership import RunnerGroupMembershipProvider as RunnerGroupMembershipProvider
+    from .resources.repository_access import RunnerGroupRepositoryAccess as RunnerGroupRepositoryAccess
+    from .resources.repository_access import RunnerGroupRepositoryAccessArgs as RunnerGroupRepositoryAccessArgs
+    from .resources.repository_access import (
+        RunnerGroupRepositoryAccessProvider as RunnerGroupRepositoryAccessProvider,
+    )
     from .resources.runner_group import RunnerGroup as RunnerGroup
     from .resources.runner_group import RunnerGroupArgs as RunnerGroupArgs
     from .resources.runner_group import RunnerGroupProvider as RunnerGroupProvider

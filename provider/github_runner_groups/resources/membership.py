@@ -1,0 +1,60 @@
+"""RunnerGroupMembership: which self-hosted runners sit in a runner group.
+
+A runner belongs to exactly one group: a runner taken out of a group (by this resource, or by deleting it) is
+not unregistered but goes back to the organization's Default group. Name runners rather than giving ids: a
+runner that registers again gets a new id, and a name follows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from typing import Any
+
+import pulumi
+import pulumi.dynamic
+
+from ._assignment import MEMBERSHIP, AssignmentProvider
+
+COMPUTED = ("runner_ids", "runner_names", "etag")
+
+
+class RunnerGroupMembershipProvider(AssignmentProvider):
+    facet = MEMBERSHIP
+
+
+@dataclass
+class RunnerGroupMembershipArgs:
+    """`runners`: runner names (recommended) or ids. `exclusive=False` moves only these runners in and out."""
+
+    runner_group_id: pulumi.Input[str | int]
+    runners: pulumi.Input[Sequence[pulumi.Input[str | int]]]
+    org: pulumi.Input[str] | None = None
+    exclusive: pulumi.Input[bool] = True
+
+
+class RunnerGroupMembership(pulumi.dynamic.Resource, module="github", name="RunnerGroupMembership"):
+    """The self-hosted runners of a runner group; outputs their ids (sorted) and names."""
+
+    org: pulumi.Output[str]
+    runner_group_id: pulumi.Output[str]
+    runners: pulumi.Output[list[str | int]]
+    exclusive: pulumi.Output[bool]
+    runner_ids: pulumi.Output[list[int]]
+    runner_names: pulumi.Output[list[str]]
+    etag: pulumi.Output[str | None]
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: RunnerGroupMembershipArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if args is None:
+            args = RunnerGroupMembershipArgs(**kwargs)
+        elif kwargs:
+            raise TypeError("pass either a RunnerGroupMembershipArgs or keyword arguments, not both")
+        props: dict[str, Any] = {f.name: getattr(args, f.name) for f in fields(args)}
+        props.update(dict.fromkeys(COMPUTED))
+        super().__init__(RunnerGroupMembershipProvider(), resource_name, props, opts)

@@ -1,0 +1,56 @@
+"""RunnerGroupRepositoryAccess: which repositories may use a runner group whose visibility is `selected`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from typing import Any
+
+import pulumi
+import pulumi.dynamic
+
+from ._assignment import REPOSITORY_ACCESS, AssignmentProvider
+
+COMPUTED = ("repository_ids", "repository_names", "etag")
+
+
+class RunnerGroupRepositoryAccessProvider(AssignmentProvider):
+    facet = REPOSITORY_ACCESS
+
+
+@dataclass
+class RunnerGroupRepositoryAccessArgs:
+    """`repositories`: names (`api` or `acme/api`) or numeric ids. `exclusive=False` manages only these entries,
+    leaving repositories that others gave access to the same group alone."""
+
+    runner_group_id: pulumi.Input[str | int]
+    repositories: pulumi.Input[Sequence[pulumi.Input[str | int]]]
+    org: pulumi.Input[str] | None = None
+    exclusive: pulumi.Input[bool] = True
+
+
+class RunnerGroupRepositoryAccess(pulumi.dynamic.Resource, module="github", name="RunnerGroupRepositoryAccess"):
+    """The repositories with access to a `selected` runner group; outputs their ids (sorted) and names."""
+
+    org: pulumi.Output[str]
+    runner_group_id: pulumi.Output[str]
+    repositories: pulumi.Output[list[str | int]]
+    exclusive: pulumi.Output[bool]
+    repository_ids: pulumi.Output[list[int]]
+    repository_names: pulumi.Output[list[str]]
+    etag: pulumi.Output[str | None]
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: RunnerGroupRepositoryAccessArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if args is None:
+            args = RunnerGroupRepositoryAccessArgs(**kwargs)
+        elif kwargs:
+            raise TypeError("pass either a RunnerGroupRepositoryAccessArgs or keyword arguments, not both")
+        props: dict[str, Any] = {f.name: getattr(args, f.name) for f in fields(args)}
+        props.update(dict.fromkeys(COMPUTED))
+        super().__init__(RunnerGroupRepositoryAccessProvider(), resource_name, props, opts)
