@@ -104,7 +104,7 @@ class AssignmentProvider(GitHubProvider):
         checker.boolean("exclusive")
         checker.reference_list(facet.refs_field, facet.noun, facet.example)
         if facet is REPOSITORY_ACCESS and checker.known("org") and checker.known(facet.refs_field):
-            _check_repository_owners(checker, str(inputs["org"]))
+            _check_repository_refs(checker, str(inputs["org"]))
         return pulumi.dynamic.CheckResult({**inputs, "__provider": news.get("__provider")}, checker.failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.DiffResult:
@@ -271,9 +271,17 @@ def _same_flag(old: Any, new: Any) -> bool:
     return (old is None or bool(old)) == (new is None or bool(new))
 
 
-def _check_repository_owners(checker: Checker, org: str) -> None:
+def _check_repository_refs(checker: Checker, org: str) -> None:
+    """`acme/api` and `api` are one repository of org acme; another org's repositories cannot be given access."""
+    seen: set[str] = set()
     for index, ref in enumerate(checker.inputs.get("repositories") or []):
-        if isinstance(ref, str) and "/" in ref:
+        if not isinstance(ref, str):
+            continue
+        bare = _bare(ref, org).lower()
+        if bare in seen and ref.lower() != bare:
+            checker.fail(f"repositories[{index}]", f"repositories lists {ref!r} twice (as {bare!r} too); list it once.")
+        seen.add(bare)
+        if "/" in ref:
             owner, _, name = ref.partition("/")
             if owner.lower() != org.lower():
                 checker.fail(
