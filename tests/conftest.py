@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from github_runner_groups.testing import EmulatorServer, FakeGitHub, serve
@@ -22,3 +23,22 @@ def emulator(fake: FakeGitHub) -> Iterator[EmulatorServer]:
         yield server
     finally:
         server.close()
+
+
+FAULT_TABLE = pytest.StashKey[list[tuple[str, str, str]]]()
+
+
+@pytest.fixture
+def fault_table(request: pytest.FixtureRequest) -> list[tuple[str, str, str]]:
+    """Rows (scenario, fault, outcome) printed as a table at the end of the run."""
+    return request.config.stash.setdefault(FAULT_TABLE, [])
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    rows = config.stash.get(FAULT_TABLE, [])
+    if not rows:
+        return
+    widths = [max(len(row[i]) for row in [("scenario", "fault", "outcome"), *rows]) for i in range(3)]
+    terminalreporter.section("fault matrix")
+    for row in [("scenario", "fault", "outcome"), tuple("-" * w for w in widths), *rows]:
+        terminalreporter.write_line("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
