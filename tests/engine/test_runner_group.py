@@ -1,0 +1,249 @@
+"""RunnerGroup through the engine protocol: preview, up, refresh and destroy against the emulated GitHub.
+
+Each run starts its own provider server, as `pulumi up` does, so nothing cached in one run helps the next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from github_runner_groups.resources.runner_group import RunnerGroupArgs, RunnerGroupProvider
+from github_runner_groups.testing import FakeGitHub, FaultRule
+from harness import UNKNOWN, Engine, HarnessError, Later, Res
+
+MakeEngine = Callable[..., Engine]
+WRITE_METHODS = ("POST", "PATCH", "PUT", "DELETE")
+
+
+def group(name: Any = "ci", resource: str = "ci", **args: Any) -> Res:
+    """The registration `RunnerGroup(resource, RunnerGroupArgs(name=name, **args))` makes."""
+    return Res(resource, RunnerGroupProvider(), RunnerGroupArgs(name=name, **args))
+
+
+def writes(fake: FakeGitHub) -> int:
+    return sum(fake.count(method=method) for method in WRITE_METHODS)
+
+
+def patches(fake: FakeGitHub) -> list[Any]:
+    return [request.json for request in fake.requests if request.method == "PATCH"]
+
+
+def named(fake: FakeGitHub, name: str, org: str = "acme") -> list[dict[str, Any]]:
+    return [g for g in fake.groups(org) if g["name"] == name]
+
+
+def group_id(engine: Engine, resource: str = "ci") -> int:
+    return int(engine.get(resource).id)
+
+
+def test_preview_with_unknown_name_checks_without_calling_github(engine: MakeEngine, fake: FakeGitHub) -> None:
+    stack = engine()
+    result = stack.preview([group(Later("ci"))])
+    assert result.summary == {"create": 1}
+    planned = result.outputs[group().urn]
+    assert planned["name"] == UNKNOWN
+    assert planned["org"] == "acme"  # check filled the default from github:owner
+    assert fake.count() == 0
+    assert stack.state == {}
+
+
+def test_preview_of_an_update_with_unknown_visibility_plans_an_update(engine: MakeEngine, fake: FakeGitHub) -> None:
+    stack = engine()
+    stack.up([group()])
+    fake.reset_log()
+    result = stack.preview([group(visibility=Later("private"))])
+    assert result.op("ci") == "update"
+    assert fake.count() == 0
+    assert stack.get("ci").outputs["visibility"] == "all"
+
+
+def test_up_creates_the_group(engine: MakeEngine, fake: FakeGitHub) -> None:
+    stack = engine()
+    result = stack.up([group(visibility="private")])
+    assert result.summary == {"create": 1}
+    assert fake.count(method="POST") == 1
+    assert writes(fake) == 1
+    state = stack.get("ci")
+    live = named(fake, "ci")
+    assert len(live) == 1
+    assert state.id == str(live[0]["id"])
+    assert state.outputs["group_id"] == live[0]["id"]
+    assert state.outputs["visibility"] == live[0]["visibility"] == "private"
+    assert state.outputs["default"] is False
+
+
+def test_up_without_changes_makes_no_request(engine: MakeEngine, fake: FakeGitHub) -> None:
+    stack = engine()
+    stack.up([group()])
+    fake.reset_log()
+    result = stack.up([group()])
+    assert result.summary == {"same": 1}
+    assert fake.count() == 0
+
+
+def test_visibility_change_patches_only_that_field(engine: MakeEngine, fake: FakeGitHub) -> None:
+    stack = engine()
+    stack.up([group()])
+    fake.reset_log()
+    result = stack.up([group(visibility="private")])
+    assert result.summary == {"update": 1}
+    assert writes(fake) == 1
+    assert patches(fake) == [{"name": "ci", "visibility": "private"}]
+    assert fake.group("acme", group_id(stack))["visibility"] == "private"
+    assert stack.get("ci").outputs["visibility"] == "private"
+
+
+def test_rename_updates_in_place(engine: MakeEngine, fake: FakeGitHub) -> None:
+    stack = engine()
+    stack.up([group("ci")])
+    before = group_id(stack)
+    fake.reset_log()
+    result = stack.up([group("ci-linux")])
+    assert result.summary == {"update": 1}
+    assert patches(fake) == [{"name": "ci-linux"}]
+    assert group_id(stack) == before
+    assert fake.group("acme", before)["name"] == "ci-linux"
+
+
+def test_org_change_replaces_deleting_first(engine: MakeEngine, fake: FakeGitHub) -> None:
+    fake.add_org("acme-labs")
+    stack = engine()
+    stack.up([group()])
+    old_id = group_id(stack)
+    fake.reset_log()
+    result = stack.up([group(org="acme-labs")])
+    assert result.summary == {"replace": 1}
+    assert [r.method for r in fake.requests if r.method in WRITE_METHODS] == ["DELETE", "POST"]
+    assert fake.group("acme", old_id) is None
+    assert len(named(fake, "ci", org="acme-labs")) == 1
+    assert stack.get("ci").outputs["org"] == "acme-labs"
+    assert group_id(stack) == named(fake, "ci", org="acme-labs")[0]["id"]
+
+
+def test_refresh_picks_up_drift_and_up_restores_it(engine: MakeEngine, fake: FakeGitHub) -> None:
+    stack = engine()
+    stack.up([group()])
+    fake.update_group("acme", group_id(stack), visibility="private")
+    result = stack.refresh()
+    assert result.summary == {"update": 1}
+    assert stack.get("ci").outputs["visibility"] == "private"
+    assert stack.get("ci").inputs["visibility"] == "private"
+    fake.reset_log()
+    result = stack.up([group()])
+    assert result.summary == {"update": 1}
+    assert patches(fake) == [{"name": "ci", "visibility": "all"}]
+    assert writes(fake) == 1
+    assert fake.group("acme", group_id(stack))["visibility"] == "all"
+
+
+def test_refresh_without_drift_changes_nothing(engine: MakeEngine, fake: FakeGitHub) -> None:
+    stack = engine()
+    stack.up([group()])
+    before = stack.get("ci")
+    fake.reset_log()
+    assert stack.refresh().summary == {"same": 1}
+    assert writes(fake) == 0
+    assert stack.get("ci") == before
+
+
+def test_refresh_drops_a_group_deleted_out_of_band_and_up_recreates_it(engine: MakeEngine, fake: FakeGitHub) -> None:
+    stack = engine()
+    stack.up([group()])
+    fake.delete_group("acme", group_id(stack))
+    assert stack.refresh().summary == {"delete": 1}
+    assert stack.state == {}
+    fake.reset_log()
+    assert stack.up([group()]).summary == {"create": 1}
+    assert fake.count(method="POST") == 1
+    assert [g["id"] for g in named(fake, "ci")] == [group_id(stack)]
+
+
+def test_destroy_deletes_the_group(engine: MakeEngine, fake: FakeGitHub) -> None:
+    stack = engine()
+    stack.up([group()])
+    gid = group_id(stack)
+    fake.reset_log()
+    assert stack.destroy().summary == {"delete": 1}
+    assert fake.count(method="DELETE") == 1
+    assert fake.group("acme", gid) is None
+    assert stack.state == {}
+
+
+def test_removing_a_group_from_the_program_deletes_it(engine: MakeEngine, fake: FakeGitHub) -> None:
+    stack = engine()
+    stack.up([group("ci"), group("gpu", resource="gpu")])
+    gpu = group_id(stack, "gpu")
+    result = stack.up([group("ci")])
+    assert result.summary == {"same": 1, "delete": 1}
+    assert fake.group("acme", gpu) is None
+    assert list(stack.state) == [group().urn]
+
+
+def test_adopt_takes_over_an_existing_group_without_creating(engine: MakeEngine, fake: FakeGitHub) -> None:
+    existing = fake.add_group("acme", "legacy", visibility="all")
+    fake.reset_log()
+    stack = engine()
+    result = stack.up([group("legacy", visibility="private", adopt=True)])
+    assert result.summary == {"create": 1}
+    assert fake.count(method="POST") == 0
+    assert patches(fake) == [{"name": "legacy", "visibility": "private"}]
+    assert group_id(stack) == existing["id"]
+    assert len(named(fake, "legacy")) == 1
+
+
+def test_name_clash_without_adopt_fails_pointing_at_adopt(engine: MakeEngine, fake: FakeGitHub) -> None:
+    fake.add_group("acme", "taken")
+    stack = engine()
+    with pytest.raises(HarnessError) as failure:
+        stack.up([group("taken")])
+    assert failure.value.step == "create"
+    assert "adopt=True" in failure.value.message
+    assert "already exists" in failure.value.message
+    assert stack.state == {}
+    assert len(named(fake, "taken")) == 1
+
+
+def test_destroying_the_default_group_is_refused(engine: MakeEngine, fake: FakeGitHub) -> None:
+    default = next(g for g in fake.groups("acme") if g.get("default"))
+    stack = engine()
+    stack.up([group(default["name"], resource="default", adopt=True)])
+    fake.reset_log()
+    with pytest.raises(HarnessError) as failure:
+        stack.destroy()
+    assert failure.value.step == "delete"
+    assert "Default group" in failure.value.message
+    assert fake.count(method="DELETE") == 0
+    assert fake.group("acme", default["id"]) is not None
+    assert "default" in [r.name for r in stack.state.values()]
+
+
+def test_create_whose_answer_is_lost_leaves_exactly_one_group(engine: MakeEngine, fake: FakeGitHub) -> None:
+    fake.add_fault(FaultRule(method="POST", after_handling=True, drop=True))
+    stack = engine()
+    stack.up([group()])
+    live = named(fake, "ci")
+    assert len(live) == 1
+    assert group_id(stack) == live[0]["id"]
+    assert fake.count(method="POST") == 1
+
+
+def test_independent_groups_are_created_in_parallel_runs(engine: MakeEngine, fake: FakeGitHub) -> None:
+    names = [f"pool-{n}" for n in range(6)]
+    stack = engine(parallel=4)
+    result = stack.up([group(n, resource=n) for n in names])
+    assert result.summary == {"create": 6}
+    assert fake.count(method="POST") == 6
+    assert sorted(g["name"] for g in fake.groups("acme") if g["name"].startswith("pool-")) == names
+    assert list(stack.state) == [group(n, resource=n).urn for n in names]
+
+
+def test_each_run_starts_and_configures_its_own_provider_server(engine: MakeEngine) -> None:
+    stack = engine()
+    stack.preview([group()])
+    stack.up([group()])
+    stack.refresh()
+    stack.destroy()
+    assert [call["run"] for call in stack.calls("Configure")] == ["1:preview", "2:up", "3:refresh", "4:destroy"]
+    assert len(stack.startup_seconds) == 4
