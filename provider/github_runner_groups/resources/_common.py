@@ -7,7 +7,10 @@ locks and secrets at pickling time: settings are resolved in the provider server
 
 from __future__ import annotations
 
+import logging
+import os
 import re
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +23,7 @@ from ..errors import ConfigError
 from ..settings import ProviderSettings, resolve_settings
 
 PROVIDER_KEY = "__provider"
+LOG_LEVEL_ENV = "GITHUB_RUNNER_GROUPS_LOG"
 # The SDK's wire form of an unknown; deserialisation normally turns it into `Unknown`, but not on every path.
 _UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 _ORG_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
@@ -49,6 +53,7 @@ class GitHubProvider(ResourceProvider):
     _settings: ProviderSettings | None = None
 
     def configure(self, req: ConfigureRequest) -> None:
+        _log_to_stderr(os.environ.get(LOG_LEVEL_ENV))
         self._settings = resolve_settings(req.config.get)
 
     @property
@@ -65,6 +70,18 @@ class GitHubProvider(ResourceProvider):
     def check_settings(self) -> None:
         """Fail `check` (so `pulumi preview` fails too) on settings that every later API call would trip on."""
         self.settings.client.validate()
+
+
+def _log_to_stderr(level: str | None) -> None:
+    """`GITHUB_RUNNER_GROUPS_LOG=debug` shows every request in the provider's stderr (Authorization redacted)."""
+    if not level or not isinstance(logging.getLevelName(level.upper()), int):
+        return
+    logger = logging.getLogger("github_runner_groups")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("github-runner-groups %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(level.upper())
 
 
 @dataclass
