@@ -23,21 +23,21 @@ class UnknownNameError(GitHubRunnerGroupsError, LookupError):
 
 
 @dataclass(frozen=True)
-class _Kind:
+class NameKind:
     noun: str
     plural: str
     list_items: Callable[[GitHubClient, str], Sequence[Any]]
     hint: str
 
 
-REPOSITORIES = _Kind(
+REPOSITORIES = NameKind(
     noun="repository",
     plural="repositories",
     list_items=api.list_org_repositories,
     hint="Check the spelling, that the repository belongs to this org, and that the token can see it (repo scope "
     "for private repositories).",
 )
-RUNNERS = _Kind(
+RUNNERS = NameKind(
     noun="self-hosted runner",
     plural="self-hosted runners",
     list_items=api.list_org_runners,
@@ -57,7 +57,7 @@ _indexes: dict[tuple[int, str, str], _Index] = {}
 _indexes_lock = threading.Lock()
 
 
-def _index(client: GitHubClient, kind: _Kind, org: str, *, refresh: bool) -> _Index:
+def _index(client: GitHubClient, kind: NameKind, org: str, *, refresh: bool) -> _Index:
     key = (id(client), kind.noun, org.lower())
     with _indexes_lock:
         index = _indexes.get(key)
@@ -73,12 +73,12 @@ def _index(client: GitHubClient, kind: _Kind, org: str, *, refresh: bool) -> _In
         return index
 
 
-def _is_loaded(client: GitHubClient, kind: _Kind, org: str) -> bool:
+def _is_loaded(client: GitHubClient, kind: NameKind, org: str) -> bool:
     with _indexes_lock:
         return (id(client), kind.noun, org.lower()) in _indexes
 
 
-def resolve_ids(client: GitHubClient, kind: _Kind, org: str, refs: Iterable[str | int]) -> dict[str | int, int]:
+def resolve_ids(client: GitHubClient, kind: NameKind, org: str, refs: Iterable[str | int]) -> dict[str | int, int]:
     """Map each reference (a name, `org/name` for repositories, or a numeric id) to its id."""
     refs = list(refs)
     names = {ref: _bare_name(kind, org, ref) for ref in refs if not isinstance(ref, int)}
@@ -96,7 +96,7 @@ def resolve_ids(client: GitHubClient, kind: _Kind, org: str, refs: Iterable[str 
     return result
 
 
-def names_for_ids(client: GitHubClient, kind: _Kind, org: str, ids: Iterable[int]) -> dict[int, str]:
+def names_for_ids(client: GitHubClient, kind: NameKind, org: str, ids: Iterable[int]) -> dict[int, str]:
     """Best-effort names for display; ids the cached index does not know keep no name (no extra listing)."""
     index = _index(client, kind, org, refresh=False)
     return {int(i): index.names_by_id[int(i)] for i in ids if int(i) in index.names_by_id}
@@ -109,7 +109,7 @@ def forget(client: GitHubClient | None = None) -> None:
             del _indexes[key]
 
 
-def _bare_name(kind: _Kind, org: str, ref: str) -> str:
+def _bare_name(kind: NameKind, org: str, ref: str) -> str:
     if kind is REPOSITORIES and "/" in ref:
         owner, _, name = ref.partition("/")
         if owner.lower() != org.lower():
@@ -121,7 +121,7 @@ def _bare_name(kind: _Kind, org: str, ref: str) -> str:
     return ref
 
 
-def _unknown_message(kind: _Kind, org: str, missing: list[str], index: _Index) -> str:
+def _unknown_message(kind: NameKind, org: str, missing: list[str], index: _Index) -> str:
     known = list(index.names_by_id.values())
     parts = []
     for name in missing:

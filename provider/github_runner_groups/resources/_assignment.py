@@ -43,7 +43,7 @@ class Facet:
     ids_field: str
     names_field: str
     example: str
-    kind: Any  # resolve.REPOSITORIES or resolve.RUNNERS
+    kind: resolve.NameKind
     list_members: Callable[[GitHubClient, str, int, str | None], Conditional]
     set_members: Callable[[GitHubClient, str, int, list[int]], None]
     add_member: Callable[[GitHubClient, str, int, int], None]
