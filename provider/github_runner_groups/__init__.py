@@ -21,9 +21,15 @@ _EXPORTS = {
     "RunnerGroupMembership": "resources.membership",
     "RunnerGroupMembershipArgs": "resources.membership",
     "RunnerGroupMembershipProvider": "resources.membership",
+    "OrgRunnerGroups": "component",
+    "OrgSpec": "spec",
+    "GroupSpec": "spec",
+    "SpecError": "spec",
+    "load_spec": "spec",
 }
 
 if TYPE_CHECKING:
+    from .component import OrgRunnerGroups as OrgRunnerGroups
     from .resources.membership import RunnerGroupMembership as RunnerGroupMembership
     from .resources.membership import RunnerGroupMembershipArgs as RunnerGroupMembershipArgs
     from .resources.membership import RunnerGroupMembershipProvider as RunnerGroupMembershipProvider
@@ -35,6 +41,10 @@ if TYPE_CHECKING:
     from .resources.runner_group import RunnerGroup as RunnerGroup
     from .resources.runner_group import RunnerGroupArgs as RunnerGroupArgs
     from .resources.runner_group import RunnerGroupProvider as RunnerGroupProvider
+    from .spec import GroupSpec as GroupSpec
+    from .spec import OrgSpec as OrgSpec
+    from .spec import SpecError as SpecError
+    from .spec import load_spec as load_spec
 
 __all__ = sorted(_EXPORTS)
 

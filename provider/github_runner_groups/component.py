@@ -1,0 +1,85 @@
+"""OrgRunnerGroups: every runner group of a spec, with its repository access and runners, as one component."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pulumi
+
+from .resources.membership import RunnerGroupMembership, RunnerGroupMembershipArgs
+from .resources.repository_access import RunnerGroupRepositoryAccess, RunnerGroupRepositoryAccessArgs
+from .resources.runner_group import RunnerGroup, RunnerGroupArgs
+from .spec import GroupSpec, OrgSpec, SpecError, load_spec
+
+
+class OrgRunnerGroups(pulumi.ComponentResource):
+    """Creates, per group of the spec, a RunnerGroup and (when the spec lists them) its access and membership.
+
+    Children are named `{name}-{group}`, `{name}-{group}-repositories` and `{name}-{group}-runners`, so renaming
+    the component or a group replaces them: use Pulumi aliases when that is not wanted.
+    """
+
+    group_ids: pulumi.Output[dict[str, str]]
+
+    def __init__(
+        self,
+        name: str,
+        spec: OrgSpec | None = None,
+        spec_file: str | Path | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        if (spec is None) == (spec_file is None):
+            raise SpecError("OrgRunnerGroups takes either spec= (an OrgSpec) or spec_file= (a YAML file), not both.")
+        resolved = spec if spec is not None else load_spec(str(spec_file))
+        super().__init__("github-runner-groups:index:OrgRunnerGroups", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.groups: dict[str, RunnerGroup] = {}
+        for group in resolved.groups:
+            self.groups[group.name] = self._group(name, resolved.org, group, child)
+        self.group_ids = pulumi.Output.all(*(pulumi.Output.concat(g.id) for g in self.groups.values())).apply(
+            lambda ids: dict(zip(self.groups, ids, strict=True))
+        )
+        self.register_outputs({"group_ids": self.group_ids})
+
+    def group(self, name: str) -> RunnerGroup:
+        """The RunnerGroup of the spec's group `name`."""
+        try:
+            return self.groups[name]
+        except KeyError:
+            raise KeyError(f"no group {name!r} in this OrgRunnerGroups; it has: {', '.join(self.groups)}") from None
+
+    @staticmethod
+    def _group(prefix: str, org: str | None, group: GroupSpec, child: pulumi.ResourceOptions) -> RunnerGroup:
+        resource = RunnerGroup(
+            f"{prefix}-{group.name}",
+            RunnerGroupArgs(
+                name=group.name,
+                org=org,
+                visibility=group.visibility,
+                allows_public_repositories=group.allows_public_repositories,
+                restricted_to_workflows=group.restricted_to_workflows,
+                selected_workflows=list(group.selected_workflows),
+                adopt=group.adopt,
+            ),
+            child,
+        )
+        if group.repositories is not None:
+            RunnerGroupRepositoryAccess(
+                f"{prefix}-{group.name}-repositories",
+                RunnerGroupRepositoryAccessArgs(
+                    runner_group_id=resource.id,
+                    repositories=list(group.repositories),
+                    org=org,
+                    exclusive=group.exclusive,
+                ),
+                child,
+            )
+        if group.runners is not None:
+            RunnerGroupMembership(
+                f"{prefix}-{group.name}-runners",
+                RunnerGroupMembershipArgs(
+                    runner_group_id=resource.id, runners=list(group.runners), org=org, exclusive=group.exclusive
+                ),
+                child,
+            )
+        return resource

@@ -1,0 +1,105 @@
+"""`github-runner-groups demo`: the quickstart against the embedded GitHub emulator, nothing else needed.
+
+With the Pulumi CLI on PATH the quickstart runs for real (local file backend, a throwaway stack: up, a second
+preview that must show no changes, destroy). Without it the same program runs in-process under
+`pulumi.runtime.set_mocks`, with mocks that call the real providers: the demo says which one ran.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import TextIO
+
+from .testing import DEMO_TOKEN, FakeGitHub, serve
+
+ORG = "acme"
+WRITES = ("POST", "PATCH", "PUT", "DELETE")
+
+
+def run(project_dir: str | Path, out: TextIO = sys.stdout) -> int:
+    """Run the quickstart in `project_dir` (Pulumi.yaml, __main__.py, runner-groups.yaml); 0 on success."""
+    project = Path(project_dir).resolve()
+    if not (project / "Pulumi.yaml").exists():
+        print(f"demo: no Pulumi.yaml in {project}: run it from the repository root (`make demo`).", file=out)
+        return 1
+    fake = FakeGitHub.seeded("demo")
+    with serve(fake) as server:
+        print(f"GitHub emulator on {server.url}, org '{ORG}' (nothing leaves this machine).\n", file=out)
+        print("Before:", file=out)
+        _print_groups(fake, out)
+        pulumi_cli = shutil.which("pulumi")
+        if pulumi_cli:
+            code = _run_cli(pulumi_cli, project, server.url, out)
+        else:
+            print(
+                "\npulumi CLI not found on PATH: running the quickstart in-process under pulumi.runtime.set_mocks, "
+                "with mocks that call the real providers against the emulator (this is not the Pulumi engine: "
+                "install the CLI to see a real `pulumi up`).",
+                file=out,
+            )
+            code = _run_mocked(project, server.url, out)
+        print("\nAfter:", file=out)
+        _print_groups(fake, out)
+        calls = {method: fake.count(method=method) for method in ("GET", *WRITES)}
+        print("\nGitHub API calls: " + ", ".join(f"{m} {n}" for m, n in calls.items() if n), file=out)
+    return code
+
+
+def _run_mocked(project: Path, base_url: str, out: TextIO) -> int:
+    from .testing.mocks import program_file, run_program
+
+    resources = run_program(program_file(project), base_url=base_url, owner=ORG)
+    for resource in resources:
+        print(f"  + {resource.type:58} {resource.name:32} id={resource.id}", file=out)
+    return 0
+
+
+def _run_cli(pulumi_cli: str, project: Path, base_url: str, out: TextIO) -> int:
+    with tempfile.TemporaryDirectory(prefix="runner-groups-demo-") as state:
+        env = {
+            **os.environ,
+            "PULUMI_BACKEND_URL": f"file://{state}",
+            "PULUMI_CONFIG_PASSPHRASE": "demo",
+            "PULUMI_SKIP_UPDATE_CHECK": "true",
+        }
+        for key in ("GITHUB_TOKEN", "GITHUB_OWNER", "GITHUB_BASE_URL"):
+            env.pop(key, None)  # the environment would win over the demo's stack config
+
+        def pulumi(*args: str, secret_input: str | None = None) -> int:
+            print(f"\n$ pulumi {' '.join(args)}", file=out, flush=True)
+            done = subprocess.run([pulumi_cli, *args], cwd=project, env=env, input=secret_input, text=True, check=False)
+            return done.returncode
+
+        steps: list[tuple[tuple[str, ...], str | None]] = [
+            (("stack", "init", "demo"), None),
+            (("config", "set", "github:owner", ORG), None),
+            (("config", "set", "github:baseUrl", base_url), None),
+            (("config", "set", "--secret", "github:token"), DEMO_TOKEN),
+            (("up", "--yes", "--skip-preview"), None),
+            (("preview", "--expect-no-changes"), None),
+            (("destroy", "--yes", "--skip-preview"), None),
+            (("stack", "rm", "--yes", "demo"), None),
+        ]
+        for args, secret in steps:
+            code = pulumi(*args, secret_input=secret)
+            if code:
+                print(f"demo: `pulumi {' '.join(args)}` failed (exit {code}).", file=out)
+                return code
+    return 0
+
+
+def _print_groups(fake: FakeGitHub, out: TextIO) -> None:
+    repos = {r["id"]: r["name"] for r in fake.repositories(ORG)}
+    runners = {r["id"]: r["name"] for r in fake.runners(ORG)}
+    print(f"  {'group':14} {'visibility':10} {'repositories':36} runners", file=out)
+    for group in fake.groups(ORG):
+        members = sorted(runners[i] for i in fake.group_runner_ids(ORG, group["id"]))
+        shown = f"({group['visibility']} repositories)"
+        if group["visibility"] == "selected":
+            shown = ", ".join(sorted(repos[i] for i in fake.group_repository_ids(ORG, group["id"])))
+        print(f"  {group['name']:14} {group['visibility']:10} {shown:36} {', '.join(members)}", file=out)

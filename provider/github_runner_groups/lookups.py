@@ -1,0 +1,98 @@
+"""Read-only lookups of the list endpoints, for programs and scripts (an org's groups, a group's members).
+
+Settings come from the environment (GITHUB_TOKEN, GITHUB_OWNER, GITHUB_BASE_URL, GitHub App variables) and,
+inside a Pulumi program, from the stack config (`github:token`, ...) as the providers read them. These run when
+called, also during `pulumi preview`: they only read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from . import api
+from .client import GitHubClient, get_client
+from .errors import ConfigError
+from .settings import ProviderSettings, resolve_settings
+
+
+@dataclass(frozen=True)
+class RunnerGroupInfo:
+    id: int
+    name: str
+    visibility: str
+    default: bool
+    inherited: bool
+    allows_public_repositories: bool
+    restricted_to_workflows: bool
+    selected_workflows: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Member:
+    """A repository or runner of a group: its id and name."""
+
+    id: int
+    name: str
+
+
+def get_runner_groups(org: str | None = None, visible_to_repository: str | None = None) -> list[RunnerGroupInfo]:
+    """The org's runner groups; with `visible_to_repository`, only those that repository may use."""
+    client, owner = _connect(org)
+    return [
+        RunnerGroupInfo(
+            id=int(group["id"]),
+            name=str(group["name"]),
+            visibility=str(group.get("visibility")),
+            default=bool(group.get("default")),
+            inherited=bool(group.get("inherited")),
+            allows_public_repositories=bool(group.get("allows_public_repositories")),
+            restricted_to_workflows=bool(group.get("restricted_to_workflows")),
+            selected_workflows=tuple(group.get("selected_workflows") or ()),
+        )
+        for group in api.list_runner_groups(client, owner, visible_to_repository=visible_to_repository)
+    ]
+
+
+def get_hosted_runners(group_id: int | str, org: str | None = None) -> list[dict[str, Any]]:
+    """GitHub-hosted runners of a group, as GitHub describes them (image, machine size, status)."""
+    client, owner = _connect(org)
+    return api.list_hosted_runners_in_group(client, owner, int(group_id))
+
+
+def get_group_repositories(group_id: int | str, org: str | None = None) -> list[Member]:
+    client, owner = _connect(org)
+    return _members(api.list_group_repositories(client, owner, int(group_id)))
+
+
+def get_group_runners(group_id: int | str, org: str | None = None) -> list[Member]:
+    client, owner = _connect(org)
+    return _members(api.list_group_runners(client, owner, int(group_id)))
+
+
+def _members(items: Any) -> list[Member]:
+    return sorted((Member(int(item["id"]), str(item["name"])) for item in items), key=lambda m: m.name.lower())
+
+
+def _connect(org: str | None) -> tuple[GitHubClient, str]:
+    settings = _settings()
+    owner = org or settings.owner
+    if not owner:
+        raise ConfigError("No organization: pass org=..., or set github:owner (stack config) or GITHUB_OWNER.")
+    settings.client.validate()
+    return get_client(settings.client), owner
+
+
+def _settings() -> ProviderSettings:
+    return resolve_settings(_stack_config())
+
+
+def _stack_config() -> Callable[[str], Any]:
+    """The stack config of a running Pulumi program (empty elsewhere), read as the provider reads it.
+
+    The runtime's own lookup, not `pulumi.Config.get`, which would warn that `github:token` is a secret.
+    """
+    from pulumi.runtime.config import get_config
+
+    return get_config

@@ -1,0 +1,176 @@
+"""The runner groups of an org as data: a typed spec, read from and written to YAML.
+
+`OrgRunnerGroups` builds resources from it and the exporter writes it, so that a platform team can keep the
+whole org in one reviewed file. Errors name the file, the group and the field, and say the fix, before Pulumi
+registers anything.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from .errors import GitHubRunnerGroupsError
+
+VISIBILITIES = ("all", "selected", "private")
+
+
+class SpecError(GitHubRunnerGroupsError, ValueError):
+    """A spec that cannot describe runner groups; the message says where and how to fix it."""
+
+
+@dataclass(frozen=True)
+class GroupSpec:
+    """One runner group and, optionally, the repositories and runners it holds (None: not managed)."""
+
+    name: str
+    visibility: str = "all"
+    allows_public_repositories: bool = False
+    restricted_to_workflows: bool = False
+    selected_workflows: tuple[str, ...] = ()
+    repositories: tuple[str | int, ...] | None = None
+    runners: tuple[str | int, ...] | None = None
+    exclusive: bool = True
+    adopt: bool = False
+
+
+@dataclass(frozen=True)
+class OrgSpec:
+    """`org` None means the provider's owner (github:owner / GITHUB_OWNER)."""
+
+    org: str | None
+    groups: tuple[GroupSpec, ...] = field(default_factory=tuple)
+
+
+_GROUP_KEYS = tuple(f.name for f in fields(GroupSpec) if f.name != "name")
+_BOOLEANS = ("allows_public_repositories", "restricted_to_workflows", "exclusive", "adopt")
+
+
+def load_spec(path: str | Path) -> OrgSpec:
+    """Read a YAML spec file (see runner-groups.yaml at the repository root)."""
+    import yaml  # only where a YAML file is read
+
+    source = str(path)
+    try:
+        text = Path(path).read_text()
+    except OSError as exc:
+        raise SpecError(f"{source}: cannot read the spec file ({exc.strerror}).") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise SpecError(f"{source}: not valid YAML ({exc}).") from None
+    return parse_spec(data, source)
+
+
+def parse_spec(data: Any, source: str = "spec") -> OrgSpec:
+    """Validate a mapping shaped like the YAML file; every problem found is reported at once."""
+    problems: list[str] = []
+    if not isinstance(data, Mapping):
+        raise SpecError(f"{source}: expected a mapping with 'org' and 'groups', got {type(data).__name__}.")
+    for key in data:
+        if key not in ("org", "groups"):
+            problems.append(f"unknown top-level key {key!r}{_suggest(str(key), ('org', 'groups'))}")
+    org = data.get("org")
+    if org is not None and (not isinstance(org, str) or not org.strip()):
+        problems.append(f"org must be the organization's login, got {org!r}")
+    raw_groups = data.get("groups")
+    groups: list[GroupSpec] = []
+    if not isinstance(raw_groups, Mapping) or not raw_groups:
+        problems.append("groups must be a mapping of group name to settings, e.g. 'groups: {ci: {visibility: all}}'")
+    else:
+        seen: dict[str, str] = {}
+        for name, settings in raw_groups.items():
+            where = f"group {name!r}"
+            folded = str(name).lower()
+            if folded in seen:
+                problems.append(f"{where}: the same name as group {seen[folded]!r} (GitHub ignores case)")
+                continue
+            seen[folded] = str(name)
+            group = _parse_group(name, settings, where, problems)
+            if group is not None:
+                groups.append(group)
+    if problems:
+        raise SpecError(f"{source}: " + "; ".join(problems) + ".")
+    return OrgSpec(org=org, groups=tuple(groups))
+
+
+def dump_spec(spec: OrgSpec) -> str:
+    """YAML text that `load_spec` reads back to the same spec; defaults are left out."""
+    import yaml
+
+    defaults = GroupSpec(name="")
+    groups: dict[str, dict[str, Any]] = {}
+    for group in spec.groups:
+        entry: dict[str, Any] = {}
+        for key in _GROUP_KEYS:
+            value = getattr(group, key)
+            if value != getattr(defaults, key):
+                entry[key] = list(value) if isinstance(value, tuple) else value
+        groups[group.name] = entry
+    document: dict[str, Any] = {"org": spec.org} if spec.org else {}
+    document["groups"] = groups
+    return str(yaml.safe_dump(document, sort_keys=False, default_flow_style=False))
+
+
+def _parse_group(name: Any, settings: Any, where: str, problems: list[str]) -> GroupSpec | None:
+    if not isinstance(name, str) or not name.strip() or name != name.strip() or len(name) > 64:
+        problems.append(f"{where}: a group name must be 1-64 characters without surrounding spaces")
+        return None
+    if settings is None:
+        settings = {}
+    if not isinstance(settings, Mapping):
+        problems.append(f"{where}: settings must be a mapping, got {settings!r}")
+        return None
+    before = len(problems)
+    for key in settings:
+        if key not in _GROUP_KEYS:
+            problems.append(f"{where}: unknown field {key!r}{_suggest(str(key), _GROUP_KEYS)}")
+    values: dict[str, Any] = {}
+    for key in _BOOLEANS:
+        if key in settings:
+            if not isinstance(settings[key], bool):
+                problems.append(f"{where}: {key} must be true or false, got {settings[key]!r}")
+            values[key] = settings[key]
+    visibility = settings.get("visibility", "all")
+    if visibility not in VISIBILITIES:
+        problems.append(f"{where}: visibility must be one of {', '.join(VISIBILITIES)}, got {visibility!r}")
+    values["visibility"] = visibility
+    workflows = settings.get("selected_workflows", [])
+    values["selected_workflows"] = _list_of(where, "selected_workflows", workflows, (str,), problems)
+    if workflows and not settings.get("restricted_to_workflows"):
+        problems.append(
+            f"{where}: selected_workflows is set but restricted_to_workflows is not true, so GitHub would ignore "
+            "it: add 'restricted_to_workflows: true'"
+        )
+    for key in ("repositories", "runners"):
+        if key in settings:
+            values[key] = _list_of(where, key, settings[key], (str, int), problems)
+    if values.get("repositories") is not None and visibility != "selected":
+        problems.append(
+            f"{where}: repositories are listed but visibility is {visibility!r}; GitHub keeps a repository list "
+            "only for 'visibility: selected'"
+        )
+    if len(problems) > before:
+        return None
+    return GroupSpec(name=name, **values)
+
+
+def _list_of(where: str, key: str, value: Any, types: tuple[type, ...], problems: list[str]) -> tuple[Any, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, Sequence) or isinstance(value, str):
+        problems.append(f"{where}: {key} must be a list, got {value!r}")
+        return ()
+    bad = [item for item in value if isinstance(item, bool) or not isinstance(item, types)]
+    if bad:
+        kinds = " or ".join("text" if t is str else "numbers" for t in types)
+        problems.append(f"{where}: {key} entries must be {kinds}, got {bad[0]!r}")
+    return tuple(value)
+
+
+def _suggest(key: str, choices: Sequence[str]) -> str:
+    close = difflib.get_close_matches(key, choices, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else f" (valid: {', '.join(choices)})"

@@ -1,0 +1,90 @@
+"""The exporter: an existing org -> YAML spec or Python program that adopts every group without changing it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from github_runner_groups import cli
+from github_runner_groups.client import ClientSettings, GitHubClient
+from github_runner_groups.export import export_org, to_python, to_yaml
+from github_runner_groups.spec import load_spec
+from github_runner_groups.testing import DEMO_TOKEN, EmulatorServer, FakeGitHub
+from github_runner_groups.testing.mocks import program_file, run_program
+
+WRITES = ("POST", "PATCH", "PUT", "DELETE")
+
+
+def snapshot(fake: FakeGitHub) -> list[tuple[object, ...]]:
+    return [
+        (
+            g["name"],
+            g["visibility"],
+            g["restricted_to_workflows"],
+            tuple(g["selected_workflows"]),
+            frozenset(fake.group_repository_ids("acme", g["id"])),
+            frozenset(fake.group_runner_ids("acme", g["id"])),
+        )
+        for g in fake.groups("acme")
+    ]
+
+
+@pytest.fixture
+def client(emulator: EmulatorServer) -> GitHubClient:
+    return GitHubClient(ClientSettings(base_url=emulator.url, token=DEMO_TOKEN))
+
+
+def test_export_reads_groups_members_and_skips_default(fake: FakeGitHub, client: GitHubClient) -> None:
+    fake.add_group("acme", "enterprise-wide", inherited=True)
+    exported = export_org(client, "acme")
+    assert [g.name for g in exported.spec.groups] == ["build-linux", "release"]
+    build = exported.spec.groups[0]
+    assert (build.repositories, build.runners, build.adopt) == (("api", "web"), ("linux-1", "linux-2"), True)
+    assert any("Default" in reason for reason in exported.skipped)
+    assert any("enterprise-wide" in reason and "inherited" in reason for reason in exported.skipped)
+    assert sum(fake.count(method=m) for m in WRITES) == 0
+
+
+@pytest.mark.parametrize("output_format", ["yaml", "python"])
+def test_exported_stack_adopts_everything_without_changing_it(
+    fake: FakeGitHub, emulator: EmulatorServer, client: GitHubClient, tmp_path: Path, output_format: str
+) -> None:
+    exported = export_org(client, "acme")
+    if output_format == "yaml":
+        (tmp_path / "groups.yaml").write_text(to_yaml(exported))
+        assert load_spec(tmp_path / "groups.yaml") == exported.spec
+        program = (
+            "from github_runner_groups.component import OrgRunnerGroups\n"
+            "OrgRunnerGroups('acme', spec_file='groups.yaml')\n"
+        )
+    else:
+        program = to_python(exported)
+    (tmp_path / "__main__.py").write_text(program)
+    before = snapshot(fake)
+    fake.reset_log()
+    run_program(program_file(tmp_path), base_url=emulator.url)
+    assert snapshot(fake) == before
+    # Groups are adopted with no write; access and membership set the lists they already have (idempotent PUTs).
+    assert (fake.count("POST"), fake.count("PATCH"), fake.count("DELETE")) == (0, 0, 0)
+    assert fake.count("PUT") == 2
+
+
+def test_cli_export_writes_a_file_and_never_prints_the_token(
+    emulator: EmulatorServer, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GITHUB_TOKEN", DEMO_TOKEN)
+    monkeypatch.setenv("GITHUB_BASE_URL", emulator.url)
+    target = tmp_path / "out.py"
+    assert cli.main(["export", "--org", "acme", "--format", "python", "--output", str(target)]) == 0
+    assert "adopt=True" in target.read_text()
+    monkeypatch.setenv("GITHUB_TOKEN", "ghp_wrongToken000000000000000000000000000")
+    assert cli.main(["export", "--org", "acme"]) == 1
+    errors = capsys.readouterr().err
+    assert "401" in errors and "invalid, expired or revoked" in errors
+    assert "ghp_wrong" not in errors and DEMO_TOKEN not in errors
+    monkeypatch.setenv("GITHUB_BASE_URL", "http://github.example.com")
+    assert cli.main(["export", "--org", "acme"]) == 1
+    assert "unencrypted" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as usage:
+        cli.main(["export"])
+    assert usage.value.code == 2

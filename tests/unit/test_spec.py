@@ -1,0 +1,85 @@
+"""YAML specs: problems name the file, the group and the field; dump_spec round-trips."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from github_runner_groups.spec import GroupSpec, OrgSpec, SpecError, dump_spec, load_spec, parse_spec
+
+WORKFLOW = "acme/deploy/.github/workflows/release.yml@main"
+
+
+def test_the_quickstart_spec_loads() -> None:
+    spec = load_spec(Path(__file__).parents[2] / "runner-groups.yaml")
+    assert spec.org == "acme"
+    by_name = {g.name: g for g in spec.groups}
+    assert by_name["ci-linux"].repositories == ("api", "web", "mobile")
+    assert by_name["release"].adopt and by_name["release"].selected_workflows == (WORKFLOW,)
+
+
+@pytest.mark.parametrize(
+    ("document", "fragments"),
+    [
+        ({"org": "acme", "grups": {}}, ["unknown top-level key 'grups' (did you mean 'groups'?)"]),
+        ({"org": "acme"}, ["groups must be a mapping"]),
+        (
+            {"groups": {"ci": {"visiblity": "all"}}},
+            ["group 'ci': unknown field 'visiblity' (did you mean 'visibility'?)"],
+        ),
+        (
+            {"groups": {"ci": {"visibility": "public"}}},
+            ["group 'ci': visibility must be one of all, selected, private"],
+        ),
+        ({"groups": {"ci": {"adopt": "yes"}}}, ["group 'ci': adopt must be true or false, got 'yes'"]),
+        (
+            {"groups": {"ci": {"repositories": ["api"]}}},
+            ["group 'ci': repositories are listed but visibility is 'all'"],
+        ),
+        ({"groups": {"ci": {"selected_workflows": [WORKFLOW]}}}, ["add 'restricted_to_workflows: true'"]),
+        ({"groups": {"ci": {"runners": "linux-1"}}}, ["group 'ci': runners must be a list"]),
+        ({"groups": {"ci": {"runners": [1.5]}}}, ["group 'ci': runners entries must be text or numbers, got 1.5"]),
+        ({"groups": {"ci": [1]}}, ["group 'ci': settings must be a mapping"]),
+        ({"groups": {"CI": {}, "ci": {}}}, ["group 'ci': the same name as group 'CI'"]),
+        ({"groups": {" ci": {}}}, ["a group name must be 1-64 characters"]),
+        (
+            {"org": 5, "groups": {"a": {"adopt": 1}, "b": {"visibility": "x"}}},
+            ["org must be", "group 'a'", "group 'b'"],
+        ),
+    ],
+)
+def test_problems_name_file_group_and_field(tmp_path: Path, document: dict[str, object], fragments: list[str]) -> None:
+    import yaml
+
+    path = tmp_path / "groups.yaml"
+    path.write_text(yaml.safe_dump(document))
+    with pytest.raises(SpecError) as failed:
+        load_spec(path)
+    assert str(failed.value).startswith(f"{path}: ")
+    for fragment in fragments:
+        assert fragment in str(failed.value)
+
+
+def test_unreadable_and_invalid_yaml(tmp_path: Path) -> None:
+    with pytest.raises(SpecError, match="cannot read the spec file"):
+        load_spec(tmp_path / "missing.yaml")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("groups: {ci: [\n")
+    with pytest.raises(SpecError, match="not valid YAML"):
+        load_spec(broken)
+    with pytest.raises(SpecError, match="expected a mapping"):
+        parse_spec(["ci"], "inline")
+
+
+def test_dump_round_trips(tmp_path: Path) -> None:
+    spec = OrgSpec(
+        org="acme",
+        groups=(
+            GroupSpec("ci", visibility="selected", repositories=("api", 42), runners=("linux-1",), exclusive=False),
+            GroupSpec("release", restricted_to_workflows=True, selected_workflows=(WORKFLOW,), adopt=True),
+            GroupSpec("plain"),
+        ),
+    )
+    path = tmp_path / "out.yaml"
+    path.write_text(dump_spec(spec))
+    assert load_spec(path) == spec
