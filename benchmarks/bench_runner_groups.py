@@ -141,7 +141,7 @@ def program(groups: int, visibility: str = "selected") -> list[Res]:
 def new_engine(url: str) -> Engine:
     env = {key: value for key, value in os.environ.items() if not key.startswith("GITHUB_")}
     config = {"github:token": TOKEN, "github:owner": ORG, "github:baseUrl": url}
-    return Engine(config, secret_keys={"github:token"}, env=env, parallel=WORKERS)
+    return Engine(config, secret_keys={"github:token"}, env=env, parallel=WORKERS, record=False)
 
 
 def per_operation() -> None:

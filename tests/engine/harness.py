@@ -195,6 +195,7 @@ class Engine:
     started while the current run works (never configured before its run, so still fresh), which hides its ~0.4 s
     of imports; `startup_seconds` records how long each run waited for its server. Independent resources run in
     up to `parallel` threads; after a failure no new step starts, running ones finish, and the first error is raised.
+    `record=False` keeps only failed calls in the transcript.
     """
 
     def __init__(
@@ -207,6 +208,7 @@ class Engine:
         process_per_run: bool = True,
         prestart: bool = True,
         timeout_seconds: float = 60.0,
+        record: bool = True,
     ) -> None:
         self.config = dict(config)
         self.secret_keys = frozenset(secret_keys)
@@ -217,6 +219,8 @@ class Engine:
         self.process_per_run = process_per_run
         self.prestart = prestart
         self.timeout_seconds = timeout_seconds
+        # Turning every message into JSON is the rig's CPU, not the run's: the benchmark switches it off.
+        self.record = record
         self.state: dict[str, StateResource] = {}
         # Replaced resources whose delete (create-before-delete) has not succeeded yet; retried by up and destroy.
         self.pending_deletes: list[StateResource] = []
@@ -539,7 +543,10 @@ class _ProviderServer:
 
     def call(self, method: str, request: Message, urn: str = "", shown: dict[str, Any] | None = None) -> Any:
         """One RPC, recorded; a gRPC error becomes HarnessError carrying the provider's message."""
-        entry: dict[str, Any] = {"run": self.run, "method": method, "urn": urn, "request": shown or _json(request)}
+        record = self._engine.record
+        entry: dict[str, Any] = {"run": self.run, "method": method, "urn": urn}
+        if record:
+            entry["request"] = shown or _json(request)
         try:
             response = getattr(self._stub, method)(request, timeout=self._timeout)
         except grpc.RpcError as exc:
@@ -547,8 +554,9 @@ class _ProviderServer:
             entry["error"] = {"code": exc.code().name, "message": details}
             self._engine._record(entry)
             raise HarnessError(method.lower(), urn, details) from None
-        entry["response"] = _json(response)
-        self._engine._record(entry)
+        if record:
+            entry["response"] = _json(response)
+            self._engine._record(entry)
         return response
 
     def _configure(self) -> bool:

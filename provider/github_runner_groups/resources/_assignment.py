@@ -21,11 +21,11 @@ import pulumi.dynamic
 
 from .. import api, resolve
 from ..client import Conditional, GitHubClient
-from ..errors import ConfigError, GitHubError, GitHubNotFound, GitHubValidationError
+from ..errors import GitHubError, GitHubNotFound, GitHubValidationError
 from ._common import (
     Checker,
     GitHubProvider,
-    config_error_failure,
+    check_result,
     contains_unknown,
     is_unknown,
     normalise_reference,
@@ -91,21 +91,15 @@ class AssignmentProvider(GitHubProvider):
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.CheckResult:
         facet = self.facet
-        inputs = user_inputs(news)
-        checker = Checker(inputs)
-        try:
-            self.check_settings()
-        except ConfigError as exc:
-            checker.failures.append(config_error_failure(exc))
-        checker.unexpected(facet.inputs)
-        checker.org(self.settings.owner)
+        checker = self.start_check(news, facet.inputs)
+        inputs = checker.inputs
         checker.group_id()
         checker.default("exclusive", True)
         checker.boolean("exclusive")
         checker.reference_list(facet.refs_field, facet.noun, facet.example)
         if facet is REPOSITORY_ACCESS and checker.known("org") and checker.known(facet.refs_field):
             _check_repository_refs(checker, str(inputs["org"]))
-        return pulumi.dynamic.CheckResult({**inputs, "__provider": news.get("__provider")}, checker.failures)
+        return check_result(checker, news)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.DiffResult:
         replaces = [

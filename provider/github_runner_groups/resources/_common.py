@@ -12,10 +12,10 @@ import os
 import re
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
-from pulumi.dynamic import CheckFailure, ConfigureRequest, ResourceProvider
+from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, ResourceProvider
 from pulumi.output import Unknown
 
 from ..client import GitHubClient, get_client
@@ -67,9 +67,38 @@ class GitHubProvider(ResourceProvider):
         self.settings.client.validate()
         return get_client(self.settings.client)
 
-    def check_settings(self) -> None:
-        """Fail `check` (so `pulumi preview` fails too) on settings that every later API call would trip on."""
-        self.settings.client.validate()
+    def start_check(self, news: Mapping[str, Any], allowed: set[str]) -> Checker:
+        """A Checker on the user's inputs, already holding what is wrong with the settings or the input names.
+
+        Bad settings fail `check` (so `pulumi preview` fails too): every later API call would trip on them.
+        """
+        checker = Checker(user_inputs(news))
+        try:
+            self.settings.client.validate()
+        except ConfigError as exc:
+            checker.fail("provider", str(exc))
+        checker.unexpected(allowed)
+        checker.org(self.settings.owner)
+        return checker
+
+
+def check_result(checker: Checker, news: Mapping[str, Any]) -> CheckResult:
+    """The checked inputs with the pickled provider carried through, as the SDK needs it."""
+    return CheckResult({**checker.inputs, PROVIDER_KEY: news.get(PROVIDER_KEY)}, checker.failures)
+
+
+def registration(
+    args_type: type[Any], args: Any, kwargs: Mapping[str, Any], computed: tuple[str, ...]
+) -> dict[str, Any]:
+    """The properties a Resource subclass registers: its Args fields (given as an Args or as keywords) and its
+    computed outputs as None, so that Pulumi knows them as outputs."""
+    if args is None:
+        args = args_type(**kwargs)
+    elif kwargs:
+        raise TypeError(f"pass either a {args_type.__name__} or keyword arguments, not both")
+    props: dict[str, Any] = {f.name: getattr(args, f.name) for f in fields(args)}
+    props.update(dict.fromkeys(computed))
+    return props
 
 
 def _log_to_stderr(level: str | None) -> None:
@@ -204,10 +233,6 @@ def normalise_reference(item: Any) -> str | int | None:
     if isinstance(item, str) and item.strip():
         return item.strip()
     return None
-
-
-def config_error_failure(exc: ConfigError) -> CheckFailure:
-    return CheckFailure("provider", str(exc))
 
 
 def changed_fields(

@@ -8,13 +8,14 @@ runner that registers again gets a new id, and a name follows it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi.dynamic
 
 from ._assignment import MEMBERSHIP, AssignmentProvider
+from ._common import registration
 
 COMPUTED = ("runner_ids", "runner_names", "etag")
 
@@ -51,10 +52,5 @@ class RunnerGroupMembership(pulumi.dynamic.Resource, module="github", name="Runn
         opts: pulumi.ResourceOptions | None = None,
         **kwargs: Any,
     ) -> None:
-        if args is None:
-            args = RunnerGroupMembershipArgs(**kwargs)
-        elif kwargs:
-            raise TypeError("pass either a RunnerGroupMembershipArgs or keyword arguments, not both")
-        props: dict[str, Any] = {f.name: getattr(args, f.name) for f in fields(args)}
-        props.update(dict.fromkeys(COMPUTED))
+        props = registration(RunnerGroupMembershipArgs, args, kwargs, COMPUTED)
         super().__init__(RunnerGroupMembershipProvider(), resource_name, props, opts)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi.dynamic
 
 from ._assignment import REPOSITORY_ACCESS, AssignmentProvider
+from ._common import registration
 
 COMPUTED = ("repository_ids", "repository_names", "etag")
 
@@ -47,10 +48,5 @@ class RunnerGroupRepositoryAccess(pulumi.dynamic.Resource, module="github", name
         opts: pulumi.ResourceOptions | None = None,
         **kwargs: Any,
     ) -> None:
-        if args is None:
-            args = RunnerGroupRepositoryAccessArgs(**kwargs)
-        elif kwargs:
-            raise TypeError("pass either a RunnerGroupRepositoryAccessArgs or keyword arguments, not both")
-        props: dict[str, Any] = {f.name: getattr(args, f.name) for f in fields(args)}
-        props.update(dict.fromkeys(COMPUTED))
+        props = registration(RunnerGroupRepositoryAccessArgs, args, kwargs, COMPUTED)
         super().__init__(RunnerGroupRepositoryAccessProvider(), resource_name, props, opts)

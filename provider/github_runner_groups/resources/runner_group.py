@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi.dynamic
 
 from .. import api
-from ..errors import ConfigError, GitHubNotFound, GitHubOutcomeUnknown, GitHubValidationError
+from ..errors import GitHubNotFound, GitHubOutcomeUnknown, GitHubValidationError
 from ._common import (
     Checker,
     GitHubProvider,
     changed_fields,
-    config_error_failure,
+    check_result,
     contains_unknown,
     parse_id,
+    registration,
     user_inputs,
 )
 
@@ -65,14 +66,8 @@ def _normalise(field_name: str, value: Any) -> Any:
 
 class RunnerGroupProvider(GitHubProvider):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.CheckResult:
-        inputs = user_inputs(news)
-        checker = Checker(inputs)
-        try:
-            self.check_settings()
-        except ConfigError as exc:
-            checker.failures.append(config_error_failure(exc))
-        checker.unexpected(INPUTS)
-        checker.org(self.settings.owner)
+        checker = self.start_check(news, INPUTS)
+        inputs = checker.inputs
         checker.default("visibility", "all")
         checker.default("allows_public_repositories", False)
         checker.default("restricted_to_workflows", False)
@@ -91,7 +86,7 @@ class RunnerGroupProvider(GitHubProvider):
                     f"network_configuration_id must be the id (text) of a hosted compute network configuration, "
                     f"got {network!r}; leave it unset for self-hosted runners.",
                 )
-        return pulumi.dynamic.CheckResult({**inputs, "__provider": news.get("__provider")}, checker.failures)
+        return check_result(checker, news)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.DiffResult:
         changes = changed_fields(olds, news, ("org", *SETTABLE), _normalise)
@@ -360,10 +355,5 @@ class RunnerGroup(pulumi.dynamic.Resource, module="github", name="RunnerGroup"):
         opts: pulumi.ResourceOptions | None = None,
         **kwargs: Any,
     ) -> None:
-        if args is None:
-            args = RunnerGroupArgs(**kwargs)
-        elif kwargs:
-            raise TypeError("pass either a RunnerGroupArgs or keyword arguments, not both")
-        props: dict[str, Any] = {f.name: getattr(args, f.name) for f in fields(args)}
-        props.update(dict.fromkeys(COMPUTED))
+        props = registration(RunnerGroupArgs, args, kwargs, COMPUTED)
         super().__init__(RunnerGroupProvider(), resource_name, props, opts)

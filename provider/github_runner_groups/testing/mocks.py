@@ -109,8 +109,12 @@ def run_program(
         resolve.forget()
         reset_options()  # a new root stack: the SDK's runtime state is global to the process
         pulumi.runtime.set_all_config({"github:owner": owner, **(config or {})})
-        pulumi.runtime.set_mocks(mocks, project="runner-groups", stack="mock", preview=False)
-        _sync_await(run_pulumi_func(program))
+        try:
+            pulumi.runtime.set_mocks(mocks, project="runner-groups", stack="mock", preview=False)
+            _sync_await(run_pulumi_func(program))
+        finally:
+            pulumi.runtime.set_all_config({})
+            reset_options()
     return mocks.resources
 
 
