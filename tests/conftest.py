@@ -25,6 +25,24 @@ def emulator(fake: FakeGitHub) -> Iterator[EmulatorServer]:
         server.close()
 
 
+@pytest.fixture(scope="session")
+def rsa_key_pair() -> tuple[str, str]:
+    """A GitHub App key as (private PEM, public PEM); made once, since RSA key generation takes a moment."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    public = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    return private, public
+
+
 FAULT_TABLE = pytest.StashKey[list[tuple[str, str, str]]]()
 
 

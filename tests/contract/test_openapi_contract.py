@@ -18,8 +18,6 @@ from urllib.parse import parse_qsl, urlsplit
 import jsonschema
 import pytest
 import responses
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from github_runner_groups import api
 from github_runner_groups.client import AppCredentials, ClientSettings, GitHubClient
 from github_runner_groups.errors import GitHubError
@@ -95,25 +93,19 @@ def exercise_every_operation(fake: FakeGitHub, client: GitHubClient) -> None:
     api.delete_runner_group(client, "acme", group_id)
 
 
-def mint_installation_token(fake: FakeGitHub) -> None:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    public = (
-        key.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
+def mint_installation_token(fake: FakeGitHub, key_pair: tuple[str, str]) -> None:
+    private, public = key_pair
     fake.add_app("4242", public, 77, "acme")
-    app_client = GitHubClient(ClientSettings(app=AppCredentials("4242", "77", pem)), sleep=lambda _s: None)
+    app_client = GitHubClient(ClientSettings(app=AppCredentials("4242", "77", private)), sleep=lambda _s: None)
     api.list_runner_groups(app_client, "acme")
 
 
-def test_every_exchange_fits_githubs_openapi(session: tuple[FakeGitHub, Any, GitHubClient]) -> None:
+def test_every_exchange_fits_githubs_openapi(
+    session: tuple[FakeGitHub, Any, GitHubClient], rsa_key_pair: tuple[str, str]
+) -> None:
     fake, rsps, client = session
     exercise_every_operation(fake, client)
-    mint_installation_token(fake)
+    mint_installation_token(fake, rsa_key_pair)
     problems: list[str] = []
     exercised: set[str] = set()
     for call in rsps.calls:

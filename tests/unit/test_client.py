@@ -15,8 +15,6 @@ from typing import Any
 import pytest
 import requests
 import responses
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from github_runner_groups import api
 from github_runner_groups.client import (
     AppCredentials,
@@ -350,18 +348,10 @@ def test_tls_verification_is_always_on(clock: Clock, ca_bundle: str | None, veri
 
 
 @pytest.fixture
-def app(fake: FakeGitHub) -> AppCredentials:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    public = (
-        key.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
+def app(fake: FakeGitHub, rsa_key_pair: tuple[str, str]) -> AppCredentials:
+    private, public = rsa_key_pair
     fake.add_app("4242", public, 77, "acme")
-    return AppCredentials("4242", "77", pem)
+    return AppCredentials("4242", "77", private)
 
 
 def minted(fake: FakeGitHub) -> int:
