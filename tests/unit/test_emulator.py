@@ -171,3 +171,26 @@ def test_latency_and_request_log(fake: FakeGitHub) -> None:
     logged = fake.requests[-1]
     assert logged.headers["authorization"] == "<redacted>"
     assert DEMO_TOKEN not in json.dumps([r.__dict__ for r in fake.requests], default=str)
+
+
+def test_the_emulator_command_serves_the_demo_org() -> None:
+    """`python -m github_runner_groups.testing --port 0` prints its URL and answers like GitHub until stopped."""
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "github_runner_groups.testing", "--port", "0", "--seed", "demo"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        first_line = process.stdout.readline()
+        url = first_line.split(" on ", 1)[1].split(" ", 1)[0]
+        assert url.startswith("http://127.0.0.1:")
+        assert DEMO_TOKEN in process.stdout.readline()
+        answer = requests.get(url + GROUPS, headers=AUTH, timeout=5)
+        assert [g["name"] for g in answer.json()["runner_groups"]] == ["Default", "build-linux", "release"]
+    finally:
+        process.terminate()
+        process.wait(timeout=5)
