@@ -47,6 +47,9 @@ def serve(fake: FakeGitHub, host: str = "127.0.0.1", port: int = 0) -> EmulatorS
 def _handler_for(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, like GitHub: the client's connection pool is exercised
+        # Headers and body go out in two writes: with Nagle on, the body waits for the client's delayed ACK
+        # (~40 ms on Linux) and every answer with a body would look slow.
+        disable_nagle_algorithm = True
 
         def _serve(self) -> None:
             parts = urlsplit(self.path)
