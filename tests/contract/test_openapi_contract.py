@@ -138,6 +138,16 @@ def test_every_exchange_fits_githubs_openapi(
     assert not problems, "\n".join(problems)
 
 
+def test_every_emulator_route_is_a_documented_operation() -> None:
+    """A route added to the emulator without its operation in the extract would go unchecked: fail instead."""
+    group = re.compile(r"\(\?P<\w+>[^)]*\)")
+    routes = {
+        method + " " + group.sub("{}", pattern.pattern.strip("^$")) for method, pattern, _ in FakeGitHub()._routes
+    }
+    documented = {re.sub(r"\{[^}]+\}", "{}", key) for key in OPERATIONS}
+    assert routes == documented
+
+
 def test_a_wrong_answer_is_caught() -> None:
     """The check itself must be able to fail: a group without its required fields does not validate."""
     schema = OPERATIONS["GET /orgs/{org}/actions/runner-groups/{runner_group_id}"]["responses"]["200"]

@@ -137,16 +137,70 @@ def test_auth_scopes_and_rate_limit() -> None:
             headers = {"Authorization": f"Bearer {token}"} if token else {}
             return requests.get("https://api.github.com/orgs/acme/actions/runner-groups", headers=headers)
 
-        assert get(None).status_code == 401
+        anonymous = get(None)
+        assert anonymous.status_code == 401
+        # Without valid credentials GitHub counts against the per-IP limit of 60.
+        assert (anonymous.headers["x-ratelimit-limit"], anonymous.headers["x-ratelimit-used"]) == ("60", "1")
         assert get("other").json()["message"] == "Bad credentials"
+        nowhere = "https://api.github.com/orgs/acme/nothing-here"
+        assert requests.get(nowhere, headers={"Authorization": "Bearer other"}).status_code == 401  # credentials first
+        assert requests.get(nowhere, headers={"Authorization": "Bearer strong"}).status_code == 404
         weak = get("weak")
         assert weak.status_code == 403
         assert (weak.headers["x-oauth-scopes"], weak.headers["x-accepted-oauth-scopes"]) == ("repo", "admin:org")
-        statuses = [get("strong").status_code for _ in range(4)]
-        assert statuses == [200, 200, 200, 403]
+        statuses = [get("strong").status_code for _ in range(3)]
+        assert statuses == [200, 200, 403]  # the 404 above counted too
         exhausted = get("strong")
         assert exhausted.headers["x-ratelimit-remaining"] == "0"
         assert "rate limit exceeded" in exhausted.json()["message"]
+
+
+def test_listing_filters(call: Call) -> None:
+    private = call("GET", "/orgs/acme/repos", params={"type": "private"}).json()
+    assert sorted(r["name"] for r in private) == ["data-pipeline", "design-system", "ml-models", "secrets-vault"]
+    assert len(call("GET", "/orgs/acme/repos", params={"type": "public"}).json()) == 8
+    named = call("GET", "/orgs/acme/actions/runners", params={"name": "mac-1"}).json()
+    assert (named["total_count"], named["runners"][0]["name"]) == (1, "mac-1")
+
+
+def test_bad_json_and_accepted_scopes(call: Call) -> None:
+    garbled = call("POST", GROUPS, data=b"{not json", headers={**AUTH, "Content-Type": "application/json"})
+    assert (garbled.status_code, garbled.json()["message"]) == (400, "Problems parsing JSON")
+    answer = call("GET", GROUPS)
+    assert (answer.headers["x-oauth-scopes"], answer.headers["x-accepted-oauth-scopes"]) == (
+        "admin:org, repo",
+        "admin:org",
+    )
+    assert answer.headers["x-github-request-id"].startswith("EMU:")
+
+
+def test_responses_adapter_under_a_ghes_path(fake: FakeGitHub) -> None:
+    """GHES serves the API under /api/v3: routes and Link URLs keep that prefix."""
+    base = "https://ghe.example.com/api/v3"
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        add_to_responses(fake, rsps, base)
+        page = requests.get(f"{base}/orgs/acme/repos", params={"per_page": 5}, headers=AUTH)
+    assert page.status_code == 200 and len(page.json()) == 5
+    assert page.links["next"]["url"] == f"{base}/orgs/acme/repos?per_page=5&page=2"
+
+
+def test_closing_the_server_ends_open_connections(fake: FakeGitHub) -> None:
+    """After close() nothing answers, not even over a connection the client's pool kept alive."""
+    session = requests.Session()
+    server = serve(fake)
+    assert session.get(server.url + GROUPS, headers=AUTH, timeout=5).status_code == 200
+    server.close()
+    with pytest.raises(requests.ConnectionError):
+        session.get(server.url + GROUPS, headers=AUTH, timeout=5)
+
+
+def test_importing_the_package_does_not_import_responses() -> None:
+    """The demo runs the emulator from an installed package, where the test-only `responses` may be absent."""
+    import subprocess
+    import sys
+
+    code = "import sys, github_runner_groups.testing as t; t.serve; print('responses' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
 
 
 def test_fault_rules(call: Call, fake: FakeGitHub) -> None:

@@ -26,6 +26,7 @@ DEMO_TOKEN = "ghp_emulatorDemoToken000000000000000000"
 DEFAULT_GROUP_ID = 1
 _DOCS = "https://docs.github.com/rest/actions/self-hosted-runner-groups"
 _ADMIN_SCOPE = "admin:org"
+_ANONYMOUS_RATE_LIMIT = 60  # GitHub's hourly limit for requests without valid credentials (per IP)
 _REASONS = {
     400: "Bad Request",
     401: "Bad credentials",
@@ -141,7 +142,11 @@ Handler = Callable[..., tuple[int, Any]]
 
 
 class FakeGitHub:
-    """Thread-safe; test helpers (`add_*`, `update_group`, ...) are the out-of-band changes a human would make."""
+    """Thread-safe; test helpers (`add_*`, `update_group`, ...) are the out-of-band changes a human would make.
+
+    `latency_seconds` is added to the delay of every answer; the transports sleep it outside the lock, so slow
+    answers overlap like a real network's.
+    """
 
     def __init__(
         self,
@@ -156,6 +161,7 @@ class FakeGitHub:
         self.latency_seconds = 0.0
         token_scopes = tokens if tokens is not None else {DEMO_TOKEN: ("admin:org", "repo")}
         self._tokens = {token: _Token(frozenset(scopes)) for token, scopes in token_scopes.items()}
+        self._anonymous = _Token(frozenset())  # the rate-limit bucket of requests without valid credentials
         self._orgs: dict[str, _Org] = {}
         self._apps: dict[int, _App] = {}
         self._faults: list[FaultRule] = []
@@ -421,22 +427,25 @@ class FakeGitHub:
         extra = {"x-github-request-id": f"EMU:{next(self._request_ids):06d}", "content-type": "application/json"}
         token: _Token | None = None
         try:
-            handler, params = self._route(method, path)
-            if handler == self._installation_token:
-                status, body = handler(**params, jwt=_bearer(headers), payload=payload)
+            route = self._route(method, path)
+            if route is not None and route[0] == self._installation_token:
+                status, body = route[0](**route[1], jwt=_bearer(headers), payload=payload)
             else:
+                # Like GitHub: credentials first (a bad token gets 401 even on an unknown route), then the route.
                 token = self._authenticate(headers, extra)
-                if token.used >= self.rate_limit:
+                limit = self._window(token)  # first: it may start a new window
+                if token.used >= limit:
                     raise _HttpError(403, f"API rate limit exceeded for token. Wait until {int(token.reset_at)}.")
-                scopes_needed = "" if path.startswith("/repos/") or path.endswith("/repos") else _ADMIN_SCOPE
-                if scopes_needed and scopes_needed not in token.scopes:
-                    raise _HttpError(
-                        403,
-                        "Resource not accessible by personal access token",
-                        x_accepted_oauth_scopes=scopes_needed,
-                    )
+                if route is None:
+                    raise _HttpError(404)  # an unknown route or method gets 404 on GitHub too
+                accepted = "repo" if path.startswith("/repos/") or path.endswith("/repos") else _ADMIN_SCOPE
+                extra["x-accepted-oauth-scopes"] = accepted
+                if accepted == _ADMIN_SCOPE and accepted not in token.scopes:
+                    raise _HttpError(403, "Resource not accessible by personal access token")
+                if isinstance(payload, _Unparseable):
+                    raise _HttpError(400, "Problems parsing JSON")
                 query_params = dict(parse_qsl(query))
-                status, body = handler(**params, payload=payload, query=query_params, base=base_url, path=path)
+                status, body = route[0](**route[1], payload=payload, query=query_params, base=base_url, path=path)
         except _HttpError as error:
             status, body = error.status, _error_body(error)
             extra.update(error.headers)
@@ -444,6 +453,7 @@ class FakeGitHub:
             extra["link"] = body.link
             body = body.content
         content = json.dumps(body, separators=(",", ":")).encode() if body is not None else b""
+        bucket = token if token is not None or status != 401 else self._anonymous
         if status in (200, 201):
             # Like GitHub (Rack::ETag), every 200/201 JSON answer carries an ETag, so one from a POST or PATCH
             # matches the next GET of an unchanged object.
@@ -451,16 +461,16 @@ class FakeGitHub:
             extra["etag"] = etag
             if method == "GET" and _etag_matches(headers.get("if-none-match"), etag):
                 # A 304 costs nothing against the rate limit, as on GitHub.
-                return FakeResponse(304, {**extra, **self._rate_headers(token, count=False)}, b"")
-        extra.update(self._rate_headers(token, count=status != 401))
+                return FakeResponse(304, {**extra, **self._rate_headers(bucket, count=False)}, b"")
+        extra.update(self._rate_headers(bucket, count=True))
         return FakeResponse(status, extra, content)
 
-    def _route(self, method: str, path: str) -> tuple[Handler, dict[str, str]]:
+    def _route(self, method: str, path: str) -> tuple[Handler, dict[str, str]] | None:
         for route_method, pattern, handler in self._routes:
             match = pattern.match(path)
             if match and route_method == method:
                 return handler, match.groupdict()
-        raise _HttpError(404)  # GitHub answers an unknown route or method with 404 too
+        return None
 
     def _authenticate(self, headers: Mapping[str, str], extra: dict[str, str]) -> _Token:
         credential = _bearer(headers)
@@ -468,21 +478,26 @@ class FakeGitHub:
         if token is None or (token.expires_at is not None and token.expires_at <= self._clock()):
             raise _HttpError(401, "Bad credentials")
         extra["x-oauth-scopes"] = ", ".join(sorted(token.scopes))
-        now = self._clock()
-        if token.reset_at <= now:
-            token.used, token.reset_at = 0, now + 3600
         return token
 
-    def _rate_headers(self, token: _Token | None, *, count: bool) -> dict[str, str]:
-        if token is None:
+    def _window(self, bucket: _Token) -> int:
+        """The bucket's limit, starting a new hour-long window when the last one is over."""
+        now = self._clock()
+        if bucket.reset_at <= now:
+            bucket.used, bucket.reset_at = 0, now + 3600
+        return _ANONYMOUS_RATE_LIMIT if bucket is self._anonymous else self.rate_limit
+
+    def _rate_headers(self, bucket: _Token | None, *, count: bool) -> dict[str, str]:
+        if bucket is None:
             return {}
-        if count and token.used < self.rate_limit:
-            token.used += 1
+        limit = self._window(bucket)
+        if count and bucket.used < limit:
+            bucket.used += 1
         return {
-            "x-ratelimit-limit": str(self.rate_limit),
-            "x-ratelimit-remaining": str(self.rate_limit - token.used),
-            "x-ratelimit-used": str(token.used),
-            "x-ratelimit-reset": str(int(token.reset_at)),
+            "x-ratelimit-limit": str(limit),
+            "x-ratelimit-remaining": str(limit - bucket.used),
+            "x-ratelimit-used": str(bucket.used),
+            "x-ratelimit-reset": str(int(bucket.reset_at)),
             "x-ratelimit-resource": "core",
         }
 
@@ -665,11 +680,15 @@ class FakeGitHub:
 
     def _org_runners(self, org: str, query: Mapping[str, str], base: str, path: str, **_: Any) -> tuple[int, Any]:
         owner = self._org(org)
-        return 200, _paginate([dict(r) for r in owner.runners.values()], query, base, path, "runners")
+        name = query.get("name")
+        runners = [dict(r) for r in owner.runners.values() if name is None or r["name"] == name]
+        return 200, _paginate(runners, query, base, path, "runners")
 
     def _org_repositories(self, org: str, query: Mapping[str, str], base: str, path: str, **_: Any) -> tuple[int, Any]:
         owner = self._org(org)
-        repos = [_repository_json(owner, r, base) for r in owner.repositories.values()]
+        # The `type` filter by privacy; the emulator has no forks, so "forks" lists none and "sources" all.
+        privacy = {"public": (False,), "private": (True,), "forks": ()}.get(query.get("type", "all"), (False, True))
+        repos = [_repository_json(owner, r, base) for r in owner.repositories.values() if r["private"] in privacy]
         return 200, _paginate(repos, query, base, path, None)
 
     def _get_repository(self, owner: str, repo: str, base: str, **_: Any) -> tuple[int, Any]:

@@ -2,14 +2,51 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from .fake import DropConnection, FakeGitHub
+
+
+class _Httpd(ThreadingHTTPServer):
+    """Keeps its open connections, so that closing the server also ends idle keep-alive connections."""
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        super().__init__(address, handler)
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+        self.closing = False
+
+    def process_request(self, request: socket.socket | tuple[bytes, socket.socket], client_address: Any) -> None:
+        with self._connections_lock:
+            self._connections.add(cast(socket.socket, request))
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: socket.socket | tuple[bytes, socket.socket]) -> None:
+        with self._connections_lock:
+            self._connections.discard(cast(socket.socket, request))
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """Without this, a client's pooled connection would still get answers from a closed server."""
+        self.closing = True
+        with self._connections_lock:
+            connections = list(self._connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+
+    def handle_error(self, request: socket.socket | tuple[bytes, socket.socket], client_address: Any) -> None:
+        if not self.closing:  # an answer cut off by close() is expected, not an error worth a traceback
+            super().handle_error(request, client_address)
 
 
 class EmulatorServer:
@@ -17,8 +54,7 @@ class EmulatorServer:
 
     def __init__(self, fake: FakeGitHub, host: str, port: int) -> None:
         self.fake = fake
-        self._httpd = ThreadingHTTPServer((host, port), _handler_for(fake))
-        self._httpd.daemon_threads = True
+        self._httpd = _Httpd((host, port), _handler_for(fake))
         self.url = "http://{}:{}".format(*self._httpd.server_address[:2])
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, args=(0.05,), name="github-emulator", daemon=True
@@ -26,8 +62,10 @@ class EmulatorServer:
         self._thread.start()
 
     def close(self) -> None:
+        """Stop listening and end every open connection: afterwards nothing answers at `url`."""
         self._httpd.shutdown()
         self._httpd.server_close()
+        self._httpd.close_connections()
         self._thread.join(timeout=5)
 
     def __enter__(self) -> EmulatorServer:
