@@ -46,7 +46,6 @@ def _export(org: str, output_format: str, output: Path | None) -> int:
     from .settings import resolve_settings
 
     settings = resolve_settings()
-    settings.client.validate()
     exported = export.export_org(get_client(settings.client), org)
     text = export.to_yaml(exported) if output_format == "yaml" else export.to_python(exported)
     if output is None:

@@ -642,7 +642,7 @@ def _check_app(app: AppCredentials) -> None:
 
 @functools.lru_cache(maxsize=8)
 def _load_private_key(pem: str) -> RSAPrivateKey:
-    """Load once per key: validate() runs before every provider call and parsing RSA keys is not free."""
+    """Load once per key: check validates the settings of every resource, and parsing RSA keys is not free."""
     from cryptography.exceptions import UnsupportedAlgorithm
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
     from cryptography.hazmat.primitives.serialization import load_pem_private_key

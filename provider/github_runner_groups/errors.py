@@ -41,6 +41,17 @@ class GitHubError(GitHubRunnerGroupsError):
         self.request_id = request_id
         super().__init__(self._compose())
 
+    def with_hint(self, hint: str) -> GitHubError:
+        """The same error (type, status, GitHub's answer) with the hint a caller can give in its own terms."""
+        return type(self)(
+            self.action,
+            status=self.status,
+            github_message=self.github_message,
+            hint=hint,
+            errors=self.errors,
+            request_id=self.request_id,
+        )
+
     def _compose(self) -> str:
         if self.status is None:
             answered = f"no answer from GitHub ({self.github_message})" if self.github_message else "no answer"

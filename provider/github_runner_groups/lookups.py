@@ -80,7 +80,6 @@ def _connect(org: str | None) -> tuple[GitHubClient, str]:
     owner = org or settings.owner
     if not owner:
         raise ConfigError("No organization: pass org=..., or set github:owner (stack config) or GITHUB_OWNER.")
-    settings.client.validate()
     return get_client(settings.client), owner
 
 

@@ -109,16 +109,30 @@ def forget(client: GitHubClient | None = None) -> None:
             del _indexes[key]
 
 
+def foreign_repository(org: str, ref: str) -> str | None:
+    """Why `ref` cannot be given access to a group of `org` (it is `other/name`), or None when it can."""
+    owner, slash, name = ref.partition("/")
+    if not slash or owner.lower() == org.lower():
+        return None
+    return (
+        f"{ref!r} is a repository of '{owner}', but the runner group is in org '{org}': only the org's own "
+        f"repositories can use its runner groups. Use '{name}' if you meant {org}/{name}."
+    )
+
+
+def bare_name(org: str, ref: str) -> str:
+    """`acme/api` is `api` in org acme; anything else is left as it is."""
+    owner, slash, name = ref.partition("/")
+    return name if slash and owner.lower() == org.lower() else ref
+
+
 def _bare_name(kind: NameKind, org: str, ref: str) -> str:
-    if kind is REPOSITORIES and "/" in ref:
-        owner, _, name = ref.partition("/")
-        if owner.lower() != org.lower():
-            raise UnknownNameError(
-                f"repository '{ref}' belongs to '{owner}', but the runner group is in org '{org}': only the org's "
-                f"own repositories can use its runner groups. Use '{name}' if you meant {org}/{name}."
-            )
-        return name
-    return ref
+    if kind is not REPOSITORIES:
+        return ref
+    problem = foreign_repository(org, ref)
+    if problem:
+        raise UnknownNameError(problem)
+    return bare_name(org, ref)
 
 
 def _unknown_message(kind: NameKind, org: str, missing: list[str], index: _Index) -> str:

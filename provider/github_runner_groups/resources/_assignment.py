@@ -21,12 +21,13 @@ import pulumi.dynamic
 
 from .. import api, resolve
 from ..client import Conditional, GitHubClient
-from ..errors import GitHubError, GitHubNotFound, GitHubValidationError
+from ..errors import GitHubNotFound, GitHubValidationError
 from ._common import (
     Checker,
     GitHubProvider,
     check_result,
     contains_unknown,
+    gone,
     is_unknown,
     normalise_reference,
     parse_id,
@@ -116,15 +117,9 @@ class AssignmentProvider(GitHubProvider):
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
         inputs = user_inputs(props)
-        org, group_id, client = str(inputs["org"]), int(str(inputs["runner_group_id"])), self.client()
-        wanted = self._resolve(client, org, inputs)
-        if inputs.get("exclusive", True):
-            self._write(org, group_id, partial(self.facet.set_members, client, org, group_id, wanted))
-        else:
-            for member in wanted:
-                self._write(org, group_id, partial(self.facet.add_member, client, org, group_id, member))
+        outputs = self._apply(inputs, previous=set())
         return pulumi.dynamic.CreateResult(
-            _resource_id(org, group_id, self.facet), self._outputs(client, inputs, wanted)
+            _resource_id(str(inputs["org"]), int(str(inputs["runner_group_id"])), self.facet), outputs
         )
 
     def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
@@ -133,9 +128,7 @@ class AssignmentProvider(GitHubProvider):
         try:
             listing = facet.list_members(client, org, group_id, props.get("etag"))
         except GitHubNotFound:
-            # A 404 may also mean the token lost access: confirm the org is readable before dropping state.
-            api.list_runner_groups(client, org)
-            return pulumi.dynamic.ReadResult("", {})
+            return gone(client, org)
         inputs = {key: props[key] for key in facet.inputs if key in props}
         if listing.unchanged:
             return pulumi.dynamic.ReadResult(id_, user_inputs(props), inputs)
@@ -147,19 +140,8 @@ class AssignmentProvider(GitHubProvider):
         return pulumi.dynamic.ReadResult(id_, outputs, inputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.UpdateResult:
-        facet = self.facet
-        inputs = user_inputs(news)
-        org, group_id, client = str(inputs["org"]), int(str(inputs["runner_group_id"])), self.client()
-        wanted = self._resolve(client, org, inputs)
-        if inputs.get("exclusive", True):
-            self._write(org, group_id, partial(facet.set_members, client, org, group_id, wanted))
-        else:
-            previous = {int(i) for i in olds.get(facet.ids_field) or []}
-            for member in sorted(set(wanted) - previous):
-                self._write(org, group_id, partial(facet.add_member, client, org, group_id, member))
-            for member in sorted(previous - set(wanted)):
-                self._remove(client, org, group_id, member)
-        return pulumi.dynamic.UpdateResult(self._outputs(client, inputs, wanted))
+        previous = {int(i) for i in olds.get(self.facet.ids_field) or []}
+        return pulumi.dynamic.UpdateResult(self._apply(user_inputs(news), previous=previous))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         facet = self.facet
@@ -179,6 +161,21 @@ class AssignmentProvider(GitHubProvider):
 
     # Helpers
 
+    def _apply(self, inputs: Mapping[str, Any], previous: set[int]) -> dict[str, Any]:
+        """Make the group's members what `inputs` declare: exclusive, one PUT of the whole set; additive, a PUT
+        for each new entry and a DELETE for each of `previous` (this resource's members) no longer declared."""
+        facet = self.facet
+        org, group_id, client = str(inputs["org"]), int(str(inputs["runner_group_id"])), self.client()
+        wanted = self._resolve(client, org, inputs)
+        if inputs.get("exclusive", True):
+            self._write(org, group_id, partial(facet.set_members, client, org, group_id, wanted))
+        else:
+            for member in sorted(set(wanted) - previous):
+                self._write(org, group_id, partial(facet.add_member, client, org, group_id, member))
+            for member in sorted(previous - set(wanted)):
+                self._remove(client, org, group_id, member)
+        return self._outputs(client, inputs, wanted)
+
     def _matches_members(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
         """Do the program's references name exactly the members last seen (all of them when exclusive)?"""
         facet = self.facet
@@ -194,7 +191,7 @@ class AssignmentProvider(GitHubProvider):
             if isinstance(normalised, int):
                 member = normalised if normalised in seen_ids else None
             else:
-                member = by_name.get(_bare(str(normalised), str(news.get("org"))).lower())
+                member = by_name.get(resolve.bare_name(str(news.get("org")), str(normalised)).lower())
             if member is None:
                 return False
             matched.add(member)
@@ -217,14 +214,13 @@ class AssignmentProvider(GitHubProvider):
         try:
             call()
         except GitHubNotFound as exc:
-            raise _with_hint(
-                exc,
+            raise exc.with_hint(
                 f"Runner group {group_id} does not exist in org '{org}' (deleted outside Pulumi? run "
                 "`pulumi refresh`), or the token cannot see it (admin:org scope, or the organization "
                 "permission 'Self-hosted runners').",
             ) from None
         except GitHubValidationError as exc:
-            raise _with_hint(exc, self.facet.refusal_hint) from None
+            raise exc.with_hint(self.facet.refusal_hint) from None
 
     def _remove(self, client: GitHubClient, org: str, group_id: int, member: int) -> None:
         try:
@@ -240,11 +236,6 @@ def _members(facet: Facet, members: Mapping[int, str]) -> dict[str, Any]:
 
 def _resource_id(org: str, group_id: int, facet: Facet) -> str:
     return f"{org}/{group_id}/{facet.refs_field}"
-
-
-def _bare(name: str, org: str) -> str:
-    owner, slash, bare = name.partition("/")
-    return bare if slash and owner.lower() == org.lower() else name
 
 
 def _same_text(old: Any, new: Any) -> bool:
@@ -271,27 +262,10 @@ def _check_repository_refs(checker: Checker, org: str) -> None:
     for index, ref in enumerate(checker.inputs.get("repositories") or []):
         if not isinstance(ref, str):
             continue
-        bare = _bare(ref, org).lower()
+        bare = resolve.bare_name(org, ref).lower()
         if bare in seen and ref.lower() != bare:
             checker.fail(f"repositories[{index}]", f"repositories lists {ref!r} twice (as {bare!r} too); list it once.")
         seen.add(bare)
-        if "/" in ref:
-            owner, _, name = ref.partition("/")
-            if owner.lower() != org.lower():
-                checker.fail(
-                    f"repositories[{index}]",
-                    f"repositories[{index}] is {ref!r}, a repository of '{owner}', but the runner group is in org "
-                    f"'{org}': only the org's own repositories can use its runner groups. Use '{name}' if you "
-                    f"meant {org}/{name}.",
-                )
-
-
-def _with_hint(error: GitHubError, hint: str) -> GitHubError:
-    return type(error)(
-        error.action,
-        status=error.status,
-        github_message=error.github_message,
-        hint=hint,
-        errors=error.errors,
-        request_id=error.request_id,
-    )
+        problem = resolve.foreign_repository(org, ref)
+        if problem:
+            checker.fail(f"repositories[{index}]", f"repositories[{index}]: {problem}")

@@ -15,9 +15,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, ResourceProvider
+from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, ReadResult, ResourceProvider
 from pulumi.output import Unknown
 
+from .. import api
 from ..client import GitHubClient, get_client
 from ..errors import ConfigError
 from ..settings import ProviderSettings, resolve_settings
@@ -64,7 +65,7 @@ class GitHubProvider(ResourceProvider):
         return self._settings
 
     def client(self) -> GitHubClient:
-        self.settings.client.validate()
+        """The process's client; creating it validates the settings (ConfigError), once per settings."""
         return get_client(self.settings.client)
 
     def start_check(self, news: Mapping[str, Any], allowed: set[str]) -> Checker:
@@ -80,6 +81,13 @@ class GitHubProvider(ResourceProvider):
         checker.unexpected(allowed)
         checker.org(self.settings.owner)
         return checker
+
+
+def gone(client: GitHubClient, org: str) -> ReadResult:
+    """What a read that got 404 returns: the resource is dropped from state, but only once the org itself is
+    readable, since a 404 may also mean the token lost access (and then the listing raises, naming admin:org)."""
+    api.list_runner_groups(client, org)
+    return ReadResult("", {})
 
 
 def check_result(checker: Checker, news: Mapping[str, Any]) -> CheckResult:

@@ -18,6 +18,7 @@ from ._common import (
     changed_fields,
     check_result,
     contains_unknown,
+    gone,
     parse_id,
     registration,
     user_inputs,
@@ -113,11 +114,8 @@ class RunnerGroupProvider(GitHubProvider):
             existing = _find_by_name(client, org, name)
             if existing is None:
                 raise
-            raise GitHubValidationError(
-                f"creating runner group '{name}' in org '{org}'",
-                status=exc.status,
-                github_message=exc.github_message,
-                hint=f"A runner group named '{name}' already exists (id {existing['id']}). To manage it with this "
+            raise exc.with_hint(
+                f"A runner group named '{name}' already exists (id {existing['id']}). To manage it with this "
                 "stack set adopt=True on the resource (the next `pulumi up` takes it over without recreating it), "
                 "or choose another name.",
             ) from None
@@ -152,9 +150,7 @@ class RunnerGroupProvider(GitHubProvider):
         try:
             fetched = api.get_runner_group_if_changed(client, org, group_id, props.get("etag"))
         except GitHubNotFound:
-            # A 404 may also mean the token lost access: confirm the org is readable before dropping state.
-            api.list_runner_groups(client, org)
-            return pulumi.dynamic.ReadResult("", {})
+            return gone(client, org)
         if fetched.unchanged:
             outputs = dict(user_inputs(props))
         else:
