@@ -596,16 +596,20 @@ class _ProviderServer:
             raise CheckFailed(res.urn, [(f.property, f.reason) for f in response.failures])
         return _unmarshal(response.inputs)[0]
 
+    def _change(self, old: StateResource, news: Mapping[str, Any], secrets: frozenset[str]) -> dict[str, Any]:
+        """What Diff and Update both carry: the resource, its old outputs and inputs, and the new inputs."""
+        return {
+            "id": old.id,
+            "urn": old.urn,
+            "name": old.name,
+            "type": old.type,
+            "olds": self._props(old.outputs, old.secrets),
+            "old_inputs": self._props(old.inputs, old.secrets),
+            "news": self._props(news, secrets),
+        }
+
     def diff(self, old: StateResource, news: Mapping[str, Any], secrets: frozenset[str]) -> Any:
-        request = provider_pb2.DiffRequest(
-            id=old.id,
-            urn=old.urn,
-            name=old.name,
-            type=old.type,
-            olds=self._props(old.outputs, old.secrets),
-            old_inputs=self._props(old.inputs, old.secrets),
-            news=self._props(news, secrets),
-        )
+        request = provider_pb2.DiffRequest(**self._change(old, news, secrets))
         return self.call("Diff", request, old.urn)
 
     def create(
@@ -623,15 +627,7 @@ class _ProviderServer:
     def update(
         self, old: StateResource, news: Mapping[str, Any], secrets: frozenset[str]
     ) -> tuple[dict[str, Any], frozenset[str]]:
-        request = provider_pb2.UpdateRequest(
-            id=old.id,
-            urn=old.urn,
-            name=old.name,
-            type=old.type,
-            olds=self._props(old.outputs, old.secrets),
-            old_inputs=self._props(old.inputs, old.secrets),
-            news=self._props(news, secrets),
-        )
+        request = provider_pb2.UpdateRequest(**self._change(old, news, secrets))
         return _unmarshal(self.call("Update", request, old.urn).properties)
 
     def read(self, old: StateResource) -> tuple[str, dict[str, Any], dict[str, Any] | None]:
