@@ -79,6 +79,8 @@ class SecondaryLimits:
     @classmethod
     def compressed(cls, factor: float) -> SecondaryLimits:
         """Time `factor` times faster: for 10, a 6 s window with a tenth of the budgets (concurrency unchanged)."""
+        if not factor > 0:
+            raise ValueError(f"the time compression factor must be positive, not {factor}")
         real = cls()
         return cls(
             points_per_window=max(1, round(real.points_per_window / factor)),
