@@ -8,10 +8,11 @@ import hashlib
 import itertools
 import json
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-from .handlers import Request
+from .handlers import Reply, Request
 from .limits import PrimaryLimiter, SecondaryLimiter, SecondaryLimits, retry_after
 from .rendering import HttpError, Page, error_body, fault_answer, secondary_limit_exceeded
 from .routes import find_route
@@ -53,7 +54,7 @@ class Gateway:
             if fault is not None and not fault.after_handling and (fault.drop or fault.status):
                 outcome = _fault_outcome(fault, request_id, delay)
             else:
-                outcome = self._answer(method, path, query, lowered, payload, base_url, request_id, delay)
+                outcome = self._answer(_Exchange(method, path, query, lowered, payload, base_url, request_id, delay))
                 if fault is not None and (fault.drop or fault.status):
                     outcome = _fault_outcome(fault, request_id, delay)
             shown = {k: ("<redacted>" if k == "authorization" else v) for k, v in lowered.items()}
@@ -70,70 +71,96 @@ class Gateway:
                 return rule
         return None
 
-    def _answer(
-        self,
-        method: str,
-        path: str,
-        query: str,
-        headers: Mapping[str, str],
-        payload: Any,
-        base_url: str,
-        request_id: str,
-        delay: float,
-    ) -> FakeResponse:
-        extra = {"x-github-request-id": request_id, "content-type": "application/json"}
-        bucket: Credential | None = None
-        credential = _bearer(headers)
+    def _answer(self, exchange: _Exchange) -> FakeResponse:
         try:
-            found = find_route(method, path)
-            if found is None or found[0].scope is not None:
-                # Like GitHub: credentials first (a bad token gets 401 even on an unknown route), then the limits.
-                bucket = self._authenticate(credential, extra)
-                if self.primary.exhausted(bucket):
-                    raise HttpError(403, f"API rate limit exceeded for token. Wait until {int(bucket.reset_at)}.")
-                wait = self.secondary.admit(credential or "", method, self.clock(), delay)
-                if wait is not None:
-                    raise secondary_limit_exceeded(request_id, retry_after(wait))
-            if found is None:
-                raise HttpError(404)  # an unknown route or method gets 404 on GitHub too
-            route, params = found
-            if route.scope is not None:
-                extra["x-accepted-oauth-scopes"] = route.scope
-            if route.scope == ADMIN_SCOPE and bucket is not None and ADMIN_SCOPE not in bucket.scopes:
-                raise HttpError(403, "Resource not accessible by personal access token")
-            if isinstance(payload, _Unparseable):
-                raise HttpError(400, "Problems parsing JSON")
-            request = Request(
-                self.state, method, path, params, dict(parse_qsl(query)), payload, base_url, credential, self.clock()
-            )
-            status, body = route.handler(request)
+            status, body = self._dispatch(exchange)
         except HttpError as error:
             status, body = error.status, error_body(error)
-            extra.update(error.headers)
+            exchange.answer_headers.update(error.headers)
+        return self._render(exchange, status, body)
+
+    def _dispatch(self, exchange: _Exchange) -> Reply:
+        found = find_route(exchange.method, exchange.path)
+        if found is None or found[0].scope is not None:
+            self._admit(exchange)  # like GitHub, credentials first: a bad token gets 401 even on an unknown route
+        if found is None:
+            raise HttpError(404)  # an unknown route or method gets 404 on GitHub too
+        route, params = found
+        if route.scope is not None:
+            exchange.answer_headers["x-accepted-oauth-scopes"] = route.scope
+            if route.scope == ADMIN_SCOPE and exchange.bucket and ADMIN_SCOPE not in exchange.bucket.scopes:
+                raise HttpError(403, "Resource not accessible by personal access token")
+        if isinstance(exchange.payload, _Unparseable):
+            raise HttpError(400, "Problems parsing JSON")
+        request = Request(
+            state=self.state,
+            method=exchange.method,
+            path=exchange.path,
+            params=params,
+            query=dict(parse_qsl(exchange.query)),
+            payload=exchange.payload,
+            base_url=exchange.base_url,
+            credential=exchange.credential,
+            now=self.clock(),
+        )
+        return route.handler(request)
+
+    def _admit(self, exchange: _Exchange) -> None:
+        """Credentials, then the primary and the secondary rate limits."""
+        token = self.state.tokens.get(exchange.credential or "")
+        if token is None or (token.expires_at is not None and token.expires_at <= self.clock()):
+            raise HttpError(401, "Bad credentials")
+        exchange.bucket = token
+        exchange.answer_headers["x-oauth-scopes"] = ", ".join(sorted(token.scopes))
+        if self.primary.exhausted(token):
+            raise HttpError(403, f"API rate limit exceeded for token. Wait until {int(token.reset_at)}.")
+        wait = self.secondary.admit(exchange.credential or "", exchange.method, self.clock(), exchange.delay)
+        if wait is not None:
+            raise secondary_limit_exceeded(exchange.request_id, retry_after(wait))
+
+    def _render(self, exchange: _Exchange, status: int, body: Any) -> FakeResponse:
+        """The body as JSON, the Link header of a page, the ETag (or a 304) and the rate-limit headers."""
+        headers = exchange.answer_headers
         if isinstance(body, Page):
-            extra["link"] = body.link
+            headers["link"] = body.link
             body = body.content
         content = json.dumps(body, separators=(",", ":")).encode() if body is not None else b""
-        counted = bucket if bucket is not None or status != 401 else self.primary.anonymous
+        bucket = exchange.bucket if exchange.bucket is not None or status != 401 else self.primary.anonymous
         if status in (200, 201):
             # Like GitHub (Rack::ETag), every 200/201 JSON answer carries an ETag, so one from a POST or PATCH
             # matches the next GET of an unchanged object.
             etag = 'W/"' + hashlib.sha256(content).hexdigest()[:40] + '"'
-            extra["etag"] = etag
-            if method == "GET" and _etag_matches(headers.get("if-none-match"), etag):
+            headers["etag"] = etag
+            if exchange.method == "GET" and _etag_matches(exchange.headers.get("if-none-match"), etag):
                 # A 304 costs nothing against the primary rate limit, as on GitHub.
-                rate = self.primary.headers(counted, count=False) if counted else {}
-                return FakeResponse(304, {**extra, **rate}, b"", delay)
-        if counted is not None:
-            extra.update(self.primary.headers(counted, count=True))
-        return FakeResponse(status, extra, content, delay)
+                rate = self.primary.headers(bucket, count=False) if bucket else {}
+                return FakeResponse(304, {**headers, **rate}, b"", exchange.delay)
+        if bucket is not None:
+            headers.update(self.primary.headers(bucket, count=True))
+        return FakeResponse(status, headers, content, exchange.delay)
 
-    def _authenticate(self, credential: str | None, extra: dict[str, str]) -> Credential:
-        token = self.state.tokens.get(credential or "")
-        if token is None or (token.expires_at is not None and token.expires_at <= self.clock()):
-            raise HttpError(401, "Bad credentials")
-        extra["x-oauth-scopes"] = ", ".join(sorted(token.scopes))
-        return token
+
+@dataclass
+class _Exchange:
+    """One request on its way through the gateway, and what its answer collects on the way."""
+
+    method: str
+    path: str
+    query: str
+    headers: Mapping[str, str]
+    payload: Any
+    base_url: str
+    request_id: str
+    delay: float
+    answer_headers: dict[str, str] = field(default_factory=dict)
+    bucket: Credential | None = None  # the primary rate-limit bucket, once the credentials are known
+
+    def __post_init__(self) -> None:
+        self.answer_headers.update({"x-github-request-id": self.request_id, "content-type": "application/json"})
+
+    @property
+    def credential(self) -> str | None:
+        return _bearer(self.headers)
 
 
 def _parse_json(body: bytes | None) -> Any:
