@@ -5,6 +5,7 @@ refused request changes nothing. Driven in-process with a clock the test moves, 
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -163,3 +164,17 @@ def test_time_compression_keeps_the_ratios() -> None:
 def test_bad_limits_are_refused(make: Any, fragment: str) -> None:
     with pytest.raises(ValueError, match=fragment):
         make()
+
+
+def test_concurrency_over_the_loopback_server() -> None:
+    """Three requests at once, while answers take 0.5 s: the third is over a limit of two in flight."""
+    import requests
+    from github_runner_groups.testing import serve
+
+    fake = FakeGitHub(secondary_limits=SecondaryLimits(concurrent_requests=2))
+    fake.add_org("acme")
+    fake.latency_seconds = 0.5
+    with serve(fake) as server, ThreadPoolExecutor(3) as pool:
+        answers = list(pool.map(lambda _: requests.get(server.url + GROUPS, headers=AUTH, timeout=5), range(3)))
+    assert sorted(a.status_code for a in answers) == [200, 200, 403]
+    assert fake.secondary_limit_hits == 1
