@@ -82,6 +82,8 @@ def test_create_update_delete_cycle(call: Call, fake: FakeGitHub) -> None:
         ("PUT", f"{GROUPS}/1/repositories", {"selected_repository_ids": []}, 422, "visibility is 'selected'"),
         ("GET", "/orgs/nope/actions/runner-groups", None, 404, "Not Found"),
         ("PUT", f"{BUILD}/runners/999", None, 404, "Not Found"),
+        ("GET", f"{GROUPS}/abc", None, 404, "Not Found"),
+        ("PUT", f"{BUILD}/repositories/1e3", None, 404, "Not Found"),
     ],
 )
 def test_errors_in_githubs_format(call: Call, method: str, path: str, body: Any, status: int, fragment: str) -> None:

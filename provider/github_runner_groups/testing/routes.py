@@ -21,7 +21,13 @@ class Route:
 
 
 def _compiled(template: str) -> re.Pattern[str]:
-    return re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template) + "$")
+    """A template's regex: an `..._id` parameter matches digits only (`/runner-groups/abc` is a 404 on GitHub)."""
+    return re.compile("^" + re.sub(r"\{(\w+)\}", _parameter, template) + "$")
+
+
+def _parameter(placeholder: re.Match[str]) -> str:
+    name = placeholder.group(1)
+    return f"(?P<{name}>{'[0-9]+' if name.endswith('_id') else '[^/]+'})"
 
 
 _GROUPS = "/orgs/{org}/actions/runner-groups"
