@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .rendering import HttpError
+from .rendering import HttpError, hosted_runner_json
 
 DEFAULT_GROUP_ID = 1
 ADMIN_SCOPE = "admin:org"
@@ -147,7 +147,7 @@ class EmulatorState:
         with self.lock:
             hosted = {"id": next(self.ids) + 9000, "name": name, "runner_group_id": group_id}
             self.find_org(org).hosted_runners.setdefault(group_id, []).append(hosted)
-            return dict(hosted)
+            return hosted_runner_json(hosted)
 
     def set_group_repository_ids(self, org: str, group_id: int, repository_ids: Iterable[int]) -> None:
         with self.lock:
