@@ -15,6 +15,7 @@ import requests
 import responses
 from github_runner_groups.testing import (
     DEMO_TOKEN,
+    EmulatorServer,
     FakeGitHub,
     FakeResponse,
     FaultRule,
@@ -443,3 +444,15 @@ def test_the_runtime_path_never_imports_the_emulator() -> None:
         "print(sorted(m for m in sys.modules if m.startswith('github_runner_groups.testing') or m == 'responses'))"
     )
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "[]\n"
+
+
+@pytest.mark.parametrize(("config", "expected"), [({}, "0"), ({"github:writeDelayMs": "250"}, "250")])
+def test_mocked_programs_run_without_write_pacing_unless_told(
+    emulator: EmulatorServer, config: dict[str, str], expected: str
+) -> None:
+    import pulumi
+    from github_runner_groups.testing.mocks import run_program
+
+    seen: list[str | None] = []
+    run_program(lambda: seen.append(pulumi.Config("github").get("writeDelayMs")), base_url=emulator.url, config=config)
+    assert seen == [expected]
