@@ -40,14 +40,15 @@ OPERATIONS = [
     ("PUT", GROUP + "/{runner_group_id}/runners/{runner_id}"),
     ("DELETE", GROUP + "/{runner_group_id}/runners/{runner_id}"),
     ("GET", "/orgs/{org}/actions/runners"),
+    ("GET", "/orgs/{org}/actions/permissions"),
+    ("GET", "/orgs/{org}/actions/permissions/repositories"),
     ("GET", "/orgs/{org}/repos"),
-    ("GET", "/repos/{owner}/{repo}"),
     ("POST", "/app/installations/{installation_id}/access_tokens"),
 ]
-# The error bodies the emulator sends for statuses an operation does not list, taken from operations that list
-# them (the dereferenced description has no components section).
+# The error bodies the emulator sends for statuses an operation does not list, taken from operations of the
+# description that list them (the dereferenced description has no components section).
 ERROR_SCHEMAS = {
-    "basic-error": ("GET", "/repos/{owner}/{repo}", "404"),
+    "basic-error": ("GET", "/orgs/{org}/actions/runners/{runner_id}/labels", "404"),
     "validation-error": ("POST", "/app/installations/{installation_id}/access_tokens", "422"),
 }
 PROSE = {"description", "summary", "example", "examples", "externalDocs", "title", "x-github", "operationId", "tags"}
@@ -96,7 +97,7 @@ def extract(spec: dict[str, Any], version: str) -> dict[str, Any]:
             },
         }
     errors = {
-        name: operations[f"{method} {path}"]["responses"][status]
+        name: _clean(spec["paths"][path][method.lower()]["responses"][status]["content"]["application/json"]["schema"])
         for name, (method, path, status) in ERROR_SCHEMAS.items()
     }
     return {"source": f"{PACKAGE}@{version} {SPEC}", "operations": operations, "errors": errors}

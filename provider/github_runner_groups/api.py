@@ -241,13 +241,3 @@ def list_org_repositories(client: GitHubClient, org: str) -> list[RepositoryJson
             params={"type": "all"},
         ),
     )
-
-
-def get_repository(client: GitHubClient, owner: str, repo: str) -> RepositoryJson:
-    return cast(
-        RepositoryJson,
-        client.get(
-            f"/repos/{quote(owner, safe='')}/{quote(repo, safe='')}",
-            action=f"reading repository '{owner}/{repo}'",
-        ),
-    )

@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
+import jwt
 import pytest
 import requests
 import responses
-from github_runner_groups.testing import DEMO_TOKEN, FakeGitHub, FaultRule, add_to_responses, serve
+from github_runner_groups.testing import (
+    DEMO_TOKEN,
+    EmulatorServer,
+    FakeGitHub,
+    FakeResponse,
+    FaultRule,
+    SecondaryLimits,
+    add_to_responses,
+    serve,
+)
+from github_runner_groups.testing.__main__ import main as emulator_command
 
 AUTH = {"Authorization": f"Bearer {DEMO_TOKEN}", "Accept": "application/vnd.github+json"}
 GROUPS = "/orgs/acme/actions/runner-groups"
@@ -71,6 +83,8 @@ def test_create_update_delete_cycle(call: Call, fake: FakeGitHub) -> None:
         ("PUT", f"{GROUPS}/1/repositories", {"selected_repository_ids": []}, 422, "visibility is 'selected'"),
         ("GET", "/orgs/nope/actions/runner-groups", None, 404, "Not Found"),
         ("PUT", f"{BUILD}/runners/999", None, 404, "Not Found"),
+        ("GET", f"{GROUPS}/abc", None, 404, "Not Found"),
+        ("PUT", f"{BUILD}/repositories/1e3", None, 404, "Not Found"),
     ],
 )
 def test_errors_in_githubs_format(call: Call, method: str, path: str, body: Any, status: int, fragment: str) -> None:
@@ -248,3 +262,197 @@ def test_the_emulator_command_serves_the_demo_org() -> None:
     finally:
         process.terminate()
         process.wait(timeout=5)
+
+
+def test_a_secondary_limit_hit_over_both_transports(call: Call, fake: FakeGitHub) -> None:
+    fake.secondary_limits = SecondaryLimits(points_per_window=2)
+    assert [call("GET", GROUPS).status_code for _ in range(2)] == [200, 200]
+    refused = call("GET", GROUPS)
+    assert refused.status_code == 403 and 1 <= int(refused.headers["retry-after"]) <= 60
+    assert refused.json()["message"].startswith("You have exceeded a secondary rate limit.")
+    assert refused.headers["x-github-request-id"] in refused.json()["message"]
+    assert fake.secondary_limit_hits == 1
+
+
+def test_the_emulator_command_enforces_secondary_limits_when_asked() -> None:
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "github_runner_groups.testing", "--secondary-limits", "--secondary-points", "2"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().split(" on ", 1)[1].split(" ", 1)[0]
+        process.stdout.readline()
+        assert "secondary limits: 2 points, 80 writes per 60 s; 500 writes per 3600 s" in process.stdout.readline()
+        statuses = [requests.get(url + GROUPS, headers=AUTH, timeout=5).status_code for _ in range(3)]
+        assert statuses == [200, 200, 403]
+    finally:
+        process.terminate()
+        process.wait(timeout=5)
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["--secondary-points", "5"], "add --secondary-limits"),
+        (["--secondary-compress", "10"], "add --secondary-limits"),
+        (["--secondary-limits", "--secondary-writes", "0"], "writes_per_window must be at least 1, not 0"),
+        (["--secondary-limits", "--secondary-compress", "0"], "factor must be positive, not 0"),
+    ],
+)
+def test_the_emulator_command_refuses_bad_limit_flags(
+    argv: list[str], fragment: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        emulator_command(argv)
+    assert exited.value.code == 2 and fragment in capsys.readouterr().err
+
+
+# Seeding for the audit: repository visibility and the org's Actions policy
+
+
+def test_repository_visibility(call: Call, fake: FakeGitHub) -> None:
+    fake.add_repo("acme", "handbook", visibility="internal")
+    listed = {r["name"]: (r["visibility"], r["private"]) for r in call("GET", "/orgs/acme/repos").json()}
+    assert (listed["api"], listed["data-pipeline"], listed["handbook"]) == (
+        ("public", False),
+        ("private", True),
+        ("internal", True),  # GitHub's `private` is true for internal repositories
+    )
+    assert "handbook" in [r["name"] for r in call("GET", "/orgs/acme/repos", params={"type": "private"}).json()]
+    assert {r["name"]: r["visibility"] for r in fake.repositories("acme")}["handbook"] == "internal"
+
+
+@pytest.mark.parametrize(
+    ("options", "fragment"),
+    [
+        ({"visibility": "secret"}, "visibility 'secret' is not one of public, private, internal"),
+        ({"private": True, "visibility": "public"}, "private=True contradicts visibility='public'"),
+    ],
+)
+def test_repository_visibility_is_checked(fake: FakeGitHub, options: dict[str, Any], fragment: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(fragment)):
+        fake.add_repo("acme", "odd", **options)
+
+
+def test_actions_permissions(call: Call, fake: FakeGitHub) -> None:
+    assert call("GET", "/orgs/acme/actions/permissions").json() == {
+        "enabled_repositories": "all",
+        "allowed_actions": "all",
+    }
+    repos = {r["name"]: r["id"] for r in fake.repositories("acme")}
+    chosen = [repos["api"], repos["web"], repos["docs"]]
+    fake.set_actions_permissions(
+        "acme", enabled_repositories="selected", selected_repository_ids=chosen, allowed_actions="local_only"
+    )
+    policy = call("GET", "/orgs/acme/actions/permissions").json()
+    assert (policy["enabled_repositories"], policy["allowed_actions"]) == ("selected", "local_only")
+    assert policy["selected_repositories_url"].endswith("/orgs/acme/actions/permissions/repositories")
+    first = call("GET", "/orgs/acme/actions/permissions/repositories", params={"per_page": 2})
+    assert first.json()["total_count"] == 3 and [r["name"] for r in first.json()["repositories"]] == ["api", "web"]
+    last = call("GET", urlsplit(first.links["next"]["url"]).path, params={"per_page": 2, "page": 2})
+    assert [r["name"] for r in last.json()["repositories"]] == ["docs"]
+    assert call("GET", "/orgs/nope/actions/permissions").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("options", "fragment"),
+    [
+        ({"enabled_repositories": "some"}, "enabled_repositories 'some' is not one of"),
+        ({"allowed_actions": "every"}, "allowed_actions 'every' is not one of"),
+        ({"selected_repository_ids": [1]}, "apply only with enabled_repositories='selected'"),
+        ({"enabled_repositories": "selected", "selected_repository_ids": [424242]}, "[424242] are not repositories"),
+    ],
+)
+def test_actions_permissions_are_checked(fake: FakeGitHub, options: dict[str, Any], fragment: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(fragment)):
+        fake.set_actions_permissions("acme", **options)
+
+
+# GitHub App JWTs, checked as GitHub checks them
+
+
+@pytest.fixture
+def app_fake(rsa_key_pair: tuple[str, str]) -> FakeGitHub:
+    fake = FakeGitHub(clock=lambda: NOW)
+    fake.add_org("acme")
+    fake.add_app("4242", rsa_key_pair[1], 77, "acme")
+    return fake
+
+
+NOW = 1_800_000_000
+
+
+def mint(fake: FakeGitHub, token: str) -> FakeResponse:
+    outcome = fake.handle("POST", "/app/installations/77/access_tokens", "", {"Authorization": f"Bearer {token}"}, None)
+    assert isinstance(outcome, FakeResponse)
+    return outcome
+
+
+def signed(private_pem: str, **claims: Any) -> str:
+    return jwt.encode({"iat": NOW - 60, "exp": NOW + 540, "iss": "4242", **claims}, private_pem, algorithm="RS256")
+
+
+def test_a_valid_app_jwt_gets_an_installation_token(app_fake: FakeGitHub, rsa_key_pair: tuple[str, str]) -> None:
+    answer = mint(app_fake, signed(rsa_key_pair[0]))
+    assert answer.status == 201
+    token = json.loads(answer.body)["token"]
+    listing = app_fake.handle("GET", GROUPS, "", {"Authorization": f"Bearer {token}"}, None)
+    assert isinstance(listing, FakeResponse) and listing.status == 200
+
+
+def _other_key() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+
+
+BAD_JWTS: dict[str, tuple[Callable[[str], str], str]] = {
+    "expired": (lambda key: signed(key, iat=NOW - 700, exp=NOW - 100), "representing the future time"),
+    "issued in the future": (lambda key: signed(key, iat=NOW + 120, exp=NOW + 600), "representing the future time"),
+    "valid too long": (lambda key: signed(key, exp=NOW + 3600), "is too far in the future"),
+    "another app": (lambda key: signed(key, iss="999"), "'Issuer' claim ('iss') must be an Integer"),
+    "no exp": (lambda key: jwt.encode({"iat": NOW, "iss": "4242"}, key, algorithm="RS256"), "could not be decoded"),
+    "another key": (lambda _key: signed(_other_key()), "could not be decoded"),
+    "unsigned": (lambda _key: jwt.encode({"iat": NOW, "exp": NOW + 500, "iss": "4242"}, "", "none"), "not be decoded"),
+    "not a JWT": (lambda _key: "garbage", "could not be decoded"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_JWTS)
+def test_a_bad_app_jwt_is_refused(app_fake: FakeGitHub, rsa_key_pair: tuple[str, str], case: str) -> None:
+    make, message = BAD_JWTS[case]
+    answer = mint(app_fake, make(rsa_key_pair[0]))
+    assert answer.status == 401 and message in json.loads(answer.body)["message"]
+    assert not [t for t in app_fake.tokens if t.startswith("ghs_")]
+
+
+def test_the_runtime_path_never_imports_the_emulator() -> None:
+    """The package, its providers, the exporter, lookups and the CLI load without the emulator (or `responses`)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, github_runner_groups as g, github_runner_groups.cli, github_runner_groups.export, "
+        "github_runner_groups.lookups\n"
+        "g.RunnerGroup, g.RunnerGroupRepositoryAccess, g.RunnerGroupMembership, g.OrgRunnerGroups, g.load_spec\n"
+        "print(sorted(m for m in sys.modules if m.startswith('github_runner_groups.testing') or m == 'responses'))"
+    )
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "[]\n"
+
+
+@pytest.mark.parametrize(("config", "expected"), [({}, "0"), ({"github:writeDelayMs": "250"}, "250")])
+def test_mocked_programs_run_without_write_pacing_unless_told(
+    emulator: EmulatorServer, config: dict[str, str], expected: str
+) -> None:
+    import pulumi
+    from github_runner_groups.testing.mocks import run_program
+
+    seen: list[str | None] = []
+    run_program(lambda: seen.append(pulumi.Config("github").get("writeDelayMs")), base_url=emulator.url, config=config)
+    assert seen == [expected]

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .fake import DEFAULT_GROUP_ID, DEMO_TOKEN, DropConnection, FakeGitHub, FakeResponse, FaultRule, RecordedRequest
+from .fake import DEMO_TOKEN, FakeGitHub
+from .limits import SecondaryLimits, SecondaryUsage
 from .server import EmulatorServer, serve
+from .state import DEFAULT_GROUP_ID
+from .wire import DropConnection, FakeResponse, FaultRule, RecordedRequest
 
 if TYPE_CHECKING:
     from .responses_adapter import add_to_responses as add_to_responses
@@ -22,6 +25,8 @@ __all__ = [
     "FakeResponse",
     "FaultRule",
     "RecordedRequest",
+    "SecondaryLimits",
+    "SecondaryUsage",
     "add_to_responses",
     "serve",
 ]

@@ -1,9 +1,9 @@
 """Run a Pulumi program in-process, with mocks that call the real dynamic providers (no engine, no CLI).
 
-Where the Pulumi CLI is absent (as on the machines this was built on), this is how the demo and the program tests
-run the examples: `pulumi.runtime.set_mocks` hands every resource registration to `ProviderMocks`, which
-unpickles the resource's own provider and runs its check and create against GitHub (or the emulator). It is an
-`up` of a new stack, not the engine: no diff, update or delete happens, and outputs come back in one pass.
+Where the Pulumi CLI is absent, this is how the demo and the program tests run the examples:
+`pulumi.runtime.set_mocks` hands every resource registration to `ProviderMocks`, which unpickles the resource's
+own provider and runs its check and create against GitHub (or the emulator). It is an `up` of a new stack, not the
+engine: no diff, update or delete happens, and outputs come back in one pass.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ from ..errors import GitHubRunnerGroupsError
 from .fake import DEMO_TOKEN
 
 PROVIDER_KEY = "__provider"
+# Stack config every mocked run starts from: no pause between writes (the emulator's limits are off by default).
+MOCK_CONFIG = {"github:writeDelayMs": "0"}
 # Mock outputs for resource types of other providers that a program uses, by type token.
 OtherResource = Callable[[pulumi.runtime.MockResourceArgs], tuple[str, dict[str, Any]]]
 
@@ -99,8 +101,8 @@ def run_program(
     """Run `program` as a fresh `pulumi up` would create its resources, against the GitHub at `base_url`.
 
     The providers read their settings from the environment (nothing calls `configure` under mocks); the
-    program sees `config` plus github:owner through `pulumi.Config`. Process-wide caches are cleared first, as
-    a new provider process would start without them.
+    program sees `MOCK_CONFIG`, github:owner and `config` (which wins) through `pulumi.Config`. Process-wide
+    caches are cleared first, as a new provider process would start without them.
     """
     mocks = ProviderMocks(others)
     settings = {"GITHUB_BASE_URL": base_url, "GITHUB_TOKEN": token, "GITHUB_OWNER": owner}
@@ -108,7 +110,7 @@ def run_program(
         reset_clients()
         resolve.forget()
         reset_options()  # a new root stack: the SDK's runtime state is global to the process
-        pulumi.runtime.set_all_config({"github:owner": owner, **(config or {})})
+        pulumi.runtime.set_all_config({**MOCK_CONFIG, "github:owner": owner, **(config or {})})
         try:
             pulumi.runtime.set_mocks(mocks, project="runner-groups", stack="mock", preview=False)
             _sync_await(run_pulumi_func(program))

@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 import requests
 import responses
 
-from .fake import DropConnection, FakeGitHub
+from .fake import FakeGitHub
+from .wire import DropConnection
 
 
 def add_to_responses(fake: FakeGitHub, rsps: responses.RequestsMock, base_url: str = "https://api.github.com") -> None:

@@ -11,7 +11,8 @@ from types import TracebackType
 from typing import Any, cast
 from urllib.parse import urlsplit
 
-from .fake import DropConnection, FakeGitHub
+from .fake import FakeGitHub
+from .wire import DropConnection
 
 
 class _Httpd(ThreadingHTTPServer):
