@@ -13,13 +13,17 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from . import safe_yaml
 from .errors import GitHubRunnerGroupsError
 
 VISIBILITIES = ("all", "selected", "private")
 
 
 class SpecError(GitHubRunnerGroupsError, ValueError):
-    """A spec that cannot describe runner groups; the message says where and how to fix it."""
+    """A spec that cannot describe runner groups; the message says where and how to fix it (capped in length)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(safe_yaml.capped(message))
 
 
 @dataclass(frozen=True)
@@ -50,18 +54,19 @@ _BOOLEANS = ("allows_public_repositories", "restricted_to_workflows", "exclusive
 
 
 def load_spec(path: str | Path) -> OrgSpec:
-    """Read a YAML spec file (see runner-groups.yaml at the repository root)."""
-    import yaml  # only where a YAML file is read
+    """Read a YAML spec file (see runner-groups.yaml at the repository root).
 
+    Duplicate keys, aliases, merge keys, tags and deep nesting are refused with their line (see `safe_yaml`).
+    """
     source = str(path)
     try:
-        text = Path(path).read_text()
+        data = safe_yaml.load(safe_yaml.read_text(source))
     except OSError as exc:
-        raise SpecError(f"{source}: cannot read the spec file ({exc.strerror}).") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise SpecError(f"{source}: not valid YAML ({exc}).") from None
+        raise SpecError(f"{source}: cannot read the spec file ({exc.strerror or exc}).") from None
+    except safe_yaml.YamlProblem as exc:
+        raise SpecError(f"{source}: {exc}.") from None
+    if data is None:
+        raise SpecError(f"{source}: the file is empty; a spec needs 'org' and 'groups' (see runner-groups.yaml).")
     return parse_spec(data, source)
 
 
