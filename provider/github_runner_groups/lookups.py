@@ -14,6 +14,7 @@ from typing import Any
 from . import api
 from .client import GitHubClient, get_client
 from .errors import ConfigError
+from .resources._common import org_login_problem, parse_id
 from .settings import ProviderSettings, resolve_settings
 
 
@@ -58,17 +59,26 @@ def get_runner_groups(org: str | None = None, visible_to_repository: str | None 
 def get_hosted_runners(group_id: int | str, org: str | None = None) -> list[dict[str, Any]]:
     """GitHub-hosted runners of a group, as GitHub describes them (image, machine size, status)."""
     client, owner = _connect(org)
-    return api.list_hosted_runners_in_group(client, owner, int(group_id))
+    return api.list_hosted_runners_in_group(client, owner, _group_id(group_id))
 
 
 def get_group_repositories(group_id: int | str, org: str | None = None) -> list[Member]:
     client, owner = _connect(org)
-    return _members(api.list_group_repositories(client, owner, int(group_id)))
+    return _members(api.list_group_repositories(client, owner, _group_id(group_id)))
 
 
 def get_group_runners(group_id: int | str, org: str | None = None) -> list[Member]:
     client, owner = _connect(org)
-    return _members(api.list_group_runners(client, owner, int(group_id)))
+    return _members(api.list_group_runners(client, owner, _group_id(group_id)))
+
+
+def _group_id(value: int | str) -> int:
+    """A group id as GitHub numbers them: a positive whole number, or its ASCII digits as text."""
+    text = value.strip() if isinstance(value, str) else None
+    parsed = parse_id(value) if text is None or text.isascii() else None
+    if parsed is None:
+        raise ConfigError(f"group_id must be a runner group id (a positive whole number), got {value!r:.80}.")
+    return parsed
 
 
 def _members(items: Any) -> list[Member]:
@@ -80,6 +90,9 @@ def _connect(org: str | None) -> tuple[GitHubClient, str]:
     owner = org or settings.owner
     if not owner:
         raise ConfigError("No organization: pass org=..., or set github:owner (stack config) or GITHUB_OWNER.")
+    problem = org_login_problem(owner)
+    if problem:
+        raise ConfigError(f"{problem} Pass org=ORG (the login in github.com/ORG).")
     return get_client(settings.client), owner
 
 
