@@ -22,9 +22,11 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--output", type=Path, help="file to write (default: standard output)")
     demo = commands.add_parser("demo", help="run the quickstart against the embedded GitHub emulator")
     demo.add_argument("--project", type=Path, default=Path.cwd(), help="the quickstart project (default: here)")
-    emulator = commands.add_parser("emulator", help="serve the GitHub emulator on loopback")
-    emulator.add_argument("args", nargs=argparse.REMAINDER, help="options of python -m github_runner_groups.testing")
-    options = parser.parse_args(argv)
+    # The emulator's own parser reads its options (--port, --host, ...; see `emulator --help`).
+    commands.add_parser("emulator", help="serve the GitHub emulator on loopback (--port N)", add_help=False)
+    options, emulator_args = parser.parse_known_args(argv)
+    if emulator_args and options.command != "emulator":
+        parser.error(f"unrecognized arguments: {' '.join(emulator_args)}")
     try:
         if options.command == "export":
             return _export(options.org, options.format, options.output)
@@ -34,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
             return demo_module.run(options.project)
         from .testing.__main__ import main as serve_emulator
 
-        return serve_emulator(options.args)
+        return serve_emulator(emulator_args)
     except GitHubRunnerGroupsError as exc:
         print(f"github-runner-groups {options.command}: {exc}", file=sys.stderr)
         return 1
