@@ -120,6 +120,9 @@ class _Org:
     repositories: dict[int, dict[str, Any]] = field(default_factory=dict)
     runners: dict[int, dict[str, Any]] = field(default_factory=dict)
     hosted_runners: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    actions_permissions: dict[str, Any] = field(
+        default_factory=lambda: {"enabled_repositories": "all", "selected_repository_ids": (), "allowed_actions": "all"}
+    )
 
 
 @dataclass
@@ -203,6 +206,8 @@ class FakeGitHub:
                 ),
                 ("GET", r"/orgs/(?P<org>[^/]+)/actions/runners", self._org_runners),
                 ("GET", r"/orgs/(?P<org>[^/]+)/repos", self._org_repositories),
+                ("GET", r"/orgs/(?P<org>[^/]+)/actions/permissions", self._actions_permissions),
+                ("GET", r"/orgs/(?P<org>[^/]+)/actions/permissions/repositories", self._actions_repositories),
                 ("GET", r"/repos/(?P<owner>[^/]+)/(?P<repo>[^/]+)", self._get_repository),
                 ("POST", r"/app/installations/(?P<iid>\d+)/access_tokens", self._installation_token),
             )
@@ -246,11 +251,19 @@ class FakeGitHub:
                 DEFAULT_GROUP_ID, _new_group(DEFAULT_GROUP_ID, "Default", {"default": True, "visibility": "all"})
             )
 
-    def add_repo(self, org: str, name: str, *, private: bool = False) -> dict[str, Any]:
+    def add_repo(self, org: str, name: str, *, private: bool = False, visibility: str | None = None) -> dict[str, Any]:
+        """`visibility` ("public", "private", "internal") wins over `private`; internal repositories are private."""
         with self._lock:
             owner = self._org(org)
             repo_id = next(self._ids) + 1000
-            repo: dict[str, Any] = {"id": repo_id, "name": name, "private": private, "owner": owner.login}
+            shown = visibility or ("private" if private else "public")
+            repo: dict[str, Any] = {
+                "id": repo_id,
+                "name": name,
+                "private": shown != "public",
+                "visibility": shown,
+                "owner": owner.login,
+            }
             owner.repositories[repo_id] = repo
             return dict(repo)
 
@@ -277,6 +290,22 @@ class FakeGitHub:
                 "runner_group_id": group_id,
             }
             return dict(owner.runners[runner_id])
+
+    def set_actions_permissions(
+        self,
+        org: str,
+        *,
+        enabled_repositories: str = "all",
+        selected_repository_ids: Iterable[int] = (),
+        allowed_actions: str = "all",
+    ) -> None:
+        """Which repositories may run GitHub Actions at all ("all", "none", "selected") and which actions."""
+        with self._lock:
+            self._org(org).actions_permissions = {
+                "enabled_repositories": enabled_repositories,
+                "selected_repository_ids": tuple(selected_repository_ids),
+                "allowed_actions": allowed_actions,
+            }
 
     def remove_runner(self, org: str, runner_id: int) -> None:
         """A runner that is unregistered (it gets a new id when it registers again)."""
@@ -691,6 +720,26 @@ class FakeGitHub:
         repos = [_repository_json(owner, r, base) for r in owner.repositories.values() if r["private"] in privacy]
         return 200, _paginate(repos, query, base, path, None)
 
+    def _actions_permissions(self, org: str, base: str, **_: Any) -> tuple[int, Any]:
+        owner = self._org(org)
+        permissions = owner.actions_permissions
+        answer = {k: permissions[k] for k in ("enabled_repositories", "allowed_actions")}
+        if permissions["enabled_repositories"] == "selected":
+            answer["selected_repositories_url"] = f"{base}/orgs/{owner.login}/actions/permissions/repositories"
+        if permissions["allowed_actions"] == "selected":
+            answer["selected_actions_url"] = f"{base}/orgs/{owner.login}/actions/permissions/selected-actions"
+        return 200, answer
+
+    def _actions_repositories(
+        self, org: str, query: Mapping[str, str], base: str, path: str, **_: Any
+    ) -> tuple[int, Any]:
+        owner = self._org(org)
+        if owner.actions_permissions["enabled_repositories"] != "selected":
+            raise _HttpError(409, "Conflict")
+        selected = owner.actions_permissions["selected_repository_ids"]
+        repos = [_repository_json(owner, owner.repositories[i], base) for i in selected if i in owner.repositories]
+        return 200, _paginate(repos, query, base, path, "repositories")
+
     def _get_repository(self, owner: str, repo: str, base: str, **_: Any) -> tuple[int, Any]:
         org = self._org(owner)
         found = next((r for r in org.repositories.values() if r["name"].lower() == repo.lower()), None)
@@ -842,7 +891,7 @@ def _repository_json(org: _Org, repo: Mapping[str, Any], base: str, *, full: boo
         "description": None,
         "fork": False,
         "url": api_url,
-        "visibility": "private" if repo["private"] else "public",
+        "visibility": repo["visibility"],
         **{name: f"{api_url}/{name.removesuffix('_url')}" for name in _REPO_URL_FIELDS},
     }
     if full:
