@@ -6,7 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from .errors import GitHubRunnerGroupsError
+from .audit.findings import SEVERITIES
+from .audit.render import FORMATS
+from .errors import ConfigError, GitHubRunnerGroupsError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,6 +22,28 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--org", required=True, help="organization login")
     export.add_argument("--format", choices=("yaml", "python"), default="yaml")
     export.add_argument("--output", type=Path, help="file to write (default: standard output)")
+    audit = commands.add_parser(
+        "audit",
+        help="which repositories and workflows can send jobs to which runners, with findings",
+        description="Read-only. Settings come from GITHUB_TOKEN (or the GitHub App variables), GITHUB_BASE_URL and "
+        "GITHUB_OWNER. With --spec, shows what applying the spec would change instead.",
+    )
+    audit.add_argument("--org", help="organization login (default: the spec's org, then GITHUB_OWNER)")
+    audit.add_argument("--format", choices=FORMATS, default="table")
+    audit.add_argument(
+        "--sensitive-label",
+        action="append",
+        default=[],
+        metavar="LABEL",
+        help="a runner label that must not be open to every repository (repeatable), e.g. gpu or prod",
+    )
+    audit.add_argument("--spec", type=Path, help="a YAML spec: show the delta applying it would make")
+    audit.add_argument(
+        "--fail-on",
+        choices=SEVERITIES,
+        help="exit 3 when a finding (or, with --spec, a new one) is this severe or worse",
+    )
+    audit.add_argument("--output", type=Path, help="file to write (default: standard output)")
     demo = commands.add_parser("demo", help="run the quickstart against the embedded GitHub emulator")
     demo.add_argument("--project", type=Path, default=Path.cwd(), help="the quickstart project (default: here)")
     # The emulator's own parser reads its options (--port, --host, ...; see `emulator --help`).
@@ -30,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if options.command == "export":
             return _export(options.org, options.format, options.output)
+        if options.command == "audit":
+            return _audit(options)
         if options.command == "demo":
             from . import demo as demo_module
 
@@ -55,6 +81,35 @@ def _export(org: str, output_format: str, output: Path | None) -> int:
     else:
         output.write_text(text)
         print(f"wrote {len(exported.spec.groups)} groups of '{org}' to {output}", file=sys.stderr)
+    return 0
+
+
+def _audit(options: argparse.Namespace) -> int:
+    from .audit import audit_org, spec_delta
+    from .audit.render import render, render_delta
+    from .client import get_client
+    from .settings import resolve_settings
+    from .spec import load_spec
+
+    spec = load_spec(options.spec) if options.spec else None
+    if spec is not None and options.format == "mermaid":
+        raise ConfigError("--format mermaid draws the org as it is; with --spec use table, markdown or json.")
+    settings = resolve_settings()
+    org = options.org or (spec.org if spec else None) or settings.owner
+    if not org:
+        raise ConfigError("No organization: pass --org ORG, or set GITHUB_OWNER.")
+    report = audit_org(get_client(settings.client), org, options.sensitive_label)
+    if spec is None:
+        text, findings = render(report, options.format), report.findings
+    else:
+        delta = spec_delta(report, spec)
+        text, findings = render_delta(delta, options.format, options.spec.name), delta.added
+    if options.output is None:
+        sys.stdout.write(text)
+    else:
+        options.output.write_text(text)
+    if options.fail_on and any(SEVERITIES.index(f.severity) <= SEVERITIES.index(options.fail_on) for f in findings):
+        return 3
     return 0
 
 

@@ -7,15 +7,18 @@ called, also during `pulumi preview`: they only read.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import api
 from .client import GitHubClient, get_client
 from .errors import ConfigError
 from .resources._common import org_login_problem, parse_id
 from .settings import ProviderSettings, resolve_settings
+
+if TYPE_CHECKING:
+    from .audit import Report
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,15 @@ def get_group_repositories(group_id: int | str, org: str | None = None) -> list[
 def get_group_runners(group_id: int | str, org: str | None = None) -> list[Member]:
     client, owner = _connect(org)
     return _members(api.list_group_runners(client, owner, _group_id(group_id)))
+
+
+def audit_runner_exposure(org: str | None = None, sensitive_labels: Iterable[str] = ()) -> Report:
+    """The runner exposure audit of the org (read-only), for policy as code, e.g. in a test or a program:
+    `assert not audit_runner_exposure().public_repositories_reaching_self_hosted()`."""
+    from .audit import audit_org
+
+    client, owner = _connect(org)
+    return audit_org(client, owner, sensitive_labels)
 
 
 def _group_id(value: int | str) -> int:
