@@ -2,7 +2,8 @@
 
 With the Pulumi CLI on PATH the quickstart runs for real (local file backend, a throwaway stack: up, a second
 preview that must show no changes, destroy). Without it the same program runs in-process under
-`pulumi.runtime.set_mocks`, with mocks that call the real providers: the demo says which one ran.
+`pulumi.runtime.set_mocks`, with mocks that call the real providers: the demo says which one ran. It ends
+with the runner exposure audit of the demo org.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ def run(project_dir: str | Path, out: TextIO = sys.stdout) -> int:
         _print_groups(fake, out)
         calls = {method: fake.count(method=method) for method in ("GET", *WRITES)}
         print("\nGitHub API calls: " + ", ".join(f"{m} {n}" for m, n in calls.items() if n), file=out)
+        print(f"\n$ github-runner-groups audit --org {ORG} --sensitive-label gpu\n", file=out)
+        _print_audit(server.url, out)
     return code
 
 
@@ -125,6 +128,18 @@ def _run_cli(pulumi_cli: str, project: Path, base_url: str, out: TextIO) -> int:
                 print(f"demo: `pulumi {' '.join(args)}` failed (exit {code}).", file=out)
                 return code
     return 0
+
+
+def _print_audit(base_url: str, out: TextIO) -> None:
+    from .audit import audit_org
+    from .audit.render import render
+    from .client import ClientSettings, GitHubClient
+
+    client = GitHubClient(ClientSettings(base_url=base_url, token=DEMO_TOKEN))
+    try:
+        out.write(render(audit_org(client, ORG, ["gpu"]), "table"))
+    finally:
+        client.close()
 
 
 def _print_groups(fake: FakeGitHub, out: TextIO) -> None:

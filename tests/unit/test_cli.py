@@ -86,3 +86,5 @@ def test_make_demo_ends_cleanly() -> None:
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert "ci-linux" in done.stdout and "GitHub API calls:" in done.stdout
+    audit = done.stdout.split("$ github-runner-groups audit --org acme --sensitive-label gpu")[1]
+    assert "Runner exposure of org 'acme'" in audit and "group 'ci-linux' lists 3 repositories" in audit

@@ -216,11 +216,14 @@ def mermaid(report: Report) -> str:
         title = f"{group.name}<br/>{group.visibility}" + ("<br/>workflows only" if reach.workflows else "")
         lines.append(f"  {group_node}[{_label(title)}]:::group")
         if group.visibility == "selected":
-            shown = sorted(reach.repository_ids, key=lambda i: names[i].name.lower())
+            # Listed repositories the rules keep out (public, or without Actions) get a dotted "blocked" edge.
+            listed = [i for i in group.repository_ids if i in names]
+            shown = sorted(listed, key=lambda i: (i not in reach.repository_ids, names[i].name.lower()))
             for repository_id in shown[:MERMAID_REPOSITORIES]:
                 repository = names[repository_id]
                 style = ":::public" if repository.public else ""
-                lines.append(f"  {_node('r', repository_id)}[{_label(repository.name)}]{style} --> {group_node}")
+                edge = "-->" if repository_id in reach.repository_ids else "-. blocked .->"
+                lines.append(f"  {_node('r', repository_id)}[{_label(repository.name)}]{style} {edge} {group_node}")
             if len(shown) > MERMAID_REPOSITORIES:
                 more = f"{group_node}_more"
                 lines.append(f"  {more}[{_label(f'+{len(shown) - MERMAID_REPOSITORIES} more')}] --> {group_node}")
