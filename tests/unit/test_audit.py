@@ -373,3 +373,39 @@ def test_readme_samples_are_what_their_commands_print() -> None:
     readme = samples.README.read_text()
     assert readme.count("<!-- audit-sample: ") == 3
     assert samples.regenerated(readme) == readme
+
+
+def test_the_pr_workflows_audit_command_writes_the_delta_and_fails_on_a_new_high_finding(
+    fake: FakeGitHub, emulator: EmulatorServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command of examples/github-actions, run as the workflow runs it (the posting is GitHub's part)."""
+    import shlex
+
+    import yaml
+
+    workflow_file = Path(__file__).parents[2] / "examples" / "github-actions" / "runner-groups.yml"
+    assert "pull_request_target" not in workflow_file.read_text().replace("never `pull_request_target`", "")
+    steps = yaml.safe_load(workflow_file.read_text())["jobs"]["pulumi"]["steps"]
+    step = next(s for s in steps if s.get("name") == "Runner exposure delta")
+    assert step["if"].startswith("github.event_name == 'pull_request'")
+    program, *argv = shlex.split(step["run"])
+    assert program.endswith("github-runner-groups") and argv[0] == "audit"
+    reset_clients()
+    monkeypatch.setenv("GITHUB_TOKEN", DEMO_TOKEN)
+    monkeypatch.setenv("GITHUB_BASE_URL", emulator.url)
+    monkeypatch.chdir(tmp_path)
+    quickstart = (Path(__file__).parents[2] / "runner-groups.yaml").read_text()
+    (tmp_path / "runner-groups.yaml").write_text(quickstart)
+    assert cli.main(argv) == 0
+    assert "### Runner exposure change: `runner-groups.yaml` on `acme`" in (tmp_path / "runner-exposure.md").read_text()
+    (tmp_path / "runner-groups.yaml").write_text(
+        quickstart.replace("  gpu:\n", "  gpu:\n    allows_public_repositories: true\n")
+    )
+    (tmp_path / "runner-groups.yaml").write_text(
+        (tmp_path / "runner-groups.yaml").read_text().replace("[ml-models, data-pipeline]", "[ml-models, docs]")
+    )
+    assert cli.main(argv) == 3
+    posted = (tmp_path / "runner-exposure.md").read_text()
+    assert "**gained**: 1 more repository can use linux-gpu-1 [linux, x64, gpu]: docs" in posted
+    assert "| added | 🔴 high |" in posted
+    assert sum(fake.count(method) for method in ("POST", "PATCH", "PUT", "DELETE")) == 0
