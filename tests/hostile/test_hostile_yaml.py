@@ -186,3 +186,36 @@ def test_emulator_port_that_is_not_a_number(hostile: HostileCheck, capsys: pytes
         cli.main(["emulator", "--port", "http"])
     assert usage.value.code == 2
     hostile.refused("cli", "emulator --port http", capsys.readouterr().err, "--port", "'http'")
+
+
+AUDIT_CASES = [
+    ("spec with duplicate group", ["--spec", "{spec}"], "groups:\n  ci: {}\n  ci: {}\n", ("lines 2 and 3", "'ci'")),
+    ("spec with an alias", ["--spec", "{spec}"], "a: &x 1\ngroups: {ci: {adopt: *x}}\n", ("line 2", "alias *x")),
+    ("spec that does not exist", ["--spec", "{missing}"], None, ("missing.yaml", "cannot read the spec file")),
+    ("spec drawn as mermaid", ["--spec", "{spec}", "--format", "mermaid"], "groups: {ci: {}}\n", ("--spec",)),
+    ("org with a slash", ["--org", "acme/../evil"], None, ("'acme/../evil'", "organization login")),
+    ("spec org with a newline", ["--spec", "{spec}"], 'org: "acme\\n"\ngroups: {ci: {}}\n', ("'acme\\n'", "login")),
+]
+
+
+@pytest.mark.parametrize(("case", "args", "content", "fragments"), AUDIT_CASES, ids=[c[0] for c in AUDIT_CASES])
+def test_cli_audit_refuses_before_any_request(
+    hostile: HostileCheck,
+    environment: None,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    case: str,
+    args: list[str],
+    content: str | None,
+    fragments: tuple[str, ...],
+) -> None:
+    spec = tmp_path / SPEC
+    if content is not None:
+        spec.write_text(content)
+    argv = [arg.format(spec=spec, missing=tmp_path / "missing.yaml") for arg in args]
+    hostile.fake.reset_log()
+    assert cli.main(["audit", *argv]) == 1
+    captured = capsys.readouterr()
+    assert hostile.fake.requests == [], f"{case}: a request reached GitHub"
+    assert captured.out == ""
+    hostile.refused("cli", f"audit: {case}", captured.err, "github-runner-groups audit: ", *fragments)
