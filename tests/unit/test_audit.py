@@ -303,8 +303,10 @@ def test_markdown_json_and_mermaid(org: FakeGitHub, client: GitHubClient) -> Non
         "visibility": "public",
         "actions_enabled": True,
         "groups": ["a|b"],
-        "self_hosted_runners": ["down", "r1"],
+        "self_hosted_runner_count": 2,
     }
+    assert next(g for g in document["groups"] if g["name"] == "a|b")["repositories"] == ["app", "site"]
+    assert document["public_repositories_reaching_self_hosted"] == ["site"]
     assert document["findings"][0]["key"] == f"{findings.PUBLIC_REACHES_SELF_HOSTED}:a|b"
     graph = mermaid(report)
     assert graph.startswith("graph LR\n")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..client import GitHubClient
 from ..spec import OrgSpec
@@ -56,8 +57,13 @@ class Report:
         repository_id = by_name.get(repository.rpartition("/")[2].lower())
         if repository_id is None:
             raise KeyError(f"no repository {repository!r} in org '{self.org}'")
-        reached = runners_by_repository(self.snapshot, self.reach).get(repository_id, frozenset())
+        reached = self.runner_ids_by_repository.get(repository_id, frozenset())
         return sorted(r.name for r in self.snapshot.runners if r.id in reached)
+
+    @cached_property
+    def runner_ids_by_repository(self) -> dict[int, frozenset[int]]:
+        """Repository id -> ids of the self-hosted runners it can reach (only repositories that reach any)."""
+        return runners_by_repository(self.snapshot, self.reach)
 
     def public_repositories_reaching_self_hosted(self) -> list[str]:
         """The policy most orgs want empty: GitHub advises never to let public repositories use self-hosted runners."""
@@ -82,8 +88,8 @@ def spec_delta(report: Report, spec: OrgSpec) -> Delta:
     """What applying `spec` to the org of `report` would change: access gained or lost, findings added or resolved."""
     projected, group_changes, notes = apply_spec(report.snapshot, spec)
     after = audit_snapshot(projected, report.sensitive_labels)
-    before_reach = runners_by_repository(report.snapshot, report.reach)
-    after_reach = runners_by_repository(projected, after.reach)
+    before_reach = report.runner_ids_by_repository
+    after_reach = after.runner_ids_by_repository
     runners = {r.id: r for r in (*report.snapshot.runners, *projected.runners)}
     names = {r.id: r.name for r in report.snapshot.repositories}
     changes: dict[tuple[bool, frozenset[int]], list[str]] = {}

@@ -14,6 +14,7 @@ from .reach import NOT_MODELLED, GroupReach
 
 WIDTH = 100
 FORMATS = ("table", "markdown", "json", "mermaid")
+LISTED_NAMES = 20  # repositories named per sentence of a delta (a PR comment holds at most 65,536 characters)
 MERMAID_REPOSITORIES = 8  # per selected group; the rest are one "+N more" node
 ICONS = {"high": "🔴", "medium": "🟠", "low": "🟡", "info": "⚪"}
 
@@ -161,7 +162,11 @@ def _json(report: Report) -> str:
                 "allows_public_repositories": reach.group.allows_public_repositories,
                 "audience": reach.audience,
                 "workflows": list(reach.workflows),
-                "repositories": sorted((names[i] for i in reach.repository_ids), key=str.lower),
+                "repository_count": len(reach.repository_ids),
+                # Listed only for `selected` groups: the others admit a whole class (see `audience`).
+                "repositories": sorted((names[i] for i in reach.repository_ids), key=str.lower)
+                if reach.group.visibility == "selected"
+                else None,
                 "runners": [
                     {"name": r.name, "os": r.os, "status": r.status, "labels": list(r.labels)} for r in reach.runners
                 ],
@@ -175,10 +180,11 @@ def _json(report: Report) -> str:
                 "visibility": r.visibility,
                 "actions_enabled": snapshot.actions.enabled(r),
                 "groups": groups_of.get(r.id, []),
-                "self_hosted_runners": report.runners_reachable_by(r.name),
+                "self_hosted_runner_count": len(report.runner_ids_by_repository.get(r.id, ())),
             }
             for r in snapshot.repositories
         ],
+        "public_repositories_reaching_self_hosted": report.public_repositories_reaching_self_hosted(),
         "findings": [_finding_json(f) for f in report.findings],
         "actions_permissions": {
             "readable": snapshot.actions.readable,
@@ -250,7 +256,9 @@ def _access_sentences(delta: Delta) -> Iterable[tuple[bool, str]]:
     for change in delta.access_changes:
         count = len(change.repositories)
         runners = ", ".join(runner_label(r) for r in change.runners)
-        repositories = ", ".join(change.repositories)
+        repositories = ", ".join(change.repositories[:LISTED_NAMES])
+        if count > LISTED_NAMES:
+            repositories += f" and {count - LISTED_NAMES} more"
         if change.gained:
             yield (
                 True,
