@@ -1,4 +1,5 @@
-"""`github-runner-groups`: export an org's runner groups, run the demo, or serve the emulator."""
+"""`github-runner-groups`: export an org's runner groups, audit who can reach its runners, run the demo, or serve
+the emulator."""
 
 from __future__ import annotations
 
@@ -52,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     if emulator_args and options.command != "emulator":
         parser.error(f"unrecognized arguments: {' '.join(emulator_args)}")
     try:
+        if getattr(options, "output", None) is not None and not options.output.parent.is_dir():
+            raise ConfigError(f"cannot write --output {options.output}: no such folder; pick a writable file.")
         if options.command == "export":
             return _export(options.org, options.format, options.output)
         if options.command == "audit":
@@ -76,10 +79,8 @@ def _export(org: str, output_format: str, output: Path | None) -> int:
     settings = resolve_settings()
     exported = export.export_org(get_client(settings.client), org)
     text = export.to_yaml(exported) if output_format == "yaml" else export.to_python(exported)
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        output.write_text(text)
+    _write(text, output)
+    if output is not None:
         print(f"wrote {len(exported.spec.groups)} groups of '{org}' to {output}", file=sys.stderr)
     return 0
 
@@ -91,9 +92,9 @@ def _audit(options: argparse.Namespace) -> int:
     from .settings import resolve_settings
     from .spec import load_spec
 
-    spec = load_spec(options.spec) if options.spec else None
-    if spec is not None and options.format == "mermaid":
+    if options.spec and options.format == "mermaid":
         raise ConfigError("--format mermaid draws the org as it is; with --spec use table, markdown or json.")
+    spec = load_spec(options.spec) if options.spec else None
     settings = resolve_settings()
     org = options.org or (spec.org if spec else None) or settings.owner
     if not org:
@@ -104,13 +105,20 @@ def _audit(options: argparse.Namespace) -> int:
     else:
         delta = spec_delta(report, spec)
         text, findings = render_delta(delta, options.format, options.spec.name), delta.added
-    if options.output is None:
-        sys.stdout.write(text)
-    else:
-        options.output.write_text(text)
+    _write(text, options.output)
     if options.fail_on and any(SEVERITIES.index(f.severity) <= SEVERITIES.index(options.fail_on) for f in findings):
         return 3
     return 0
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text)
+    except OSError as exc:
+        raise ConfigError(f"cannot write --output {output}: {exc.strerror or exc}; pick a writable file.") from None
 
 
 if __name__ == "__main__":
