@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
-from yaml.nodes import MappingNode, Node
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 MAX_BYTES = 4 * 1024 * 1024  # far above any org's spec (10,000 repository names are ~200 KiB)
 MAX_DEPTH = 32  # a spec nests 4 deep (org, groups, group, list)
@@ -53,21 +53,39 @@ def read_text(path: str, limit: int = MAX_BYTES) -> str:
         ) from None
 
 
-def load(text: str) -> Any:
-    """The single YAML document in `text` as plain data (dict, list, str, int, float, bool, None)."""
+def load(text: str) -> tuple[Any, dict[Any, int]]:
+    """The single YAML document in `text` as plain data (dict, list, str, int, float, bool, None), and the line
+    of each key of its top-level `groups` mapping, so that a problem with a group can say where the group is."""
     try:
         loader = _StrictLoader(text)
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1
         raise YamlProblem(f"line {line}: not valid YAML (the character {exc.character!r} is not allowed)") from None
     try:
-        return loader.get_single_data()
+        node = loader.get_single_node()
+        if node is None:
+            return None, {}
+        group_lines = _group_lines(loader, node)
+        return loader.construct_document(node), group_lines
     except yaml.MarkedYAMLError as exc:
         raise YamlProblem(_describe(exc)) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(capped(str(exc))) from None
     finally:
         loader.dispose()
+
+
+def _group_lines(loader: _StrictLoader, root: Node) -> dict[Any, int]:
+    if not isinstance(root, MappingNode):
+        return {}
+    for key_node, value_node in root.value:
+        if isinstance(key_node, ScalarNode) and key_node.value == "groups" and isinstance(value_node, MappingNode):
+            return {
+                loader.construct_object(group_key, deep=True): _line(group_key)
+                for group_key, _ in value_node.value
+                if isinstance(group_key, ScalarNode)
+            }
+    return {}
 
 
 def _line(node_or_mark: Any) -> int:

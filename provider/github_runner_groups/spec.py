@@ -23,6 +23,7 @@ class SpecError(GitHubRunnerGroupsError, ValueError):
     """A spec that cannot describe runner groups; the message says where and how to fix it (capped in length)."""
 
     def __init__(self, message: str) -> None:
+        self.uncapped = message
         super().__init__(safe_yaml.capped(message))
 
 
@@ -60,14 +61,24 @@ def load_spec(path: str | Path) -> OrgSpec:
     """
     source = str(path)
     try:
-        data = safe_yaml.load(safe_yaml.read_text(source))
+        data, group_lines = safe_yaml.load(safe_yaml.read_text(source))
     except OSError as exc:
         raise SpecError(f"{source}: cannot read the spec file ({exc.strerror or exc}).") from None
     except safe_yaml.YamlProblem as exc:
         raise SpecError(f"{source}: {exc}.") from None
     if data is None:
         raise SpecError(f"{source}: the file is empty; a spec needs 'org' and 'groups' (see runner-groups.yaml).")
-    return parse_spec(data, source)
+    try:
+        return parse_spec(data, source)
+    except SpecError as exc:
+        raise SpecError(_with_group_lines(exc.uncapped, group_lines)) from None
+
+
+def _with_group_lines(message: str, group_lines: Mapping[Any, int]) -> str:
+    """`group 'ci': ...` -> `line 7, group 'ci': ...` in a problem found after loading, for every group of the file."""
+    for name, line in group_lines.items():
+        message = message.replace(f"group {name!r}:", f"line {line}, group {name!r}:")
+    return message
 
 
 def parse_spec(data: Any, source: str = "spec") -> OrgSpec:

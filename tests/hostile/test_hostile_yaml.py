@@ -82,29 +82,29 @@ SPECS: list[tuple[str, str | bytes, tuple[str, ...]]] = [
     (
         "wrong type visibility",
         "groups:\n  ci:\n    visibility: [all]\n",
-        (SPEC, "group 'ci'", "visibility must be one of all, selected, private", "['all']"),
+        (SPEC, "line 2, group 'ci'", "visibility must be one of all, selected, private", "['all']"),
     ),
     (
         "misspelled field",
         "groups:\n  ci:\n    repositores: [api]\n",
-        (SPEC, "group 'ci'", "unknown field 'repositores'", "did you mean 'repositories'?"),
+        (SPEC, "line 2, group 'ci'", "unknown field 'repositores'", "did you mean 'repositories'?"),
     ),
     ("misspelled top level", "org: acme\ngroup:\n  ci: {}\n", (SPEC, "'group'", "did you mean 'groups'?")),
-    ("number as group name", "groups:\n  123: {}\n", (SPEC, "group 123", "1-64 characters")),
+    ("number as group name", "groups:\n  123: {}\n", (SPEC, "line 2, group 123", "1-64 characters")),
     (
         "boolean as a string",
         "groups:\n  ci:\n    allows_public_repositories: 'false'\n",
-        (SPEC, "group 'ci'", "allows_public_repositories must be true or false", "'false'"),
+        (SPEC, "line 2, group 'ci'", "allows_public_repositories must be true or false", "'false'"),
     ),
     (
         "yes is not a boolean",
         "groups:\n  ci:\n    adopt: yes please\n",
-        (SPEC, "group 'ci'", "adopt must be true or false"),
+        (SPEC, "line 2, group 'ci'", "adopt must be true or false"),
     ),
     (
         "megabyte value",
         "groups:\n  ci:\n    visibility: " + "x" * 1_000_000 + "\n",
-        (SPEC, "group 'ci'", "visibility must be one of", "more characters left out"),
+        (SPEC, "line 2, group 'ci'", "visibility must be one of", "more characters left out"),
     ),
 ]
 

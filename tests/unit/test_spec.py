@@ -23,6 +23,7 @@ def test_the_quickstart_spec_loads() -> None:
     [
         ({"org": "acme", "grups": {}}, ["unknown top-level key 'grups' (did you mean 'groups'?)"]),
         ({"org": "acme"}, ["groups must be a mapping"]),
+        ({"groups": {"ci": {"adopt": 2}}}, ["line 2, group 'ci': adopt must be true or false"]),
         (
             {"groups": {"ci": {"visiblity": "all"}}},
             ["group 'ci': unknown field 'visiblity' (did you mean 'visibility'?)"],
@@ -103,7 +104,8 @@ def test_many_problems_make_one_capped_message(tmp_path: Path) -> None:
     with pytest.raises(SpecError) as failed:
         load_spec(path)
     message = str(failed.value)
-    assert message.startswith(f"{path}: group 'g0': unknown field 'colour0'")
+    assert message.startswith(f"{path}: line 2, group 'g0': unknown field 'colour0'")
+    assert "line 501, group 'g499'" in failed.value.uncapped
     assert len(message) < 2100 and "more characters left out" in message[-40:]
 
 
