@@ -411,3 +411,26 @@ def test_the_pr_workflows_audit_command_writes_the_delta_and_fails_on_a_new_high
     assert "**gained**: 1 more repository can use linux-gpu-1 [linux, x64, gpu]: docs" in posted
     assert "| added | 🔴 high |" in posted
     assert sum(fake.count(method) for method in ("POST", "PATCH", "PUT", "DELETE")) == 0
+
+
+def test_runners_without_their_group_id_are_read_group_by_group(
+    org: FakeGitHub, client: GitHubClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Older GitHub Enterprise Server answers leave `runner_group_id` out of the org's runner listing."""
+    from github_runner_groups import api
+
+    group(org, "open", runners=("o1",))
+    listed = api.list_org_runners
+
+    def without_group_ids(client: GitHubClient, org_login: str) -> list[api.RunnerJson]:
+        runners = listed(client, org_login)
+        for runner in runners:
+            del runner["runner_group_id"]
+        return runners
+
+    monkeypatch.setattr(api, "list_org_runners", without_group_ids)
+    report = audit_org(client, ORG)
+    assert {r.name: r.group_id for r in report.snapshot.runners} == {
+        "o1": next(g.id for g in report.snapshot.groups if g.name == "open")
+    }
+    assert sum(1 for r in org.requests if r.path.endswith("/runners") and "runner-groups/" in r.path) == 2

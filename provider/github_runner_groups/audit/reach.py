@@ -9,6 +9,7 @@ group and groups inherited from the enterprise follow the same rules.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .model import Group, OrgSnapshot, Repository, Runner
@@ -60,9 +61,7 @@ def reachability(snapshot: OrgSnapshot) -> tuple[GroupReach, ...]:
     return tuple(reaches)
 
 
-def _admitted(
-    snapshot: OrgSnapshot, group: Group, candidates: list[Repository] | tuple[Repository, ...]
-) -> frozenset[int]:
+def _admitted(snapshot: OrgSnapshot, group: Group, candidates: Iterable[Repository]) -> frozenset[int]:
     return frozenset(
         repository.id
         for repository in candidates
