@@ -168,6 +168,7 @@ def test_workflow_restriction_lowers_public_exposure_and_an_unpinned_ref_is_a_fi
     assert exposure.severity == "medium" and "only through its listed workflows" in exposure.summary
     unpinned = next(f for f in report.findings if f.code == findings.WORKFLOW_NOT_PINNED)
     assert unpinned.workflows == ("acme/site/.github/workflows/deploy.yml@refs/heads/main",)
+    assert f"| `site/build.yml@{SHA}`, `site/deploy.yml@refs/heads/main` |" in render(report, "markdown")
 
 
 def test_sensitive_label_on_a_group_open_to_all_but_not_on_a_selected_one(

@@ -52,6 +52,12 @@ def _workflows(reach: GroupReach) -> str:
     return f"{len(reach.workflows)} listed" if reach.workflows else "any"
 
 
+def _workflow_refs(reach: GroupReach) -> str:
+    """`REPO/FILE@REF` per listed workflow (the org and `.github/workflows/` left out), or "any"."""
+    shown = [w.split("/", 1)[-1].replace("/.github/workflows/", "/", 1) for w in reach.workflows]
+    return ", ".join(f"`{_cell(w)}`" for w in shown) or "any"
+
+
 def _runner_names(reach: GroupReach) -> str:
     names = sorted(r.name for r in reach.runners) + sorted(f"{n} (hosted)" for n in reach.group.hosted_runners)
     return ", ".join(names) or "(none)"
@@ -108,7 +114,7 @@ def _markdown(report: Report) -> str:
     ]
     for reach in report.reach:
         lines.append(
-            f"| {_cell(reach.group.name)} | {reach.audience} | {len(reach.repository_ids)} | {_workflows(reach)} "
+            f"| {_cell(reach.group.name)} | {reach.audience} | {len(reach.repository_ids)} | {_workflow_refs(reach)} "
             f"| {_cell(_runner_names(reach))} |"
         )
     lines.append("")
