@@ -14,8 +14,7 @@ from dataclasses import dataclass
 
 from . import api
 from .client import GitHubClient
-from .errors import ConfigError
-from .resources._common import org_login_problem
+from .resources._common import require_org_login
 from .spec import GroupSpec, OrgSpec, dump_spec
 
 
@@ -27,9 +26,7 @@ class Export:
 
 def export_org(client: GitHubClient, org: str) -> Export:
     """Read the org's groups with their repositories (for `selected` groups) and runners, by name."""
-    problem = org_login_problem(org)
-    if problem:
-        raise ConfigError(f"{problem} Pass --org ORG (the login in github.com/ORG).")
+    require_org_login(org)
     groups: list[GroupSpec] = []
     skipped: list[str] = []
     for group in api.list_runner_groups(client, org):

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from . import api
 from .client import GitHubClient, get_client
 from .errors import ConfigError
-from .resources._common import org_login_problem, parse_id
+from .resources._common import parse_id, require_org_login
 from .settings import ProviderSettings, resolve_settings
 
 if TYPE_CHECKING:
@@ -102,9 +102,7 @@ def _connect(org: str | None) -> tuple[GitHubClient, str]:
     owner = org or settings.owner
     if not owner:
         raise ConfigError("No organization: pass org=..., or set github:owner (stack config) or GITHUB_OWNER.")
-    problem = org_login_problem(owner)
-    if problem:
-        raise ConfigError(f"{problem} Pass org=ORG (the login in github.com/ORG).")
+    require_org_login(owner)
     return get_client(settings.client), owner
 
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field, replace
 
 from .. import api
 from ..client import GitHubClient
-from ..errors import ConfigError, GitHubAuthError, GitHubNotFound
-from ..resources._common import org_login_problem
+from ..errors import GitHubAuthError, GitHubNotFound
+from ..resources._common import require_org_login
 
 PUBLIC = "public"
 
@@ -94,9 +94,7 @@ class OrgSnapshot:
 
 def read_org(client: GitHubClient, org: str) -> OrgSnapshot:
     """One consistent picture of `org`, read only (see the module docstring for the calls it makes)."""
-    problem = org_login_problem(org)
-    if problem:
-        raise ConfigError(f"{problem} Pass --org ORG (the login in github.com/ORG).")
+    require_org_login(org)
     groups_json = api.list_runner_groups(client, org)
     repositories = tuple(
         Repository(int(r["id"]), str(r["name"]), _visibility(r)) for r in api.list_org_repositories(client, org)

@@ -36,8 +36,16 @@ def org_login_problem(value: Any) -> str | None:
         return None
     return (
         f"org must be a GitHub organization login (letters, digits and single hyphens, at most 39 characters), "
-        f"got {value!r:.80}."
+        f"got {value!r:.80}; use the ORG of github.com/ORG."
     )
+
+
+def require_org_login(value: Any) -> str:
+    """`value` when it is an organization login; otherwise ConfigError, before any request is built from it."""
+    problem = org_login_problem(value)
+    if problem:
+        raise ConfigError(problem)
+    return str(value)
 
 
 def is_unknown(value: Any) -> bool:
