@@ -40,6 +40,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     audit.add_argument("--spec", type=Path, help="a YAML spec: show the delta applying it would make")
     audit.add_argument(
+        "--complete",
+        action="store_true",
+        help="with --spec: the spec manages every group of the org (as an exported one does), so a group it does "
+        "not list would be deleted",
+    )
+    audit.add_argument(
         "--fail-on",
         choices=SEVERITIES,
         help="exit 3 when a finding (or, with --spec, a new one) is this severe or worse",
@@ -92,6 +98,8 @@ def _audit(options: argparse.Namespace) -> int:
     from .settings import resolve_settings
     from .spec import load_spec
 
+    if options.complete and not options.spec:
+        raise ConfigError("--complete describes a spec: pass --spec FILE with it.")
     if options.spec and options.format == "mermaid":
         raise ConfigError("--format mermaid draws the org as it is; with --spec use table, markdown or json.")
     spec = load_spec(options.spec) if options.spec else None
@@ -103,7 +111,7 @@ def _audit(options: argparse.Namespace) -> int:
     if spec is None:
         text, findings = render(report, options.format), report.findings
     else:
-        delta = spec_delta(report, spec)
+        delta = spec_delta(report, spec, complete=options.complete)
         text, findings = render_delta(delta, options.format, options.spec.name), delta.added
     _write(text, options.output)
     if options.fail_on and any(SEVERITIES.index(f.severity) <= SEVERITIES.index(options.fail_on) for f in findings):

@@ -197,6 +197,7 @@ AUDIT_CASES = [
     ("spec that does not exist", ["--spec", "{missing}"], None, ("missing.yaml", "cannot read the spec file")),
     ("spec drawn as mermaid", ["--spec", "{spec}", "--format", "mermaid"], "groups: {ci: {}}\n", ("--spec",)),
     ("org with a slash", ["--org", "acme/../evil"], None, ("'acme/../evil'", "organization login")),
+    ("complete without a spec", ["--complete"], None, ("--complete", "--spec FILE")),
     ("output into a missing folder", ["--output", "{missing}/out.md"], None, ("missing.yaml/out.md", "writable")),
     ("spec org with a newline", ["--spec", "{spec}"], 'org: "acme\\n"\ngroups: {ci: {}}\n', ("'acme\\n'", "login")),
 ]

@@ -435,3 +435,18 @@ def test_runners_without_their_group_id_are_read_group_by_group(
         "o1": next(g.id for g in report.snapshot.groups if g.name == "open")
     }
     assert sum(1 for r in org.requests if r.path.endswith("/runners") and "runner-groups/" in r.path) == 2
+
+
+def test_a_complete_spec_deletes_the_groups_it_does_not_list_and_their_runners_go_to_default(
+    org: FakeGitHub, client: GitHubClient
+) -> None:
+    chosen = group(org, "chosen", runners=("c1",), visibility="selected")
+    org.set_group_repository_ids(ORG, chosen, {repo_id(org, "app")})
+    group(org, "kept", runners=(), visibility="private")
+    report = audit_org(client, ORG)
+    spec = OrgSpec(ORG, (GroupSpec("kept", visibility="private"),))
+    assert spec_delta(report, spec).empty
+    delta = spec_delta(report, spec, complete=True)
+    assert delta.group_changes == ("group 'chosen' is not in the spec: deleted",)
+    assert [(c.gained, c.repositories) for c in delta.access_changes] == [(True, ("tools",))]
+    assert [f.code for f in delta.added] == [findings.RUNNERS_IN_DEFAULT]

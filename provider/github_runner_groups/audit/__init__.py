@@ -84,9 +84,12 @@ def audit_org(client: GitHubClient, org: str, sensitive_labels: Iterable[str] = 
     return audit_snapshot(read_org(client, org), sensitive_labels)
 
 
-def spec_delta(report: Report, spec: OrgSpec) -> Delta:
-    """What applying `spec` to the org of `report` would change: access gained or lost, findings added or resolved."""
-    projected, group_changes, notes = apply_spec(report.snapshot, spec)
+def spec_delta(report: Report, spec: OrgSpec, *, complete: bool = False) -> Delta:
+    """What applying `spec` to the org of `report` would change: access gained or lost, findings added or resolved.
+
+    `complete`: the spec manages every group of the org, so a group it does not list would be deleted.
+    """
+    projected, group_changes, notes = apply_spec(report.snapshot, spec, complete=complete)
     after = audit_snapshot(projected, report.sensitive_labels)
     before_reach = report.runner_ids_by_repository
     after_reach = after.runner_ids_by_repository

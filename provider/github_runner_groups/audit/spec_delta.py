@@ -2,8 +2,9 @@
 
 The spec is applied to a snapshot of the org as `OrgRunnerGroups` would apply it: groups of the spec are created
 or updated, listed repositories and runners set (exclusive) or added (additive), runners dropped from an
-exclusive list go back to Default. Groups that are not in the spec are left as they are: a group the stack
-created and the spec no longer lists would be deleted by `up`, which only `pulumi preview` knows.
+exclusive list go back to Default. Groups that are not in the spec are left as they are, unless the spec is
+`complete` (it manages every group, as an exported one does): then `up` deletes them and their runners go back
+to Default. Which groups a stack created is known only to its state (`pulumi preview`).
 """
 
 from __future__ import annotations
@@ -39,8 +40,14 @@ class Delta:
         return not (self.group_changes or self.access_changes or self.added or self.resolved or self.notes)
 
 
-def apply_spec(snapshot: OrgSnapshot, spec: OrgSpec) -> tuple[OrgSnapshot, list[str], list[str]]:
-    """The org as it would be after `up` of `spec`; the changes in words, and notes on what `up` would refuse."""
+def apply_spec(
+    snapshot: OrgSnapshot, spec: OrgSpec, *, complete: bool = False
+) -> tuple[OrgSnapshot, list[str], list[str]]:
+    """The org as it would be after `up` of `spec`; the changes in words, and notes on what `up` would refuse.
+
+    `complete`: the spec manages every group of the org (as an exported one does), so `up` deletes a group it no
+    longer lists, and that group's runners go back to Default.
+    """
     groups = {g.id: g for g in snapshot.groups}
     runners = {r.id: r for r in snapshot.runners}
     default_id = next((g.id for g in snapshot.groups if g.default), None)
@@ -67,6 +74,16 @@ def apply_spec(snapshot: OrgSnapshot, spec: OrgSpec) -> tuple[OrgSnapshot, list[
                     runners[runner.id] = replace(runner, group_id=default_id)
         changes.extend(_described(current, group, snapshot, tuple(runners.values())))
         groups[group.id] = group
+    if complete:
+        listed = {wanted.name.lower() for wanted in spec.groups}
+        for group in snapshot.groups:
+            if group.default or group.inherited or group.name.lower() in listed:
+                continue
+            del groups[group.id]
+            changes.append(f"group '{group.name}' is not in the spec: deleted")
+            for runner in list(runners.values()):
+                if runner.group_id == group.id and default_id is not None:
+                    runners[runner.id] = replace(runner, group_id=default_id)
     return snapshot.with_groups(tuple(groups.values()), tuple(runners.values())), changes, notes
 
 
