@@ -47,6 +47,7 @@ class RepositoryJson(TypedDict, total=False):
     name: str
     full_name: str
     private: bool
+    visibility: str
     owner: dict[str, Any]
 
 
@@ -239,5 +240,36 @@ def list_org_repositories(client: GitHubClient, org: str) -> list[RepositoryJson
             action=f"listing repositories of org '{org}'",
             item_key=None,
             params={"type": "all"},
+        ),
+    )
+
+
+# Organization Actions permissions (read by the exposure audit)
+
+
+class ActionsPermissionsJson(TypedDict, total=False):
+    """GitHub's `actions-organization-permissions` object."""
+
+    enabled_repositories: str  # "all" | "none" | "selected"
+    allowed_actions: str
+    selected_repositories_url: str
+    selected_actions_url: str
+
+
+def get_actions_permissions(client: GitHubClient, org: str) -> ActionsPermissionsJson:
+    return cast(
+        ActionsPermissionsJson,
+        client.get(f"{_org(org)}/actions/permissions", action=f"reading the Actions permissions of org '{org}'"),
+    )
+
+
+def list_actions_enabled_repositories(client: GitHubClient, org: str) -> list[RepositoryJson]:
+    """The repositories that may run GitHub Actions when the org enables only `selected` ones."""
+    return cast(
+        list[RepositoryJson],
+        client.paginate(
+            f"{_org(org)}/actions/permissions/repositories",
+            action=f"listing the repositories of org '{org}' that may run GitHub Actions",
+            item_key="repositories",
         ),
     )

@@ -1,4 +1,5 @@
-"""`github-runner-groups`: export an org's runner groups, run the demo, or serve the emulator."""
+"""`github-runner-groups`: export an org's runner groups, audit who can reach its runners, run the demo, or serve
+the emulator."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from .errors import GitHubRunnerGroupsError
+from .audit.findings import SEVERITIES
+from .audit.render import FORMATS
+from .errors import ConfigError, GitHubRunnerGroupsError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,21 +23,55 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--org", required=True, help="organization login")
     export.add_argument("--format", choices=("yaml", "python"), default="yaml")
     export.add_argument("--output", type=Path, help="file to write (default: standard output)")
+    audit = commands.add_parser(
+        "audit",
+        help="which repositories and workflows can send jobs to which runners, with findings",
+        description="Read-only. Settings come from GITHUB_TOKEN (or the GitHub App variables), GITHUB_BASE_URL and "
+        "GITHUB_OWNER. With --spec, shows what applying the spec would change instead.",
+    )
+    audit.add_argument("--org", help="organization login (default: the spec's org, then GITHUB_OWNER)")
+    audit.add_argument("--format", choices=FORMATS, default="table")
+    audit.add_argument(
+        "--sensitive-label",
+        action="append",
+        default=[],
+        metavar="LABEL",
+        help="a runner label that must not be open to every repository (repeatable), e.g. gpu or prod",
+    )
+    audit.add_argument("--spec", type=Path, help="a YAML spec: show the delta applying it would make")
+    audit.add_argument(
+        "--complete",
+        action="store_true",
+        help="with --spec: the spec manages every group of the org (as an exported one does), so a group it does "
+        "not list would be deleted",
+    )
+    audit.add_argument(
+        "--fail-on",
+        choices=SEVERITIES,
+        help="exit 3 when a finding (or, with --spec, a new one) is this severe or worse",
+    )
+    audit.add_argument("--output", type=Path, help="file to write (default: standard output)")
     demo = commands.add_parser("demo", help="run the quickstart against the embedded GitHub emulator")
     demo.add_argument("--project", type=Path, default=Path.cwd(), help="the quickstart project (default: here)")
-    emulator = commands.add_parser("emulator", help="serve the GitHub emulator on loopback")
-    emulator.add_argument("args", nargs=argparse.REMAINDER, help="options of python -m github_runner_groups.testing")
-    options = parser.parse_args(argv)
+    # The emulator's own parser reads its options (--port, --host, ...; see `emulator --help`).
+    commands.add_parser("emulator", help="serve the GitHub emulator on loopback (--port N)", add_help=False)
+    options, emulator_args = parser.parse_known_args(argv)
+    if emulator_args and options.command != "emulator":
+        parser.error(f"unrecognized arguments: {' '.join(emulator_args)}")
     try:
+        if getattr(options, "output", None) is not None and not options.output.parent.is_dir():
+            raise ConfigError(f"cannot write --output {options.output}: no such folder; pick a writable file.")
         if options.command == "export":
             return _export(options.org, options.format, options.output)
+        if options.command == "audit":
+            return _audit(options)
         if options.command == "demo":
             from . import demo as demo_module
 
             return demo_module.run(options.project)
         from .testing.__main__ import main as serve_emulator
 
-        return serve_emulator(options.args)
+        return serve_emulator(emulator_args)
     except GitHubRunnerGroupsError as exc:
         print(f"github-runner-groups {options.command}: {exc}", file=sys.stderr)
         return 1
@@ -48,12 +85,48 @@ def _export(org: str, output_format: str, output: Path | None) -> int:
     settings = resolve_settings()
     exported = export.export_org(get_client(settings.client), org)
     text = export.to_yaml(exported) if output_format == "yaml" else export.to_python(exported)
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        output.write_text(text)
+    _write(text, output)
+    if output is not None:
         print(f"wrote {len(exported.spec.groups)} groups of '{org}' to {output}", file=sys.stderr)
     return 0
+
+
+def _audit(options: argparse.Namespace) -> int:
+    from .audit import audit_org, spec_delta
+    from .audit.render import render, render_delta
+    from .client import get_client
+    from .settings import resolve_settings
+    from .spec import load_spec
+
+    if options.complete and not options.spec:
+        raise ConfigError("--complete describes a spec: pass --spec FILE with it.")
+    if options.spec and options.format == "mermaid":
+        raise ConfigError("--format mermaid draws the org as it is; with --spec use table, markdown or json.")
+    spec = load_spec(options.spec) if options.spec else None
+    settings = resolve_settings()
+    org = options.org or (spec.org if spec else None) or settings.owner
+    if not org:
+        raise ConfigError("No organization: pass --org ORG, or set GITHUB_OWNER.")
+    report = audit_org(get_client(settings.client), org, options.sensitive_label)
+    if spec is None:
+        text, findings = render(report, options.format), report.findings
+    else:
+        delta = spec_delta(report, spec, complete=options.complete)
+        text, findings = render_delta(delta, options.format, options.spec.name), delta.added
+    _write(text, options.output)
+    if options.fail_on and any(SEVERITIES.index(f.severity) <= SEVERITIES.index(options.fail_on) for f in findings):
+        return 3
+    return 0
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text)
+    except OSError as exc:
+        raise ConfigError(f"cannot write --output {output}: {exc.strerror or exc}; pick a writable file.") from None
 
 
 if __name__ == "__main__":

@@ -2,16 +2,20 @@
 
 With the Pulumi CLI on PATH the quickstart runs for real (local file backend, a throwaway stack: up, a second
 preview that must show no changes, destroy). Without it the same program runs in-process under
-`pulumi.runtime.set_mocks`, with mocks that call the real providers: the demo says which one ran.
+`pulumi.runtime.set_mocks`, with mocks that call the real providers: the demo says which one ran. It ends
+with the runner exposure audit of the demo org.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
@@ -47,16 +51,49 @@ def run(project_dir: str | Path, out: TextIO = sys.stdout) -> int:
         _print_groups(fake, out)
         calls = {method: fake.count(method=method) for method in ("GET", *WRITES)}
         print("\nGitHub API calls: " + ", ".join(f"{m} {n}" for m, n in calls.items() if n), file=out)
+        print(f"\n$ github-runner-groups audit --org {ORG} --sensitive-label gpu\n", file=out)
+        _print_audit(server.url, out)
     return code
 
 
 def _run_mocked(project: Path, base_url: str, out: TextIO) -> int:
     from .testing.mocks import program_file, run_program
 
-    resources = run_program(program_file(project), base_url=base_url, owner=ORG)
+    with _event_loops_closed():
+        resources = run_program(program_file(project), base_url=base_url, owner=ORG)
     for resource in resources:
         print(f"  + {resource.type:58} {resource.name:32} id={resource.id}", file=out)
     return 0
+
+
+@contextmanager
+def _event_loops_closed() -> Iterator[None]:
+    """Close every event loop the mocked program makes, and the main loop's worker threads, when it ends.
+
+    The SDK's mock monitor gives each of its worker threads an event loop and never closes it; left open, the
+    interpreter's shutdown would close their sockets first and then print "Exception ignored ... Invalid file
+    descriptor: -1" from each loop's finaliser.
+    """
+    made: list[asyncio.AbstractEventLoop] = []
+    policy = asyncio.get_event_loop_policy()
+    new_event_loop = policy.new_event_loop
+
+    def recorded() -> asyncio.AbstractEventLoop:
+        loop = new_event_loop()
+        made.append(loop)
+        return loop
+
+    policy.new_event_loop = recorded  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        policy.new_event_loop = new_event_loop  # type: ignore[method-assign]
+        for loop in made:
+            if not loop.is_closed() and not loop.is_running():
+                loop.run_until_complete(loop.shutdown_default_executor())
+                loop.close()
+        if made:
+            asyncio.set_event_loop_policy(None)  # a fresh policy: no thread refers to a closed loop
 
 
 def _run_cli(pulumi_cli: str, project: Path, base_url: str, out: TextIO) -> int:
@@ -91,6 +128,18 @@ def _run_cli(pulumi_cli: str, project: Path, base_url: str, out: TextIO) -> int:
                 print(f"demo: `pulumi {' '.join(args)}` failed (exit {code}).", file=out)
                 return code
     return 0
+
+
+def _print_audit(base_url: str, out: TextIO) -> None:
+    from .audit import audit_org
+    from .audit.render import render
+    from .client import ClientSettings, GitHubClient
+
+    client = GitHubClient(ClientSettings(base_url=base_url, token=DEMO_TOKEN))
+    try:
+        out.write(render(audit_org(client, ORG, ["gpu"]), "table"))
+    finally:
+        client.close()
 
 
 def _print_groups(fake: FakeGitHub, out: TextIO) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from . import api
 from .client import GitHubClient
+from .resources._common import require_org_login
 from .spec import GroupSpec, OrgSpec, dump_spec
 
 
@@ -25,6 +26,7 @@ class Export:
 
 def export_org(client: GitHubClient, org: str) -> Export:
     """Read the org's groups with their repositories (for `selected` groups) and runners, by name."""
+    require_org_login(org)
     groups: list[GroupSpec] = []
     skipped: list[str] = []
     for group in api.list_runner_groups(client, org):

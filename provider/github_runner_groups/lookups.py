@@ -7,14 +7,18 @@ called, also during `pulumi preview`: they only read.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import api
 from .client import GitHubClient, get_client
 from .errors import ConfigError
+from .resources._common import parse_id, require_org_login
 from .settings import ProviderSettings, resolve_settings
+
+if TYPE_CHECKING:
+    from .audit import Report
 
 
 @dataclass(frozen=True)
@@ -58,17 +62,35 @@ def get_runner_groups(org: str | None = None, visible_to_repository: str | None 
 def get_hosted_runners(group_id: int | str, org: str | None = None) -> list[dict[str, Any]]:
     """GitHub-hosted runners of a group, as GitHub describes them (image, machine size, status)."""
     client, owner = _connect(org)
-    return api.list_hosted_runners_in_group(client, owner, int(group_id))
+    return api.list_hosted_runners_in_group(client, owner, _group_id(group_id))
 
 
 def get_group_repositories(group_id: int | str, org: str | None = None) -> list[Member]:
     client, owner = _connect(org)
-    return _members(api.list_group_repositories(client, owner, int(group_id)))
+    return _members(api.list_group_repositories(client, owner, _group_id(group_id)))
 
 
 def get_group_runners(group_id: int | str, org: str | None = None) -> list[Member]:
     client, owner = _connect(org)
-    return _members(api.list_group_runners(client, owner, int(group_id)))
+    return _members(api.list_group_runners(client, owner, _group_id(group_id)))
+
+
+def audit_runner_exposure(org: str | None = None, sensitive_labels: Iterable[str] = ()) -> Report:
+    """The runner exposure audit of the org (read-only), for policy as code, e.g. in a test or a program:
+    `assert not audit_runner_exposure().public_repositories_reaching_self_hosted()`."""
+    from .audit import audit_org
+
+    client, owner = _connect(org)
+    return audit_org(client, owner, sensitive_labels)
+
+
+def _group_id(value: int | str) -> int:
+    """A group id as GitHub numbers them: a positive whole number, or its ASCII digits as text."""
+    text = value.strip() if isinstance(value, str) else None
+    parsed = parse_id(value) if text is None or text.isascii() else None
+    if parsed is None:
+        raise ConfigError(f"group_id must be a runner group id (a positive whole number), got {value!r:.80}.")
+    return parsed
 
 
 def _members(items: Any) -> list[Member]:
@@ -80,6 +102,7 @@ def _connect(org: str | None) -> tuple[GitHubClient, str]:
     owner = org or settings.owner
     if not owner:
         raise ConfigError("No organization: pass org=..., or set github:owner (stack config) or GITHUB_OWNER.")
+    require_org_login(owner)
     return get_client(settings.client), owner
 
 

@@ -13,13 +13,18 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from . import safe_yaml
 from .errors import GitHubRunnerGroupsError
 
 VISIBILITIES = ("all", "selected", "private")
 
 
 class SpecError(GitHubRunnerGroupsError, ValueError):
-    """A spec that cannot describe runner groups; the message says where and how to fix it."""
+    """A spec that cannot describe runner groups; the message says where and how to fix it (capped in length)."""
+
+    def __init__(self, message: str) -> None:
+        self.uncapped = message
+        super().__init__(safe_yaml.capped(message))
 
 
 @dataclass(frozen=True)
@@ -50,19 +55,30 @@ _BOOLEANS = ("allows_public_repositories", "restricted_to_workflows", "exclusive
 
 
 def load_spec(path: str | Path) -> OrgSpec:
-    """Read a YAML spec file (see runner-groups.yaml at the repository root)."""
-    import yaml  # only where a YAML file is read
+    """Read a YAML spec file (see runner-groups.yaml at the repository root).
 
+    Duplicate keys, aliases, merge keys, tags and deep nesting are refused with their line (see `safe_yaml`).
+    """
     source = str(path)
     try:
-        text = Path(path).read_text()
+        data, group_lines = safe_yaml.load(safe_yaml.read_text(source))
     except OSError as exc:
-        raise SpecError(f"{source}: cannot read the spec file ({exc.strerror}).") from None
+        raise SpecError(f"{source}: cannot read the spec file ({exc.strerror or exc}).") from None
+    except safe_yaml.YamlProblem as exc:
+        raise SpecError(f"{source}: {exc}.") from None
+    if data is None:
+        raise SpecError(f"{source}: the file is empty; a spec needs 'org' and 'groups' (see runner-groups.yaml).")
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise SpecError(f"{source}: not valid YAML ({exc}).") from None
-    return parse_spec(data, source)
+        return parse_spec(data, source)
+    except SpecError as exc:
+        raise SpecError(_with_group_lines(exc.uncapped, group_lines)) from None
+
+
+def _with_group_lines(message: str, group_lines: Mapping[Any, int]) -> str:
+    """`group 'ci': ...` -> `line 7, group 'ci': ...` in a problem found after loading, for every group of the file."""
+    for name, line in group_lines.items():
+        message = message.replace(f"group {name!r}:", f"line {line}, group {name!r}:")
+    return message
 
 
 def parse_spec(data: Any, source: str = "spec") -> OrgSpec:

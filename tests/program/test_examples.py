@@ -84,7 +84,7 @@ def test_a_bad_spec_fails_before_any_request(fake: FakeGitHub, emulator: Emulato
         "from github_runner_groups.component import OrgRunnerGroups\nOrgRunnerGroups('acme', spec_file='groups.yaml')\n"
     )
     (tmp_path / "groups.yaml").write_text("groups:\n  ci: {visibility: selected, repositories: [api], adopt: maybe}\n")
-    with pytest.raises(Exception, match=r"groups.yaml: group 'ci': adopt must be true or false"):
+    with pytest.raises(Exception, match=r"groups.yaml: line \d+, group 'ci': adopt must be true or false"):
         run_program(program_file(tmp_path), base_url=emulator.url)
     assert fake.count() == 0
 

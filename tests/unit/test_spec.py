@@ -23,6 +23,7 @@ def test_the_quickstart_spec_loads() -> None:
     [
         ({"org": "acme", "grups": {}}, ["unknown top-level key 'grups' (did you mean 'groups'?)"]),
         ({"org": "acme"}, ["groups must be a mapping"]),
+        ({"groups": {"ci": {"adopt": 2}}}, ["line 2, group 'ci': adopt must be true or false"]),
         (
             {"groups": {"ci": {"visiblity": "all"}}},
             ["group 'ci': unknown field 'visiblity' (did you mean 'visibility'?)"],
@@ -83,3 +84,33 @@ def test_dump_round_trips(tmp_path: Path) -> None:
     path = tmp_path / "out.yaml"
     path.write_text(dump_spec(spec))
     assert load_spec(path) == spec
+
+
+def test_a_utf8_byte_order_mark_and_repeated_field_names_in_different_groups_are_fine(tmp_path: Path) -> None:
+    path = tmp_path / "groups.yaml"
+    path.write_bytes("\ufefforg: acme\ngroups:\n  ci: {adopt: true}\n  gpu: {adopt: true}\n".encode())
+    assert [g.name for g in load_spec(path).groups] == ["ci", "gpu"]
+
+
+def test_an_anchor_without_alias_changes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "groups.yaml"
+    path.write_text("groups:\n  ci: &shared {visibility: private}\n")
+    assert load_spec(path).groups == (GroupSpec("ci", visibility="private"),)
+
+
+def test_many_problems_make_one_capped_message(tmp_path: Path) -> None:
+    path = tmp_path / "groups.yaml"
+    path.write_text("groups:\n" + "".join(f"  g{i}: {{colour{i}: red}}\n" for i in range(500)))
+    with pytest.raises(SpecError) as failed:
+        load_spec(path)
+    message = str(failed.value)
+    assert message.startswith(f"{path}: line 2, group 'g0': unknown field 'colour0'")
+    assert "line 501, group 'g499'" in failed.value.uncapped
+    assert len(message) < 2100 and "more characters left out" in message[-40:]
+
+
+def test_duplicate_keys_name_both_lines_even_deep_in_a_list(tmp_path: Path) -> None:
+    path = tmp_path / "groups.yaml"
+    path.write_text("groups:\n  ci:\n    runners:\n      - {name: a,\n         name: b}\n")
+    with pytest.raises(SpecError, match=r"line 5: the key 'name' is given twice \(lines 4 and 5\)"):
+        load_spec(path)

@@ -30,6 +30,24 @@ _UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 _ORG_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
 
 
+def org_login_problem(value: Any) -> str | None:
+    """Why `value` is not a GitHub organization login (None when it is one); the rule of every `org`."""
+    if isinstance(value, str) and _ORG_LOGIN.fullmatch(value):
+        return None
+    return (
+        f"org must be a GitHub organization login (letters, digits and single hyphens, at most 39 characters), "
+        f"got {value!r:.80}; use the ORG of github.com/ORG."
+    )
+
+
+def require_org_login(value: Any) -> str:
+    """`value` when it is an organization login; otherwise ConfigError, before any request is built from it."""
+    problem = org_login_problem(value)
+    if problem:
+        raise ConfigError(problem)
+    return str(value)
+
+
 def is_unknown(value: Any) -> bool:
     return isinstance(value, Unknown) or (isinstance(value, str) and value == _UNKNOWN_SENTINEL)
 
@@ -161,12 +179,8 @@ class Checker:
                 "no organization given: set org= on the resource, or the stack config github:owner "
                 "(`pulumi config set github:owner ORG`), or GITHUB_OWNER.",
             )
-        elif self.known("org") and (not isinstance(value, str) or not _ORG_LOGIN.match(value)):
-            self.fail(
-                "org",
-                f"org must be a GitHub organization login (letters, digits and single hyphens, at most 39 "
-                f"characters), got {value!r}.",
-            )
+        elif self.known("org") and (problem := org_login_problem(value)):
+            self.fail("org", problem)
 
     def group_id(self, name: str = "runner_group_id") -> None:
         """Ids arrive as str (a RunnerGroup's `id`), int, or float (numbers from state)."""

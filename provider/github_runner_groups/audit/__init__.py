@@ -1,0 +1,117 @@
+"""Runner exposure audit: which repositories, through which workflows, can send jobs to which runners.
+
+`audit_org` reads an org (see `model.read_org` for the calls) and returns a `Report`: per group, who may use it
+and its runners (`reach`), and the findings with severity, objects and fix (`findings`). `spec_delta` compares
+the report with the org as a spec would leave it. `render` turns either into a terminal table, Markdown, JSON
+or a Mermaid graph. What the audit does not model is listed in `NOT_MODELLED`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+
+from ..client import GitHubClient
+from ..spec import OrgSpec
+from .findings import PUBLIC_REACHES_SELF_HOSTED, SEVERITIES, Finding, find
+from .model import ActionsPolicy, Group, OrgSnapshot, Repository, Runner, read_org
+from .reach import NOT_MODELLED, GroupReach, reachability, runners_by_repository
+from .spec_delta import AccessChange, Delta, apply_spec
+
+__all__ = [
+    "NOT_MODELLED",
+    "PUBLIC_REACHES_SELF_HOSTED",
+    "SEVERITIES",
+    "AccessChange",
+    "ActionsPolicy",
+    "Delta",
+    "Finding",
+    "Group",
+    "GroupReach",
+    "OrgSnapshot",
+    "Report",
+    "Repository",
+    "Runner",
+    "audit_org",
+    "audit_snapshot",
+    "read_org",
+    "spec_delta",
+]
+
+
+@dataclass(frozen=True)
+class Report:
+    snapshot: OrgSnapshot
+    reach: tuple[GroupReach, ...]
+    findings: tuple[Finding, ...]
+    sensitive_labels: tuple[str, ...] = ()
+
+    @property
+    def org(self) -> str:
+        return self.snapshot.org
+
+    def runners_reachable_by(self, repository: str) -> list[str]:
+        """Names of the self-hosted runners `repository` can send jobs to (through any group)."""
+        by_name = {r.name.lower(): r.id for r in self.snapshot.repositories}
+        repository_id = by_name.get(repository.rpartition("/")[2].lower())
+        if repository_id is None:
+            raise KeyError(f"no repository {repository!r} in org '{self.org}'")
+        reached = self.runner_ids_by_repository.get(repository_id, frozenset())
+        return sorted(r.name for r in self.snapshot.runners if r.id in reached)
+
+    @cached_property
+    def runner_ids_by_repository(self) -> dict[int, frozenset[int]]:
+        """Repository id -> ids of the self-hosted runners it can reach (only repositories that reach any)."""
+        return runners_by_repository(self.snapshot, self.reach)
+
+    def public_repositories_reaching_self_hosted(self) -> list[str]:
+        """The policy most orgs want empty: GitHub advises never to let public repositories use self-hosted runners."""
+        return sorted({name for f in self.findings if f.code == PUBLIC_REACHES_SELF_HOSTED for name in f.repositories})
+
+    def findings_of(self, severity: str) -> list[Finding]:
+        return [f for f in self.findings if f.severity == severity]
+
+
+def audit_snapshot(snapshot: OrgSnapshot, sensitive_labels: Iterable[str] = ()) -> Report:
+    labels = tuple(sorted({label.strip() for label in sensitive_labels if label.strip()}))
+    reach = reachability(snapshot)
+    return Report(snapshot, reach, tuple(find(snapshot, reach, labels)), labels)
+
+
+def audit_org(client: GitHubClient, org: str, sensitive_labels: Iterable[str] = ()) -> Report:
+    """Read `org` (read-only) and audit it."""
+    return audit_snapshot(read_org(client, org), sensitive_labels)
+
+
+def spec_delta(report: Report, spec: OrgSpec, *, complete: bool = False) -> Delta:
+    """What applying `spec` to the org of `report` would change: access gained or lost, findings added or resolved.
+
+    `complete`: the spec manages every group of the org, so a group it does not list would be deleted.
+    """
+    projected, group_changes, notes = apply_spec(report.snapshot, spec, complete=complete)
+    after = audit_snapshot(projected, report.sensitive_labels)
+    before_reach = report.runner_ids_by_repository
+    after_reach = after.runner_ids_by_repository
+    runners = {r.id: r for r in (*report.snapshot.runners, *projected.runners)}
+    names = {r.id: r.name for r in report.snapshot.repositories}
+    changes: dict[tuple[bool, frozenset[int]], list[str]] = {}
+    for repository_id in sorted(set(before_reach) | set(after_reach), key=lambda i: names[i].lower()):
+        old, new = before_reach.get(repository_id, frozenset()), after_reach.get(repository_id, frozenset())
+        for gained, difference in ((True, new - old), (False, old - new)):
+            if difference:
+                changes.setdefault((gained, difference), []).append(names[repository_id])
+    access = tuple(
+        AccessChange(gained, tuple(repositories), tuple(sorted((runners[i] for i in ids), key=lambda r: r.name)))
+        for (gained, ids), repositories in sorted(changes.items(), key=lambda item: (not item[0][0], -len(item[1])))
+    )
+    before_keys = {f.key for f in report.findings}
+    after_keys = {f.key for f in after.findings}
+    return Delta(
+        org=report.org,
+        group_changes=tuple(group_changes),
+        access_changes=access,
+        added=tuple(f for f in after.findings if f.key not in before_keys),
+        resolved=tuple(f for f in report.findings if f.key not in after_keys),
+        notes=tuple(notes),
+    )

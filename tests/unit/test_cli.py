@@ -1,0 +1,90 @@
+"""The `github-runner-groups` command as a new user meets it: the emulator on a port, a demo that ends cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import io
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+from github_runner_groups import cli, demo
+from github_runner_groups.testing import DEMO_TOKEN
+
+ROOT = Path(__file__).parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "github_runner_groups.cli", *args]
+
+
+def _without_pulumi() -> dict[str, str]:
+    """The demo in-process, whatever is installed: only the interpreter's own directory on PATH."""
+    return {**os.environ, "PATH": str(Path(sys.executable).parent)}
+
+
+def test_emulator_serves_on_the_port_the_readme_gives() -> None:
+    port = _free_port()
+    server = subprocess.Popen(_command("emulator", "--port", str(port)), stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        assert f"http://127.0.0.1:{port}" in server.stdout.readline()
+        answer = requests.get(
+            f"http://127.0.0.1:{port}/orgs/acme/actions/runner-groups",
+            headers={"Authorization": f"Bearer {DEMO_TOKEN}"},
+            timeout=10,
+        )
+        assert answer.status_code == 200
+        assert "build-linux" in {group["name"] for group in answer.json()["runner_groups"]}
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_emulator_help_is_the_emulators_own(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as shown:
+        cli.main(["emulator", "--help"])
+    assert shown.value.code == 0
+    assert "--port" in capsys.readouterr().out
+
+
+def test_other_commands_still_refuse_unknown_options(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as usage:
+        cli.main(["export", "--org", "acme", "--port", "8080"])
+    assert usage.value.code == 2
+    assert "unrecognized arguments: --port 8080" in capsys.readouterr().err
+
+
+def test_demo_leaves_no_event_loop_open() -> None:
+    """What made the interpreter's shutdown print "Exception ignored ... Invalid file descriptor: -1"."""
+    before = {id(o) for o in gc.get_objects() if isinstance(o, asyncio.BaseEventLoop)}
+    assert demo.run(ROOT, out=io.StringIO()) == 0
+    gc.collect()
+    left_open = [
+        loop
+        for loop in gc.get_objects()
+        if isinstance(loop, asyncio.BaseEventLoop) and id(loop) not in before and not loop.is_closed()
+    ]
+    assert left_open == []
+
+
+def test_make_demo_ends_cleanly() -> None:
+    done = subprocess.run(
+        _command("demo", "--project", str(ROOT)), capture_output=True, text=True, env=_without_pulumi(), timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert "ci-linux" in done.stdout and "GitHub API calls:" in done.stdout
+    audit = done.stdout.split("$ github-runner-groups audit --org acme --sensitive-label gpu")[1]
+    assert "Runner exposure of org 'acme'" in audit and "group 'ci-linux' lists 3 repositories" in audit
