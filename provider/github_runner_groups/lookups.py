@@ -16,17 +16,8 @@ from .client import GitHubClient, get_client
 from .errors import ConfigError
 from .settings import ProviderSettings, resolve_settings
 
-
-@dataclass(frozen=True)
-class RunnerGroupInfo:
-    id: int
-    name: str
-    visibility: str
-    default: bool
-    inherited: bool
-    allows_public_repositories: bool
-    restricted_to_workflows: bool
-    selected_workflows: tuple[str, ...]
+# A group as GitHub describes it: its settings (see resources/fields.py) and what GitHub computes.
+RunnerGroupInfo = api.RunnerGroup
 
 
 @dataclass(frozen=True)
@@ -40,19 +31,7 @@ class Member:
 def get_runner_groups(org: str | None = None, visible_to_repository: str | None = None) -> list[RunnerGroupInfo]:
     """The org's runner groups; with `visible_to_repository`, only those that repository may use."""
     client, owner = _connect(org)
-    return [
-        RunnerGroupInfo(
-            id=int(group["id"]),
-            name=str(group["name"]),
-            visibility=str(group.get("visibility")),
-            default=bool(group.get("default")),
-            inherited=bool(group.get("inherited")),
-            allows_public_repositories=bool(group.get("allows_public_repositories")),
-            restricted_to_workflows=bool(group.get("restricted_to_workflows")),
-            selected_workflows=tuple(group.get("selected_workflows") or ()),
-        )
-        for group in api.list_runner_groups(client, owner, visible_to_repository=visible_to_repository)
-    ]
+    return api.list_runner_groups(client, owner, visible_to_repository=visible_to_repository)
 
 
 def get_hosted_runners(group_id: int | str, org: str | None = None) -> list[dict[str, Any]]:

@@ -107,7 +107,7 @@ def test_rename_updates_in_place(engine: MakeEngine, fake: FakeGitHub) -> None:
     assert fake.group("acme", before)["name"] == "ci-linux"
 
 
-def test_org_change_replaces_deleting_first(engine: MakeEngine, fake: FakeGitHub) -> None:
+def test_org_change_replaces_creating_first(engine: MakeEngine, fake: FakeGitHub) -> None:
     fake.add_org("acme-labs")
     stack = engine()
     stack.up([group()])
@@ -115,11 +115,29 @@ def test_org_change_replaces_deleting_first(engine: MakeEngine, fake: FakeGitHub
     fake.reset_log()
     result = stack.up([group(org="acme-labs")])
     assert result.summary == {"replace": 1}
-    assert [r.method for r in fake.requests if r.method in WRITE_METHODS] == ["DELETE", "POST"]
+    assert [r.method for r in fake.requests if r.method in WRITE_METHODS] == ["POST", "DELETE"]
     assert fake.group("acme", old_id) is None
     assert len(named(fake, "ci", org="acme-labs")) == 1
     assert stack.get("ci").outputs["org"] == "acme-labs"
     assert group_id(stack) == named(fake, "ci", org="acme-labs")[0]["id"]
+
+
+def test_org_change_whose_create_fails_keeps_the_old_group(engine: MakeEngine, fake: FakeGitHub) -> None:
+    fake.add_org("acme-labs")
+    stack = engine()
+    stack.up([group()])
+    old = stack.get("ci")
+    # The token lacks admin:org in the new org: every request there is refused.
+    fake.add_fault(FaultRule(path="^/orgs/acme-labs/", status=403, message="Must have admin rights", times=None))
+    fake.reset_log()
+    with pytest.raises(HarnessError) as failure:
+        stack.up([group(org="acme-labs")])
+    assert failure.value.step == "create"
+    assert "acme-labs" in failure.value.message and "403" in failure.value.message
+    assert fake.count(method="DELETE") == 0
+    assert fake.group("acme", int(old.id)) is not None
+    assert named(fake, "ci", org="acme-labs") == []
+    assert stack.get("ci") == old
 
 
 def test_refresh_picks_up_drift_and_up_restores_it(engine: MakeEngine, fake: FakeGitHub) -> None:

@@ -29,7 +29,7 @@ def test_the_quickstart_spec_loads() -> None:
         ),
         (
             {"groups": {"ci": {"visibility": "public"}}},
-            ["group 'ci': visibility must be one of all, selected, private"],
+            ["group 'ci': visibility must be one of 'all', 'selected', 'private', got 'public'"],
         ),
         ({"groups": {"ci": {"adopt": "yes"}}}, ["group 'ci': adopt must be true or false, got 'yes'"]),
         (
@@ -41,7 +41,7 @@ def test_the_quickstart_spec_loads() -> None:
         ({"groups": {"ci": {"runners": [1.5]}}}, ["group 'ci': runners entries must be text or numbers, got 1.5"]),
         ({"groups": {"ci": [1]}}, ["group 'ci': settings must be a mapping"]),
         ({"groups": {"CI": {}, "ci": {}}}, ["group 'ci': the same name as group 'CI'"]),
-        ({"groups": {" ci": {}}}, ["a group name must be 1-64 characters"]),
+        ({"groups": {" ci": {}}}, ["group ' ci': name ' ci' has leading or trailing spaces; use 'ci'"]),
         (
             {"org": 5, "groups": {"a": {"adopt": 1}, "b": {"visibility": "x"}}},
             ["org must be", "group 'a'", "group 'b'"],

@@ -27,7 +27,9 @@ PROVIDER_KEY = "__provider"
 LOG_LEVEL_ENV = "GITHUB_RUNNER_GROUPS_LOG"
 # The SDK's wire form of an unknown; deserialisation normally turns it into `Unknown`, but not on every path.
 _UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-_ORG_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
+_ORG_LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
+# Pulumi carries numbers as IEEE doubles: a larger id would come back from state as a different number.
+MAX_ID = 2**53
 
 
 def is_unknown(value: Any) -> bool:
@@ -161,12 +163,10 @@ class Checker:
                 "no organization given: set org= on the resource, or the stack config github:owner "
                 "(`pulumi config set github:owner ORG`), or GITHUB_OWNER.",
             )
-        elif self.known("org") and (not isinstance(value, str) or not _ORG_LOGIN.match(value)):
-            self.fail(
-                "org",
-                f"org must be a GitHub organization login (letters, digits and single hyphens, at most 39 "
-                f"characters), got {value!r}.",
-            )
+        elif self.known("org"):
+            problem = org_problem(value)
+            if problem is not None:
+                self.fail("org", problem)
 
     def group_id(self, name: str = "runner_group_id") -> None:
         """Ids arrive as str (a RunnerGroup's `id`), int, or float (numbers from state)."""
@@ -179,7 +179,8 @@ class Checker:
         if parsed is None:
             self.fail(
                 name,
-                f"{name} must be a runner group id (a positive whole number), got {self.inputs[name]!r}.",
+                f"{name} must be a runner group id (a whole number from 1 to 2**53 in ASCII digits), got "
+                f"{self.inputs[name]!r}: pass the RunnerGroup's id, e.g. {name}=group.id.",
             )
         else:
             self.inputs[name] = str(parsed)
@@ -217,16 +218,33 @@ class Checker:
         self.inputs[name] = normalised
 
 
+def org_problem(value: Any) -> str | None:
+    """What is wrong with `value` as an organization login (None: nothing); the exporter and lookups use it too."""
+    if isinstance(value, str) and _ORG_LOGIN.fullmatch(value):
+        return None
+    return (
+        f"org must be a GitHub organization login (letters, digits and single hyphens, at most 39 characters), "
+        f"got {shown(value)}."
+    )
+
+
+def shown(value: Any, limit: int = 80) -> str:
+    """`repr(value)` for a message, capped so that a huge input cannot flood the error."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 3]}... ({len(text)} characters)"
+
+
 def parse_id(value: Any) -> int | None:
+    """A GitHub id from a program or state: ints, whole floats (numbers from state) and ASCII digits, 1..2**53."""
     if isinstance(value, bool):
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, int):
-        return value if value > 0 else None
-    if isinstance(value, str) and value.strip().isdigit():
-        parsed = int(value.strip())
-        return parsed if parsed > 0 else None
+    if isinstance(value, str):
+        text = value.strip()
+        value = int(text) if text.isascii() and text.isdigit() else None
+    if isinstance(value, int) and 0 < value <= MAX_ID:
+        return value
     return None
 
 
@@ -234,10 +252,10 @@ def normalise_reference(item: Any) -> str | int | None:
     """Numbers from state come back as floats: 123.0 -> 123. Text stays a name, stripped."""
     if isinstance(item, bool):
         return None
-    if isinstance(item, float) and item.is_integer() and item > 0:
+    if isinstance(item, float) and item.is_integer() and 0 < item <= MAX_ID:
         return int(item)
     if isinstance(item, int):
-        return item if item > 0 else None
+        return item if 0 < item <= MAX_ID else None
     if isinstance(item, str) and item.strip():
         return item.strip()
     return None
