@@ -54,10 +54,9 @@ class OrgRunnerGroups(pulumi.ComponentResource):
 
     @staticmethod
     def _group(prefix: str, org: str | None, group: GroupSpec, child: pulumi.ResourceOptions) -> RunnerGroup:
-        settings: dict[str, Any] = {name: _program_value(getattr(group, name)) for name in SPEC_FIELDS}
         resource = RunnerGroup(
             f"{prefix}-{group.name}",
-            RunnerGroupArgs(name=group.name, org=org, **settings),
+            runner_group_args(org, group),
             child,
         )
         if group.repositories is not None:
@@ -80,6 +79,12 @@ class OrgRunnerGroups(pulumi.ComponentResource):
                 child,
             )
         return resource
+
+
+def runner_group_args(org: str | None, group: GroupSpec) -> RunnerGroupArgs:
+    """The RunnerGroup a spec group describes: its settings as given (unset ones stay unset)."""
+    settings: dict[str, Any] = {name: _program_value(getattr(group, name)) for name in SPEC_FIELDS}
+    return RunnerGroupArgs(name=group.name, org=org, **settings)
 
 
 def _program_value(value: Any) -> Any:
