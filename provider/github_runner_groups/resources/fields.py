@@ -125,7 +125,7 @@ def check_workflows(path: str, value: Any) -> list[Problem]:
         item = f"{path}[{index}]"
         if is_unknown(workflow):
             continue
-        if not isinstance(workflow, str) or not _WORKFLOW_REF.fullmatch(workflow):
+        if not isinstance(workflow, str) or not _WORKFLOW_REF.fullmatch(workflow) or invisible_characters(workflow):
             problems.append((item, f"{item} is {shown(workflow)}; {_WORKFLOW_FORM}."))
         elif workflow in seen:
             problems.append((item, f"{item} repeats {workflow!r}; list each workflow once."))
