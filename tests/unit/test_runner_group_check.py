@@ -259,3 +259,28 @@ def test_network_configuration_is_refused_on_ghes(provider: RunnerGroupProvider)
 
 def test_org_replacement_creates_before_deleting(provider: RunnerGroupProvider) -> None:
     assert provider.diff("7", OLD, {**OLD, "org": "other"}).delete_before_replace is False
+
+
+def test_every_typed_declaration_follows_the_field_table() -> None:
+    """The typed classes users and type checkers see are written out; the table is the one source they match."""
+    from dataclasses import fields as dataclass_fields
+
+    from github_runner_groups import api
+    from github_runner_groups.resources.fields import RUNNER_GROUP_FIELDS, Role
+    from github_runner_groups.resources.runner_group import RunnerGroup, RunnerGroupArgs
+    from github_runner_groups.spec import GroupSpec
+
+    inputs = {f.name for f in RUNNER_GROUP_FIELDS if f.is_input}
+    in_spec = {f.name for f in RUNNER_GROUP_FIELDS if f.in_spec}
+    outputs = {f.name for f in RUNNER_GROUP_FIELDS}
+    assert {f.name for f in dataclass_fields(RunnerGroupArgs)} == inputs
+    assert set(RunnerGroup.__annotations__) == outputs
+    assert in_spec <= {f.name for f in dataclass_fields(GroupSpec)}
+    assert in_spec | {"name"} == {f.name for f in dataclass_fields(GroupSpec)} - {
+        "repositories",
+        "runners",
+        "exclusive",
+    }
+    model = {f.name for f in dataclass_fields(api.RunnerGroup)}
+    assert {f.json_name for f in RUNNER_GROUP_FIELDS if f.json_name} == model
+    assert all(f.default is None for f in RUNNER_GROUP_FIELDS if f.role is Role.COMPUTED)

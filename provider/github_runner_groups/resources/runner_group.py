@@ -7,7 +7,7 @@ leaves unset stay as they are on GitHub; without it, unset fields get their defa
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -274,7 +274,7 @@ class RunnerGroupArgs:
     visibility: pulumi.Input[str] | None = None
     allows_public_repositories: pulumi.Input[bool] | None = None
     restricted_to_workflows: pulumi.Input[bool] | None = None
-    selected_workflows: pulumi.Input[list[pulumi.Input[str]]] | None = None
+    selected_workflows: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
     network_configuration_id: pulumi.Input[str] | None = None
     adopt: pulumi.Input[bool] = False
 
