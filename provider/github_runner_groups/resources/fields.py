@@ -17,7 +17,7 @@ from enum import Enum
 from typing import Any
 
 from .. import api
-from ._common import is_unknown, org_problem, shown
+from ._common import is_unknown, shown
 
 # (field path, what is wrong with it and how to fix it); the path names a list item as `field[index]`.
 Problem = tuple[str, str]
@@ -40,7 +40,7 @@ class Field:
     name: str
     role: Role
     default: Any = None
-    required: bool = False
+    required: str | None = None  # when the program must set it: what it is, for the error
     compare: Callable[[Any], Any] = _same  # values that compare equal after this are the same to GitHub
     validate: Validator | None = None
     json_name: str | None = None  # attribute of the api model (= GitHub's JSON key); None: not in GitHub's object
@@ -98,11 +98,6 @@ def check_name(path: str, value: Any) -> list[Problem]:
     if len(value) > MAX_NAME_LENGTH:
         return [(path, f"{path} is {len(value)} characters long; use at most {MAX_NAME_LENGTH}.")]
     return []
-
-
-def check_org(path: str, value: Any) -> list[Problem]:
-    problem = org_problem(value)
-    return [] if problem is None else [(path, problem)]
 
 
 def check_flag(path: str, value: Any) -> list[Problem]:
@@ -177,9 +172,15 @@ def _text_or_none(value: Any) -> Any:
 
 
 RUNNER_GROUP_FIELDS = (
-    Field("org", Role.LOCATION, compare=_folded, validate=check_org),
+    Field("org", Role.LOCATION, compare=_folded),  # checked by Checker.org, as for every resource
     Field("adopt", Role.STEERING, default=False, validate=check_flag, in_spec=True),
-    Field("name", Role.SETTING, required=True, validate=check_name, json_name="name"),
+    Field(
+        "name",
+        Role.SETTING,
+        required="the runner group's name as workflows use it (runs-on: group:).",
+        validate=check_name,
+        json_name="name",
+    ),
     Field("visibility", Role.SETTING, default="all", validate=check_visibility, json_name="visibility", in_spec=True),
     Field(
         "allows_public_repositories",

@@ -18,9 +18,19 @@ from .. import api
 from ..client import GitHubClient
 from ..errors import GitHubNotFound, GitHubOutcomeUnknown, GitHubRunnerGroupsError, GitHubValidationError
 from . import group_registry
-from ._common import GitHubProvider, changed_fields, check_result, contains_unknown, gone, parse_id, registration
+from ._common import (
+    Checker,
+    GitHubProvider,
+    changed_fields,
+    check_result,
+    contains_unknown,
+    gone,
+    parse_id,
+    registration,
+    shown,
+)
 from ._common import user_inputs as without_provider
-from .fields import RUNNER_GROUP_FIELDS, RUNNER_GROUP_RULES, VISIBILITIES, Role, named, on_ghes
+from .fields import RUNNER_GROUP_FIELDS, RUNNER_GROUP_RULES, VISIBILITIES, Field, Role, named, on_ghes
 
 __all__ = ["VISIBILITIES", "RunnerGroup", "RunnerGroupArgs", "RunnerGroupProvider"]
 
@@ -36,30 +46,14 @@ class NameTaken(GitHubRunnerGroupsError):
 
 class RunnerGroupProvider(GitHubProvider):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.CheckResult:
-        checker = self.start_check(news, set(INPUTS))
-        inputs = checker.inputs
+        checker = self.start_check(news, set(INPUTS))  # also org: its default and rule are shared by all resources
         checker.default("adopt", False)
-        adopting = inputs.get("adopt") is True
+        adopting = checker.inputs.get("adopt") is True
+        ghes = on_ghes(self.settings.client.base_url)
         for field in RUNNER_GROUP_FIELDS:
-            if field.role is Role.LOCATION or not field.is_input:
-                continue  # org: start_check
-            if inputs.get(field.name) is None:
-                if field.required:
-                    checker.fail(field.name, f"{field.name} is required: {_REQUIRED_HINT[field.name]}")
-                elif not adopting and field.default is not None:
-                    inputs[field.name] = list(field.default) if isinstance(field.default, tuple) else field.default
-                continue
-            value = inputs[field.name]
-            if field.validate is None or (contains_unknown(value) and not isinstance(value, list)):
-                continue
-            for path, reason in field.validate(field.name, value):
-                checker.fail(path, reason)
-            if not field.on_ghes and on_ghes(self.settings.client.base_url):
-                checker.fail(
-                    field.name,
-                    f"{field.name} is set ({value!r}) but GitHub Enterprise Server has no such setting: remove it.",
-                )
-        known = {name: value for name, value in inputs.items() if not contains_unknown(value)}
+            if field.role in (Role.SETTING, Role.STEERING):
+                _check_field(checker, field, adopting=adopting, ghes=ghes)
+        known = {name: value for name, value in checker.inputs.items() if not contains_unknown(value)}
         for rule in RUNNER_GROUP_RULES:
             for path, reason in rule(known):
                 checker.fail(path, reason)
@@ -145,7 +139,24 @@ class RunnerGroupProvider(GitHubProvider):
             known.forget(group_id)
 
 
-_REQUIRED_HINT = {"name": "the runner group's name as workflows use it (runs-on: group:)."}
+def _check_field(checker: Checker, field: Field, *, adopting: bool, ghes: bool) -> None:
+    """Validate a given value, or fill in the default (not when adopting: unset then means "leave as it is")."""
+    value = checker.inputs.get(field.name)
+    if value is None:
+        if field.required:
+            checker.fail(field.name, f"{field.name} is required: {field.required}")
+        elif not adopting and field.default is not None:
+            checker.inputs[field.name] = list(field.default) if isinstance(field.default, tuple) else field.default
+        return
+    if contains_unknown(value) and not isinstance(value, list):
+        return  # a list is checked item by item: its unknown items pass
+    for path, reason in field.validate(field.name, value) if field.validate else []:
+        checker.fail(path, reason)
+    if ghes and not field.on_ghes:
+        checker.fail(
+            field.name,
+            f"{field.name} is set ({shown(value)}) but GitHub Enterprise Server has no such setting: remove it.",
+        )
 
 
 def _create(
