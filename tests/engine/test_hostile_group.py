@@ -7,6 +7,7 @@ in the message.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -14,7 +15,7 @@ from typing import Any, Protocol
 import pytest
 from github_runner_groups.resources.repository_access import RunnerGroupRepositoryAccessProvider
 from github_runner_groups.resources.runner_group import RunnerGroupProvider
-from github_runner_groups.testing import FakeGitHub, FaultRule
+from github_runner_groups.testing import DEMO_TOKEN, FakeGitHub, FaultRule
 from harness import Engine, HarnessError, Res
 
 MakeEngine = Callable[..., Engine]
@@ -38,7 +39,15 @@ def restricted(*workflows: str) -> Res:
 class Hostile(Protocol):
     """The shared `hostile` fixture (tests/conftest.py), as these tests use it."""
 
-    def refused(self, area: str, case: str, message: str, *fragments: str) -> None: ...
+    def refused(self, area: str, case: str, message: str, *fragments: str, outputs: tuple[str, ...] = ()) -> None: ...
+
+    def contained(self, area: str, case: str, message: str, *fragments: str) -> None: ...
+
+
+def error_line(failure: HarnessError) -> str:
+    """The provider's error as its last line says it, without the class name (the SDK sends the traceback)."""
+    lines = [line for line in failure.message.strip().splitlines() if line.strip()]
+    return re.sub(r"^[\w.]+: ", "", lines[-1]) if lines else ""
 
 
 @dataclass(frozen=True)
@@ -193,7 +202,7 @@ def test_a_group_the_stack_does_not_own_is_never_touched(
         stack.up([program])
     assert failed.value.step == "create"
     assert stack.state == {}  # nothing to destroy later
-    hostile.refused("ownership", case, failed.value.message, *fragments)
+    hostile.refused("ownership", case, error_line(failed.value), *fragments, outputs=(failed.value.message,))
 
 
 def test_renaming_an_adopted_default_group_is_refused(
@@ -205,7 +214,14 @@ def test_renaming_an_adopted_default_group_is_refused(
     with pytest.raises(HarnessError) as failed:
         stack.up([group("everyone", resource="default", adopt=True)])
     assert failed.value.step == "update"
-    hostile.refused("ownership", "rename adopted Default", failed.value.message, "'everyone'", "keep name=")
+    hostile.refused(
+        "ownership",
+        "rename adopted Default",
+        error_line(failed.value),
+        "'everyone'",
+        "keep name=",
+        outputs=(failed.value.message,),
+    )
 
 
 def test_destroying_an_adopted_default_group_is_refused(
@@ -216,4 +232,55 @@ def test_destroying_an_adopted_default_group_is_refused(
     hostile = settled(fake, request)
     with pytest.raises(HarnessError) as failed:
         stack.destroy()
-    hostile.refused("ownership", "destroy adopted Default", failed.value.message, "Default group", "state delete")
+    hostile.refused(
+        "ownership",
+        "destroy adopted Default",
+        error_line(failed.value),
+        "Default group",
+        "state delete",
+        outputs=(failed.value.message,),
+    )
+
+
+def _deleted_under_us(fake: FakeGitHub, gid: int) -> Res:
+    fake.delete_group("acme", gid)
+    return group("ci", visibility="private")
+
+
+def _renamed_and_name_reused(fake: FakeGitHub, gid: int) -> Res:
+    fake.update_group("acme", gid, name="ci-old")
+    fake.add_group("acme", "ci")
+    return group("ci", visibility="private")
+
+
+def _renamed_onto_another(fake: FakeGitHub, _: int) -> Res:
+    fake.add_group("acme", "prod")
+    return group("prod")
+
+
+# Each: what happens to the stack's group "ci" out of band, and the program of the next `up`.
+UPDATE_CASES: list[tuple[str, Callable[[FakeGitHub, int], Res], tuple[str, ...]]] = [
+    ("group deleted under us", _deleted_under_us, ("updating runner group", "404", "pulumi refresh")),
+    ("renamed, old name reused", _renamed_and_name_reused, ("409", "'ci' is held by another", "another name")),
+    ("rename onto another's group", _renamed_onto_another, ("409", "'prod' is held by another", "another name")),
+]
+
+
+@pytest.mark.parametrize(("case", "change", "fragments"), UPDATE_CASES, ids=[c[0] for c in UPDATE_CASES])
+def test_an_update_that_github_refuses_changes_nothing_and_says_why(
+    engine: MakeEngine,
+    fake: FakeGitHub,
+    request: pytest.FixtureRequest,
+    case: str,
+    change: Callable[[FakeGitHub, int], Res],
+    fragments: tuple[str, ...],
+) -> None:
+    stack = engine()
+    stack.up([group("ci")])
+    program = change(fake, int(stack.get("ci").id))
+    hostile = settled(fake, request)
+    with pytest.raises(HarnessError) as failed:
+        stack.up([program])
+    assert failed.value.step == "update"
+    assert DEMO_TOKEN not in failed.value.message  # the whole traceback too
+    hostile.contained("ownership", case, error_line(failed.value), *fragments)

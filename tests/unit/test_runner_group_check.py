@@ -270,7 +270,7 @@ def test_every_typed_declaration_follows_the_field_table() -> None:
     from github_runner_groups.resources.runner_group import RunnerGroup, RunnerGroupArgs
     from github_runner_groups.spec import GroupSpec
 
-    inputs = {f.name for f in RUNNER_GROUP_FIELDS if f.is_input}
+    inputs = {f.name for f in RUNNER_GROUP_FIELDS if f.role is not Role.COMPUTED}
     in_spec = {f.name for f in RUNNER_GROUP_FIELDS if f.in_spec}
     outputs = {f.name for f in RUNNER_GROUP_FIELDS}
     assert {f.name for f in dataclass_fields(RunnerGroupArgs)} == inputs

@@ -47,10 +47,6 @@ class Field:
     in_spec: bool = False  # a key of a group in the YAML spec, and written by the exporter
     on_ghes: bool = True  # GitHub Enterprise Server has it
 
-    @property
-    def is_input(self) -> bool:
-        return self.role is not Role.COMPUTED
-
     def to_json(self, value: Any) -> Any:
         """The value as a request body carries it (lists keep the program's order)."""
         return list(value) if isinstance(value, (list, tuple)) else self.compare(value)

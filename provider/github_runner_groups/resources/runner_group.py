@@ -40,8 +40,12 @@ INPUTS = named(RUNNER_GROUP_FIELDS, Role.SETTING, Role.LOCATION, Role.STEERING)
 COMPUTED = named(RUNNER_GROUP_FIELDS, Role.COMPUTED)
 
 
-class NameTaken(GitHubRunnerGroupsError):
-    """The name belongs to a group this stack does not own: creating would take someone else's group."""
+class Refused(GitHubRunnerGroupsError):
+    """A change the provider refuses before asking GitHub: it would touch what the stack does not own, or what
+    GitHub does not let an organization change."""
+
+    def __init__(self, action: str, reason: str) -> None:
+        super().__init__(f"{action} refused: {reason}")
 
 
 class RunnerGroupProvider(GitHubProvider):
@@ -74,7 +78,7 @@ class RunnerGroupProvider(GitHubProvider):
         if existing is not None and inputs.get("adopt"):
             group, etag = _take_over(client, org, existing, inputs)
         elif existing is not None:
-            raise NameTaken(f"creating runner group '{name}' in org '{org}' refused: {_taken_hint(existing)}")
+            raise Refused(f"creating runner group '{name}' in org '{org}'", _taken_hint(existing))
         else:
             group, etag = _create(client, org, inputs, groups)
         groups.remember(group)
@@ -102,9 +106,9 @@ class RunnerGroupProvider(GitHubProvider):
         group_id = _group_id(id_)
         differing = _changed(olds, inputs, _managed(inputs))
         if olds.get("inherited"):
-            raise GitHubValidationError(
+            raise Refused(
                 f"updating runner group {group_id} in org '{org}'",
-                hint="It is inherited from the enterprise: change it in the enterprise settings.",
+                "it is inherited from the enterprise: change it in the enterprise settings.",
             )
         _refuse_read_only_workflows(olds, differing)
         if olds.get("default") and "name" in differing:
@@ -112,7 +116,7 @@ class RunnerGroupProvider(GitHubProvider):
         if not differing:
             return pulumi.dynamic.UpdateResult({**olds, **inputs})
         client = self.client()
-        updated = api.update_runner_group(client, org, group_id, _body(inputs, ("name", *differing)))
+        updated = _patch(client, org, group_id, _body(inputs, ("name", *differing)))
         known = group_registry.known_org_groups(client, org)
         if known is not None:
             known.remember(updated.body)
@@ -123,9 +127,9 @@ class RunnerGroupProvider(GitHubProvider):
         group_id = _group_id(id_)
         if props.get("default") or props.get("inherited"):
             what = "the Default group" if props.get("default") else "an enterprise-inherited group"
-            raise GitHubValidationError(
+            raise Refused(
                 f"deleting runner group {group_id} ('{props.get('name')}') in org '{org}'",
-                hint=f"It is {what}, which GitHub does not let an organization delete. To stop managing it, run "
+                f"it is {what}, which GitHub does not let an organization delete. To stop managing it, run "
                 "`pulumi state delete <urn>` (the group stays as it is), or mark the resource "
                 "retain_on_delete=True.",
             )
@@ -172,7 +176,7 @@ def _create(
         if found is None:
             return _post(client, org, body)
         if found.id in groups.listed_ids or not _matches(found, body):
-            raise NameTaken(f"{lost.action} failed with no answer, and then {_taken_hint(found)}") from None
+            raise Refused(f"{lost.action} (its answer was lost)", _taken_hint(found)) from None
         return found, None  # the listing's ETag is not the group's
 
 
@@ -200,10 +204,9 @@ def _take_over(
 ) -> tuple[api.RunnerGroup, str | None]:
     """Adopt an existing group: write only the fields the program sets that differ from GitHub's."""
     if group.inherited:
-        raise GitHubValidationError(
+        raise Refused(
             f"adopting runner group '{group.name}' in org '{org}'",
-            hint="It is inherited from the enterprise and can only be managed there; remove adopt or choose "
-            "another name.",
+            "it is inherited from the enterprise and can only be managed there; remove adopt or choose another name.",
         )
     live = _outputs(org, True, group)
     differing = _changed(live, inputs, _managed(inputs))
@@ -212,14 +215,33 @@ def _take_over(
     if group.default and "name" in differing:
         raise _default_rename(org, group.name, str(inputs["name"]))
     _refuse_read_only_workflows(live, differing)
-    updated = api.update_runner_group(client, org, group.id, _body(inputs, ("name", *differing)))
+    updated = _patch(client, org, group.id, _body(inputs, ("name", *differing)))
     return updated.body, updated.etag
 
 
-def _default_rename(org: str, name: str, new_name: str) -> GitHubValidationError:
-    return GitHubValidationError(
+def _patch(client: GitHubClient, org: str, group_id: int, body: Mapping[str, Any]) -> api.Versioned[api.RunnerGroup]:
+    """PATCH, explaining the two refusals a program can cause: the group is gone, or the new name is taken."""
+    try:
+        return api.update_runner_group(client, org, group_id, body)
+    except GitHubNotFound as exc:
+        raise exc.with_hint(
+            "The group was deleted outside this stack, or the token lost access to the org: run `pulumi refresh` "
+            "to drop a deleted group from the state (the next `pulumi up` creates it again)."
+        ) from None
+    except GitHubValidationError as exc:
+        holder = group_registry.find_by_name(api.list_runner_groups(client, org), str(body["name"]))
+        if holder is None or holder.id == group_id:
+            raise
+        raise exc.with_hint(
+            f"The name '{body['name']}' is held by another runner group (id {holder.id}), which this stack does "
+            "not own: choose another name."
+        ) from None
+
+
+def _default_rename(org: str, name: str, new_name: str) -> Refused:
+    return Refused(
         f"renaming the Default runner group of org '{org}' to {new_name!r}",
-        hint=f"GitHub does not allow renaming the Default group: keep name={name!r}.",
+        f"GitHub does not allow renaming the Default group: keep name={name!r}.",
     )
 
 
@@ -227,9 +249,9 @@ def _refuse_read_only_workflows(group: Mapping[str, Any], differing: Iterable[st
     if group.get("workflow_restrictions_read_only") and {"restricted_to_workflows", "selected_workflows"} & set(
         differing
     ):
-        raise GitHubValidationError(
+        raise Refused(
             f"changing the workflow restrictions of runner group '{group.get('name')}'",
-            hint="GitHub reports them read-only for this group (set by the enterprise): remove "
+            "GitHub reports them read-only for this group (set by the enterprise): remove "
             "restricted_to_workflows/selected_workflows from the program or change them at the enterprise.",
         )
 
