@@ -41,6 +41,12 @@ def test_the_quickstart_spec_loads() -> None:
         ({"groups": {"ci": {"runners": [1.5]}}}, ["group 'ci': runners entries must be text or numbers, got 1.5"]),
         ({"groups": {"ci": [1]}}, ["group 'ci': settings must be a mapping"]),
         ({"groups": {"CI": {}, "ci": {}}}, ["group 'ci': the same name as group 'CI'"]),
+        ({"groups": {"c\ni": {}}}, ["group 'c\\ni': name 'c\\ni' contains control or format characters (U+000A)"]),
+        (
+            {"groups": {"ci": {"restricted_to_workflows": True, "selected_workflows": [WORKFLOW + "\n"]}}},
+            ["group 'ci': selected_workflows[0] is", "OWNER/REPO/.github/workflows/FILE.yml@REF"],
+        ),
+        ({"groups": {"ci": {"network_configuration_id": 5}}}, ["group 'ci': network_configuration_id must be the id"]),
         ({"groups": {" ci": {}}}, ["group ' ci': name ' ci' has leading or trailing spaces; use 'ci'"]),
         (
             {"org": 5, "groups": {"a": {"adopt": 1}, "b": {"visibility": "x"}}},
@@ -82,4 +88,20 @@ def test_dump_round_trips(tmp_path: Path) -> None:
     )
     path = tmp_path / "out.yaml"
     path.write_text(dump_spec(spec))
+    assert load_spec(path) == spec
+
+
+def test_unset_settings_stay_unset_so_adopt_leaves_them_alone() -> None:
+    spec = parse_spec({"groups": {"legacy": {"adopt": True, "selected_workflows": [WORKFLOW]}, "plain": {}}})
+    legacy, plain = spec.groups
+    assert (legacy.visibility, legacy.restricted_to_workflows, legacy.network_configuration_id) == (None, None, None)
+    assert legacy.selected_workflows == (WORKFLOW,)  # with adopt, GitHub's restricted_to_workflows stands
+    assert plain == GroupSpec("plain")
+
+
+def test_network_configuration_round_trips(tmp_path: Path) -> None:
+    spec = OrgSpec(org="acme", groups=(GroupSpec("gpu", visibility="all", network_configuration_id="nc-1"),))
+    path = tmp_path / "out.yaml"
+    path.write_text(dump_spec(spec))
+    assert "network_configuration_id: nc-1" in path.read_text()
     assert load_spec(path) == spec
