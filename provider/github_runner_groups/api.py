@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from . import client as http
 from .client import GitHubClient
-from .errors import GitHubError
+from .errors import GitHubRunnerGroupsError
 
 T = TypeVar("T")
 # A request body as sent: JSON values by field name.
@@ -40,6 +40,10 @@ class Versioned(Generic[T]):
     etag: str | None
 
 
+class NotARunnerGroup(GitHubRunnerGroupsError):
+    """An answer that should be a runner group and is not (a proxy's page, another API, an empty body)."""
+
+
 @dataclass(frozen=True)
 class RunnerGroup:
     """GitHub's `runner-groups-org` object; flags GitHub leaves out are false, absent texts None."""
@@ -62,10 +66,9 @@ class RunnerGroup:
     def from_json(cls, data: object, action: str) -> RunnerGroup:
         """`action` names what was being done, for the error when GitHub's answer is not a runner group."""
         if not isinstance(data, Mapping) or not _is_id(data.get("id")) or not isinstance(data.get("name"), str):
-            raise GitHubError(
-                action,
-                github_message=f"the answer is not a runner group (no numeric id and name): {_preview(data)}",
-                hint="Check github:baseUrl: it must point at GitHub's REST API.",
+            raise NotARunnerGroup(
+                f"{action} failed: GitHub's answer is not a runner group (it has no numeric id and name). Check "
+                "github:baseUrl: it must point at GitHub's REST API (https://HOST/api/v3 on Enterprise Server)."
             )
         return cls(
             id=int(data["id"]),
@@ -90,11 +93,6 @@ def _is_id(value: object) -> bool:
 
 def _text(value: object) -> str | None:
     return str(value) if value is not None else None
-
-
-def _preview(value: object, limit: int = 120) -> str:
-    shown = repr(value)
-    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
 
 
 class RepositoryJson(TypedDict, total=False):

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from github_runner_groups import api
 from github_runner_groups.client import reset_clients
 from github_runner_groups.errors import GitHubRunnerGroupsError
 from github_runner_groups.resources.runner_group import RunnerGroupProvider
@@ -73,3 +74,21 @@ def test_renamed_and_deleted_groups_free_their_names(provider: RunnerGroupProvid
     provider.delete(made.id, renamed.outs)
     assert create(provider, "ci-old").outs["name"] == "ci-old"
     assert fake.count(method="GET", path=r"/actions/runner-groups$") == 1
+
+
+@pytest.mark.parametrize("answer", [{}, [], {"id": "7", "name": "ci"}, {"id": True, "name": "ci"}, {"id": 7}, None])
+def test_an_answer_that_is_not_a_group_is_a_clear_error(answer: object) -> None:
+    with pytest.raises(api.NotARunnerGroup) as failure:
+        api.RunnerGroup.from_json(answer, "creating runner group 'ci' in org 'acme'")
+    assert str(failure.value).startswith("creating runner group 'ci' in org 'acme' failed: GitHub's answer is not")
+    assert "github:baseUrl" in str(failure.value)
+
+
+def test_flags_github_leaves_out_are_false() -> None:
+    group = api.RunnerGroup.from_json({"id": 7, "name": "ci", "selected_workflows": None}, "reading")
+    assert (group.visibility, group.default, group.restricted_to_workflows, group.selected_workflows) == (
+        "all",
+        False,
+        False,
+        (),
+    )
