@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import GitHubRunnerGroupsError
-from .resources._common import org_problem
 from .resources.fields import RUNNER_GROUP_FIELDS, RUNNER_GROUP_RULES, Field, check_flag, check_name
+from .resources.values import org_problem
 
 # The RunnerGroup settings a spec group carries: every other key of a group is about its members.
 _GROUP_FIELDS: dict[str, Field] = {f.name: f for f in RUNNER_GROUP_FIELDS if f.in_spec}

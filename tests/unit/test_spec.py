@@ -105,3 +105,12 @@ def test_network_configuration_round_trips(tmp_path: Path) -> None:
     path.write_text(dump_spec(spec))
     assert "network_configuration_id: nc-1" in path.read_text()
     assert load_spec(path) == spec
+
+
+def test_reading_a_spec_does_not_load_pulumi_or_the_http_client() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, github_runner_groups.spec; print(sorted({'pulumi', 'requests'} & set(sys.modules)))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"

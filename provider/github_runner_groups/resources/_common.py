@@ -9,31 +9,25 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, ReadResult, ResourceProvider
-from pulumi.output import Unknown
 
 from .. import api
 from ..client import GitHubClient, get_client
 from ..errors import ConfigError
 from ..settings import ProviderSettings, resolve_settings
+from .values import is_unknown as is_unknown  # re-exported: the resources import it from here
+from .values import org_problem as org_problem
+from .values import shown as shown
 
 PROVIDER_KEY = "__provider"
 LOG_LEVEL_ENV = "GITHUB_RUNNER_GROUPS_LOG"
-# The SDK's wire form of an unknown; deserialisation normally turns it into `Unknown`, but not on every path.
-_UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-_ORG_LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
 # Pulumi carries numbers as IEEE doubles: a larger id would come back from state as a different number.
 MAX_ID = 2**53
-
-
-def is_unknown(value: Any) -> bool:
-    return isinstance(value, Unknown) or (isinstance(value, str) and value == _UNKNOWN_SENTINEL)
 
 
 def contains_unknown(value: Any) -> bool:
@@ -216,22 +210,6 @@ class Checker:
             seen.add(key)
             normalised.append(ref)
         self.inputs[name] = normalised
-
-
-def org_problem(value: Any) -> str | None:
-    """What is wrong with `value` as an organization login (None: nothing); the exporter and lookups use it too."""
-    if isinstance(value, str) and _ORG_LOGIN.fullmatch(value):
-        return None
-    return (
-        f"org must be a GitHub organization login (letters, digits and single hyphens, at most 39 characters), "
-        f"got {shown(value)}."
-    )
-
-
-def shown(value: Any, limit: int = 80) -> str:
-    """`repr(value)` for a message, capped so that a huge input cannot flood the error."""
-    text = repr(value)
-    return text if len(text) <= limit else f"{text[: limit - 3]}... ({len(text)} characters)"
 
 
 def parse_id(value: Any) -> int | None:

@@ -14,10 +14,12 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .. import api
-from ._common import is_unknown, shown
+from .values import is_unknown, shown
+
+if TYPE_CHECKING:
+    from .. import api
 
 # (field path, what is wrong with it and how to fix it); the path names a list item as `field[index]`.
 Problem = tuple[str, str]
