@@ -51,7 +51,6 @@ class Refused(GitHubRunnerGroupsError):
 class RunnerGroupProvider(GitHubProvider):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.CheckResult:
         checker = self.start_check(news, set(INPUTS))  # also org: its default and rule are shared by all resources
-        checker.default("adopt", False)
         adopting = checker.inputs.get("adopt") is True
         ghes = on_ghes(self.settings.client.base_url)
         for field in RUNNER_GROUP_FIELDS:
@@ -76,14 +75,14 @@ class RunnerGroupProvider(GitHubProvider):
         groups = group_registry.org_groups(client, org)
         existing = groups.find(name)
         if existing is not None and inputs.get("adopt"):
-            group, etag = _take_over(client, org, existing, inputs)
+            made = _take_over(client, org, existing, inputs)
         elif existing is not None:
             raise Refused(f"creating runner group '{name}' in org '{org}'", _taken_hint(existing))
         else:
-            group, etag = _create(client, org, inputs, groups)
-        groups.remember(group)
-        outputs = _outputs(org, bool(inputs.get("adopt")), group, etag)
-        return pulumi.dynamic.CreateResult(str(group.id), outputs)
+            made = _create(client, org, inputs, groups)
+        groups.remember(made.body)
+        outputs = _outputs(org, bool(inputs.get("adopt")), made.body, made.etag)
+        return pulumi.dynamic.CreateResult(str(made.body.id), outputs)
 
     def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
         org = str(props["org"])
@@ -165,7 +164,7 @@ def _check_field(checker: Checker, field: Field, *, adopting: bool, ghes: bool) 
 
 def _create(
     client: GitHubClient, org: str, inputs: Mapping[str, Any], groups: group_registry.OrgGroups
-) -> tuple[api.RunnerGroup, str | None]:
+) -> api.Versioned[api.RunnerGroup]:
     """POST a group whose name nobody held when the org was listed; claim it if the answer was lost."""
     body = _body(inputs, _managed(inputs), send_nulls=False)
     try:
@@ -177,18 +176,17 @@ def _create(
             return _post(client, org, body)
         if found.id in groups.listed_ids or not _matches(found, body):
             raise Refused(f"{lost.action} (its answer was lost)", _taken_hint(found)) from None
-        return found, None  # the listing's ETag is not the group's
+        return api.Versioned(found, None)  # the listing's ETag is not the group's
 
 
-def _post(client: GitHubClient, org: str, body: Mapping[str, Any]) -> tuple[api.RunnerGroup, str | None]:
+def _post(client: GitHubClient, org: str, body: Mapping[str, Any]) -> api.Versioned[api.RunnerGroup]:
     try:
-        created = api.create_runner_group(client, org, body)
+        return api.create_runner_group(client, org, body)
     except GitHubValidationError as exc:
         existing = group_registry.find_by_name(api.list_runner_groups(client, org), str(body["name"]))
         if existing is None:
             raise
         raise exc.with_hint(_taken_hint(existing)) from None
-    return created.body, created.etag
 
 
 def _taken_hint(existing: api.RunnerGroup) -> str:
@@ -201,7 +199,7 @@ def _taken_hint(existing: api.RunnerGroup) -> str:
 
 def _take_over(
     client: GitHubClient, org: str, group: api.RunnerGroup, inputs: Mapping[str, Any]
-) -> tuple[api.RunnerGroup, str | None]:
+) -> api.Versioned[api.RunnerGroup]:
     """Adopt an existing group: write only the fields the program sets that differ from GitHub's."""
     if group.inherited:
         raise Refused(
@@ -211,12 +209,11 @@ def _take_over(
     live = _outputs(org, True, group)
     differing = _changed(live, inputs, _managed(inputs))
     if not differing:
-        return group, None  # the group came from a listing, whose ETag is not the group's
+        return api.Versioned(group, None)  # the group came from a listing, whose ETag is not the group's
     if group.default and "name" in differing:
         raise _default_rename(org, group.name, str(inputs["name"]))
     _refuse_read_only_workflows(live, differing)
-    updated = _patch(client, org, group.id, _body(inputs, ("name", *differing)))
-    return updated.body, updated.etag
+    return _patch(client, org, group.id, _body(inputs, ("name", *differing)))
 
 
 def _patch(client: GitHubClient, org: str, group_id: int, body: Mapping[str, Any]) -> api.Versioned[api.RunnerGroup]:
