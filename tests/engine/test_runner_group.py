@@ -355,3 +355,20 @@ def test_one_listing_of_the_groups_per_run_and_none_in_preview(engine: MakeEngin
     stack.up(programs)
     assert fake.count(method="GET", path=r"/actions/runner-groups$") == 1
     assert fake.count(method="POST") == 4
+
+
+@pytest.mark.parametrize("adopt", [False, True], ids=["create", "adopt"])
+def test_two_resources_of_one_program_never_own_one_group(engine: MakeEngine, fake: FakeGitHub, adopt: bool) -> None:
+    name = "build-linux" if adopt else "ci"
+    before = {g["id"]: g for g in fake.groups("acme")}
+    stack = engine(parallel=4)
+    with pytest.raises(HarnessError) as failure:
+        other = name if adopt else name.upper()  # adopting under another case would rename the group first
+        stack.up([group(name, resource="one", adopt=adopt), group(other, resource="two", adopt=adopt)])
+    assert failure.value.step == "create"
+    assert "another resource of this program creates or adopts" in failure.value.message
+    assert len(stack.state) == 1
+    assert fake.count(method="POST") == (0 if adopt else 1)
+    assert fake.count(method="PATCH") == 0
+    if adopt:
+        assert {g["id"]: g for g in fake.groups("acme")} == before

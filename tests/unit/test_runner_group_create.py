@@ -59,10 +59,15 @@ def test_the_group_a_lost_post_made_is_claimed_once(provider: RunnerGroupProvide
 def test_a_second_resource_with_the_same_name_fails_before_posting(
     provider: RunnerGroupProvider, fake: FakeGitHub
 ) -> None:
-    create(provider, "ci")
+    made = create(provider, "ci")
     fake.reset_log()
-    with pytest.raises(GitHubRunnerGroupsError, match="a runner group named 'ci' already exists"):
+    with pytest.raises(GitHubRunnerGroupsError) as failure:
         create(provider, "Ci")
+    assert f"another resource of this program creates or adopts the runner group named 'Ci' (id {made.id})" in str(
+        failure.value
+    )
+    with pytest.raises(GitHubRunnerGroupsError, match="another resource of this program"):
+        create(provider, "ci", adopt=True)
     assert fake.count() == 0
 
 

@@ -73,14 +73,20 @@ class RunnerGroupProvider(GitHubProvider):
         org, name = str(inputs["org"]), str(inputs["name"])
         client = self.client()
         groups = group_registry.org_groups(client, org)
-        existing = groups.find(name)
-        if existing is not None and inputs.get("adopt"):
-            made = _take_over(client, org, existing, inputs)
-        elif existing is not None:
-            raise Refused(f"creating runner group '{name}' in org '{org}'", _taken_hint(existing))
-        else:
-            made = _create(client, org, inputs, groups)
-        groups.remember(made.body)
+        claim = groups.claim(name)
+        action = f"{'adopting' if inputs.get('adopt') else 'creating'} runner group '{name}' in org '{org}'"
+        if claim.busy or claim.owned_in_this_run:
+            raise Refused(action, _owned_in_this_run_hint(name, claim.group))
+        made = None
+        try:
+            if claim.group is not None and inputs.get("adopt"):
+                made = _take_over(client, org, claim.group, inputs)
+            elif claim.group is not None:
+                raise Refused(action, _taken_hint(claim.group))
+            else:
+                made = _create(client, org, inputs, groups)
+        finally:
+            groups.release(name, made.body if made is not None else None)
         outputs = _outputs(org, bool(inputs.get("adopt")), made.body, made.etag)
         return pulumi.dynamic.CreateResult(str(made.body.id), outputs)
 
@@ -187,6 +193,15 @@ def _post(client: GitHubClient, org: str, body: Mapping[str, Any]) -> api.Versio
         if existing is None:
             raise
         raise exc.with_hint(_taken_hint(existing)) from None
+
+
+def _owned_in_this_run_hint(name: str, group: api.RunnerGroup | None) -> str:
+    held = f" (id {group.id})" if group is not None else ""
+    return (
+        f"another resource of this program creates or adopts the runner group named '{name}'{held}; two resources "
+        "owning one group would overwrite each other's settings on every `pulumi up`: keep one of them, or give "
+        "each its own name."
+    )
 
 
 def _taken_hint(existing: api.RunnerGroup) -> str:
