@@ -137,42 +137,46 @@ def default_name(fake: FakeGitHub) -> str:
 
 
 # Each: set-up on the org (or a first stack), then the program that must be refused, and the fragments.
-OwnershipCase = tuple[str, Callable[[FakeGitHub, MakeEngine], Res], tuple[str, ...]]
+OwnershipCase = tuple[str, Callable[[FakeGitHub, MakeEngine], list[Res]], tuple[str, ...]]
 
 
-def _someone_elses(fake: FakeGitHub, _: MakeEngine) -> Res:
+def _someone_elses(fake: FakeGitHub, _: MakeEngine) -> list[Res]:
     fake.add_group("acme", "ci", visibility="private")
-    return group("ci")
+    return [group("ci")]
 
 
-def _case_only(fake: FakeGitHub, _: MakeEngine) -> Res:
+def _case_only(fake: FakeGitHub, _: MakeEngine) -> list[Res]:
     fake.add_group("acme", "CI")
-    return group("ci")
+    return [group("ci")]
 
 
-def _lost_post(fake: FakeGitHub, _: MakeEngine) -> Res:
+def _lost_post(fake: FakeGitHub, _: MakeEngine) -> list[Res]:
     fake.add_group("acme", "ci", visibility="private")
     fake.add_fault(FaultRule(method="POST", status=502))
-    return group("ci")
+    return [group("ci")]
 
 
-def _other_stack(_: FakeGitHub, engine: MakeEngine) -> Res:
+def _other_stack(_: FakeGitHub, engine: MakeEngine) -> list[Res]:
     engine().up([group("ci", visibility="private")])
-    return group("ci")
+    return [group("ci")]
 
 
-def _inherited(fake: FakeGitHub, _: MakeEngine) -> Res:
+def _inherited(fake: FakeGitHub, _: MakeEngine) -> list[Res]:
     fake.add_group("acme", "enterprise-gpu", inherited=True)
-    return group("enterprise-gpu", adopt=True)
+    return [group("enterprise-gpu", adopt=True)]
 
 
-def _default_other_case(fake: FakeGitHub, _: MakeEngine) -> Res:
-    return group(default_name(fake).lower(), adopt=True)
+def _default_other_case(fake: FakeGitHub, _: MakeEngine) -> list[Res]:
+    return [group(default_name(fake).lower(), adopt=True)]
 
 
-def _read_only_workflows(fake: FakeGitHub, _: MakeEngine) -> Res:
+def _read_only_workflows(fake: FakeGitHub, _: MakeEngine) -> list[Res]:
     fake.add_group("acme", "locked", workflow_restrictions_read_only=True)
-    return group("locked", adopt=True, restricted_to_workflows=True, selected_workflows=[WORKFLOW])
+    return [group("locked", adopt=True, restricted_to_workflows=True, selected_workflows=[WORKFLOW])]
+
+
+def _two_adopters(_: FakeGitHub, __: MakeEngine) -> list[Res]:
+    return [group("build-linux", resource="one", adopt=True), group("build-linux", resource="two", adopt=True)]
 
 
 OWNERSHIP_CASES: list[OwnershipCase] = [
@@ -183,6 +187,7 @@ OWNERSHIP_CASES: list[OwnershipCase] = [
     ("adopt an inherited group", _inherited, ("'enterprise-gpu'", "inherited from the enterprise", "remove adopt")),
     ("adopt Default in lower case", _default_other_case, ("renaming the Default runner group", "keep name=")),
     ("adopt read-only workflows", _read_only_workflows, ("'locked'", "read-only", "restricted_to_workflows")),
+    ("two resources adopt one group", _two_adopters, ("'build-linux'", "another resource of this program", "keep one")),
 ]
 
 
@@ -192,16 +197,16 @@ def test_a_group_the_stack_does_not_own_is_never_touched(
     fake: FakeGitHub,
     request: pytest.FixtureRequest,
     case: str,
-    setup: Callable[[FakeGitHub, MakeEngine], Res],
+    setup: Callable[[FakeGitHub, MakeEngine], list[Res]],
     fragments: tuple[str, ...],
 ) -> None:
     program = setup(fake, engine)
     hostile = settled(fake, request)
     stack = engine()
     with pytest.raises(HarnessError) as failed:
-        stack.up([program])
+        stack.up(program)
     assert failed.value.step == "create"
-    assert stack.state == {}  # nothing to destroy later
+    assert len(stack.state) == len(program) - 1  # the refused resource is not in the state: nothing to destroy
     hostile.refused("ownership", case, error_line(failed.value), *fragments, outputs=(failed.value.message,))
 
 
