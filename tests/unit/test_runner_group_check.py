@@ -284,3 +284,14 @@ def test_every_typed_declaration_follows_the_field_table() -> None:
     model = {f.name for f in dataclass_fields(api.RunnerGroup)}
     assert {f.json_name for f in RUNNER_GROUP_FIELDS if f.json_name} == model
     assert all(f.default is None for f in RUNNER_GROUP_FIELDS if f.role is Role.COMPUTED)
+
+
+def test_a_reference_id_above_2_to_the_53_says_why() -> None:
+    checker = Checker({"runners": ["linux-1", MAX_ID + 2]})
+    checker.reference_list("runners", "runner", "['linux-1']")
+    assert [(f.property, f.reason) for f in checker.failures] == [
+        (
+            "runners[1]",
+            f"runners[1] must be a runner name (non-empty text) or a numeric id from 1 to 2**53, got {MAX_ID + 2}.",
+        )
+    ]

@@ -200,7 +200,8 @@ class Checker:
             if ref is None:
                 self.fail(
                     f"{name}[{index}]",
-                    f"{name}[{index}] must be a {noun} name (non-empty text) or a numeric id from 1 to 2**53, got {shown(item)}.",
+                    f"{name}[{index}] must be a {noun} name (non-empty text) or a numeric id from 1 to 2**53, "
+                    f"got {shown(item)}.",
                 )
                 continue
             key = str(ref).lower()
