@@ -27,10 +27,6 @@ class Conditional(Generic[T]):
     body: T | None
     etag: str | None
 
-    @property
-    def unchanged(self) -> bool:
-        return self.body is None
-
 
 @dataclass(frozen=True)
 class Versioned(Generic[T]):
