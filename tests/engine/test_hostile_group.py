@@ -175,6 +175,11 @@ def _read_only_workflows(fake: FakeGitHub, _: MakeEngine) -> list[Res]:
     return [group("locked", adopt=True, restricted_to_workflows=True, selected_workflows=[WORKFLOW])]
 
 
+def _workflows_github_would_ignore(fake: FakeGitHub, _: MakeEngine) -> list[Res]:
+    fake.add_group("acme", "legacy")  # not restricted to workflows
+    return [group("legacy", adopt=True, selected_workflows=[WORKFLOW])]
+
+
 def _two_adopters(_: FakeGitHub, __: MakeEngine) -> list[Res]:
     return [group("build-linux", resource="one", adopt=True), group("build-linux", resource="two", adopt=True)]
 
@@ -187,6 +192,11 @@ OWNERSHIP_CASES: list[OwnershipCase] = [
     ("adopt an inherited group", _inherited, ("'enterprise-gpu'", "inherited from the enterprise", "remove adopt")),
     ("adopt Default in lower case", _default_other_case, ("renaming the Default runner group", "keep name=")),
     ("adopt read-only workflows", _read_only_workflows, ("'locked'", "read-only", "restricted_to_workflows")),
+    (
+        "adopt: workflows GitHub ignores",
+        _workflows_github_would_ignore,
+        ("adopting runner group 'legacy'", "restricted_to_workflows is false", "set restricted_to_workflows=True"),
+    ),
     ("two resources adopt one group", _two_adopters, ("'build-linux'", "another resource of this program", "keep one")),
 ]
 

@@ -116,6 +116,7 @@ class RunnerGroupProvider(GitHubProvider):
                 "it is inherited from the enterprise: change it in the enterprise settings.",
             )
         _refuse_read_only_workflows(olds, differing)
+        _refuse_broken_rules(f"updating runner group {group_id} in org '{org}'", olds, inputs)
         if olds.get("default") and "name" in differing:
             raise _default_rename(org, str(olds.get("name")), str(inputs["name"]))
         if not differing:
@@ -228,6 +229,7 @@ def _take_over(
     if group.default and "name" in differing:
         raise _default_rename(org, group.name, str(inputs["name"]))
     _refuse_read_only_workflows(live, differing)
+    _refuse_broken_rules(f"adopting runner group '{group.name}' in org '{org}'", live, inputs)
     return _patch(client, org, group.id, _body(inputs, ("name", *differing)))
 
 
@@ -266,6 +268,15 @@ def _refuse_read_only_workflows(group: Mapping[str, Any], differing: Iterable[st
             "GitHub reports them read-only for this group (set by the enterprise): remove "
             "restricted_to_workflows/selected_workflows from the program or change them at the enterprise.",
         )
+
+
+def _refuse_broken_rules(action: str, current: Mapping[str, Any], inputs: Mapping[str, Any]) -> None:
+    """With adopt, unset settings keep GitHub's values: the rules check held for the program alone must also hold
+    for that mix (workflows given, while GitHub's restricted_to_workflows is false, would be ignored forever)."""
+    result = {**current, **{name: inputs.get(name) for name in _managed(inputs)}}
+    problems = [reason for rule in RUNNER_GROUP_RULES for _, reason in rule(result)]
+    if problems:
+        raise Refused(action, " ".join(problems))
 
 
 def _managed(inputs: Mapping[str, Any]) -> tuple[str, ...]:
