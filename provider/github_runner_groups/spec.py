@@ -157,8 +157,8 @@ def _parse_group(name: Any, settings: Any, where: str, problems: list[str]) -> G
     visibility = effective.get("visibility")
     if values.get("repositories") is not None and visibility != "selected":
         problems.append(
-            f"{where}: repositories are listed but visibility is {visibility!r}; GitHub keeps a repository list "
-            "only for 'visibility: selected'"
+            f"{where}: repositories are listed but visibility is {'not set' if visibility is None else repr(visibility)}; "
+            "GitHub keeps a repository list only for 'visibility: selected'"
         )
     if len(problems) > before:
         return None

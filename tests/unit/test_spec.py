@@ -37,6 +37,10 @@ def test_the_quickstart_spec_loads() -> None:
             ["group 'ci': repositories are listed but visibility is 'all'"],
         ),
         ({"groups": {"ci": {"selected_workflows": [WORKFLOW]}}}, ["add 'restricted_to_workflows: true'"]),
+        (
+            {"groups": {"ci": {"adopt": True, "repositories": ["api"]}}},
+            ["group 'ci': repositories are listed but visibility is not set; GitHub keeps a repository list only"],
+        ),
         ({"groups": {"ci": {"runners": "linux-1"}}}, ["group 'ci': runners must be a list"]),
         ({"groups": {"ci": {"runners": [1.5]}}}, ["group 'ci': runners entries must be text or numbers, got 1.5"]),
         ({"groups": {"ci": [1]}}, ["group 'ci': settings must be a mapping"]),
