@@ -156,9 +156,10 @@ def _parse_group(name: Any, settings: Any, where: str, problems: list[str]) -> G
             values[key] = _list_of(where, key, settings[key], (str, int), problems)
     visibility = effective.get("visibility")
     if values.get("repositories") is not None and visibility != "selected":
+        stated = "not set" if visibility is None else repr(visibility)
         problems.append(
-            f"{where}: repositories are listed but visibility is {'not set' if visibility is None else repr(visibility)}; "
-            "GitHub keeps a repository list only for 'visibility: selected'"
+            f"{where}: repositories are listed but visibility is {stated}; GitHub keeps a repository list only for "
+            "'visibility: selected'"
         )
     if len(problems) > before:
         return None
