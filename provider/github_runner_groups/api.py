@@ -6,40 +6,91 @@ failed: GitHub answered 422 ...". Path segments are quoted here, once.
 
 from __future__ import annotations
 
-from typing import Any, TypedDict, cast
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypedDict, TypeVar, cast
 from urllib.parse import quote
 
-from .client import Conditional, GitHubClient
+from . import client as http
+from .client import GitHubClient
+from .errors import GitHubRunnerGroupsError
+
+T = TypeVar("T")
+# A request body as sent: JSON values by field name.
+RequestBody = Mapping[str, object]
 
 
-class RunnerGroupJson(TypedDict, total=False):
-    """GitHub's `runner-groups-org` object."""
+@dataclass(frozen=True)
+class Conditional(Generic[T]):
+    """A read made with an ETag from an earlier run: `body` is None when GitHub answered 304 Not Modified."""
+
+    body: T | None
+    etag: str | None
+
+
+@dataclass(frozen=True)
+class Versioned(Generic[T]):
+    """An object as a write returned it, with the answer's ETag, which a later read can send back."""
+
+    body: T
+    etag: str | None
+
+
+class NotARunnerGroup(GitHubRunnerGroupsError):
+    """An answer that should be a runner group and is not (a proxy's page, another API, an empty body)."""
+
+
+@dataclass(frozen=True)
+class RunnerGroup:
+    """GitHub's `runner-groups-org` object; flags GitHub leaves out are false, absent texts None."""
 
     id: int
     name: str
     visibility: str
-    default: bool
-    selected_repositories_url: str
-    runners_url: str
-    hosted_runners_url: str
-    network_configuration_id: str | None
-    inherited: bool
-    inherited_allows_public_repositories: bool
-    allows_public_repositories: bool
-    workflow_restrictions_read_only: bool
-    restricted_to_workflows: bool
-    selected_workflows: list[str]
+    default: bool = False
+    inherited: bool = False
+    inherited_allows_public_repositories: bool = False
+    allows_public_repositories: bool = False
+    restricted_to_workflows: bool = False
+    selected_workflows: tuple[str, ...] = ()
+    workflow_restrictions_read_only: bool = False
+    network_configuration_id: str | None = None
+    runners_url: str | None = None
+    selected_repositories_url: str | None = None
+    hosted_runners_url: str | None = None
+
+    @classmethod
+    def from_json(cls, data: object, action: str) -> RunnerGroup:
+        """`action` names what was being done, for the error when GitHub's answer is not a runner group."""
+        if not isinstance(data, Mapping) or not _is_id(data.get("id")) or not isinstance(data.get("name"), str):
+            raise NotARunnerGroup(
+                f"{action} failed: GitHub's answer is not a runner group (it has no numeric id and name). Check "
+                "github:baseUrl: it must point at GitHub's REST API (https://HOST/api/v3 on Enterprise Server)."
+            )
+        return cls(
+            id=int(data["id"]),
+            name=str(data["name"]),
+            visibility=str(data.get("visibility") or "all"),
+            default=data.get("default") is True,
+            inherited=data.get("inherited") is True,
+            inherited_allows_public_repositories=data.get("inherited_allows_public_repositories") is True,
+            allows_public_repositories=data.get("allows_public_repositories") is True,
+            restricted_to_workflows=data.get("restricted_to_workflows") is True,
+            selected_workflows=tuple(str(w) for w in data.get("selected_workflows") or ()),
+            workflow_restrictions_read_only=data.get("workflow_restrictions_read_only") is True,
+            network_configuration_id=_text(data.get("network_configuration_id")),
+            runners_url=_text(data.get("runners_url")),
+            selected_repositories_url=_text(data.get("selected_repositories_url")),
+            hosted_runners_url=_text(data.get("hosted_runners_url")),
+        )
 
 
-class RunnerGroupBody(TypedDict, total=False):
-    """The writable fields of a runner group (POST and PATCH bodies)."""
+def _is_id(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
-    name: str
-    visibility: str
-    allows_public_repositories: bool
-    restricted_to_workflows: bool
-    selected_workflows: list[str]
-    network_configuration_id: str | None
+
+def _text(value: object) -> str | None:
+    return str(value) if value is not None else None
 
 
 class RepositoryJson(TypedDict, total=False):
@@ -78,49 +129,49 @@ def _group_label(org: str, group_id: int) -> str:
 
 def list_runner_groups(
     client: GitHubClient, org: str, *, visible_to_repository: str | None = None
-) -> list[RunnerGroupJson]:
+) -> list[RunnerGroup]:
     params = {"visible_to_repository": visible_to_repository} if visible_to_repository else None
-    return cast(
-        list[RunnerGroupJson],
-        client.paginate(
-            f"{_org(org)}/actions/runner-groups",
-            action=f"listing runner groups of org '{org}'",
-            item_key="runner_groups",
-            params=params,
-        ),
+    action = f"listing runner groups of org '{org}'"
+    items = client.paginate(
+        f"{_org(org)}/actions/runner-groups", action=action, item_key="runner_groups", params=params
     )
+    return [RunnerGroup.from_json(item, action) for item in items]
 
 
-def create_runner_group(client: GitHubClient, org: str, body: RunnerGroupBody) -> Conditional:
-    """The new group (a RunnerGroupJson) and the answer's ETag, which a later read can send back."""
-    response = client.request(
-        "POST",
-        f"{_org(org)}/actions/runner-groups",
-        action=f"creating runner group '{body.get('name')}' in org '{org}'",
-        json_body=body,
-    )
-    return Conditional(response.body, response.headers.get("ETag"))
+def create_runner_group(client: GitHubClient, org: str, body: RequestBody) -> Versioned[RunnerGroup]:
+    action = f"creating runner group '{body.get('name')}' in org '{org}'"
+    response = client.request("POST", f"{_org(org)}/actions/runner-groups", action=action, json_body=dict(body))
+    return Versioned(RunnerGroup.from_json(response.body, action), response.headers.get("ETag"))
 
 
-def get_runner_group(client: GitHubClient, org: str, group_id: int) -> RunnerGroupJson:
-    return cast(RunnerGroupJson, client.get(_group(org, group_id), action=f"reading {_group_label(org, group_id)}"))
+def get_runner_group(client: GitHubClient, org: str, group_id: int) -> RunnerGroup:
+    action = f"reading {_group_label(org, group_id)}"
+    return RunnerGroup.from_json(client.get(_group(org, group_id), action=action), action)
 
 
-def get_runner_group_if_changed(client: GitHubClient, org: str, group_id: int, etag: str | None) -> Conditional:
-    """The group (a RunnerGroupJson), or an unchanged marker when it still matches `etag`."""
-    return client.get_if_changed(_group(org, group_id), action=f"reading {_group_label(org, group_id)}", etag=etag)
+def get_runner_group_if_changed(
+    client: GitHubClient, org: str, group_id: int, etag: str | None
+) -> Conditional[RunnerGroup]:
+    """The group, or an unchanged marker when it still matches `etag`."""
+    action = f"reading {_group_label(org, group_id)}"
+    fetched = client.get_if_changed(_group(org, group_id), action=action, etag=etag)
+    return _typed(fetched, action)
 
 
-def update_runner_group(client: GitHubClient, org: str, group_id: int, body: RunnerGroupBody) -> Conditional:
-    """PATCH (GitHub requires `name` in every body); the updated group and the answer's ETag."""
-    response = client.request(
-        "PATCH", _group(org, group_id), action=f"updating {_group_label(org, group_id)}", json_body=body
-    )
-    return Conditional(response.body, response.headers.get("ETag"))
+def update_runner_group(client: GitHubClient, org: str, group_id: int, body: RequestBody) -> Versioned[RunnerGroup]:
+    """PATCH (GitHub requires `name` in every body)."""
+    action = f"updating {_group_label(org, group_id)}"
+    response = client.request("PATCH", _group(org, group_id), action=action, json_body=dict(body))
+    return Versioned(RunnerGroup.from_json(response.body, action), response.headers.get("ETag"))
 
 
 def delete_runner_group(client: GitHubClient, org: str, group_id: int) -> None:
     client.request("DELETE", _group(org, group_id), action=f"deleting {_group_label(org, group_id)}")
+
+
+def _typed(fetched: http.Conditional, action: str) -> Conditional[RunnerGroup]:
+    body = None if fetched.unchanged else RunnerGroup.from_json(fetched.body, action)
+    return Conditional(body, fetched.etag)
 
 
 def list_hosted_runners_in_group(client: GitHubClient, org: str, group_id: int) -> list[dict[str, Any]]:
@@ -141,7 +192,9 @@ def list_group_repositories(client: GitHubClient, org: str, group_id: int) -> li
     return cast(list[RepositoryJson], list_group_repositories_if_changed(client, org, group_id, None).body)
 
 
-def list_group_repositories_if_changed(client: GitHubClient, org: str, group_id: int, etag: str | None) -> Conditional:
+def list_group_repositories_if_changed(
+    client: GitHubClient, org: str, group_id: int, etag: str | None
+) -> http.Conditional:
     """The repositories (RepositoryJson list), or an unchanged marker when the listing still matches `etag`."""
     return client.paginate_if_changed(
         f"{_group(org, group_id)}/repositories",
@@ -183,7 +236,7 @@ def list_group_runners(client: GitHubClient, org: str, group_id: int) -> list[Ru
     return cast(list[RunnerJson], list_group_runners_if_changed(client, org, group_id, None).body)
 
 
-def list_group_runners_if_changed(client: GitHubClient, org: str, group_id: int, etag: str | None) -> Conditional:
+def list_group_runners_if_changed(client: GitHubClient, org: str, group_id: int, etag: str | None) -> http.Conditional:
     """The runners (RunnerJson list), or an unchanged marker when the listing still matches `etag`."""
     return client.paginate_if_changed(
         f"{_group(org, group_id)}/runners",

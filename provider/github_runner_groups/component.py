@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pulumi
 
+from .resources.fields import RUNNER_GROUP_FIELDS
 from .resources.membership import RunnerGroupMembership, RunnerGroupMembershipArgs
 from .resources.repository_access import RunnerGroupRepositoryAccess, RunnerGroupRepositoryAccessArgs
 from .resources.runner_group import RunnerGroup, RunnerGroupArgs
 from .spec import GroupSpec, OrgSpec, SpecError, load_spec
+
+SPEC_FIELDS = tuple(f.name for f in RUNNER_GROUP_FIELDS if f.in_spec)
 
 
 class OrgRunnerGroups(pulumi.ComponentResource):
@@ -52,15 +56,7 @@ class OrgRunnerGroups(pulumi.ComponentResource):
     def _group(prefix: str, org: str | None, group: GroupSpec, child: pulumi.ResourceOptions) -> RunnerGroup:
         resource = RunnerGroup(
             f"{prefix}-{group.name}",
-            RunnerGroupArgs(
-                name=group.name,
-                org=org,
-                visibility=group.visibility,
-                allows_public_repositories=group.allows_public_repositories,
-                restricted_to_workflows=group.restricted_to_workflows,
-                selected_workflows=list(group.selected_workflows),
-                adopt=group.adopt,
-            ),
+            runner_group_args(org, group),
             child,
         )
         if group.repositories is not None:
@@ -83,3 +79,14 @@ class OrgRunnerGroups(pulumi.ComponentResource):
                 child,
             )
         return resource
+
+
+def runner_group_args(org: str | None, group: GroupSpec) -> RunnerGroupArgs:
+    """The RunnerGroup a spec group describes: its settings as given (unset ones stay unset)."""
+    settings: dict[str, Any] = {name: _program_value(getattr(group, name)) for name in SPEC_FIELDS}
+    return RunnerGroupArgs(name=group.name, org=org, **settings)
+
+
+def _program_value(value: Any) -> Any:
+    """Spec lists are tuples (a spec is immutable); a program passes lists."""
+    return list(value) if isinstance(value, tuple) else value

@@ -10,12 +10,18 @@ from __future__ import annotations
 
 import keyword
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from . import api
 from .client import GitHubClient
-from .resources._common import require_org_login
+from .resources.fields import RUNNER_GROUP_FIELDS, Role, on_ghes
+from .resources.values import require_org
 from .spec import GroupSpec, OrgSpec, dump_spec
+
+# Every setting a group has (not what GitHub computes); `adopt` is written as True for every group.
+EXPORTED = tuple(f for f in RUNNER_GROUP_FIELDS if f.in_spec and f.role is Role.SETTING)
 
 
 @dataclass(frozen=True)
@@ -25,37 +31,37 @@ class Export:
 
 
 def export_org(client: GitHubClient, org: str) -> Export:
-    """Read the org's groups with their repositories (for `selected` groups) and runners, by name."""
-    require_org_login(org)
+    """Read the org's groups with every setting they have, their repositories (for `selected` groups) and runners."""
+    require_org(org)
     groups: list[GroupSpec] = []
     skipped: list[str] = []
+    ghes = on_ghes(client.settings.base_url)
     for group in api.list_runner_groups(client, org):
-        name = str(group["name"])
-        if group.get("default"):
-            skipped.append(f"{name}: the Default group cannot be created or deleted; its settings are not exported")
-            continue
-        if group.get("inherited"):
-            skipped.append(f"{name}: inherited from the enterprise, managed there")
-            continue
-        group_id = int(group["id"])
-        selected = group.get("visibility") == "selected"
-        repositories = [r["name"] for r in api.list_group_repositories(client, org, group_id)] if selected else None
-        runners = [r["name"] for r in api.list_group_runners(client, org, group_id)]
-        groups.append(
-            GroupSpec(
-                name=name,
-                visibility=str(group.get("visibility", "all")),
-                allows_public_repositories=bool(group.get("allows_public_repositories")),
-                restricted_to_workflows=bool(group.get("restricted_to_workflows")),
-                selected_workflows=tuple(group.get("selected_workflows") or ()),
-                repositories=tuple(sorted(repositories, key=lambda n: str(n).lower()))
-                if repositories is not None
-                else None,
-                runners=tuple(sorted(runners, key=lambda n: str(n).lower())) or None,
-                adopt=True,
+        if group.default:
+            skipped.append(
+                f"{group.name}: the Default group cannot be created or deleted; its settings are not exported"
             )
+            continue
+        if group.inherited:
+            skipped.append(f"{group.name}: inherited from the enterprise, managed there")
+            continue
+        settings = {f.name: _spec_value(f.from_model(group)) for f in EXPORTED if f.on_ghes or not ghes}
+        repositories = None
+        if group.visibility == "selected":
+            repositories = _sorted_names(api.list_group_repositories(client, org, group.id))
+        runners = _sorted_names(api.list_group_runners(client, org, group.id))
+        groups.append(
+            GroupSpec(name=group.name, **settings, repositories=repositories, runners=runners or None, adopt=True)
         )
     return Export(OrgSpec(org=org, groups=tuple(groups)), tuple(skipped))
+
+
+def _spec_value(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _sorted_names(members: Iterable[Mapping[str, Any]]) -> tuple[str, ...]:
+    return tuple(sorted((str(m["name"]) for m in members), key=str.lower))
 
 
 def to_yaml(exported: Export) -> str:
@@ -83,13 +89,11 @@ def to_python(exported: Export) -> str:
     used: set[str] = set()
     for group in exported.spec.groups:
         variable = _identifier(group.name, used)
-        arguments = [f"name={group.name!r}", f"org={org!r}", f"visibility={group.visibility!r}"]
-        if group.allows_public_repositories:
-            arguments.append("allows_public_repositories=True")
-        if group.restricted_to_workflows:
-            arguments.append("restricted_to_workflows=True")
-        if group.selected_workflows:
-            arguments.append(f"selected_workflows={list(group.selected_workflows)!r}")
+        arguments = [f"name={group.name!r}", f"org={org!r}"]
+        for field in EXPORTED:
+            value = getattr(group, field.name)
+            if value is not None:
+                arguments.append(f"{field.name}={list(value) if isinstance(value, tuple) else value!r}")
         arguments.append("adopt=True")
         lines.append(f"{variable} = rg.RunnerGroup({group.name!r}, {', '.join(arguments)})")
         if group.repositories is not None:

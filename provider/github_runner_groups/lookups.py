@@ -14,23 +14,15 @@ from typing import TYPE_CHECKING, Any
 from . import api
 from .client import GitHubClient, get_client
 from .errors import ConfigError
-from .resources._common import parse_id, require_org_login
+from .resources._common import parse_id
+from .resources.values import require_org
 from .settings import ProviderSettings, resolve_settings
 
 if TYPE_CHECKING:
     from .audit import Report
 
-
-@dataclass(frozen=True)
-class RunnerGroupInfo:
-    id: int
-    name: str
-    visibility: str
-    default: bool
-    inherited: bool
-    allows_public_repositories: bool
-    restricted_to_workflows: bool
-    selected_workflows: tuple[str, ...]
+# A group as GitHub describes it: its settings (see resources/fields.py) and what GitHub computes.
+RunnerGroupInfo = api.RunnerGroup
 
 
 @dataclass(frozen=True)
@@ -44,19 +36,7 @@ class Member:
 def get_runner_groups(org: str | None = None, visible_to_repository: str | None = None) -> list[RunnerGroupInfo]:
     """The org's runner groups; with `visible_to_repository`, only those that repository may use."""
     client, owner = _connect(org)
-    return [
-        RunnerGroupInfo(
-            id=int(group["id"]),
-            name=str(group["name"]),
-            visibility=str(group.get("visibility")),
-            default=bool(group.get("default")),
-            inherited=bool(group.get("inherited")),
-            allows_public_repositories=bool(group.get("allows_public_repositories")),
-            restricted_to_workflows=bool(group.get("restricted_to_workflows")),
-            selected_workflows=tuple(group.get("selected_workflows") or ()),
-        )
-        for group in api.list_runner_groups(client, owner, visible_to_repository=visible_to_repository)
-    ]
+    return api.list_runner_groups(client, owner, visible_to_repository=visible_to_repository)
 
 
 def get_hosted_runners(group_id: int | str, org: str | None = None) -> list[dict[str, Any]]:
@@ -86,8 +66,7 @@ def audit_runner_exposure(org: str | None = None, sensitive_labels: Iterable[str
 
 def _group_id(value: int | str) -> int:
     """A group id as GitHub numbers them: a positive whole number, or its ASCII digits as text."""
-    text = value.strip() if isinstance(value, str) else None
-    parsed = parse_id(value) if text is None or text.isascii() else None
+    parsed = parse_id(value)
     if parsed is None:
         raise ConfigError(f"group_id must be a runner group id (a positive whole number), got {value!r:.80}.")
     return parsed
@@ -102,7 +81,7 @@ def _connect(org: str | None) -> tuple[GitHubClient, str]:
     owner = org or settings.owner
     if not owner:
         raise ConfigError("No organization: pass org=..., or set github:owner (stack config) or GITHUB_OWNER.")
-    require_org_login(owner)
+    require_org(owner)
     return get_client(settings.client), owner
 
 

@@ -15,8 +15,12 @@ from typing import Any
 
 from . import safe_yaml
 from .errors import GitHubRunnerGroupsError
+from .resources.fields import RUNNER_GROUP_FIELDS, RUNNER_GROUP_RULES, Field, check_flag, check_name
+from .resources.values import org_problem
 
-VISIBILITIES = ("all", "selected", "private")
+# The RunnerGroup settings a spec group carries: every other key of a group is about its members.
+_GROUP_FIELDS: dict[str, Field] = {f.name: f for f in RUNNER_GROUP_FIELDS if f.in_spec}
+_DEFAULTS = {name: f.default for name, f in _GROUP_FIELDS.items() if f.default is not None}
 
 
 class SpecError(GitHubRunnerGroupsError, ValueError):
@@ -29,13 +33,18 @@ class SpecError(GitHubRunnerGroupsError, ValueError):
 
 @dataclass(frozen=True)
 class GroupSpec:
-    """One runner group and, optionally, the repositories and runners it holds (None: not managed)."""
+    """One runner group and, optionally, the repositories and runners it holds (None: not managed).
+
+    A setting left None gets the RunnerGroup default, or with `adopt` stays as GitHub has it. The settings are
+    those of the RunnerGroup field table (resources/fields.py); a test keeps the two in step.
+    """
 
     name: str
-    visibility: str = "all"
-    allows_public_repositories: bool = False
-    restricted_to_workflows: bool = False
-    selected_workflows: tuple[str, ...] = ()
+    visibility: str | None = None
+    allows_public_repositories: bool | None = None
+    restricted_to_workflows: bool | None = None
+    selected_workflows: tuple[str, ...] | None = None
+    network_configuration_id: str | None = None
     repositories: tuple[str | int, ...] | None = None
     runners: tuple[str | int, ...] | None = None
     exclusive: bool = True
@@ -51,7 +60,6 @@ class OrgSpec:
 
 
 _GROUP_KEYS = tuple(f.name for f in fields(GroupSpec) if f.name != "name")
-_BOOLEANS = ("allows_public_repositories", "restricted_to_workflows", "exclusive", "adopt")
 
 
 def load_spec(path: str | Path) -> OrgSpec:
@@ -90,8 +98,8 @@ def parse_spec(data: Any, source: str = "spec") -> OrgSpec:
         if key not in ("org", "groups"):
             problems.append(f"unknown top-level key {key!r}{_suggest(str(key), ('org', 'groups'))}")
     org = data.get("org")
-    if org is not None and (not isinstance(org, str) or not org.strip()):
-        problems.append(f"org must be the organization's login, got {org!r}")
+    if org is not None and org_problem(org) is not None:
+        problems.append(str(org_problem(org)).rstrip("."))
     raw_groups = data.get("groups")
     groups: list[GroupSpec] = []
     if not isinstance(raw_groups, Mapping) or not raw_groups:
@@ -114,7 +122,7 @@ def parse_spec(data: Any, source: str = "spec") -> OrgSpec:
 
 
 def dump_spec(spec: OrgSpec) -> str:
-    """YAML text that `load_spec` reads back to the same spec; defaults are left out."""
+    """YAML text that `load_spec` reads back to the same spec; unset and default values are left out."""
     import yaml
 
     defaults = GroupSpec(name="")
@@ -132,42 +140,42 @@ def dump_spec(spec: OrgSpec) -> str:
 
 
 def _parse_group(name: Any, settings: Any, where: str, problems: list[str]) -> GroupSpec | None:
-    if not isinstance(name, str) or not name.strip() or name != name.strip() or len(name) > 64:
-        problems.append(f"{where}: a group name must be 1-64 characters without surrounding spaces")
-        return None
+    before = len(problems)
+    problems.extend(f"{where}: {reason.rstrip('.')}" for _, reason in check_name("name", name))
     if settings is None:
         settings = {}
     if not isinstance(settings, Mapping):
         problems.append(f"{where}: settings must be a mapping, got {settings!r}")
         return None
-    before = len(problems)
     for key in settings:
         if key not in _GROUP_KEYS:
             problems.append(f"{where}: unknown field {key!r}{_suggest(str(key), _GROUP_KEYS)}")
     values: dict[str, Any] = {}
-    for key in _BOOLEANS:
-        if key in settings:
-            if not isinstance(settings[key], bool):
-                problems.append(f"{where}: {key} must be true or false, got {settings[key]!r}")
-            values[key] = settings[key]
-    visibility = settings.get("visibility", "all")
-    if visibility not in VISIBILITIES:
-        problems.append(f"{where}: visibility must be one of {', '.join(VISIBILITIES)}, got {visibility!r}")
-    values["visibility"] = visibility
-    workflows = settings.get("selected_workflows", [])
-    values["selected_workflows"] = _list_of(where, "selected_workflows", workflows, (str,), problems)
-    if workflows and not settings.get("restricted_to_workflows"):
-        problems.append(
-            f"{where}: selected_workflows is set but restricted_to_workflows is not true, so GitHub would ignore "
-            "it: add 'restricted_to_workflows: true'"
+    for key, described in _GROUP_FIELDS.items():
+        value = settings.get(key)
+        if value is None:
+            continue
+        if described.validate is not None:
+            problems.extend(f"{where}: {reason.rstrip('.')}" for _, reason in described.validate(key, value))
+        values[key] = tuple(value) if isinstance(value, list) else value
+    if settings.get("exclusive") is not None:
+        problems.extend(
+            f"{where}: {reason.rstrip('.')}" for _, reason in check_flag("exclusive", settings["exclusive"])
         )
+        values["exclusive"] = settings["exclusive"]
+    # Without adopt, unset settings get their defaults: check the rules on what `pulumi up` will send.
+    effective = values if values.get("adopt") else {**_DEFAULTS, **values}
+    for rule in RUNNER_GROUP_RULES:
+        problems.extend(f"{where}: {reason.rstrip('.')}" for _, reason in rule(effective))
     for key in ("repositories", "runners"):
         if key in settings:
             values[key] = _list_of(where, key, settings[key], (str, int), problems)
+    visibility = effective.get("visibility")
     if values.get("repositories") is not None and visibility != "selected":
+        stated = "not set" if visibility is None else repr(visibility)
         problems.append(
-            f"{where}: repositories are listed but visibility is {visibility!r}; GitHub keeps a repository list "
-            "only for 'visibility: selected'"
+            f"{where}: repositories are listed but visibility is {stated}; GitHub keeps a repository list only for "
+            "'visibility: selected'"
         )
     if len(problems) > before:
         return None

@@ -77,7 +77,7 @@ def exercise_every_operation(fake: FakeGitHub, client: GitHubClient) -> None:
             "selected_workflows": ["acme/deploy/.github/workflows/release.yml@v1"],
         },
     ).body
-    group_id = int(created["id"])
+    group_id = created.id
     api.get_runner_group(client, "acme", group_id)
     api.get_runner_group_if_changed(client, "acme", group_id, None)
     api.update_runner_group(client, "acme", group_id, {"name": "contract", "allows_public_repositories": True})

@@ -9,8 +9,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from github_runner_groups.client import ClientSettings, GitHubClient
+from github_runner_groups.component import runner_group_args
+from github_runner_groups.export import export_org, to_yaml
 from github_runner_groups.resources.runner_group import RunnerGroupArgs, RunnerGroupProvider
-from github_runner_groups.testing import FakeGitHub, FaultRule
+from github_runner_groups.spec import parse_spec
+from github_runner_groups.testing import DEMO_TOKEN, EmulatorServer, FakeGitHub, FaultRule
 from harness import UNKNOWN, Engine, HarnessError, Later, Res
 
 MakeEngine = Callable[..., Engine]
@@ -32,6 +36,12 @@ def patches(fake: FakeGitHub) -> list[Any]:
 
 def named(fake: FakeGitHub, name: str, org: str = "acme") -> list[dict[str, Any]]:
     return [g for g in fake.groups(org) if g["name"] == name]
+
+
+def live(fake: FakeGitHub, gid: int, org: str = "acme") -> dict[str, Any]:
+    found = fake.group(org, gid)
+    assert found is not None, f"group {gid} is gone"
+    return found
 
 
 def group_id(engine: Engine, resource: str = "ci") -> int:
@@ -91,7 +101,7 @@ def test_visibility_change_patches_only_that_field(engine: MakeEngine, fake: Fak
     assert result.summary == {"update": 1}
     assert writes(fake) == 1
     assert patches(fake) == [{"name": "ci", "visibility": "private"}]
-    assert fake.group("acme", group_id(stack))["visibility"] == "private"
+    assert live(fake, group_id(stack))["visibility"] == "private"
     assert stack.get("ci").outputs["visibility"] == "private"
 
 
@@ -104,10 +114,10 @@ def test_rename_updates_in_place(engine: MakeEngine, fake: FakeGitHub) -> None:
     assert result.summary == {"update": 1}
     assert patches(fake) == [{"name": "ci-linux"}]
     assert group_id(stack) == before
-    assert fake.group("acme", before)["name"] == "ci-linux"
+    assert live(fake, before)["name"] == "ci-linux"
 
 
-def test_org_change_replaces_deleting_first(engine: MakeEngine, fake: FakeGitHub) -> None:
+def test_org_change_replaces_creating_first(engine: MakeEngine, fake: FakeGitHub) -> None:
     fake.add_org("acme-labs")
     stack = engine()
     stack.up([group()])
@@ -115,11 +125,29 @@ def test_org_change_replaces_deleting_first(engine: MakeEngine, fake: FakeGitHub
     fake.reset_log()
     result = stack.up([group(org="acme-labs")])
     assert result.summary == {"replace": 1}
-    assert [r.method for r in fake.requests if r.method in WRITE_METHODS] == ["DELETE", "POST"]
+    assert [r.method for r in fake.requests if r.method in WRITE_METHODS] == ["POST", "DELETE"]
     assert fake.group("acme", old_id) is None
     assert len(named(fake, "ci", org="acme-labs")) == 1
     assert stack.get("ci").outputs["org"] == "acme-labs"
     assert group_id(stack) == named(fake, "ci", org="acme-labs")[0]["id"]
+
+
+def test_org_change_whose_create_fails_keeps_the_old_group(engine: MakeEngine, fake: FakeGitHub) -> None:
+    fake.add_org("acme-labs")
+    stack = engine()
+    stack.up([group()])
+    old = stack.get("ci")
+    # The token lacks admin:org in the new org: every request there is refused.
+    fake.add_fault(FaultRule(path="^/orgs/acme-labs/", status=403, message="Must have admin rights", times=None))
+    fake.reset_log()
+    with pytest.raises(HarnessError) as failure:
+        stack.up([group(org="acme-labs")])
+    assert failure.value.step == "create"
+    assert "acme-labs" in failure.value.message and "403" in failure.value.message
+    assert fake.count(method="DELETE") == 0
+    assert fake.group("acme", int(old.id)) is not None
+    assert named(fake, "ci", org="acme-labs") == []
+    assert stack.get("ci") == old
 
 
 def test_refresh_picks_up_drift_and_up_restores_it(engine: MakeEngine, fake: FakeGitHub) -> None:
@@ -135,7 +163,7 @@ def test_refresh_picks_up_drift_and_up_restores_it(engine: MakeEngine, fake: Fak
     assert result.summary == {"update": 1}
     assert patches(fake) == [{"name": "ci", "visibility": "all"}]
     assert writes(fake) == 1
-    assert fake.group("acme", group_id(stack))["visibility"] == "all"
+    assert live(fake, group_id(stack))["visibility"] == "all"
 
 
 def test_refresh_without_drift_changes_nothing(engine: MakeEngine, fake: FakeGitHub) -> None:
@@ -250,3 +278,97 @@ def test_each_run_starts_and_configures_its_own_provider_server(engine: MakeEngi
     stack.destroy()
     assert [call["run"] for call in stack.calls("Configure")] == ["1:preview", "2:up", "3:refresh", "4:destroy"]
     assert len(stack.startup_seconds) == 4
+
+
+def test_lost_create_never_takes_a_group_that_existed_before(engine: MakeEngine, fake: FakeGitHub) -> None:
+    theirs = fake.add_group("acme", "ci", visibility="private", allows_public_repositories=True)
+    fake.add_fault(FaultRule(method="POST", status=502))
+    stack = engine()
+    with pytest.raises(HarnessError) as failure:
+        stack.up([group("ci")])
+    assert failure.value.step == "create"
+    assert "already exists" in failure.value.message and "adopt=True" in failure.value.message
+    assert f"id {theirs['id']}" in failure.value.message
+    assert writes(fake) == 0  # refused before the POST: the listing showed the name taken
+    assert fake.group("acme", theirs["id"]) == theirs
+    assert stack.state == {}
+    stack.destroy()
+    assert fake.count(method="DELETE") == 0
+    assert fake.group("acme", theirs["id"]) == theirs
+
+
+def test_a_name_another_stack_created_fails_before_any_write(engine: MakeEngine, fake: FakeGitHub) -> None:
+    first = engine()
+    first.up([group("ci")])
+    fake.reset_log()
+    second = engine()
+    with pytest.raises(HarnessError) as failure:
+        second.up([group("CI", visibility="private")])
+    assert "a runner group named 'ci' already exists" in failure.value.message
+    assert writes(fake) == 0
+    assert live(fake, group_id(first))["visibility"] == "all"
+
+
+def test_adopt_writes_only_the_fields_the_program_sets(engine: MakeEngine, fake: FakeGitHub) -> None:
+    existing = fake.add_group("acme", "legacy", allows_public_repositories=True, network_configuration_id="nc-1")
+    stack = engine()
+    stack.up([group("legacy", visibility="private", adopt=True)])
+    assert patches(fake) == [{"name": "legacy", "visibility": "private"}]
+    adopted = live(fake, existing["id"])
+    assert (adopted["allows_public_repositories"], adopted["network_configuration_id"]) == (True, "nc-1")
+    fake.reset_log()
+    assert stack.up([group("legacy", visibility="private", adopt=True)]).summary == {"same": 1}
+    assert fake.count() == 0
+
+
+def test_exported_spec_first_up_writes_nothing_to_the_groups(
+    engine: MakeEngine, fake: FakeGitHub, emulator: EmulatorServer
+) -> None:
+    fake.add_group(
+        "acme",
+        "gpu",
+        visibility="private",
+        allows_public_repositories=True,
+        restricted_to_workflows=True,
+        selected_workflows=["acme/deploy/.github/workflows/release.yml@main"],
+        network_configuration_id="nc-7",
+    )
+    import yaml
+
+    client = GitHubClient(ClientSettings(base_url=emulator.url, token=DEMO_TOKEN))
+    spec = parse_spec(yaml.safe_load(to_yaml(export_org(client, "acme"))))
+    assert {g.name: g.network_configuration_id for g in spec.groups}["gpu"] == "nc-7"
+    before = {g["id"]: g for g in fake.groups("acme")}
+    fake.reset_log()
+    stack = engine()
+    registrations = [Res(g.name, RunnerGroupProvider(), runner_group_args(spec.org, g)) for g in spec.groups]
+    assert stack.up(registrations).summary == {"create": len(spec.groups)}
+    assert writes(fake) == 0
+    assert {g["id"]: g for g in fake.groups("acme")} == before
+
+
+def test_one_listing_of_the_groups_per_run_and_none_in_preview(engine: MakeEngine, fake: FakeGitHub) -> None:
+    stack = engine(parallel=4)
+    programs = [group(n, resource=n) for n in ("a", "b", "c", "d")]
+    stack.preview(programs)
+    assert fake.count() == 0
+    stack.up(programs)
+    assert fake.count(method="GET", path=r"/actions/runner-groups$") == 1
+    assert fake.count(method="POST") == 4
+
+
+@pytest.mark.parametrize("adopt", [False, True], ids=["create", "adopt"])
+def test_two_resources_of_one_program_never_own_one_group(engine: MakeEngine, fake: FakeGitHub, adopt: bool) -> None:
+    name = "build-linux" if adopt else "ci"
+    before = {g["id"]: g for g in fake.groups("acme")}
+    stack = engine(parallel=4)
+    with pytest.raises(HarnessError) as failure:
+        other = name if adopt else name.upper()  # adopting under another case would rename the group first
+        stack.up([group(name, resource="one", adopt=adopt), group(other, resource="two", adopt=adopt)])
+    assert failure.value.step == "create"
+    assert "another resource of this program creates or adopts" in failure.value.message
+    assert len(stack.state) == 1
+    assert fake.count(method="POST") == (0 if adopt else 1)
+    assert fake.count(method="PATCH") == 0
+    if adopt:
+        assert {g["id"]: g for g in fake.groups("acme")} == before

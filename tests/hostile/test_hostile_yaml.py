@@ -82,7 +82,7 @@ SPECS: list[tuple[str, str | bytes, tuple[str, ...]]] = [
     (
         "wrong type visibility",
         "groups:\n  ci:\n    visibility: [all]\n",
-        (SPEC, "line 2, group 'ci'", "visibility must be one of all, selected, private", "['all']"),
+        (SPEC, "line 2, group 'ci'", "visibility must be one of 'all', 'selected', 'private'", "['all']"),
     ),
     (
         "misspelled field",
@@ -104,7 +104,7 @@ SPECS: list[tuple[str, str | bytes, tuple[str, ...]]] = [
     (
         "megabyte value",
         "groups:\n  ci:\n    visibility: " + "x" * 1_000_000 + "\n",
-        (SPEC, "line 2, group 'ci'", "visibility must be one of", "more characters left out"),
+        (SPEC, "line 2, group 'ci'", "visibility must be one of", "(1000002 characters)"),
     ),
 ]
 

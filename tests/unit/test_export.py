@@ -20,6 +20,8 @@ def snapshot(fake: FakeGitHub) -> list[tuple[object, ...]]:
         (
             g["name"],
             g["visibility"],
+            g["allows_public_repositories"],
+            g["network_configuration_id"],
             g["restricted_to_workflows"],
             tuple(g["selected_workflows"]),
             frozenset(fake.group_repository_ids("acme", g["id"])),
@@ -49,6 +51,7 @@ def test_export_reads_groups_members_and_skips_default(fake: FakeGitHub, client:
 def test_exported_stack_adopts_everything_without_changing_it(
     fake: FakeGitHub, emulator: EmulatorServer, client: GitHubClient, tmp_path: Path, output_format: str
 ) -> None:
+    fake.add_group("acme", "larger-runners", allows_public_repositories=True, network_configuration_id="nc-1")
     exported = export_org(client, "acme")
     if output_format == "yaml":
         (tmp_path / "groups.yaml").write_text(to_yaml(exported))
@@ -88,3 +91,28 @@ def test_cli_export_writes_a_file_and_never_prints_the_token(
     with pytest.raises(SystemExit) as usage:
         cli.main(["export"])
     assert usage.value.code == 2
+
+
+def test_export_writes_every_setting_and_no_computed_field(fake: FakeGitHub, client: GitHubClient) -> None:
+    fake.add_group("acme", "gpu", visibility="private", allows_public_repositories=True, network_configuration_id="n1")
+    text = to_yaml(export_org(client, "acme"))
+    gpu = text[text.index("  gpu:") :]
+    for line in ("visibility: private", "allows_public_repositories: true", "restricted_to_workflows: false"):
+        assert line in gpu
+    assert "network_configuration_id: n1" in gpu
+    assert "runners_url" not in text and "workflow_restrictions_read_only" not in text and "default:" not in text
+    program = to_python(export_org(client, "acme"))
+    assert "network_configuration_id='n1'" in program and "allows_public_repositories=True" in program
+
+
+def test_export_from_ghes_leaves_out_what_ghes_lacks(fake: FakeGitHub) -> None:
+    import responses
+    from github_runner_groups.testing.responses_adapter import add_to_responses
+
+    fake.add_group("acme", "gpu", network_configuration_id="n1")
+    ghes = "https://ghe.example.com/api/v3"
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mocked:
+        add_to_responses(fake, mocked, ghes)
+        exported = export_org(GitHubClient(ClientSettings(base_url=ghes, token=DEMO_TOKEN)), "acme")
+    assert "gpu" in [g.name for g in exported.spec.groups]
+    assert all(g.network_configuration_id is None for g in exported.spec.groups)

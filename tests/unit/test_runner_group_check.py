@@ -5,11 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from github_runner_groups.resources._common import MAX_ID, Checker, parse_id
 from github_runner_groups.resources.runner_group import RunnerGroupProvider
 from github_runner_groups.settings import resolve_settings
 from pulumi.output import Unknown
 
 WORKFLOW = "acme/deploy/.github/workflows/release.yml@main"
+
+
+def unknown() -> Any:
+    """A value the engine does not know yet, as the SDK hands it to check and diff in preview."""
+    return Unknown()  # type: ignore[no-untyped-call]
 
 
 @pytest.fixture
@@ -47,7 +53,7 @@ def test_defaults_are_filled_in(provider: RunnerGroupProvider) -> None:
         ({"name": "  "}, "name", "must not be empty"),
         ({"name": " ci"}, "name", "use 'ci'"),
         ({"name": "x" * 65}, "name", "65 characters long; use at most 64"),
-        ({"name": 5}, "name", "must be text, got 5"),
+        ({"name": 5}, "name", "must be text of 1-64 characters, got 5"),
         (
             {"name": "ci", "visibility": "public"},
             "visibility",
@@ -121,10 +127,10 @@ def test_unknowns_are_not_validated(provider: RunnerGroupProvider) -> None:
     assert (
         failures(
             provider,
-            name=Unknown(),
-            visibility=Unknown(),
-            restricted_to_workflows=Unknown(),
-            selected_workflows=[Unknown(), WORKFLOW],
+            name=unknown(),
+            visibility=unknown(),
+            restricted_to_workflows=unknown(),
+            selected_workflows=[unknown(), WORKFLOW],
         )
         == {}
     )
@@ -139,7 +145,7 @@ def test_good_workflow_refs(provider: RunnerGroupProvider) -> None:
     assert failures(provider, name="ci", restricted_to_workflows=True, selected_workflows=refs) == {}
 
 
-OLD = {
+OLD: dict[str, Any] = {
     "org": "acme",
     "name": "ci",
     "visibility": "all",
@@ -180,4 +186,112 @@ def test_org_change_replaces(provider: RunnerGroupProvider) -> None:
 
 
 def test_unknown_is_a_possible_change(provider: RunnerGroupProvider) -> None:
-    assert provider.diff("7", OLD, {**OLD, "name": Unknown()}).changes is True
+    assert provider.diff("7", OLD, {**OLD, "name": unknown()}).changes is True
+
+
+@pytest.mark.parametrize(
+    ("inputs", "field", "fragment"),
+    [
+        ({"name": "c\ni\x00"}, "name", "control or format characters (U+000A, U+0000)"),
+        ({"name": "ci\n"}, "name", "U+000A"),
+        ({"name": "ci\u200b"}, "name", "U+200B"),
+        ({"name": "\u202eic"}, "name", "U+202E"),
+        ({"name": "ci", "org": "acme\n"}, "org", "got 'acme\\n'"),
+        ({"name": "ci", "org": "acme/../other"}, "org", "organization login"),
+        (
+            {"name": "ci", "restricted_to_workflows": True, "selected_workflows": [WORKFLOW + "\n"]},
+            "selected_workflows[0]",
+            "OWNER/REPO/.github/workflows/FILE.yml@REF",
+        ),
+        ({"name": "ci", "network_configuration_id": "nc\n"}, "network_configuration_id", "hosted compute"),
+        ({"name": "x" * 5000}, "name", "5000 characters long"),
+    ],
+)
+def test_hidden_characters_and_final_newlines_are_refused(
+    provider: RunnerGroupProvider, inputs: dict[str, Any], field: str, fragment: str
+) -> None:
+    found = failures(provider, **inputs)
+    assert field in found, found
+    assert fragment in found[field]
+
+
+def test_a_huge_value_is_capped_in_the_message(provider: RunnerGroupProvider) -> None:
+    reason = failures(provider, name="ci", visibility="v" * 100_000)["visibility"]
+    assert len(reason) < 300 and "100002 characters" in reason
+
+
+@pytest.mark.parametrize(
+    "value", ["\u00b2", "\u0663", "1e3", "0x10", "-5", "0", str(MAX_ID + 1), float(MAX_ID * 2), True]
+)
+def test_ids_are_ascii_digits_up_to_2_to_the_53(value: object) -> None:
+    assert parse_id(value) is None
+    checker = Checker({"runner_group_id": value})
+    checker.group_id()
+    assert [f.property for f in checker.failures] == ["runner_group_id"]
+    assert "ASCII digits" in checker.failures[0].reason
+
+
+@pytest.mark.parametrize(
+    ("value", "parsed"), [(" 42 ", 42), (42.0, 42), (MAX_ID, MAX_ID), ("9007199254740992", MAX_ID)]
+)
+def test_good_ids(value: object, parsed: int) -> None:
+    assert parse_id(value) == parsed
+
+
+def test_adopt_leaves_unset_settings_unset(provider: RunnerGroupProvider) -> None:
+    result = provider.check({}, {"__provider": "p", "name": "ci", "adopt": True, "visibility": "private"})
+    assert result.failures == []
+    assert result.inputs == {"__provider": "p", "name": "ci", "org": "acme", "adopt": True, "visibility": "private"}
+
+
+def test_adopted_diff_ignores_unset_settings(provider: RunnerGroupProvider) -> None:
+    news = {"org": "acme", "name": "ci", "adopt": True, "visibility": "all"}
+    assert provider.diff("7", {**OLD, "allows_public_repositories": True}, news).changes is False
+
+
+def test_network_configuration_is_refused_on_ghes(provider: RunnerGroupProvider) -> None:
+    provider._settings = resolve_settings(
+        None, {"GITHUB_TOKEN": "t", "GITHUB_OWNER": "acme", "GITHUB_BASE_URL": "https://ghe.example.com/api/v3"}
+    )
+    reason = failures(provider, name="ci", network_configuration_id="nc-1")["network_configuration_id"]
+    assert "GitHub Enterprise Server" in reason and "'nc-1'" in reason
+
+
+def test_org_replacement_creates_before_deleting(provider: RunnerGroupProvider) -> None:
+    assert provider.diff("7", OLD, {**OLD, "org": "other"}).delete_before_replace is False
+
+
+def test_every_typed_declaration_follows_the_field_table() -> None:
+    """The typed classes users and type checkers see are written out; the table is the one source they match."""
+    from dataclasses import fields as dataclass_fields
+
+    from github_runner_groups import api
+    from github_runner_groups.resources.fields import RUNNER_GROUP_FIELDS, Role
+    from github_runner_groups.resources.runner_group import RunnerGroup, RunnerGroupArgs
+    from github_runner_groups.spec import GroupSpec
+
+    inputs = {f.name for f in RUNNER_GROUP_FIELDS if f.role is not Role.COMPUTED}
+    in_spec = {f.name for f in RUNNER_GROUP_FIELDS if f.in_spec}
+    outputs = {f.name for f in RUNNER_GROUP_FIELDS}
+    assert {f.name for f in dataclass_fields(RunnerGroupArgs)} == inputs
+    assert set(RunnerGroup.__annotations__) == outputs
+    assert in_spec <= {f.name for f in dataclass_fields(GroupSpec)}
+    assert in_spec | {"name"} == {f.name for f in dataclass_fields(GroupSpec)} - {
+        "repositories",
+        "runners",
+        "exclusive",
+    }
+    model = {f.name for f in dataclass_fields(api.RunnerGroup)}
+    assert {f.json_name for f in RUNNER_GROUP_FIELDS if f.json_name} == model
+    assert all(f.default is None for f in RUNNER_GROUP_FIELDS if f.role is Role.COMPUTED)
+
+
+def test_a_reference_id_above_2_to_the_53_says_why() -> None:
+    checker = Checker({"runners": ["linux-1", MAX_ID + 2]})
+    checker.reference_list("runners", "runner", "['linux-1']")
+    assert [(f.property, f.reason) for f in checker.failures] == [
+        (
+            "runners[1]",
+            f"runners[1] must be a runner name (non-empty text) or a numeric id from 1 to 2**53, got {MAX_ID + 2}.",
+        )
+    ]

@@ -30,7 +30,7 @@ def test_the_quickstart_spec_loads() -> None:
         ),
         (
             {"groups": {"ci": {"visibility": "public"}}},
-            ["group 'ci': visibility must be one of all, selected, private"],
+            ["group 'ci': visibility must be one of 'all', 'selected', 'private', got 'public'"],
         ),
         ({"groups": {"ci": {"adopt": "yes"}}}, ["group 'ci': adopt must be true or false, got 'yes'"]),
         (
@@ -38,11 +38,21 @@ def test_the_quickstart_spec_loads() -> None:
             ["group 'ci': repositories are listed but visibility is 'all'"],
         ),
         ({"groups": {"ci": {"selected_workflows": [WORKFLOW]}}}, ["add 'restricted_to_workflows: true'"]),
+        (
+            {"groups": {"ci": {"adopt": True, "repositories": ["api"]}}},
+            ["group 'ci': repositories are listed but visibility is not set; GitHub keeps a repository list only"],
+        ),
         ({"groups": {"ci": {"runners": "linux-1"}}}, ["group 'ci': runners must be a list"]),
         ({"groups": {"ci": {"runners": [1.5]}}}, ["group 'ci': runners entries must be text or numbers, got 1.5"]),
         ({"groups": {"ci": [1]}}, ["group 'ci': settings must be a mapping"]),
         ({"groups": {"CI": {}, "ci": {}}}, ["group 'ci': the same name as group 'CI'"]),
-        ({"groups": {" ci": {}}}, ["a group name must be 1-64 characters"]),
+        ({"groups": {"c\ni": {}}}, ["group 'c\\ni': name 'c\\ni' contains control or format characters (U+000A)"]),
+        (
+            {"groups": {"ci": {"restricted_to_workflows": True, "selected_workflows": [WORKFLOW + "\n"]}}},
+            ["group 'ci': selected_workflows[0] is", "OWNER/REPO/.github/workflows/FILE.yml@REF"],
+        ),
+        ({"groups": {"ci": {"network_configuration_id": 5}}}, ["group 'ci': network_configuration_id must be the id"]),
+        ({"groups": {" ci": {}}}, ["group ' ci': name ' ci' has leading or trailing spaces; use 'ci'"]),
         (
             {"org": 5, "groups": {"a": {"adopt": 1}, "b": {"visibility": "x"}}},
             ["org must be", "group 'a'", "group 'b'"],
@@ -114,3 +124,28 @@ def test_duplicate_keys_name_both_lines_even_deep_in_a_list(tmp_path: Path) -> N
     path.write_text("groups:\n  ci:\n    runners:\n      - {name: a,\n         name: b}\n")
     with pytest.raises(SpecError, match=r"line 5: the key 'name' is given twice \(lines 4 and 5\)"):
         load_spec(path)
+
+
+def test_unset_settings_stay_unset_so_adopt_leaves_them_alone() -> None:
+    spec = parse_spec({"groups": {"legacy": {"adopt": True, "selected_workflows": [WORKFLOW]}, "plain": {}}})
+    legacy, plain = spec.groups
+    assert (legacy.visibility, legacy.restricted_to_workflows, legacy.network_configuration_id) == (None, None, None)
+    assert legacy.selected_workflows == (WORKFLOW,)  # with adopt, GitHub's restricted_to_workflows stands
+    assert plain == GroupSpec("plain")
+
+
+def test_network_configuration_round_trips(tmp_path: Path) -> None:
+    spec = OrgSpec(org="acme", groups=(GroupSpec("gpu", visibility="all", network_configuration_id="nc-1"),))
+    path = tmp_path / "out.yaml"
+    path.write_text(dump_spec(spec))
+    assert "network_configuration_id: nc-1" in path.read_text()
+    assert load_spec(path) == spec
+
+
+def test_reading_a_spec_does_not_load_pulumi_or_the_http_client() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, github_runner_groups.spec; print(sorted({'pulumi', 'requests'} & set(sys.modules)))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"

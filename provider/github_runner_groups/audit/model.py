@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from .. import api
 from ..client import GitHubClient
 from ..errors import GitHubAuthError, GitHubNotFound
-from ..resources._common import require_org_login
+from ..resources.values import require_org
 
 PUBLIC = "public"
 
@@ -94,7 +94,7 @@ class OrgSnapshot:
 
 def read_org(client: GitHubClient, org: str) -> OrgSnapshot:
     """One consistent picture of `org`, read only (see the module docstring for the calls it makes)."""
-    require_org_login(org)
+    require_org(org)
     groups_json = api.list_runner_groups(client, org)
     repositories = tuple(
         Repository(int(r["id"]), str(r["name"]), _visibility(r)) for r in api.list_org_repositories(client, org)
@@ -102,9 +102,9 @@ def read_org(client: GitHubClient, org: str) -> OrgSnapshot:
     runners_json = api.list_org_runners(client, org)
     if any("runner_group_id" not in r for r in runners_json):
         runners_json = [
-            {**runner, "runner_group_id": int(group["id"])}
+            {**runner, "runner_group_id": group.id}
             for group in groups_json
-            for runner in api.list_group_runners(client, org, int(group["id"]))
+            for runner in api.list_group_runners(client, org, group.id)
         ]
     runners = tuple(
         Runner(
@@ -127,29 +127,25 @@ def _visibility(repository: api.RepositoryJson) -> str:
     return "private" if repository.get("private") else PUBLIC
 
 
-def _group(client: GitHubClient, org: str, group: api.RunnerGroupJson) -> Group:
-    group_id = int(group["id"])
-    selected = group.get("visibility") == "selected"
+def _group(client: GitHubClient, org: str, group: api.RunnerGroup) -> Group:
+    selected = group.visibility == "selected"
     repository_ids = (
-        frozenset(int(r["id"]) for r in api.list_group_repositories(client, org, group_id)) if selected else frozenset()
+        frozenset(int(r["id"]) for r in api.list_group_repositories(client, org, group.id)) if selected else frozenset()
     )
     try:
-        hosted = tuple(str(r.get("name")) for r in api.list_hosted_runners_in_group(client, org, group_id))
+        hosted = tuple(str(r.get("name")) for r in api.list_hosted_runners_in_group(client, org, group.id))
     except GitHubNotFound:  # GitHub Enterprise Server has no GitHub-hosted runners
         hosted = ()
-    inherited = bool(group.get("inherited"))
-    allows_public = bool(group.get("allows_public_repositories")) or (
-        inherited and bool(group.get("inherited_allows_public_repositories"))
-    )
+    allows_public = group.allows_public_repositories or (group.inherited and group.inherited_allows_public_repositories)
     return Group(
-        id=group_id,
-        name=str(group["name"]),
-        visibility=str(group.get("visibility", "all")),
-        default=bool(group.get("default")),
-        inherited=inherited,
+        id=group.id,
+        name=group.name,
+        visibility=group.visibility,
+        default=group.default,
+        inherited=group.inherited,
         allows_public_repositories=allows_public,
-        restricted_to_workflows=bool(group.get("restricted_to_workflows")),
-        selected_workflows=tuple(group.get("selected_workflows") or ()),
+        restricted_to_workflows=group.restricted_to_workflows,
+        selected_workflows=group.selected_workflows,
         repository_ids=repository_ids,
         hosted_runners=hosted,
     )

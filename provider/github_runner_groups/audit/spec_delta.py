@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from ..spec import GroupSpec, OrgSpec
 from .findings import Finding
 from .model import Group, OrgSnapshot, Repository, Runner
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -88,12 +91,18 @@ def apply_spec(
 
 
 def _target(current: Group | None, wanted: GroupSpec, new_id: int) -> Group:
+    """The group as the spec leaves it: a setting the spec does not give keeps GitHub's value (or its default)."""
+    base = current or Group(id=new_id, name=wanted.name, visibility="all")
+
+    def given(value: T | None, kept: T) -> T:
+        return kept if value is None else value
+
     return replace(
-        current or Group(id=new_id, name=wanted.name, visibility=wanted.visibility),
-        visibility=wanted.visibility,
-        allows_public_repositories=wanted.allows_public_repositories,
-        restricted_to_workflows=wanted.restricted_to_workflows,
-        selected_workflows=tuple(wanted.selected_workflows),
+        base,
+        visibility=given(wanted.visibility, base.visibility),
+        allows_public_repositories=given(wanted.allows_public_repositories, base.allows_public_repositories),
+        restricted_to_workflows=given(wanted.restricted_to_workflows, base.restricted_to_workflows),
+        selected_workflows=given(wanted.selected_workflows, base.selected_workflows),
     )
 
 

@@ -9,47 +9,25 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, ReadResult, ResourceProvider
-from pulumi.output import Unknown
 
 from .. import api
 from ..client import GitHubClient, get_client
 from ..errors import ConfigError
 from ..settings import ProviderSettings, resolve_settings
+from .values import is_unknown as is_unknown  # re-exported: the resources import it from here
+from .values import org_problem as org_problem
+from .values import shown as shown
 
 PROVIDER_KEY = "__provider"
 LOG_LEVEL_ENV = "GITHUB_RUNNER_GROUPS_LOG"
-# The SDK's wire form of an unknown; deserialisation normally turns it into `Unknown`, but not on every path.
-_UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-_ORG_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
-
-
-def org_login_problem(value: Any) -> str | None:
-    """Why `value` is not a GitHub organization login (None when it is one); the rule of every `org`."""
-    if isinstance(value, str) and _ORG_LOGIN.fullmatch(value):
-        return None
-    return (
-        f"org must be a GitHub organization login (letters, digits and single hyphens, at most 39 characters), "
-        f"got {value!r:.80}; use the ORG of github.com/ORG."
-    )
-
-
-def require_org_login(value: Any) -> str:
-    """`value` when it is an organization login; otherwise ConfigError, before any request is built from it."""
-    problem = org_login_problem(value)
-    if problem:
-        raise ConfigError(problem)
-    return str(value)
-
-
-def is_unknown(value: Any) -> bool:
-    return isinstance(value, Unknown) or (isinstance(value, str) and value == _UNKNOWN_SENTINEL)
+# Pulumi carries numbers as IEEE doubles: a larger id would come back from state as a different number.
+MAX_ID = 2**53
 
 
 def contains_unknown(value: Any) -> bool:
@@ -179,8 +157,10 @@ class Checker:
                 "no organization given: set org= on the resource, or the stack config github:owner "
                 "(`pulumi config set github:owner ORG`), or GITHUB_OWNER.",
             )
-        elif self.known("org") and (problem := org_login_problem(value)):
-            self.fail("org", problem)
+        elif self.known("org"):
+            problem = org_problem(value)
+            if problem is not None:
+                self.fail("org", problem)
 
     def group_id(self, name: str = "runner_group_id") -> None:
         """Ids arrive as str (a RunnerGroup's `id`), int, or float (numbers from state)."""
@@ -193,7 +173,8 @@ class Checker:
         if parsed is None:
             self.fail(
                 name,
-                f"{name} must be a runner group id (a positive whole number), got {self.inputs[name]!r}.",
+                f"{name} must be a runner group id (a whole number from 1 to 2**53 in ASCII digits), got "
+                f"{self.inputs[name]!r}: pass the RunnerGroup's id, e.g. {name}=group.id.",
             )
         else:
             self.inputs[name] = str(parsed)
@@ -219,7 +200,8 @@ class Checker:
             if ref is None:
                 self.fail(
                     f"{name}[{index}]",
-                    f"{name}[{index}] must be a {noun} name (non-empty text) or a numeric id, got {item!r}.",
+                    f"{name}[{index}] must be a {noun} name (non-empty text) or a numeric id from 1 to 2**53, "
+                    f"got {shown(item)}.",
                 )
                 continue
             key = str(ref).lower()
@@ -232,15 +214,16 @@ class Checker:
 
 
 def parse_id(value: Any) -> int | None:
+    """A GitHub id from a program or state: ints, whole floats (numbers from state) and ASCII digits, 1..2**53."""
     if isinstance(value, bool):
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, int):
-        return value if value > 0 else None
-    if isinstance(value, str) and value.strip().isdigit():
-        parsed = int(value.strip())
-        return parsed if parsed > 0 else None
+    if isinstance(value, str):
+        text = value.strip()
+        value = int(text) if text.isascii() and text.isdigit() else None
+    if isinstance(value, int) and 0 < value <= MAX_ID:
+        return value
     return None
 
 
@@ -248,10 +231,10 @@ def normalise_reference(item: Any) -> str | int | None:
     """Numbers from state come back as floats: 123.0 -> 123. Text stays a name, stripped."""
     if isinstance(item, bool):
         return None
-    if isinstance(item, float) and item.is_integer() and item > 0:
+    if isinstance(item, float) and item.is_integer() and 0 < item <= MAX_ID:
         return int(item)
     if isinstance(item, int):
-        return item if item > 0 else None
+        return item if 0 < item <= MAX_ID else None
     if isinstance(item, str) and item.strip():
         return item.strip()
     return None

@@ -1,9 +1,13 @@
-"""RunnerGroup: one self-hosted runner group of an organization."""
+"""RunnerGroup: one self-hosted runner group of an organization.
+
+Ownership: a create takes only a name nobody holds (or, with `adopt=True`, the group holding it); a create whose
+answer was lost claims a group only if it did not exist before the attempt. With `adopt=True`, fields the program
+leaves unset stay as they are on GitHub; without it, unset fields get their defaults.
+"""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,7 +15,9 @@ import pulumi
 import pulumi.dynamic
 
 from .. import api
-from ..errors import GitHubNotFound, GitHubOutcomeUnknown, GitHubValidationError
+from ..client import GitHubClient
+from ..errors import GitHubNotFound, GitHubOutcomeUnknown, GitHubRunnerGroupsError, GitHubValidationError
+from . import group_registry
 from ._common import (
     Checker,
     GitHubProvider,
@@ -21,127 +27,68 @@ from ._common import (
     gone,
     parse_id,
     registration,
-    user_inputs,
+    shown,
 )
+from ._common import user_inputs as without_provider
+from .fields import RUNNER_GROUP_FIELDS, RUNNER_GROUP_RULES, VISIBILITIES, Field, Role, named, on_ghes
 
-VISIBILITIES = ("all", "selected", "private")
-MAX_NAME_LENGTH = 64
-# owner/repo/.github/workflows/<file>.yml@<ref>: GitHub requires the ref (branch, tag or full SHA).
-_WORKFLOW_REF = re.compile(
-    r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}/\.github/workflows/[^/@\s]+\.ya?ml@[^\s@]+$"
-)
-# Fields a user sets; `adopt` only steers create and is deliberately not among them.
-SETTABLE = (
-    "name",
-    "visibility",
-    "allows_public_repositories",
-    "restricted_to_workflows",
-    "selected_workflows",
-    "network_configuration_id",
-)
-INPUTS = {"org", "adopt", *SETTABLE}
-COMPUTED = (
-    "group_id",
-    "default",
-    "inherited",
-    "workflow_restrictions_read_only",
-    "runners_url",
-    "selected_repositories_url",
-    "hosted_runners_url",
-    "etag",
-)
+__all__ = ["VISIBILITIES", "RunnerGroup", "RunnerGroupArgs", "RunnerGroupProvider"]
+
+FIELDS = {f.name: f for f in RUNNER_GROUP_FIELDS}
+SETTABLE = named(RUNNER_GROUP_FIELDS, Role.SETTING)
+INPUTS = named(RUNNER_GROUP_FIELDS, Role.SETTING, Role.LOCATION, Role.STEERING)
+COMPUTED = named(RUNNER_GROUP_FIELDS, Role.COMPUTED)
 
 
-def _normalise(field_name: str, value: Any) -> Any:
-    """Compare like GitHub does: workflow order is not meaningful, absent lists and flags are empty/false."""
-    if field_name == "selected_workflows":
-        return sorted(value or [])
-    if field_name in ("allows_public_repositories", "restricted_to_workflows"):
-        return bool(value)
-    if field_name == "network_configuration_id":
-        return value or None
-    if field_name == "org":
-        return str(value).lower() if value is not None else None
-    return value
+class Refused(GitHubRunnerGroupsError):
+    """A change the provider refuses before asking GitHub: it would touch what the stack does not own, or what
+    GitHub does not let an organization change."""
+
+    def __init__(self, action: str, reason: str) -> None:
+        super().__init__(f"{action} refused: {reason}")
 
 
 class RunnerGroupProvider(GitHubProvider):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.CheckResult:
-        checker = self.start_check(news, INPUTS)
-        inputs = checker.inputs
-        checker.default("visibility", "all")
-        checker.default("allows_public_repositories", False)
-        checker.default("restricted_to_workflows", False)
-        checker.default("selected_workflows", [])
-        checker.default("adopt", False)
-        _check_name(checker)
-        checker.choice("visibility", VISIBILITIES)
-        for flag in ("allows_public_repositories", "restricted_to_workflows", "adopt"):
-            checker.boolean(flag)
-        _check_workflows(checker)
-        network = inputs.get("network_configuration_id")
-        if checker.known("network_configuration_id") and network is not None:
-            if not isinstance(network, str) or not network.strip():
-                checker.fail(
-                    "network_configuration_id",
-                    f"network_configuration_id must be the id (text) of a hosted compute network configuration, "
-                    f"got {network!r}; leave it unset for self-hosted runners.",
-                )
+        checker = self.start_check(news, set(INPUTS))  # also org: its default and rule are shared by all resources
+        adopting = checker.inputs.get("adopt") is True
+        ghes = on_ghes(self.settings.client.base_url)
+        for field in RUNNER_GROUP_FIELDS:
+            if field.role in (Role.SETTING, Role.STEERING):
+                _check_field(checker, field, adopting=adopting, ghes=ghes)
+        known = {name: value for name, value in checker.inputs.items() if not contains_unknown(value)}
+        for rule in RUNNER_GROUP_RULES:
+            for path, reason in rule(known):
+                checker.fail(path, reason)
         return check_result(checker, news)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.DiffResult:
-        changes = changed_fields(olds, news, ("org", *SETTABLE), _normalise)
+        changes = _changed(olds, news, ("org", *_managed(news)))
         replaces = ["org"] if "org" in changes else []
-        return pulumi.dynamic.DiffResult(changes=bool(changes), replaces=replaces, delete_before_replace=bool(replaces))
+        # Create the new group before deleting the old: if the create fails, the old group stays.
+        return pulumi.dynamic.DiffResult(changes=bool(changes), replaces=replaces, delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
-        inputs = user_inputs(props)
+        inputs = without_provider(props)
         org, name = str(inputs["org"]), str(inputs["name"])
         client = self.client()
-        if inputs.get("adopt"):
-            existing = _find_by_name(client, org, name)
-            if existing is not None:
-                return self._take_over(client, org, existing, inputs)
+        groups = group_registry.org_groups(client, org)
+        claim = groups.claim(name)
+        action = f"{'adopting' if inputs.get('adopt') else 'creating'} runner group '{name}' in org '{org}'"
+        if claim.busy or claim.owned_in_this_run:
+            raise Refused(action, _owned_in_this_run_hint(name, claim.group))
+        made = None
         try:
-            created = api.create_runner_group(client, org, _body(inputs, SETTABLE, send_nulls=False))
-        except GitHubOutcomeUnknown:
-            # The POST may have created the group: look before retrying so that no duplicate is made.
-            existing = _find_by_name(client, org, name)
-            if existing is not None:
-                return self._take_over(client, org, existing, inputs)
-            created = api.create_runner_group(client, org, _body(inputs, SETTABLE, send_nulls=False))
-        except GitHubValidationError as exc:
-            existing = _find_by_name(client, org, name)
-            if existing is None:
-                raise
-            raise exc.with_hint(
-                f"A runner group named '{name}' already exists (id {existing['id']}). To manage it with this "
-                "stack set adopt=True on the resource (the next `pulumi up` takes it over without recreating it), "
-                "or choose another name.",
-            ) from None
-        outputs = _outputs(org, bool(inputs.get("adopt")), created.body, created.etag)
-        return pulumi.dynamic.CreateResult(str(outputs["group_id"]), outputs)
-
-    def _take_over(
-        self, client: Any, org: str, group: api.RunnerGroupJson, inputs: Mapping[str, Any]
-    ) -> pulumi.dynamic.CreateResult:
-        """Adopt an existing group: write only the fields that differ from the program."""
-        if group.get("inherited"):
-            raise GitHubValidationError(
-                f"adopting runner group '{group['name']}' in org '{org}'",
-                hint="It is inherited from the enterprise and can only be managed there; remove adopt or choose "
-                "another name.",
-            )
-        live = _outputs(org, True, group)
-        differing = changed_fields(live, inputs, SETTABLE, _normalise)
-        etag = None  # the group came from a listing, whose ETag is not the group's
-        if differing:
-            _refuse_read_only_workflows(group, differing)
-            updated = api.update_runner_group(
-                client, org, int(group["id"]), _body(inputs, ("name", *differing), send_nulls=True)
-            )
-            group, etag = updated.body, updated.etag
-        return pulumi.dynamic.CreateResult(str(group["id"]), _outputs(org, bool(inputs.get("adopt")), group, etag))
+            if claim.group is not None and inputs.get("adopt"):
+                made = _take_over(client, org, claim.group, inputs)
+            elif claim.group is not None:
+                raise Refused(action, _taken_hint(claim.group))
+            else:
+                made = _create(client, org, inputs, groups)
+        finally:
+            groups.release(name, made.body if made is not None else None)
+        outputs = _outputs(org, bool(inputs.get("adopt")), made.body, made.etag)
+        return pulumi.dynamic.CreateResult(str(made.body.id), outputs)
 
     def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
         org = str(props["org"])
@@ -151,34 +98,34 @@ class RunnerGroupProvider(GitHubProvider):
             fetched = api.get_runner_group_if_changed(client, org, group_id, props.get("etag"))
         except GitHubNotFound:
             return gone(client, org)
-        if fetched.unchanged:
-            outputs = dict(user_inputs(props))
+        if fetched.body is None:
+            outputs = dict(without_provider(props))
         else:
             outputs = _outputs(org, bool(props.get("adopt")), fetched.body, fetched.etag)
-        inputs = {key: outputs[key] for key in ("org", "adopt", *SETTABLE) if outputs.get(key) is not None}
+        inputs = {key: outputs[key] for key in INPUTS if outputs.get(key) is not None}
         return pulumi.dynamic.ReadResult(str(group_id), outputs, inputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.UpdateResult:
-        inputs = user_inputs(news)
+        inputs = without_provider(news)
         org = str(inputs["org"])
         group_id = _group_id(id_)
-        differing = changed_fields(olds, inputs, SETTABLE, _normalise)
+        differing = _changed(olds, inputs, _managed(inputs))
         if olds.get("inherited"):
-            raise GitHubValidationError(
+            raise Refused(
                 f"updating runner group {group_id} in org '{org}'",
-                hint="It is inherited from the enterprise: change it in the enterprise settings.",
+                "it is inherited from the enterprise: change it in the enterprise settings.",
             )
         _refuse_read_only_workflows(olds, differing)
+        _refuse_broken_rules(f"updating runner group {group_id} in org '{org}'", olds, inputs)
         if olds.get("default") and "name" in differing:
-            raise GitHubValidationError(
-                f"renaming the Default runner group of org '{org}'",
-                hint="GitHub does not allow renaming the Default group: keep name='Default'.",
-            )
+            raise _default_rename(org, str(olds.get("name")), str(inputs["name"]))
         if not differing:
             return pulumi.dynamic.UpdateResult({**olds, **inputs})
-        updated = api.update_runner_group(
-            self.client(), org, group_id, _body(inputs, ("name", *differing), send_nulls=True)
-        )
+        client = self.client()
+        updated = _patch(client, org, group_id, _body(inputs, ("name", *differing)))
+        known = group_registry.known_org_groups(client, org)
+        if known is not None:
+            known.remember(updated.body)
         return pulumi.dynamic.UpdateResult(_outputs(org, bool(inputs.get("adopt")), updated.body, updated.etag))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
@@ -186,99 +133,178 @@ class RunnerGroupProvider(GitHubProvider):
         group_id = _group_id(id_)
         if props.get("default") or props.get("inherited"):
             what = "the Default group" if props.get("default") else "an enterprise-inherited group"
-            raise GitHubValidationError(
+            raise Refused(
                 f"deleting runner group {group_id} ('{props.get('name')}') in org '{org}'",
-                hint=f"It is {what}, which GitHub does not let an organization delete. To stop managing it, run "
+                f"it is {what}, which GitHub does not let an organization delete. To stop managing it, run "
                 "`pulumi state delete <urn>` (the group stays as it is), or mark the resource "
                 "retain_on_delete=True.",
             )
+        client = self.client()
         try:
-            api.delete_runner_group(self.client(), org, group_id)
+            api.delete_runner_group(client, org, group_id)
         except GitHubNotFound:
             pass  # Already gone: the desired end state.
+        known = group_registry.known_org_groups(client, org)
+        if known is not None:
+            known.forget(group_id)
 
 
-def _check_name(checker: Checker) -> None:
-    name = checker.inputs.get("name")
-    if name is None:
-        checker.fail("name", "name is required: the runner group's name as workflows use it (runs-on: group:).")
-    elif not checker.known("name"):
+def _check_field(checker: Checker, field: Field, *, adopting: bool, ghes: bool) -> None:
+    """Validate a given value, or fill in the default (not when adopting: unset then means "leave as it is")."""
+    value = checker.inputs.get(field.name)
+    if value is None:
+        if field.required:
+            checker.fail(field.name, f"{field.name} is required: {field.required}")
+        elif not adopting and field.default is not None:
+            checker.inputs[field.name] = list(field.default) if isinstance(field.default, tuple) else field.default
         return
-    elif not isinstance(name, str):
-        checker.fail("name", f"name must be text, got {name!r}.")
-    elif not name.strip():
-        checker.fail("name", "name must not be empty.")
-    elif name != name.strip():
-        checker.fail("name", f"name {name!r} has leading or trailing spaces; use {name.strip()!r}.")
-    elif len(name) > MAX_NAME_LENGTH:
-        checker.fail("name", f"name is {len(name)} characters long; use at most {MAX_NAME_LENGTH}.")
-
-
-def _check_workflows(checker: Checker) -> None:
-    workflows = checker.inputs.get("selected_workflows")
-    if not checker.known("selected_workflows") and workflows is not None and not isinstance(workflows, list):
-        return
-    if not isinstance(workflows, list):
+    if contains_unknown(value) and not isinstance(value, list):
+        return  # a list is checked item by item: its unknown items pass
+    for path, reason in field.validate(field.name, value) if field.validate else []:
+        checker.fail(path, reason)
+    if ghes and not field.on_ghes:
         checker.fail(
-            "selected_workflows",
-            f"selected_workflows must be a list of workflow references, got {workflows!r}.",
-        )
-        return
-    seen: set[str] = set()
-    for index, workflow in enumerate(workflows):
-        if contains_unknown(workflow):
-            continue
-        field_name = f"selected_workflows[{index}]"
-        if not isinstance(workflow, str) or not _WORKFLOW_REF.match(workflow):
-            checker.fail(
-                field_name,
-                f"{field_name} is {workflow!r}; a workflow reference has the form "
-                "OWNER/REPO/.github/workflows/FILE.yml@REF, where REF is a branch, a tag or a full commit SHA "
-                "(e.g. acme/deploy/.github/workflows/release.yml@main).",
-            )
-        elif workflow in seen:
-            checker.fail(field_name, f"{field_name} repeats {workflow!r}; list each workflow once.")
-        seen.add(str(workflow))
-    restricted = checker.inputs.get("restricted_to_workflows")
-    if workflows and checker.known("restricted_to_workflows") and restricted is False:
-        checker.fail(
-            "selected_workflows",
-            "selected_workflows is set but restricted_to_workflows is false, so GitHub would ignore the list: "
-            "set restricted_to_workflows=True, or remove selected_workflows.",
+            field.name,
+            f"{field.name} is set ({shown(value)}) but GitHub Enterprise Server has no such setting: remove it.",
         )
 
 
-def _refuse_read_only_workflows(group: Mapping[str, Any], differing: Sequence[str]) -> None:
-    if group.get("workflow_restrictions_read_only") and {
-        "restricted_to_workflows",
-        "selected_workflows",
-    } & set(differing):
-        raise GitHubValidationError(
+def _create(
+    client: GitHubClient, org: str, inputs: Mapping[str, Any], groups: group_registry.OrgGroups
+) -> api.Versioned[api.RunnerGroup]:
+    """POST a group whose name nobody held when the org was listed; claim it if the answer was lost."""
+    body = _body(inputs, _managed(inputs), send_nulls=False)
+    try:
+        return _post(client, org, body)
+    except GitHubOutcomeUnknown as lost:
+        # The POST may have created the group: look before retrying, so that no duplicate is made.
+        found = group_registry.find_by_name(api.list_runner_groups(client, org), str(body["name"]))
+        if found is None:
+            return _post(client, org, body)
+        if found.id in groups.listed_ids or not _matches(found, body):
+            raise Refused(f"{lost.action} (its answer was lost)", _taken_hint(found)) from None
+        return api.Versioned(found, None)  # the listing's ETag is not the group's
+
+
+def _post(client: GitHubClient, org: str, body: Mapping[str, Any]) -> api.Versioned[api.RunnerGroup]:
+    try:
+        return api.create_runner_group(client, org, body)
+    except GitHubValidationError as exc:
+        existing = group_registry.find_by_name(api.list_runner_groups(client, org), str(body["name"]))
+        if existing is None:
+            raise
+        raise exc.with_hint(_taken_hint(existing)) from None
+
+
+def _owned_in_this_run_hint(name: str, group: api.RunnerGroup | None) -> str:
+    held = f" (id {group.id})" if group is not None else ""
+    return (
+        f"another resource of this program creates or adopts the runner group named '{name}'{held}; two resources "
+        "owning one group would overwrite each other's settings on every `pulumi up`: keep one of them, or give "
+        "each its own name."
+    )
+
+
+def _taken_hint(existing: api.RunnerGroup) -> str:
+    return (
+        f"a runner group named '{existing.name}' already exists (id {existing.id}) and this stack does not own it. "
+        "To manage it with this stack set adopt=True on the resource (the next `pulumi up` takes it over without "
+        "recreating it), or choose another name."
+    )
+
+
+def _take_over(
+    client: GitHubClient, org: str, group: api.RunnerGroup, inputs: Mapping[str, Any]
+) -> api.Versioned[api.RunnerGroup]:
+    """Adopt an existing group: write only the fields the program sets that differ from GitHub's."""
+    if group.inherited:
+        raise Refused(
+            f"adopting runner group '{group.name}' in org '{org}'",
+            "it is inherited from the enterprise and can only be managed there; remove adopt or choose another name.",
+        )
+    live = _outputs(org, True, group)
+    differing = _changed(live, inputs, _managed(inputs))
+    if not differing:
+        return api.Versioned(group, None)  # the group came from a listing, whose ETag is not the group's
+    if group.default and "name" in differing:
+        raise _default_rename(org, group.name, str(inputs["name"]))
+    _refuse_read_only_workflows(live, differing)
+    _refuse_broken_rules(f"adopting runner group '{group.name}' in org '{org}'", live, inputs)
+    return _patch(client, org, group.id, _body(inputs, ("name", *differing)))
+
+
+def _patch(client: GitHubClient, org: str, group_id: int, body: Mapping[str, Any]) -> api.Versioned[api.RunnerGroup]:
+    """PATCH, explaining the two refusals a program can cause: the group is gone, or the new name is taken."""
+    try:
+        return api.update_runner_group(client, org, group_id, body)
+    except GitHubNotFound as exc:
+        raise exc.with_hint(
+            "The group was deleted outside this stack, or the token lost access to the org: run `pulumi refresh` "
+            "to drop a deleted group from the state (the next `pulumi up` creates it again)."
+        ) from None
+    except GitHubValidationError as exc:
+        holder = group_registry.find_by_name(api.list_runner_groups(client, org), str(body["name"]))
+        if holder is None or holder.id == group_id:
+            raise
+        raise exc.with_hint(
+            f"The name '{body['name']}' is held by another runner group (id {holder.id}), which this stack does "
+            "not own: choose another name."
+        ) from None
+
+
+def _default_rename(org: str, name: str, new_name: str) -> Refused:
+    return Refused(
+        f"renaming the Default runner group of org '{org}' to {new_name!r}",
+        f"GitHub does not allow renaming the Default group: keep name={name!r}.",
+    )
+
+
+def _refuse_read_only_workflows(group: Mapping[str, Any], differing: Iterable[str]) -> None:
+    if group.get("workflow_restrictions_read_only") and {"restricted_to_workflows", "selected_workflows"} & set(
+        differing
+    ):
+        raise Refused(
             f"changing the workflow restrictions of runner group '{group.get('name')}'",
-            hint="GitHub reports them read-only for this group (set by the enterprise): remove "
+            "GitHub reports them read-only for this group (set by the enterprise): remove "
             "restricted_to_workflows/selected_workflows from the program or change them at the enterprise.",
         )
 
 
-def _find_by_name(client: Any, org: str, name: str) -> api.RunnerGroupJson | None:
-    groups = api.list_runner_groups(client, org)
-    exact = [g for g in groups if g.get("name") == name]
-    folded = [g for g in groups if str(g.get("name", "")).lower() == name.lower()]
-    matches = exact or folded
-    return matches[0] if matches else None
+def _refuse_broken_rules(action: str, current: Mapping[str, Any], inputs: Mapping[str, Any]) -> None:
+    """With adopt, unset settings keep GitHub's values: the rules check held for the program alone must also hold
+    for that mix (workflows given, while GitHub's restricted_to_workflows is false, would be ignored forever)."""
+    result = {**current, **{name: inputs.get(name) for name in _managed(inputs)}}
+    problems = [reason for rule in RUNNER_GROUP_RULES for _, reason in rule(result)]
+    if problems:
+        raise Refused(action, " ".join(problems))
 
 
-def _body(inputs: Mapping[str, Any], field_names: Sequence[str], *, send_nulls: bool) -> api.RunnerGroupBody:
-    """Request body for `field_names`; `send_nulls` clears an unset network configuration on PATCH."""
+def _managed(inputs: Mapping[str, Any]) -> tuple[str, ...]:
+    """The settings this resource owns: all of them, or with `adopt=True` only those the program sets."""
+    if inputs.get("adopt") is True:
+        return tuple(name for name in SETTABLE if inputs.get(name) is not None)
+    return SETTABLE
+
+
+def _changed(olds: Mapping[str, Any], news: Mapping[str, Any], names: tuple[str, ...]) -> list[str]:
+    return changed_fields(olds, news, names, lambda name, value: FIELDS[name].compare(value))
+
+
+def _matches(group: api.RunnerGroup, body: Mapping[str, Any]) -> bool:
+    """Whether `group` has exactly the settings a POST of `body` would give it (else it is not the one we made)."""
+    return all(
+        FIELDS[name].compare(FIELDS[name].from_model(group)) == FIELDS[name].compare(v) for name, v in body.items()
+    )
+
+
+def _body(inputs: Mapping[str, Any], names: Iterable[str], *, send_nulls: bool = True) -> dict[str, Any]:
+    """Request body for `names`; `send_nulls` clears an unset network configuration on PATCH."""
     body: dict[str, Any] = {}
-    for field_name in dict.fromkeys(field_names):
-        value = _normalise(field_name, inputs.get(field_name))
-        if field_name == "selected_workflows":
-            value = list(inputs.get(field_name) or [])  # keep the user's order
-        if value is None and not send_nulls:
-            continue
-        body[field_name] = value
-    return body  # type: ignore[return-value]
+    for name in dict.fromkeys(names):
+        value = FIELDS[name].to_json(inputs.get(name))
+        if value is not None or send_nulls:
+            body[name] = value
+    return body
 
 
 def _group_id(id_: str) -> int:
@@ -288,37 +314,22 @@ def _group_id(id_: str) -> int:
     return parsed
 
 
-def _outputs(org: str, adopt: bool, group: api.RunnerGroupJson, etag: str | None = None) -> dict[str, Any]:
+def _outputs(org: str, adopt: bool, group: api.RunnerGroup, etag: str | None = None) -> dict[str, Any]:
     """`etag` is that of the last full read: the next refresh (a new process) sends it and gets a 304 if unchanged."""
-    return {
-        "org": org,
-        "adopt": adopt,
-        "name": group.get("name"),
-        "visibility": group.get("visibility"),
-        "allows_public_repositories": bool(group.get("allows_public_repositories")),
-        "restricted_to_workflows": bool(group.get("restricted_to_workflows")),
-        "selected_workflows": list(group.get("selected_workflows") or []),
-        "network_configuration_id": group.get("network_configuration_id"),
-        "group_id": int(group["id"]),
-        "default": bool(group.get("default")),
-        "inherited": bool(group.get("inherited")),
-        "workflow_restrictions_read_only": bool(group.get("workflow_restrictions_read_only")),
-        "runners_url": group.get("runners_url"),
-        "selected_repositories_url": group.get("selected_repositories_url"),
-        "hosted_runners_url": group.get("hosted_runners_url"),
-        "etag": etag,
-    }
+    given: dict[str, Any] = {"org": org, "adopt": adopt, "etag": etag}
+    return {f.name: given[f.name] if f.name in given else f.from_model(group) for f in RUNNER_GROUP_FIELDS}
 
 
 @dataclass
 class RunnerGroupArgs:
-    """Inputs of a RunnerGroup. `org` defaults to github:owner / GITHUB_OWNER."""
+    """Inputs of a RunnerGroup. `org` defaults to github:owner / GITHUB_OWNER; an unset setting gets its default
+    (visibility 'all', flags false, no workflows), except with `adopt=True`, where it stays as GitHub has it."""
 
     name: pulumi.Input[str]
     org: pulumi.Input[str] | None = None
-    visibility: pulumi.Input[str] = "all"
-    allows_public_repositories: pulumi.Input[bool] = False
-    restricted_to_workflows: pulumi.Input[bool] = False
+    visibility: pulumi.Input[str] | None = None
+    allows_public_repositories: pulumi.Input[bool] | None = None
+    restricted_to_workflows: pulumi.Input[bool] | None = None
     selected_workflows: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
     network_configuration_id: pulumi.Input[str] | None = None
     adopt: pulumi.Input[bool] = False
@@ -338,6 +349,7 @@ class RunnerGroup(pulumi.dynamic.Resource, module="github", name="RunnerGroup"):
     group_id: pulumi.Output[int]
     default: pulumi.Output[bool]
     inherited: pulumi.Output[bool]
+    inherited_allows_public_repositories: pulumi.Output[bool]
     workflow_restrictions_read_only: pulumi.Output[bool]
     runners_url: pulumi.Output[str]
     selected_repositories_url: pulumi.Output[str | None]

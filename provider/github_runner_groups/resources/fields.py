@@ -1,0 +1,240 @@
+"""Each field of a resource described once; Args checks, diff, request bodies, outputs, the spec, the exporter,
+the component and the lookups all read these tables instead of repeating the facts.
+
+A Field says what it is called (program/state, GitHub JSON, spec), its default, how two values compare, how a
+value is validated, who sets it (the program, the provider, or GitHub) and whether GitHub Enterprise Server has
+it. A list of references (names or ids in the program and the spec, verified ids in state) is one more Field:
+its `validate` accepts names and ids, and a computed Field next to it holds the resolved ids.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+from .values import is_unknown, shown
+
+if TYPE_CHECKING:
+    from .. import api
+
+# (field path, what is wrong with it and how to fix it); the path names a list item as `field[index]`.
+Problem = tuple[str, str]
+Validator = Callable[[str, Any], list[Problem]]
+
+
+class Role(Enum):
+    SETTING = "setting"  # the program sets it and GitHub stores it: compared, sent, exported
+    LOCATION = "location"  # where the object lives (`org`): changing it replaces the resource
+    STEERING = "steering"  # steers the provider only (`adopt`): never sent, never a change
+    COMPUTED = "computed"  # GitHub (or the provider) sets it: an output only
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    role: Role
+    default: Any = None
+    required: str | None = None  # when the program must set it: what it is, for the error
+    compare: Callable[[Any], Any] = _same  # values that compare equal after this are the same to GitHub
+    validate: Validator | None = None
+    json_name: str | None = None  # attribute of the api model (= GitHub's JSON key); None: not in GitHub's object
+    in_spec: bool = False  # a key of a group in the YAML spec, and written by the exporter
+    on_ghes: bool = True  # GitHub Enterprise Server has it
+
+    def to_json(self, value: Any) -> Any:
+        """The value as a request body carries it (lists keep the program's order)."""
+        return list(value) if isinstance(value, (list, tuple)) else self.compare(value)
+
+    def from_model(self, group: api.RunnerGroup) -> Any:
+        value = getattr(group, self.json_name) if self.json_name else None
+        return list(value) if isinstance(value, tuple) else value
+
+
+# Validators: each returns what is wrong, naming the field, the value and the fix.
+
+VISIBILITIES = ("all", "selected", "private")
+MAX_NAME_LENGTH = 64
+# OWNER/REPO/.github/workflows/FILE.yml@REF: GitHub requires the ref (branch, tag or full SHA).
+_WORKFLOW_REF = re.compile(
+    r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}/\.github/workflows/[^/@\s]+\.ya?ml@[^\s@]+"
+)
+_WORKFLOW_FORM = (
+    "a workflow reference has the form OWNER/REPO/.github/workflows/FILE.yml@REF, where REF is a branch, a tag or "
+    "a full commit SHA (e.g. acme/deploy/.github/workflows/release.yml@main)"
+)
+
+
+def invisible_characters(text: str) -> list[str]:
+    """Control and format characters (NUL, newline, zero-width and direction marks) as U+XXXX."""
+    return [f"U+{ord(c):04X}" for c in text if unicodedata.category(c) in ("Cc", "Cf")]
+
+
+def check_name(path: str, value: Any) -> list[Problem]:
+    if not isinstance(value, str):
+        return [
+            (path, f"{path} must be text of 1-64 characters, got {shown(value)}; quote it if it looks like a number.")
+        ]
+    hidden = invisible_characters(value)
+    if hidden:
+        return [
+            (
+                path,
+                f"{path} {shown(value)} contains control or format characters ({', '.join(dict.fromkeys(hidden))}), "
+                "which workflows cannot write in `runs-on: group:`; use visible characters only.",
+            )
+        ]
+    if not value.strip():
+        return [(path, f"{path} must not be empty.")]
+    if value != value.strip():
+        return [(path, f"{path} {shown(value)} has leading or trailing spaces; use {value.strip()!r}.")]
+    if len(value) > MAX_NAME_LENGTH:
+        return [(path, f"{path} is {len(value)} characters long; use at most {MAX_NAME_LENGTH}.")]
+    return []
+
+
+def check_flag(path: str, value: Any) -> list[Problem]:
+    return [] if isinstance(value, bool) else [(path, f"{path} must be true or false, got {shown(value)}.")]
+
+
+def check_visibility(path: str, value: Any) -> list[Problem]:
+    if value in VISIBILITIES:
+        return []
+    options = ", ".join(repr(v) for v in VISIBILITIES)
+    return [(path, f"{path} must be one of {options}, got {shown(value)}.")]
+
+
+def check_workflows(path: str, value: Any) -> list[Problem]:
+    if not isinstance(value, (list, tuple)):
+        return [(path, f"{path} must be a list of workflow references, got {shown(value)}.")]
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for index, workflow in enumerate(value):
+        item = f"{path}[{index}]"
+        if is_unknown(workflow):
+            continue
+        if not isinstance(workflow, str) or not _WORKFLOW_REF.fullmatch(workflow) or invisible_characters(workflow):
+            problems.append((item, f"{item} is {shown(workflow)}; {_WORKFLOW_FORM}."))
+        elif workflow in seen:
+            problems.append((item, f"{item} repeats {workflow!r}; list each workflow once."))
+        else:
+            seen.add(workflow)
+    return problems
+
+
+def check_network_configuration(path: str, value: Any) -> list[Problem]:
+    if isinstance(value, str) and value.strip() == value and value and not invisible_characters(value):
+        return []
+    return [
+        (
+            path,
+            f"{path} must be the id (text) of a hosted compute network configuration, got {shown(value)}; leave it "
+            "unset for self-hosted runners.",
+        )
+    ]
+
+
+def workflows_need_restriction(values: Mapping[str, Any]) -> list[Problem]:
+    """GitHub ignores a workflow list unless the group is restricted to workflows."""
+    if values.get("selected_workflows") and values.get("restricted_to_workflows") is False:
+        return [
+            (
+                "selected_workflows",
+                "selected_workflows is set but restricted_to_workflows is false, so GitHub would ignore the list: "
+                "set restricted_to_workflows=True (in a spec: add 'restricted_to_workflows: true'), or remove "
+                "selected_workflows.",
+            )
+        ]
+    return []
+
+
+def _folded(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
+def _sorted_list(value: Any) -> Any:
+    return sorted(value or [])
+
+
+def _flag(value: Any) -> Any:
+    return bool(value)
+
+
+def _text_or_none(value: Any) -> Any:
+    return value or None
+
+
+RUNNER_GROUP_FIELDS = (
+    Field("org", Role.LOCATION, compare=_folded),  # checked by Checker.org, as for every resource
+    Field("adopt", Role.STEERING, default=False, validate=check_flag, in_spec=True),
+    Field(
+        "name",
+        Role.SETTING,
+        required="the runner group's name as workflows use it (runs-on: group:).",
+        validate=check_name,
+        json_name="name",
+    ),
+    Field("visibility", Role.SETTING, default="all", validate=check_visibility, json_name="visibility", in_spec=True),
+    Field(
+        "allows_public_repositories",
+        Role.SETTING,
+        default=False,
+        compare=_flag,
+        validate=check_flag,
+        json_name="allows_public_repositories",
+        in_spec=True,
+    ),
+    Field(
+        "restricted_to_workflows",
+        Role.SETTING,
+        default=False,
+        compare=_flag,
+        validate=check_flag,
+        json_name="restricted_to_workflows",
+        in_spec=True,
+    ),
+    Field(
+        "selected_workflows",
+        Role.SETTING,
+        default=(),
+        compare=_sorted_list,
+        validate=check_workflows,
+        json_name="selected_workflows",
+        in_spec=True,
+    ),
+    Field(
+        "network_configuration_id",
+        Role.SETTING,
+        compare=_text_or_none,
+        validate=check_network_configuration,
+        json_name="network_configuration_id",
+        in_spec=True,
+        on_ghes=False,
+    ),
+    Field("group_id", Role.COMPUTED, json_name="id"),
+    Field("default", Role.COMPUTED, json_name="default"),
+    Field("inherited", Role.COMPUTED, json_name="inherited"),
+    Field("inherited_allows_public_repositories", Role.COMPUTED, json_name="inherited_allows_public_repositories"),
+    Field("workflow_restrictions_read_only", Role.COMPUTED, json_name="workflow_restrictions_read_only"),
+    Field("runners_url", Role.COMPUTED, json_name="runners_url"),
+    Field("selected_repositories_url", Role.COMPUTED, json_name="selected_repositories_url"),
+    Field("hosted_runners_url", Role.COMPUTED, json_name="hosted_runners_url"),
+    Field("etag", Role.COMPUTED),  # of the last full read: the next refresh sends it back
+)
+RUNNER_GROUP_RULES: tuple[Callable[[Mapping[str, Any]], list[Problem]], ...] = (workflows_need_restriction,)
+
+
+def named(table: Sequence[Field], *roles: Role) -> tuple[str, ...]:
+    return tuple(f.name for f in table if f.role in roles)
+
+
+def on_ghes(base_url: str) -> bool:
+    """GitHub Enterprise Server serves its REST API under /api/v3; github.com (and the emulator) at the root."""
+    return base_url.rstrip("/").endswith("/api/v3")
