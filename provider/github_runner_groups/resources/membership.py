@@ -16,6 +16,7 @@ import pulumi.dynamic
 
 from ._assignment import MEMBERSHIP, AssignmentProvider
 from ._common import registration
+from ._ownership import register
 
 COMPUTED = ("runner_ids", "runner_names", "etag")
 
@@ -53,4 +54,5 @@ class RunnerGroupMembership(pulumi.dynamic.Resource, module="github", name="Runn
         **kwargs: Any,
     ) -> None:
         props = registration(RunnerGroupMembershipArgs, args, kwargs, COMPUTED)
+        register(MEMBERSHIP.owners, resource_name, props)
         super().__init__(RunnerGroupMembershipProvider(), resource_name, props, opts)

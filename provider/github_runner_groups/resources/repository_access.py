@@ -11,6 +11,7 @@ import pulumi.dynamic
 
 from ._assignment import REPOSITORY_ACCESS, AssignmentProvider
 from ._common import registration
+from ._ownership import register
 
 COMPUTED = ("repository_ids", "repository_names", "etag")
 
@@ -49,4 +50,5 @@ class RunnerGroupRepositoryAccess(pulumi.dynamic.Resource, module="github", name
         **kwargs: Any,
     ) -> None:
         props = registration(RunnerGroupRepositoryAccessArgs, args, kwargs, COMPUTED)
+        register(REPOSITORY_ACCESS.owners, resource_name, props)
         super().__init__(RunnerGroupRepositoryAccessProvider(), resource_name, props, opts)
