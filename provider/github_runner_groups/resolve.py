@@ -202,6 +202,8 @@ def _unknown_message(kind: NameKind, org: str, names: list[str], ids: list[int],
 
 
 def _with_matches(index: _Index, name: str) -> str:
+    if name.isascii() and name.isdigit():
+        return f"'{name}' (text is a name: to give an id, write it as a number)"
     close = index.close_matches(name.rsplit("/", 1)[-1])
     suggestion = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
     return f"'{name}'{suggestion}"
