@@ -209,13 +209,13 @@ class AssignmentProvider(GitHubProvider):
         exclusive = bool(inputs.get("exclusive", True))
         wanted = self._resolve(client, org, inputs)
         claim(client, facet.owners, org, group_id, exclusive, wanted)
-        try:
-            if exclusive:
+        if exclusive:
+            try:
                 facet.set_members(client, org, group_id, sorted(wanted))
-            else:
-                self._apply_additive(client, org, group_id, set(wanted), previous)
-        except GitHubError as exc:
-            raise self._explain(exc, org, group_id) from None
+            except GitHubError as exc:
+                raise self._explain(exc, org, group_id) from None
+        else:
+            self._apply_additive(client, org, group_id, set(wanted), previous)
         return {**inputs, **_members(facet, wanted), "etag": None}
 
     def _apply_additive(
@@ -224,19 +224,26 @@ class AssignmentProvider(GitHubProvider):
         """Writes only what is missing, after one read of the group's list; when a write fails, the writes made
         before it are undone (a create that raises leaves nothing in Pulumi's state to own them)."""
         facet = self.facet
-        present = {int(item["id"]) for item in facet.list_members(client, org, group_id, None).body}
-        undo: list[tuple[str, int, Callable[[], None]]] = []
         try:
-            for member in sorted(wanted - present):
-                facet.add_member(client, org, group_id, member)
-                undo.append(("remove", member, partial(self._remove, client, org, group_id, member)))
-            for member in sorted((previous - wanted) & present):
-                self._remove(client, org, group_id, member)
-                undo.append(("add back", member, partial(facet.add_member, client, org, group_id, member)))
+            present = {int(item["id"]) for item in facet.list_members(client, org, group_id, None).body}
         except GitHubError as exc:
-            explained = self._explain(exc, org, group_id)
-            note = _undo(undo, facet, group_id)
-            raise explained.with_hint(" ".join(part for part in (explained.hint, note) if part)) from None
+            raise self._explain(exc, org, group_id) from None
+        steps = [("add", m, facet.add_member) for m in sorted(wanted - present)]
+        steps += [("remove", m, self._remove) for m in sorted((previous - wanted) & present)]
+        undo: list[tuple[str, int, Callable[[], None]]] = []
+        for verb, member, write in steps:
+            try:
+                write(client, org, group_id, member)
+            except GitHubError as exc:
+                if not undo:
+                    raise self._explain(exc, org, group_id) from None
+                # The group took this step's earlier writes, so the refusal is about this member, not the group.
+                note = _undo(undo, facet, group_id)
+                raise exc.with_hint(f"The refusal concerns {facet.noun} {member} itself. {note}") from None
+            inverse = self._remove if verb == "add" else facet.add_member
+            undo.append(
+                ("remove" if verb == "add" else "add back", member, partial(inverse, client, org, group_id, member))
+            )
 
     def _matches_members(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
         """Do the program's references name exactly the members last seen (all of them when exclusive)?"""
@@ -303,8 +310,6 @@ def _undo(steps: list[tuple[str, int, Callable[[], None]]], facet: Facet, group_
             step()
         except GitHubError as exc:
             failed.append(f"{verb} {facet.noun} {member}: {exc}")
-    if not steps:
-        return ""
     if not failed:
         return f"The {len(steps)} change(s) this step had made to runner group {group_id} were undone first."
     return (
