@@ -27,6 +27,8 @@ SHOWN_UNKNOWN = 20
 # Close matches are looked for among the known names that share the most character pairs with the unknown one,
 # which keeps the search linear in the size of the org instead of comparing every pair of names.
 _CANDIDATES = 200
+# Longer references are cut in messages: a pasted blob must not become a megabyte error.
+_SHOWN_LENGTH = 100
 
 
 class UnknownNameError(GitHubRunnerGroupsError, LookupError):
@@ -159,8 +161,8 @@ def foreign_repository(org: str, ref: str) -> str | None:
     if not slash or owner.lower() == org.lower():
         return None
     return (
-        f"{ref!r} is a repository of '{owner}', but the runner group is in org '{org}': only the org's own "
-        f"repositories can use its runner groups. Use '{name}' if you meant {org}/{name}."
+        f"{_quoted(ref)} is a repository of {_quoted(owner)}, but the runner group is in org '{org}': only the org's "
+        f"own repositories can use its runner groups. Use {_quoted(name)} if you meant {org}/{name[:_SHOWN_LENGTH]}."
     )
 
 
@@ -201,12 +203,19 @@ def _unknown_message(kind: NameKind, org: str, names: list[str], ids: list[int],
     return f"org '{org}' has {' and '.join(clauses)}{more}. {kind.hint}"
 
 
+def _quoted(text: str) -> str:
+    """A reference as a message shows it: quoted, control characters escaped, cut when long."""
+    if len(text) <= _SHOWN_LENGTH:
+        return repr(text)
+    return f"{text[:_SHOWN_LENGTH]!r}... ({len(text)} characters)"
+
+
 def _with_matches(index: _Index, name: str) -> str:
     if name.isascii() and name.isdigit():
-        return f"'{name}' (text is a name: to give an id, write it as a number)"
-    close = index.close_matches(name.rsplit("/", 1)[-1])
+        return f"{_quoted(name)} (text is a name: to give an id, write it as a number)"
+    close = index.close_matches(name.rsplit("/", 1)[-1][:_SHOWN_LENGTH])
     suggestion = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
-    return f"'{name}'{suggestion}"
+    return f"{_quoted(name)}{suggestion}"
 
 
 def _pairs(text: str) -> set[str]:
