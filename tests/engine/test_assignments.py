@@ -299,3 +299,31 @@ def test_an_exclusive_and_another_owner_of_one_list_in_a_run(engine: MakeEngine,
     with pytest.raises(HarnessError, match="one of them is exclusive"):
         engine().up(program)
     assert len(writes(fake)) == 1  # the first owner's write; the second never wrote
+
+
+def test_an_additive_resource_never_removes_what_it_found(engine: MakeEngine, fake: FakeGitHub) -> None:
+    """api already had access (someone else's entry): declaring it writes nothing, and neither dropping it from
+    the list nor destroying the resource removes it. Only mobile, which the resource added, goes."""
+    group_id, stack = build_linux(fake), engine()
+    api_id, mobile_id = next(iter(ids(fake, "repos", "api"))), next(iter(ids(fake, "repos", "mobile")))
+    base = f"/orgs/acme/actions/runner-groups/{group_id}/repositories"
+
+    def shared(repositories: list[str]) -> Res:
+        inputs = {"runner_group_id": group_id, "repositories": repositories, "exclusive": False}
+        return Res("shared", RunnerGroupRepositoryAccessProvider(), inputs)
+
+    stack.up([shared(["api", "mobile"])])
+    assert writes(fake) == [("PUT", f"{base}/{mobile_id}")]
+    outputs = stack.get("shared").outputs
+    assert outputs["repository_ids"] == sorted([api_id, mobile_id]) and outputs["found_repository_ids"] == [api_id]
+
+    fake.reset_log()
+    stack.up([shared(["mobile"])])
+    assert writes(fake) == []
+    assert fake.group_repository_ids("acme", group_id) == ids(fake, "repos", "api", "web", "mobile")
+
+    stack.up([shared(["api", "mobile"])])
+    fake.reset_log()
+    stack.destroy()
+    assert writes(fake) == [("DELETE", f"{base}/{mobile_id}")]
+    assert fake.group_repository_ids("acme", group_id) == ids(fake, "repos", "api", "web")

@@ -116,12 +116,6 @@ CASES = [
     ),
     Case(
         "references",
-        "id above 2**53",
-        lambda f: [members("a", on_build(f), [2**60], exclusive=False)],
-        fixed("no self-hosted runner with id 1152921504606846976"),
-    ),
-    Case(
-        "references",
         "one repository twice, by case",
         lambda f: [access("a", on_build(f), ["Docs", "docs"])],
         fixed("repositories[1]", "twice"),

@@ -51,6 +51,9 @@ class Facet:
     refs_field: str
     ids_field: str
     names_field: str
+    # Additive only: the members that were already in the group when this resource first declared them. Someone
+    # else put them there, so this resource never removes them.
+    found_field: str
     example: str
     kind: resolve.NameKind
     list_members: Callable[[GitHubClient, str, int, str | None], Conditional]
@@ -89,6 +92,7 @@ REPOSITORY_ACCESS = Facet(
     refs_field="repositories",
     ids_field="repository_ids",
     names_field="repository_names",
+    found_field="found_repository_ids",
     example='["api", "acme/web", 123456]',
     kind=resolve.REPOSITORIES,
     list_members=api.list_group_repositories_if_changed,
@@ -108,6 +112,7 @@ MEMBERSHIP = Facet(
     refs_field="runners",
     ids_field="runner_ids",
     names_field="runner_names",
+    found_field="found_runner_ids",
     example='["linux-1", "linux-2"]',
     kind=resolve.RUNNERS,
     list_members=api.list_group_runners_if_changed,
@@ -156,7 +161,7 @@ class AssignmentProvider(GitHubProvider):
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
         inputs = user_inputs(props)
-        outputs = self._apply(inputs, previous=set())
+        outputs = self._apply(inputs, previous=set(), previous_found=set())
         return pulumi.dynamic.CreateResult(
             _resource_id(str(inputs["org"]), int(str(inputs["runner_group_id"])), self.facet), outputs
         )
@@ -172,15 +177,16 @@ class AssignmentProvider(GitHubProvider):
         if listing.unchanged:
             return pulumi.dynamic.ReadResult(id_, user_inputs(props), inputs)
         live = {int(item["id"]): str(item["name"]) for item in listing.body}
+        found = _ids(props, facet.found_field)
         if not props.get("exclusive", True):
-            own = {int(i) for i in props.get(facet.ids_field) or []}
+            own = _ids(props, facet.ids_field)
             live = {member: name for member, name in live.items() if member in own}
-        outputs = {**user_inputs(props), **_members(facet, live), "etag": listing.etag}
+        outputs = {**user_inputs(props), **_members(facet, live, found), "etag": listing.etag}
         return pulumi.dynamic.ReadResult(id_, outputs, inputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.UpdateResult:
-        previous = {int(i) for i in olds.get(self.facet.ids_field) or []}
-        return pulumi.dynamic.UpdateResult(self._apply(user_inputs(news), previous=previous))
+        previous = _ids(olds, self.facet.ids_field)
+        return pulumi.dynamic.UpdateResult(self._apply(user_inputs(news), previous, _ids(olds, self.facet.found_field)))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         facet = self.facet
@@ -189,8 +195,8 @@ class AssignmentProvider(GitHubProvider):
             if props.get("exclusive", True):
                 facet.set_members(client, org, group_id, [])
             else:
-                for member in props.get(facet.ids_field) or []:
-                    self._remove(client, org, group_id, int(member))
+                for member in sorted(_ids(props, facet.ids_field) - _ids(props, facet.found_field)):
+                    self._remove(client, org, group_id, member)
         except GitHubNotFound:
             pass  # the group is gone, and its members with it
         except GitHubValidationError as exc:
@@ -200,36 +206,45 @@ class AssignmentProvider(GitHubProvider):
 
     # Helpers
 
-    def _apply(self, inputs: Mapping[str, Any], previous: set[int]) -> dict[str, Any]:
+    def _apply(self, inputs: Mapping[str, Any], previous: set[int], previous_found: set[int]) -> dict[str, Any]:
         """Make the group's members what `inputs` declare, once every reference is proven to exist and no other
         resource of the run owns the same list or entry: exclusive, one PUT of the whole set; additive, a PUT for
-        each new entry and a DELETE for each of `previous` (this resource's members) no longer declared."""
+        each missing entry and a DELETE for each of `previous` (this resource's members) no longer declared,
+        except those it found in the group (`previous_found`)."""
         facet = self.facet
         org, group_id, client = str(inputs["org"]), int(str(inputs["runner_group_id"])), self.client()
         exclusive = bool(inputs.get("exclusive", True))
         wanted = self._resolve(client, org, inputs)
         claim(client, facet.owners, org, group_id, exclusive, wanted)
+        found: set[int] = set()
         if exclusive:
             try:
                 facet.set_members(client, org, group_id, sorted(wanted))
             except GitHubError as exc:
                 raise self._explain(exc, org, group_id) from None
         else:
-            self._apply_additive(client, org, group_id, set(wanted), previous)
-        return {**inputs, **_members(facet, wanted), "etag": None}
+            found = self._apply_additive(client, org, group_id, set(wanted), previous, previous_found)
+        return {**inputs, **_members(facet, wanted, found), "etag": None}
 
     def _apply_additive(
-        self, client: GitHubClient, org: str, group_id: int, wanted: set[int], previous: set[int]
-    ) -> None:
-        """Writes only what is missing, after one read of the group's list; when a write fails, the writes made
-        before it are undone (a create that raises leaves nothing in Pulumi's state to own them)."""
+        self,
+        client: GitHubClient,
+        org: str,
+        group_id: int,
+        wanted: set[int],
+        previous: set[int],
+        previous_found: set[int],
+    ) -> set[int]:
+        """Writes only what is missing, after one read of the group's list, and removes only members it added
+        itself; returns the members found in the group (not added by this resource). When a write fails, the
+        writes made before it are undone (a create that raises leaves nothing in Pulumi's state to own them)."""
         facet = self.facet
         try:
             present = {int(item["id"]) for item in facet.list_members(client, org, group_id, None).body}
         except GitHubError as exc:
             raise self._explain(exc, org, group_id) from None
         steps = [("add", m, facet.add_member) for m in sorted(wanted - present)]
-        steps += [("remove", m, self._remove) for m in sorted((previous - wanted) & present)]
+        steps += [("remove", m, self._remove) for m in sorted((previous - previous_found - wanted) & present)]
         undo: list[tuple[str, int, Callable[[], None]]] = []
         for verb, member, write in steps:
             try:
@@ -244,6 +259,7 @@ class AssignmentProvider(GitHubProvider):
             undo.append(
                 ("remove" if verb == "add" else "add back", member, partial(inverse, client, org, group_id, member))
             )
+        return (wanted & present) - (previous - previous_found)
 
     def _matches_members(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
         """Do the program's references name exactly the members last seen (all of them when exclusive)?"""
@@ -318,9 +334,18 @@ def _undo(steps: list[tuple[str, int, Callable[[], None]]], facet: Facet, group_
     )
 
 
-def _members(facet: Facet, members: Mapping[int, str]) -> dict[str, Any]:
+def _members(facet: Facet, members: Mapping[int, str], found: set[int]) -> dict[str, Any]:
     ordered = sorted(members)
-    return {facet.ids_field: ordered, facet.names_field: [members[m] for m in ordered]}
+    return {
+        facet.ids_field: ordered,
+        facet.names_field: [members[m] for m in ordered],
+        facet.found_field: sorted(found & set(members)),
+    }
+
+
+def _ids(props: Mapping[str, Any], name: str) -> set[int]:
+    """A list of ids from state (numbers come back as floats); absent in states written before the field was."""
+    return {int(i) for i in props.get(name) or []}
 
 
 def _resource_id(org: str, group_id: int, facet: Facet) -> str:
