@@ -5,7 +5,7 @@ Each such `up` would report success while the list flips, so the conflict is ref
 - `register` runs in the program process while the resources are constructed, with no API call, so `pulumi
   preview` shows it, also for groups still to be created. It sees what the program's values tell: the group as
   the same Output (`group.id`) or the same literal id, and references written literally.
-- `RunClaims` runs in the provider process at apply, after every name is resolved to an id, so it also sees a
+- `claim` runs in the provider process at apply, after every name is resolved to an id, so it also sees a
   runner written by name in one resource and by id in another: the second claimant fails before it writes.
   Claims live as long as the client, that is one provider process, which Pulumi starts for each run.
 
@@ -97,12 +97,13 @@ def _program_owner(kind: ListKind, resource_name: str, props: Mapping[str, Any],
     org = props.get("org")
     org_key = org.lower() if isinstance(org, str) else None
     group_input = props.get("runner_group_id")
+    literal_id = parse_id(group_input)
     group: Hashable | None
     if isinstance(group_input, pulumi.Output):
-        keep.append(group_input)
+        keep.append(group_input)  # alive for the whole program, so that its id() is not reused
         group, label = ("output", id(group_input)), "the same runner group (the same Output as runner_group_id)"
-    elif parse_id(group_input) is not None:
-        group, label = ("id", org_key, parse_id(group_input)), f"runner group {parse_id(group_input)}"
+    elif literal_id is not None:
+        group, label = ("id", org_key, literal_id), f"runner group {literal_id}"
     else:
         group, label = None, ""
     exclusive = props.get("exclusive")
