@@ -327,3 +327,21 @@ def test_an_additive_resource_never_removes_what_it_found(engine: MakeEngine, fa
     stack.destroy()
     assert writes(fake) == [("DELETE", f"{base}/{mobile_id}")]
     assert fake.group_repository_ids("acme", group_id) == ids(fake, "repos", "api", "web")
+
+
+def test_two_stacks_listing_one_entry_follow_the_cross_stack_rule(engine: MakeEngine, fake: FakeGitHub) -> None:
+    """Stack a adds mobile; stack b lists it too and finds it there. b's destroy leaves it; a's removes it."""
+    group_id = build_linux(fake)
+    first, second = engine(), engine()
+
+    def shared(name: str) -> Res:
+        inputs = {"runner_group_id": group_id, "repositories": ["mobile"], "exclusive": False}
+        return Res(name, RunnerGroupRepositoryAccessProvider(), inputs)
+
+    first.up([shared("a")])
+    second.up([shared("b")])
+    assert second.get("b").outputs["found_repository_ids"] == sorted(ids(fake, "repos", "mobile"))
+    second.destroy()
+    assert fake.group_repository_ids("acme", group_id) == ids(fake, "repos", "api", "web", "mobile")
+    first.destroy()
+    assert fake.group_repository_ids("acme", group_id) == ids(fake, "repos", "api", "web")

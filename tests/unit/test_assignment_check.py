@@ -10,8 +10,9 @@ import github_runner_groups as rg
 import pulumi
 import pulumi.runtime
 import pytest
-from github_runner_groups.resources._assignment import AssignmentProvider
-from github_runner_groups.resources._ownership import OwnershipConflict
+from github_runner_groups.client import ClientSettings, GitHubClient
+from github_runner_groups.resources._assignment import MEMBERSHIP, REPOSITORY_ACCESS, AssignmentProvider
+from github_runner_groups.resources._ownership import OwnershipConflict, claim
 from github_runner_groups.resources.membership import RunnerGroupMembershipProvider
 from github_runner_groups.resources.repository_access import RunnerGroupRepositoryAccessProvider
 from github_runner_groups.settings import resolve_settings
@@ -245,3 +246,27 @@ def test_each_program_starts_with_no_owners(preview_program: None) -> None:
     reset_options()
     pulumi.runtime.set_mocks(EchoMocks(), project="runner-groups", stack="test", preview=True)
     access("a", 7, ["api"])  # the same program again, as the next `pulumi up` runs it
+
+
+# Claims of one run, in the provider process (names already resolved to ids)
+
+
+def run_client() -> GitHubClient:
+    return GitHubClient(ClientSettings(token="t"))
+
+
+def test_claims_of_a_run() -> None:
+    repositories, runners = REPOSITORY_ACCESS.owners, MEMBERSHIP.owners
+    client = run_client()
+    claim(client, repositories, "acme", 7, False, {10: "api"})
+    claim(client, repositories, "acme", 7, False, {10: "api"})  # the same claim again is one claim
+    claim(client, repositories, "ACME", 7, False, {11: "web"})  # another additive entry of the same list
+    claim(client, repositories, "acme", 8, True, {10: "api"})  # a repository may use many groups
+    with pytest.raises(OwnershipConflict, match="already owns that repository list in this run"):
+        claim(client, repositories, "acme", 7, True, {12: "docs"})
+    with pytest.raises(OwnershipConflict, match=r"repository 'api' \(id 10\) is already claimed"):
+        claim(client, repositories, "acme", 7, False, {10: "api", 13: "infra"})
+    claim(client, runners, "acme", 7, True, {5: "linux-1"})
+    with pytest.raises(OwnershipConflict, match="a runner sits in one group only"):
+        claim(client, runners, "acme", 9, False, {5: "linux-1"})
+    claim(run_client(), runners, "acme", 9, False, {5: "linux-1"})  # a new run (client) starts with no claims
