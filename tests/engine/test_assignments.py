@@ -345,3 +345,22 @@ def test_two_stacks_listing_one_entry_follow_the_cross_stack_rule(engine: MakeEn
     assert fake.group_repository_ids("acme", group_id) == ids(fake, "repos", "api", "web", "mobile")
     first.destroy()
     assert fake.group_repository_ids("acme", group_id) == ids(fake, "repos", "api", "web")
+
+
+def test_an_undo_that_fails_says_what_is_left(engine: MakeEngine, fake: FakeGitHub) -> None:
+    group_id = build_linux(fake)
+    mobile, docs = next(iter(ids(fake, "repos", "mobile"))), next(iter(ids(fake, "repos", "docs")))
+    fake.add_fault(FaultRule("PUT", rf"/repositories/{docs}$", status=422, message="Repository is archived"))
+    fake.add_fault(FaultRule("DELETE", rf"/repositories/{mobile}$", status=403, message="Must have admin rights"))
+    shared = Res(
+        "shared",
+        RunnerGroupRepositoryAccessProvider(),
+        {"runner_group_id": group_id, "repositories": ["mobile", "docs"], "exclusive": False},
+    )
+    with pytest.raises(HarnessError) as failed:
+        engine().up([shared])
+    message = failed.value.message
+    assert "Repository is archived" in message
+    assert f"Undoing this step's 1 change(s) to runner group {group_id} failed for 1" in message
+    assert f"remove repository {mobile}" in message and "Must have admin rights" in message
+    assert "make that change by hand" in message

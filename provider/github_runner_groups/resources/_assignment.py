@@ -330,7 +330,8 @@ def _undo(steps: list[tuple[str, int, Callable[[], None]]], facet: Facet, group_
         return f"The {len(steps)} change(s) this step had made to runner group {group_id} were undone first."
     return (
         f"Undoing this step's {len(steps)} change(s) to runner group {group_id} failed for {len(failed)} "
-        f"({'; '.join(failed[:3])}): run `pulumi refresh`, then check the group in the GitHub UI."
+        f"({'; '.join(failed[:3])}); no resource owns what is left: make that change by hand in the org's Settings > "
+        f"Actions > Runner groups."
     )
 
 
