@@ -241,6 +241,22 @@ def test_lists_that_do_not_overlap_are_fine(preview_program: None) -> None:
     members("from-config", 9, [pulumi.Output.from_input("linux-1")])  # not literal: checked at apply
 
 
+def test_a_resource_without_org_is_in_the_stacks_owner(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GITHUB_OWNER", raising=False)
+    reset_options()
+    pulumi.runtime.set_all_config({"github:owner": "Acme"})
+    pulumi.runtime.set_mocks(EchoMocks(), project="runner-groups", stack="test", preview=True)
+    try:
+        members("a", 7, ["linux-1"])
+        members("elsewhere", 7, ["linux-1"], org="other", exclusive=False)  # group 7 and linux-1 of another org
+        members("unknown-org", 7, ["linux-3"], org=pulumi.Output.from_input("acme"), exclusive=False)
+        with pytest.raises(OwnershipConflict, match="'b' and RunnerGroupMembership 'a'"):
+            members("b", 7, ["linux-4"], org="acme", exclusive=False)
+    finally:
+        pulumi.runtime.set_all_config({})
+        reset_options()
+
+
 def test_each_program_starts_with_no_owners(preview_program: None) -> None:
     access("a", 7, ["api"])
     reset_options()

@@ -23,10 +23,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
+from pulumi.runtime.config import get_config
 from pulumi.runtime.settings import get_monitor
 
 from ..client import GitHubClient
-from ..errors import GitHubRunnerGroupsError
+from ..errors import ConfigError, GitHubRunnerGroupsError
+from ..settings import resolve_settings
 from ._common import normalise_reference, parse_id
 
 
@@ -69,8 +71,18 @@ class _Owner:
 class _ProgramOwners:
     """The owners registered by one program run; `keep` holds the Outputs whose identity keys the groups."""
 
+    default_org: str | None
     owners: list[_Owner] = field(default_factory=list)
     keep: list[Any] = field(default_factory=list)
+
+
+def _default_org() -> str | None:
+    """The org of a resource without `org`, as the provider will resolve it (GITHUB_OWNER, else github:owner)."""
+    try:
+        owner = resolve_settings(get_config).owner
+    except ConfigError:
+        return None  # the provider's check reports bad settings; here they only leave the org unknown
+    return owner.lower() if owner else None
 
 
 _program: tuple[object, _ProgramOwners] | None = None
@@ -83,9 +95,9 @@ def register(kind: ListKind, resource_name: str, props: Mapping[str, Any]) -> No
     with _program_lock:
         monitor = get_monitor()
         if _program is None or _program[0] is not monitor:
-            _program = (monitor, _ProgramOwners())  # a new program (tests run several in one process)
+            _program = (monitor, _ProgramOwners(_default_org()))  # a new program (tests run several in one process)
         owners = _program[1]
-        owner = _program_owner(kind, resource_name, props, owners.keep)
+        owner = _program_owner(kind, resource_name, props, owners)
         for other in owners.owners:
             problem = _program_conflict(owner, other)
             if problem:
@@ -93,14 +105,17 @@ def register(kind: ListKind, resource_name: str, props: Mapping[str, Any]) -> No
         owners.owners.append(owner)
 
 
-def _program_owner(kind: ListKind, resource_name: str, props: Mapping[str, Any], keep: list[Any]) -> _Owner:
+def _program_owner(kind: ListKind, resource_name: str, props: Mapping[str, Any], program: _ProgramOwners) -> _Owner:
     org = props.get("org")
-    org_key = org.lower() if isinstance(org, str) else None
+    if not (org is None or isinstance(org, str)):
+        # An Output: which org is not known here, so neither is which group or runner; apply checks it.
+        return _Owner(kind, resource_name, None, "", None, {})
+    org_key = program.default_org if org is None else org.lower()
     group_input = props.get("runner_group_id")
     literal_id = parse_id(group_input)
     group: Hashable | None
     if isinstance(group_input, pulumi.Output):
-        keep.append(group_input)  # alive for the whole program, so that its id() is not reused
+        program.keep.append(group_input)  # alive for the whole program, so that its id() is not reused
         group, label = ("output", id(group_input)), "the same runner group (the same Output as runner_group_id)"
     elif literal_id is not None:
         group, label = ("id", org_key, literal_id), f"runner group {literal_id}"
@@ -119,15 +134,16 @@ def _program_owner(kind: ListKind, resource_name: str, props: Mapping[str, Any],
 
 
 def _literal_key(kind: ListKind, org_key: str | None, ref: Any) -> Hashable | None:
+    """One key per repository or runner of the org, however it is written; None when not a literal."""
     if isinstance(ref, pulumi.Output):
         return None
     normalised = normalise_reference(ref)
-    if isinstance(normalised, int) or normalised is None:
-        return normalised
+    if normalised is None or isinstance(normalised, int):
+        return None if normalised is None else (org_key, normalised)
     text = normalised.lower()
     if kind.qualified_by_org and org_key is not None and text.startswith(f"{org_key}/"):
         text = text[len(org_key) + 1 :]
-    return text
+    return (org_key, text)
 
 
 def _program_conflict(new: _Owner, old: _Owner) -> str | None:
