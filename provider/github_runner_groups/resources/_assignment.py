@@ -1,8 +1,13 @@
 """What RunnerGroupRepositoryAccess and RunnerGroupMembership share: a set of members of one runner group.
 
 Both resources hold a list of references (names or numeric ids) that resolve to ids, in one of two modes:
-exclusive (the resource owns the group's whole list: one PUT of the full set) or additive (it adds and removes
-only its own entries, so several stacks can share a group). The two differ only in a `Facet`.
+exclusive (the resource owns the group's whole list: one PUT of the full set) or additive (it adds what is
+missing and removes only entries it added itself, so several stacks can share a group). The two differ only in
+a `Facet`.
+
+Before the first write of an apply, every reference is proven to exist by the org's listing, and the resource
+claims its list or entries for the run (`_ownership`); an additive step that fails part-way undoes its earlier
+writes, so nothing is left that no resource owns.
 
 Drift is judged in `diff` without the API: the old outputs hold the members as last seen (ids and names, from the
 last apply or refresh), and the program's references must match exactly those, by id or by name. An additive
