@@ -40,6 +40,8 @@ from ._common import (
 )
 from ._ownership import ListKind, claim
 
+# One write of one member: (client, org, group id, member id).
+MemberWrite = Callable[[GitHubClient, str, int, int], None]
 # GitHub's id of every organization's Default group, which it fills itself with what no other group holds.
 DEFAULT_GROUP_ID = 1
 
@@ -63,8 +65,8 @@ class Facet:
     kind: resolve.NameKind
     list_members: Callable[[GitHubClient, str, int, str | None], Conditional]
     set_members: Callable[[GitHubClient, str, int, list[int]], None]
-    add_member: Callable[[GitHubClient, str, int, int], None]
-    remove_member: Callable[[GitHubClient, str, int, int], None]
+    add_member: MemberWrite
+    remove_member: MemberWrite
     refusal_hint: str
     resource_type: str
     list_noun: str
@@ -248,10 +250,16 @@ class AssignmentProvider(GitHubProvider):
             present = {int(item["id"]) for item in facet.list_members(client, org, group_id, None).body}
         except GitHubError as exc:
             raise self._explain(exc, org, group_id) from None
-        steps = [("add", m, facet.add_member) for m in sorted(wanted - present)]
-        steps += [("remove", m, self._remove) for m in sorted((previous - previous_found - wanted) & present)]
+        # Each step: the write, and how to take it back (what that is called, and the inverse write).
+        steps: list[tuple[MemberWrite, str, MemberWrite, int]] = [
+            (facet.add_member, "remove", self._remove, member) for member in sorted(wanted - present)
+        ]
+        steps += [
+            (self._remove, "add back", facet.add_member, member)
+            for member in sorted((previous - previous_found - wanted) & present)
+        ]
         undo: list[tuple[str, int, Callable[[], None]]] = []
-        for verb, member, write in steps:
+        for write, undo_verb, inverse, member in steps:
             try:
                 write(client, org, group_id, member)
             except GitHubError as exc:
@@ -260,10 +268,7 @@ class AssignmentProvider(GitHubProvider):
                 # The group took this step's earlier writes, so the refusal is about this member, not the group.
                 note = _undo(undo, facet, group_id)
                 raise exc.with_hint(f"The refusal concerns {facet.noun} {member} itself. {note}") from None
-            inverse = self._remove if verb == "add" else facet.add_member
-            undo.append(
-                ("remove" if verb == "add" else "add back", member, partial(inverse, client, org, group_id, member))
-            )
+            undo.append((undo_verb, member, partial(inverse, client, org, group_id, member)))
         return (wanted & present) - (previous - previous_found)
 
     def _matches_members(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
