@@ -316,6 +316,8 @@ def test_an_additive_resource_never_removes_what_it_found(engine: MakeEngine, fa
     assert writes(fake) == [("PUT", f"{base}/{mobile_id}")]
     outputs = stack.get("shared").outputs
     assert outputs["repository_ids"] == sorted([api_id, mobile_id]) and outputs["found_repository_ids"] == [api_id]
+    stack.refresh()
+    assert stack.get("shared").outputs["found_repository_ids"] == [api_id]  # a refresh keeps what was found
 
     fake.reset_log()
     stack.up([shared(["mobile"])])
