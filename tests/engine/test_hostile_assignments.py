@@ -158,6 +158,18 @@ CASES = [
     ),
     Case(
         "references",
+        "zero-width space in a name",
+        lambda f: [access("a", on_build(f), ["a\u200bpi"], exclusive=False)],
+        fixed("no repository named 'a\\u200bpi'"),
+    ),
+    Case(
+        "references",
+        "org/ with no repository",
+        lambda f: [access("a", on_build(f), ["acme/"], exclusive=False)],
+        fixed("no repository named 'acme/'"),
+    ),
+    Case(
+        "references",
         "a 10,000-character name",
         lambda f: [access("a", on_build(f), ["x" * 10_000], exclusive=False)],
         fixed("(10000 characters)"),
