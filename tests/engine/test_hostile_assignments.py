@@ -204,6 +204,12 @@ CASES = [
     ),
     Case(
         "shape",
+        "group id with a space inside",
+        lambda f: [members("a", "12 34", ["linux-1"])],
+        fixed("runner_group_id", "'12 34'"),
+    ),
+    Case(
+        "shape",
         "group id as an expression",
         lambda f: [access("a", "7 OR 1=1", ["api"])],
         fixed("runner_group_id", "'7 OR 1=1'"),
