@@ -124,6 +124,12 @@ def _group_label(org: str, group_id: int) -> str:
     return f"runner group {int(group_id)} in org '{org}'"
 
 
+def _count(ids: list[int], noun: str) -> str:
+    """`1 repository`, `3 repositories`, `0 runners`."""
+    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    return f"{len(ids)} {noun if len(ids) == 1 else plural}"
+
+
 # Runner groups
 
 
@@ -208,7 +214,7 @@ def set_group_repositories(client: GitHubClient, org: str, group_id: int, reposi
     client.request(
         "PUT",
         f"{_group(org, group_id)}/repositories",
-        action=f"setting the {len(repository_ids)} repositories with access to {_group_label(org, group_id)}",
+        action=f"setting the repository list of {_group_label(org, group_id)} ({_count(repository_ids, 'repository')})",
         json_body={"selected_repository_ids": sorted(int(i) for i in repository_ids)},
     )
 
@@ -250,7 +256,7 @@ def set_group_runners(client: GitHubClient, org: str, group_id: int, runner_ids:
     client.request(
         "PUT",
         f"{_group(org, group_id)}/runners",
-        action=f"setting the {len(runner_ids)} self-hosted runners in {_group_label(org, group_id)}",
+        action=f"setting the self-hosted runners of {_group_label(org, group_id)} ({_count(runner_ids, 'runner')})",
         json_body={"runners": sorted(int(i) for i in runner_ids)},
     )
 

@@ -1,33 +1,50 @@
-"""Repository and runner names -> ids, from one paginated listing per org per process.
+"""Repository and runner names and ids -> verified ids, from one paginated listing per org per process.
 
 A stack with 200 access resources must not make 200 GETs: the first resource to ask lists the org once
-(ceil(N/100) calls) and every other one reads the cached index. A miss re-lists once (the repository may have
-been created earlier in the same `pulumi up`); a second miss is an error that lists close matches.
+(ceil(N/100) calls) and every other one reads the cached index. The listing is also the proof that a numeric id
+exists before anything is written with it. A miss re-lists once (the repository may have been created earlier in
+the same `pulumi up`); a second miss is an error that names every unknown reference (the first few with their
+closest matches).
 """
 
 from __future__ import annotations
 
 import difflib
 import threading
+import weakref
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import api
 from .client import GitHubClient
 from .errors import GitHubRunnerGroupsError
 
+# How many unknown references an error names one by one; the rest are counted. A typo in a generated list of
+# thousands must still give a message a person can read.
+SHOWN_UNKNOWN = 20
+# Close matches are looked for among the known names that share the most character pairs with the unknown one,
+# which keeps the search linear in the size of the org instead of comparing every pair of names.
+_CANDIDATES = 200
+# Longer references are cut in messages: a pasted blob must not become a megabyte error.
+_SHOWN_LENGTH = 100
+
 
 class UnknownNameError(GitHubRunnerGroupsError, LookupError):
-    """A repository or runner name that the org does not have."""
+    """A repository or runner name or id that the org does not have."""
 
 
 @dataclass(frozen=True)
 class NameKind:
+    """One kind of thing a reference can name: how to list the org's items and how to talk about them."""
+
     noun: str
     plural: str
     list_items: Callable[[GitHubClient, str], Sequence[Any]]
     hint: str
+    # Whether a reference may be written `org/name` (repositories), which must then be the resource's own org.
+    qualified_by_org: bool
 
 
 REPOSITORIES = NameKind(
@@ -35,69 +52,96 @@ REPOSITORIES = NameKind(
     plural="repositories",
     list_items=api.list_org_repositories,
     hint="Check the spelling, that the repository belongs to this org, and that the token can see it (repo scope "
-    "for private repositories).",
+    "for private repositories); a numeric id must be the repository's id as GitHub's API lists it.",
+    qualified_by_org=True,
 )
 RUNNERS = NameKind(
     noun="self-hosted runner",
     plural="self-hosted runners",
     list_items=api.list_org_runners,
     hint="Check the runner's name in the org's Settings > Actions > Runners; a runner registered at repository "
-    "level cannot join an org runner group.",
+    "level cannot join an org runner group, and a runner that registered again has a new id (name it instead).",
+    qualified_by_org=False,
 )
 
 
 @dataclass
 class _Index:
-    ids_by_name: dict[str, int]
-    names_by_id: dict[int, str]
-    lock: threading.Lock
+    ids_by_name: dict[str, int] = field(default_factory=dict)
+    names_by_id: dict[int, str] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    _by_pair: dict[str, list[str]] | None = None
+
+    def load(self, items: Sequence[Any]) -> None:
+        self.ids_by_name = {str(item["name"]).lower(): int(item["id"]) for item in items}
+        self.names_by_id = {int(item["id"]): str(item["name"]) for item in items}
+        self._by_pair = None
+
+    def close_matches(self, name: str) -> list[str]:
+        """Up to three known names like `name`, found among those sharing the most character pairs with it."""
+        if self._by_pair is None:
+            postings: defaultdict[str, list[str]] = defaultdict(list)
+            for known in self.names_by_id.values():
+                for pair in _pairs(known):
+                    postings[pair].append(known)
+            self._by_pair = dict(postings)
+        shared: Counter[str] = Counter()
+        for pair in _pairs(name):
+            shared.update(self._by_pair.get(pair, ()))
+        candidates = [known for known, _count in shared.most_common(_CANDIDATES)]
+        return difflib.get_close_matches(name, candidates, n=3, cutoff=0.6)
 
 
-_indexes: dict[tuple[int, str, str], _Index] = {}
+# Keyed by the client object itself (a new client, after `reset_clients()`, starts empty even if it reuses an
+# address), then by (kind, org).
+_indexes: weakref.WeakKeyDictionary[GitHubClient, dict[tuple[str, str], _Index]] = weakref.WeakKeyDictionary()
 _indexes_lock = threading.Lock()
 
 
 def _index(client: GitHubClient, kind: NameKind, org: str, *, refresh: bool) -> _Index:
-    key = (id(client), kind.noun, org.lower())
+    key = (kind.noun, org.lower())
     with _indexes_lock:
-        index = _indexes.get(key)
+        per_client = _indexes.setdefault(client, {})
+        index = per_client.get(key)
         if index is None:
-            index = _Index({}, {}, threading.Lock())
-            _indexes[key] = index
+            index = per_client[key] = _Index()
             refresh = True
     with index.lock:
         if refresh:
-            items = kind.list_items(client, org)
-            index.ids_by_name = {str(item["name"]).lower(): int(item["id"]) for item in items}
-            index.names_by_id = {int(item["id"]): str(item["name"]) for item in items}
+            index.load(kind.list_items(client, org))
         return index
 
 
 def _is_loaded(client: GitHubClient, kind: NameKind, org: str) -> bool:
     with _indexes_lock:
-        return (id(client), kind.noun, org.lower()) in _indexes
+        return (kind.noun, org.lower()) in _indexes.get(client, {})
 
 
 def resolve_ids(client: GitHubClient, kind: NameKind, org: str, refs: Iterable[str | int]) -> dict[str | int, int]:
-    """Map each reference (a name, `org/name` for repositories, or a numeric id) to its id."""
+    """Map each reference (a name, `org/name` for repositories, or a numeric id) to an id the org has.
+
+    Every reference is checked against the listing, ids too, so that nothing is written before all of them are
+    known to exist; unknown ones raise UnknownNameError naming them.
+    """
     refs = list(refs)
-    names = {ref: _bare_name(kind, org, ref) for ref in refs if not isinstance(ref, int)}
-    result: dict[str | int, int] = {ref: int(ref) for ref in refs if isinstance(ref, int)}
-    if not names:
-        return result
+    if not refs:
+        return {}
+    names = {ref: _bare_name(kind, org, ref).lower() for ref in refs if isinstance(ref, str)}
+    numbers = [ref for ref in refs if isinstance(ref, int)]
     fresh = not _is_loaded(client, kind, org)
     index = _index(client, kind, org, refresh=False)
-    if any(name.lower() not in index.ids_by_name for name in names.values()) and not fresh:
+    if not fresh and _unresolved(index, names, numbers) != ([], []):
         index = _index(client, kind, org, refresh=True)
-    missing = [ref for ref, name in names.items() if name.lower() not in index.ids_by_name]
-    if missing:
-        raise UnknownNameError(_unknown_message(kind, org, [str(m) for m in missing], index))
-    result.update({ref: index.ids_by_name[name.lower()] for ref, name in names.items()})
+    missing_names, missing_ids = _unresolved(index, names, numbers)
+    if missing_names or missing_ids:
+        raise UnknownNameError(_unknown_message(kind, org, missing_names, missing_ids, index))
+    result: dict[str | int, int] = {ref: index.ids_by_name[name] for ref, name in names.items()}
+    result.update({number: number for number in numbers})
     return result
 
 
 def names_for_ids(client: GitHubClient, kind: NameKind, org: str, ids: Iterable[int]) -> dict[int, str]:
-    """Best-effort names for display; ids the cached index does not know keep no name (no extra listing)."""
+    """Names for display; ids the cached index does not know keep no name (no extra listing)."""
     index = _index(client, kind, org, refresh=False)
     return {int(i): index.names_by_id[int(i)] for i in ids if int(i) in index.names_by_id}
 
@@ -105,8 +149,10 @@ def names_for_ids(client: GitHubClient, kind: NameKind, org: str, ids: Iterable[
 def forget(client: GitHubClient | None = None) -> None:
     """Drop cached indexes (tests; or after a run that changed repositories)."""
     with _indexes_lock:
-        for key in [k for k in _indexes if client is None or k[0] == id(client)]:
-            del _indexes[key]
+        if client is None:
+            _indexes.clear()
+        else:
+            _indexes.pop(client, None)
 
 
 def foreign_repository(org: str, ref: str) -> str | None:
@@ -115,8 +161,8 @@ def foreign_repository(org: str, ref: str) -> str | None:
     if not slash or owner.lower() == org.lower():
         return None
     return (
-        f"{ref!r} is a repository of '{owner}', but the runner group is in org '{org}': only the org's own "
-        f"repositories can use its runner groups. Use '{name}' if you meant {org}/{name}."
+        f"{_quoted(ref)} is a repository of {_quoted(owner)}, but the runner group is in org '{org}': only the org's "
+        f"own repositories can use its runner groups. Use {_quoted(name)} if you meant {org}/{name[:_SHOWN_LENGTH]}."
     )
 
 
@@ -127,7 +173,7 @@ def bare_name(org: str, ref: str) -> str:
 
 
 def _bare_name(kind: NameKind, org: str, ref: str) -> str:
-    if kind is not REPOSITORIES:
+    if not kind.qualified_by_org:
         return ref
     problem = foreign_repository(org, ref)
     if problem:
@@ -135,13 +181,43 @@ def _bare_name(kind: NameKind, org: str, ref: str) -> str:
     return bare_name(org, ref)
 
 
-def _unknown_message(kind: NameKind, org: str, missing: list[str], index: _Index) -> str:
-    known = list(index.names_by_id.values())
-    parts = []
-    for name in missing:
-        bare = name.rsplit("/", 1)[-1]
-        close = difflib.get_close_matches(bare, known, n=3, cutoff=0.6)
-        suggestion = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
-        parts.append(f"'{name}'{suggestion}")
-    noun = kind.noun if len(missing) == 1 else kind.plural
-    return f"org '{org}' has no {noun} named {', '.join(parts)}. {kind.hint}"
+def _unresolved(index: _Index, names: dict[str, str], numbers: list[int]) -> tuple[list[str], list[int]]:
+    """The references (as written) that the index does not hold: (names, ids)."""
+    missing_names = [str(ref) for ref, name in names.items() if name not in index.ids_by_name]
+    return missing_names, [number for number in numbers if number not in index.names_by_id]
+
+
+def _unknown_message(kind: NameKind, org: str, names: list[str], ids: list[int], index: _Index) -> str:
+    """Names the first SHOWN_UNKNOWN unknown references (names with their closest matches), counts the rest."""
+    total = len(names) + len(ids)
+    shown_names, shown_ids = names[:SHOWN_UNKNOWN], ids[: max(0, SHOWN_UNKNOWN - len(names))]
+    clauses = []
+    if shown_names:
+        noun = kind.noun if len(names) == 1 else kind.plural
+        clauses.append(f"no {noun} named {', '.join(_with_matches(index, name) for name in shown_names)}")
+    if shown_ids:
+        noun = kind.noun if len(ids) == 1 else kind.plural
+        clauses.append(f"no {noun} with id {', '.join(str(number) for number in shown_ids)}")
+    shown = len(shown_names) + len(shown_ids)
+    more = f" ({total - shown} more not shown; {total} unknown in all)" if total > shown else ""
+    return f"org '{org}' has {' and '.join(clauses)}{more}. {kind.hint}"
+
+
+def _quoted(text: str) -> str:
+    """A reference as a message shows it: quoted, control characters escaped, cut when long."""
+    if len(text) <= _SHOWN_LENGTH:
+        return repr(text)
+    return f"{text[:_SHOWN_LENGTH]!r}... ({len(text)} characters)"
+
+
+def _with_matches(index: _Index, name: str) -> str:
+    if name.isascii() and name.isdigit():
+        return f"{_quoted(name)} (text is a name: to give an id, write it as a number)"
+    close = index.close_matches(name.rsplit("/", 1)[-1][:_SHOWN_LENGTH])
+    suggestion = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
+    return f"{_quoted(name)}{suggestion}"
+
+
+def _pairs(text: str) -> set[str]:
+    padded = f" {text.lower()} "
+    return {padded[i : i + 2] for i in range(len(padded) - 1)}

@@ -1,8 +1,13 @@
 """What RunnerGroupRepositoryAccess and RunnerGroupMembership share: a set of members of one runner group.
 
 Both resources hold a list of references (names or numeric ids) that resolve to ids, in one of two modes:
-exclusive (the resource owns the group's whole list: one PUT of the full set) or additive (it adds and removes
-only its own entries, so several stacks can share a group). The two differ only in a `Facet`.
+exclusive (the resource owns the group's whole list: one PUT of the full set) or additive (it adds what is
+missing and removes only entries it added itself, so several stacks can share a group). The two differ only in
+a `Facet`.
+
+Before the first write of an apply, every reference is proven to exist by the org's listing, and the resource
+claims its list or entries for the run (`_ownership`); an additive step that fails part-way undoes its earlier
+writes, so nothing is left that no resource owns.
 
 Drift is judged in `diff` without the API: the old outputs hold the members as last seen (ids and names, from the
 last apply or refresh), and the program's references must match exactly those, by id or by name. An additive
@@ -12,7 +17,7 @@ shows as a diff, as does a changed program, while members that others added neve
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -21,7 +26,7 @@ import pulumi.dynamic
 
 from .. import api, resolve
 from ..client import Conditional, GitHubClient
-from ..errors import GitHubNotFound, GitHubValidationError
+from ..errors import GitHubError, GitHubNotFound, GitHubRunnerGroupsError, GitHubValidationError
 from ._common import (
     Checker,
     GitHubProvider,
@@ -33,6 +38,16 @@ from ._common import (
     parse_id,
     user_inputs,
 )
+from ._ownership import ListKind, claim
+
+# One write of one member: (client, org, group id, member id).
+MemberWrite = Callable[[GitHubClient, str, int, int], None]
+# GitHub's id of every organization's Default group, which it fills itself with what no other group holds.
+DEFAULT_GROUP_ID = 1
+
+
+class DuplicateReferenceError(GitHubRunnerGroupsError, ValueError):
+    """Two references of one list (a name and an id) turned out to be the same repository or runner."""
 
 
 @dataclass(frozen=True)
@@ -43,17 +58,40 @@ class Facet:
     refs_field: str
     ids_field: str
     names_field: str
+    # Additive only: the members that were already in the group when this resource first declared them. Someone
+    # else put them there, so this resource never removes them.
+    found_field: str
     example: str
     kind: resolve.NameKind
     list_members: Callable[[GitHubClient, str, int, str | None], Conditional]
     set_members: Callable[[GitHubClient, str, int, list[int]], None]
-    add_member: Callable[[GitHubClient, str, int, int], None]
-    remove_member: Callable[[GitHubClient, str, int, int], None]
+    add_member: MemberWrite
+    remove_member: MemberWrite
     refusal_hint: str
+    resource_type: str
+    list_noun: str
+    # A runner sits in one group, so two resources placing the same runner conflict whatever their groups.
+    member_in_one_group: bool
+    # GitHub answers 422 when the group keeps no such list (repositories of a group that is not `selected`).
+    refused_means_no_list: bool
+    # What an exclusive owner of the Default group's list would do.
+    default_group_harm: str
 
     @property
     def inputs(self) -> set[str]:
         return {"org", "runner_group_id", self.refs_field, "exclusive"}
+
+    @property
+    def owners(self) -> ListKind:
+        """What the one-owner-per-list rules need of this facet."""
+        return ListKind(
+            self.resource_type,
+            self.refs_field,
+            self.noun,
+            self.list_noun,
+            self.member_in_one_group,
+            self.kind.qualified_by_org,
+        )
 
 
 REPOSITORY_ACCESS = Facet(
@@ -61,6 +99,7 @@ REPOSITORY_ACCESS = Facet(
     refs_field="repositories",
     ids_field="repository_ids",
     names_field="repository_names",
+    found_field="found_repository_ids",
     example='["api", "acme/web", 123456]',
     kind=resolve.REPOSITORIES,
     list_members=api.list_group_repositories_if_changed,
@@ -69,12 +108,18 @@ REPOSITORY_ACCESS = Facet(
     remove_member=api.remove_group_repository,
     refusal_hint="GitHub keeps a repository list only for groups with visibility 'selected': set "
     "visibility='selected' on the RunnerGroup (or drop this resource to let all repositories use the group).",
+    resource_type="RunnerGroupRepositoryAccess",
+    list_noun="repository list",
+    member_in_one_group=False,
+    refused_means_no_list=True,
+    default_group_harm="it would take the group away from every repository it does not list",
 )
 MEMBERSHIP = Facet(
     noun="self-hosted runner",
     refs_field="runners",
     ids_field="runner_ids",
     names_field="runner_names",
+    found_field="found_runner_ids",
     example='["linux-1", "linux-2"]',
     kind=resolve.RUNNERS,
     list_members=api.list_group_runners_if_changed,
@@ -82,6 +127,12 @@ MEMBERSHIP = Facet(
     add_member=api.add_group_runner,
     remove_member=api.remove_group_runner,
     refusal_hint="Check that the runners are registered at the organization (not at a repository).",
+    resource_type="RunnerGroupMembership",
+    list_noun="runner list",
+    member_in_one_group=True,
+    refused_means_no_list=False,
+    default_group_harm="it would move every runner it lists out of the group that runner is in, while GitHub alone "
+    "decides which runners fall back to Default",
 )
 
 
@@ -93,13 +144,13 @@ class AssignmentProvider(GitHubProvider):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.CheckResult:
         facet = self.facet
         checker = self.start_check(news, facet.inputs)
-        inputs = checker.inputs
         checker.group_id()
         checker.default("exclusive", True)
         checker.boolean("exclusive")
         checker.reference_list(facet.refs_field, facet.noun, facet.example)
-        if facet is REPOSITORY_ACCESS and checker.known("org") and checker.known(facet.refs_field):
-            _check_repository_refs(checker, str(inputs["org"]))
+        if facet.kind.qualified_by_org and checker.known("org") and checker.known(facet.refs_field):
+            _check_qualified_refs(checker, facet.refs_field, str(checker.inputs["org"]))
+        _refuse_exclusive_default_group(checker, facet)
         return check_result(checker, news)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.DiffResult:
@@ -117,7 +168,7 @@ class AssignmentProvider(GitHubProvider):
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
         inputs = user_inputs(props)
-        outputs = self._apply(inputs, previous=set())
+        outputs = self._apply(inputs, previous=set(), previous_found=set())
         return pulumi.dynamic.CreateResult(
             _resource_id(str(inputs["org"]), int(str(inputs["runner_group_id"])), self.facet), outputs
         )
@@ -133,48 +184,92 @@ class AssignmentProvider(GitHubProvider):
         if listing.unchanged:
             return pulumi.dynamic.ReadResult(id_, user_inputs(props), inputs)
         live = {int(item["id"]): str(item["name"]) for item in listing.body}
+        found = _ids(props, facet.found_field)
         if not props.get("exclusive", True):
-            own = {int(i) for i in props.get(facet.ids_field) or []}
+            own = _ids(props, facet.ids_field)
             live = {member: name for member, name in live.items() if member in own}
-        outputs = {**user_inputs(props), **_members(facet, live), "etag": listing.etag}
+        outputs = {**user_inputs(props), **_members(facet, live, found), "etag": listing.etag}
         return pulumi.dynamic.ReadResult(id_, outputs, inputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.UpdateResult:
-        previous = {int(i) for i in olds.get(self.facet.ids_field) or []}
-        return pulumi.dynamic.UpdateResult(self._apply(user_inputs(news), previous=previous))
+        previous = _ids(olds, self.facet.ids_field)
+        return pulumi.dynamic.UpdateResult(self._apply(user_inputs(news), previous, _ids(olds, self.facet.found_field)))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         facet = self.facet
         org, group_id, client = str(props["org"]), int(str(props["runner_group_id"])), self.client()
         try:
             if props.get("exclusive", True):
-                self._write(org, group_id, partial(facet.set_members, client, org, group_id, []))
+                facet.set_members(client, org, group_id, [])
             else:
-                for member in props.get(facet.ids_field) or []:
-                    self._remove(client, org, group_id, int(member))
+                for member in sorted(_ids(props, facet.ids_field) - _ids(props, facet.found_field)):
+                    self._remove(client, org, group_id, member)
         except GitHubNotFound:
             pass  # the group is gone, and its members with it
-        except GitHubValidationError:
-            if facet is not REPOSITORY_ACCESS:
-                raise
-            # The group is no longer `selected`: GitHub holds no repository list for it, so nothing is left.
+        except GitHubValidationError as exc:
+            if not facet.refused_means_no_list:
+                raise self._explain(exc, org, group_id) from None
+            # GitHub keeps no such list for the group (no longer `selected`): nothing is left to empty.
 
     # Helpers
 
-    def _apply(self, inputs: Mapping[str, Any], previous: set[int]) -> dict[str, Any]:
-        """Make the group's members what `inputs` declare: exclusive, one PUT of the whole set; additive, a PUT
-        for each new entry and a DELETE for each of `previous` (this resource's members) no longer declared."""
+    def _apply(self, inputs: Mapping[str, Any], previous: set[int], previous_found: set[int]) -> dict[str, Any]:
+        """Make the group's members what `inputs` declare, once every reference is proven to exist and no other
+        resource of the run owns the same list or entry: exclusive, one PUT of the whole set; additive, a PUT for
+        each missing entry and a DELETE for each of `previous` (this resource's members) no longer declared,
+        except those it found in the group (`previous_found`)."""
         facet = self.facet
         org, group_id, client = str(inputs["org"]), int(str(inputs["runner_group_id"])), self.client()
+        exclusive = bool(inputs.get("exclusive", True))
         wanted = self._resolve(client, org, inputs)
-        if inputs.get("exclusive", True):
-            self._write(org, group_id, partial(facet.set_members, client, org, group_id, wanted))
+        claim(client, facet.owners, org, group_id, exclusive, wanted)
+        found: set[int] = set()
+        if exclusive:
+            try:
+                facet.set_members(client, org, group_id, sorted(wanted))
+            except GitHubError as exc:
+                raise self._explain(exc, org, group_id) from None
         else:
-            for member in sorted(set(wanted) - previous):
-                self._write(org, group_id, partial(facet.add_member, client, org, group_id, member))
-            for member in sorted(previous - set(wanted)):
-                self._remove(client, org, group_id, member)
-        return self._outputs(client, inputs, wanted)
+            found = self._apply_additive(client, org, group_id, set(wanted), previous, previous_found)
+        return {**inputs, **_members(facet, wanted, found), "etag": None}
+
+    def _apply_additive(
+        self,
+        client: GitHubClient,
+        org: str,
+        group_id: int,
+        wanted: set[int],
+        previous: set[int],
+        previous_found: set[int],
+    ) -> set[int]:
+        """Writes only what is missing, after one read of the group's list, and removes only members it added
+        itself; returns the members found in the group (not added by this resource). When a write fails, the
+        writes made before it are undone (a create that raises leaves nothing in Pulumi's state to own them)."""
+        facet = self.facet
+        try:
+            present = {int(item["id"]) for item in facet.list_members(client, org, group_id, None).body}
+        except GitHubError as exc:
+            raise self._explain(exc, org, group_id) from None
+        # Each step: the write, and how to take it back (what that is called, and the inverse write).
+        steps: list[tuple[MemberWrite, str, MemberWrite, int]] = [
+            (facet.add_member, "remove", self._remove, member) for member in sorted(wanted - present)
+        ]
+        steps += [
+            (self._remove, "add back", facet.add_member, member)
+            for member in sorted((previous - previous_found - wanted) & present)
+        ]
+        undo: list[tuple[str, int, Callable[[], None]]] = []
+        for write, undo_verb, inverse, member in steps:
+            try:
+                write(client, org, group_id, member)
+            except GitHubError as exc:
+                if not undo:
+                    raise self._explain(exc, org, group_id) from None
+                # The group took this step's earlier writes, so the refusal is about this member, not the group.
+                note = _undo(undo, facet, group_id)
+                raise exc.with_hint(f"The refusal concerns {facet.noun} {member} itself. {note}") from None
+            undo.append((undo_verb, member, partial(inverse, client, org, group_id, member)))
+        return (wanted & present) - (previous - previous_found)
 
     def _matches_members(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
         """Do the program's references name exactly the members last seen (all of them when exclusive)?"""
@@ -198,29 +293,33 @@ class AssignmentProvider(GitHubProvider):
         # Additive resources see only their own members, so the same test holds in both modes.
         return matched == set(seen_ids)
 
-    def _resolve(self, client: GitHubClient, org: str, inputs: Mapping[str, Any]) -> list[int]:
-        refs = [normalise_reference(r) for r in inputs.get(self.facet.refs_field) or []]
-        resolved = resolve.resolve_ids(client, self.facet.kind, org, [r for r in refs if r is not None])
-        return sorted(set(resolved.values()))
+    def _resolve(self, client: GitHubClient, org: str, inputs: Mapping[str, Any]) -> dict[int, str]:
+        """The members (id -> name) the references name, each proven to exist by the org's listing."""
+        facet = self.facet
+        refs = [normalise_reference(r) for r in inputs.get(facet.refs_field) or []]
+        resolved = resolve.resolve_ids(client, facet.kind, org, [r for r in refs if r is not None])
+        written_as: dict[int, str | int] = {}
+        for ref, member in resolved.items():
+            if member in written_as:
+                raise DuplicateReferenceError(
+                    f"{facet.refs_field} names the {facet.noun} with id {member} twice, as {written_as[member]!r} "
+                    f"and {ref!r}; list it once."
+                )
+            written_as[member] = ref
+        names = resolve.names_for_ids(client, facet.kind, org, written_as)
+        return {member: names.get(member, str(member)) for member in sorted(written_as)}
 
-    def _outputs(self, client: GitHubClient, inputs: Mapping[str, Any], member_ids: Sequence[int]) -> dict[str, Any]:
-        org = str(inputs["org"])
-        names = resolve.names_for_ids(client, self.facet.kind, org, member_ids)
-        members = {member: names.get(member, str(member)) for member in member_ids}
-        return {**inputs, **_members(self.facet, members), "etag": None}
-
-    def _write(self, org: str, group_id: int, call: Callable[[], None]) -> None:
-        """Run one write; GitHub's refusals get the reason in this resource's terms."""
-        try:
-            call()
-        except GitHubNotFound as exc:
-            raise exc.with_hint(
+    def _explain(self, exc: GitHubError, org: str, group_id: int) -> GitHubError:
+        """GitHub's refusals, with the reason in this resource's terms (every member was verified beforehand)."""
+        if isinstance(exc, GitHubNotFound):
+            return exc.with_hint(
                 f"Runner group {group_id} does not exist in org '{org}' (deleted outside Pulumi? run "
                 "`pulumi refresh`), or the token cannot see it (admin:org scope, or the organization "
                 "permission 'Self-hosted runners').",
-            ) from None
-        except GitHubValidationError as exc:
-            raise exc.with_hint(self.facet.refusal_hint) from None
+            )
+        if isinstance(exc, GitHubValidationError):
+            return exc.with_hint(self.facet.refusal_hint)
+        return exc
 
     def _remove(self, client: GitHubClient, org: str, group_id: int, member: int) -> None:
         try:
@@ -229,9 +328,35 @@ class AssignmentProvider(GitHubProvider):
             pass  # the member itself is gone (a deleted repository, an unregistered runner): nothing to remove
 
 
-def _members(facet: Facet, members: Mapping[int, str]) -> dict[str, Any]:
+def _undo(steps: list[tuple[str, int, Callable[[], None]]], facet: Facet, group_id: int) -> str:
+    """Run the undo steps, newest first; what to tell the user about them."""
+    failed: list[str] = []
+    for verb, member, step in reversed(steps):
+        try:
+            step()
+        except GitHubError as exc:
+            failed.append(f"{verb} {facet.noun} {member}: {exc}")
+    if not failed:
+        return f"The {len(steps)} change(s) this step had made to runner group {group_id} were undone first."
+    return (
+        f"Undoing this step's {len(steps)} change(s) to runner group {group_id} failed for {len(failed)} "
+        f"({'; '.join(failed[:3])}); no resource owns what is left: make that change by hand in the org's Settings > "
+        f"Actions > Runner groups."
+    )
+
+
+def _members(facet: Facet, members: Mapping[int, str], found: set[int]) -> dict[str, Any]:
     ordered = sorted(members)
-    return {facet.ids_field: ordered, facet.names_field: [members[m] for m in ordered]}
+    return {
+        facet.ids_field: ordered,
+        facet.names_field: [members[m] for m in ordered],
+        facet.found_field: sorted(found & set(members)),
+    }
+
+
+def _ids(props: Mapping[str, Any], name: str) -> set[int]:
+    """A list of ids from state (numbers come back as floats); absent in states written before the field was."""
+    return {int(i) for i in props.get(name) or []}
 
 
 def _resource_id(org: str, group_id: int, facet: Facet) -> str:
@@ -256,16 +381,29 @@ def _same_flag(old: Any, new: Any) -> bool:
     return (old is None or bool(old)) == (new is None or bool(new))
 
 
-def _check_repository_refs(checker: Checker, org: str) -> None:
+def _check_qualified_refs(checker: Checker, refs_field: str, org: str) -> None:
     """`acme/api` and `api` are one repository of org acme; another org's repositories cannot be given access."""
     seen: set[str] = set()
-    for index, ref in enumerate(checker.inputs.get("repositories") or []):
+    for index, ref in enumerate(checker.inputs.get(refs_field) or []):
         if not isinstance(ref, str):
             continue
         bare = resolve.bare_name(org, ref).lower()
         if bare in seen and ref.lower() != bare:
-            checker.fail(f"repositories[{index}]", f"repositories lists {ref!r} twice (as {bare!r} too); list it once.")
+            checker.fail(f"{refs_field}[{index}]", f"{refs_field} lists {ref!r} twice (as {bare!r} too); list it once.")
         seen.add(bare)
         problem = resolve.foreign_repository(org, ref)
         if problem:
-            checker.fail(f"repositories[{index}]", f"repositories[{index}]: {problem}")
+            checker.fail(f"{refs_field}[{index}]", f"{refs_field}[{index}]: {problem}")
+
+
+def _refuse_exclusive_default_group(checker: Checker, facet: Facet) -> None:
+    """GitHub fills the Default group itself: an exclusive list there would fight it and move others' runners."""
+    if not (checker.known("runner_group_id") and checker.known("exclusive")):
+        return
+    if checker.inputs["exclusive"] is True and parse_id(checker.inputs["runner_group_id"]) == DEFAULT_GROUP_ID:
+        checker.fail(
+            "runner_group_id",
+            f"runner_group_id {DEFAULT_GROUP_ID} is the org's Default group, which GitHub fills itself; an exclusive "
+            f"{facet.resource_type} cannot own its {facet.list_noun}: {facet.default_group_harm}. Put the "
+            f"{facet.kind.plural} in a group of your own, or set exclusive=False to add and remove only these.",
+        )

@@ -16,8 +16,9 @@ import pulumi.dynamic
 
 from ._assignment import MEMBERSHIP, AssignmentProvider
 from ._common import registration
+from ._ownership import register
 
-COMPUTED = ("runner_ids", "runner_names", "etag")
+COMPUTED = ("runner_ids", "runner_names", "found_runner_ids", "etag")
 
 
 class RunnerGroupMembershipProvider(AssignmentProvider):
@@ -43,6 +44,7 @@ class RunnerGroupMembership(pulumi.dynamic.Resource, module="github", name="Runn
     exclusive: pulumi.Output[bool]
     runner_ids: pulumi.Output[list[int]]
     runner_names: pulumi.Output[list[str]]
+    found_runner_ids: pulumi.Output[list[int]]
     etag: pulumi.Output[str | None]
 
     def __init__(
@@ -53,4 +55,5 @@ class RunnerGroupMembership(pulumi.dynamic.Resource, module="github", name="Runn
         **kwargs: Any,
     ) -> None:
         props = registration(RunnerGroupMembershipArgs, args, kwargs, COMPUTED)
+        register(MEMBERSHIP.owners, resource_name, props)
         super().__init__(RunnerGroupMembershipProvider(), resource_name, props, opts)

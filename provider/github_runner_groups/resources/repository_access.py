@@ -11,8 +11,9 @@ import pulumi.dynamic
 
 from ._assignment import REPOSITORY_ACCESS, AssignmentProvider
 from ._common import registration
+from ._ownership import register
 
-COMPUTED = ("repository_ids", "repository_names", "etag")
+COMPUTED = ("repository_ids", "repository_names", "found_repository_ids", "etag")
 
 
 class RunnerGroupRepositoryAccessProvider(AssignmentProvider):
@@ -39,6 +40,7 @@ class RunnerGroupRepositoryAccess(pulumi.dynamic.Resource, module="github", name
     exclusive: pulumi.Output[bool]
     repository_ids: pulumi.Output[list[int]]
     repository_names: pulumi.Output[list[str]]
+    found_repository_ids: pulumi.Output[list[int]]
     etag: pulumi.Output[str | None]
 
     def __init__(
@@ -49,4 +51,5 @@ class RunnerGroupRepositoryAccess(pulumi.dynamic.Resource, module="github", name
         **kwargs: Any,
     ) -> None:
         props = registration(RunnerGroupRepositoryAccessArgs, args, kwargs, COMPUTED)
+        register(REPOSITORY_ACCESS.owners, resource_name, props)
         super().__init__(RunnerGroupRepositoryAccessProvider(), resource_name, props, opts)

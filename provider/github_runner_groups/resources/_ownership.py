@@ -1,0 +1,251 @@
+"""One owner per list: two resources that write the same runner group's list undo each other on every `pulumi up`.
+
+Each such `up` would report success while the list flips, so the conflict is refused twice:
+
+- `register` runs in the program process while the resources are constructed, with no API call, so `pulumi
+  preview` shows it, also for groups still to be created. It sees what the program's values tell: the group as
+  the same Output (`group.id`) or the same literal id, and references written literally.
+- `claim` runs in the provider process at apply, after every name is resolved to an id, so it also sees a
+  runner written by name in one resource and by id in another: the second claimant fails before it writes.
+  Claims live as long as the client, that is one provider process, which Pulumi starts for each run.
+
+An exclusive owner owns a group's whole list; an additive one owns only its entries, and two additive ones may
+share a group as long as no entry is in both. A runner sits in exactly one group, so two resources that place
+the same runner conflict whatever their groups.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+from pulumi.runtime.config import get_config
+from pulumi.runtime.settings import get_monitor
+
+from ..client import GitHubClient
+from ..errors import ConfigError, GitHubRunnerGroupsError
+from ..settings import resolve_settings
+from ._common import normalise_reference, parse_id
+
+
+class OwnershipConflict(GitHubRunnerGroupsError, ValueError):
+    """Two resources of one program or run own the same list, or the same entry of it."""
+
+
+@dataclass(frozen=True)
+class ListKind:
+    """What the ownership rules need to know of a facet (repository access or runner membership)."""
+
+    resource_type: str
+    refs_field: str
+    noun: str
+    list_noun: str
+    # A runner sits in one group: two resources placing it conflict even when their groups differ.
+    member_in_one_group: bool
+    # References may be written `org/name` (repositories): `acme/api` and `api` are one entry.
+    qualified_by_org: bool
+
+
+# Program side
+
+
+@dataclass(frozen=True)
+class _Owner:
+    kind: ListKind
+    name: str
+    group: Hashable | None
+    group_label: str
+    exclusive: bool | None
+    members: Mapping[Hashable, str]
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind.resource_type} '{self.name}'"
+
+
+@dataclass
+class _ProgramOwners:
+    """The owners registered by one program run; `keep` holds the Outputs whose identity keys the groups."""
+
+    default_org: str | None
+    owners: list[_Owner] = field(default_factory=list)
+    keep: list[Any] = field(default_factory=list)
+
+
+def _default_org() -> str | None:
+    """The org of a resource without `org`, as the provider will resolve it (GITHUB_OWNER, else github:owner)."""
+    try:
+        owner = resolve_settings(get_config).owner
+    except ConfigError:
+        return None  # the provider's check reports bad settings; here they only leave the org unknown
+    return owner.lower() if owner else None
+
+
+_program: tuple[object, _ProgramOwners] | None = None
+_program_lock = threading.Lock()
+
+
+def register(kind: ListKind, resource_name: str, props: Mapping[str, Any]) -> None:
+    """Record a resource about to be constructed; raise OwnershipConflict naming both if it shares an owned list."""
+    global _program
+    with _program_lock:
+        monitor = get_monitor()
+        if _program is None or _program[0] is not monitor:
+            _program = (monitor, _ProgramOwners(_default_org()))  # a new program (tests run several in one process)
+        owners = _program[1]
+        owner = _program_owner(kind, resource_name, props, owners)
+        for other in owners.owners:
+            problem = _program_conflict(owner, other)
+            if problem:
+                raise OwnershipConflict(problem)
+        owners.owners.append(owner)
+
+
+def _program_owner(kind: ListKind, resource_name: str, props: Mapping[str, Any], program: _ProgramOwners) -> _Owner:
+    org = props.get("org")
+    if not (org is None or isinstance(org, str)):
+        # An Output: which org is not known here, so neither is which group or runner; apply checks it.
+        return _Owner(kind, resource_name, None, "", None, {})
+    org_key = program.default_org if org is None else org.lower()
+    group_input = props.get("runner_group_id")
+    literal_id = parse_id(group_input)
+    group: Hashable | None
+    if isinstance(group_input, pulumi.Output):
+        program.keep.append(group_input)  # alive for the whole program, so that its id() is not reused
+        group, label = ("output", id(group_input)), "the same runner group (the same Output as runner_group_id)"
+    elif literal_id is not None:
+        group, label = ("id", org_key, literal_id), f"runner group {literal_id}"
+    else:
+        group, label = None, ""
+    exclusive = props.get("exclusive")
+    refs = props.get(kind.refs_field)
+    members: dict[Hashable, str] = {}
+    for ref in refs if isinstance(refs, (list, tuple)) else ():
+        key = _literal_key(kind, org_key, ref)
+        if key is not None:
+            members.setdefault(key, str(ref))
+    # An Output (or anything else not a bool) for `exclusive` is not known here: only a literal decides.
+    known_exclusive = True if exclusive is None else exclusive if isinstance(exclusive, bool) else None
+    return _Owner(kind, resource_name, group, label, known_exclusive, members)
+
+
+def _literal_key(kind: ListKind, org_key: str | None, ref: Any) -> Hashable | None:
+    """One key per repository or runner of the org, however it is written; None when not a literal."""
+    if isinstance(ref, pulumi.Output):
+        return None
+    normalised = normalise_reference(ref)
+    if normalised is None or isinstance(normalised, int):
+        return None if normalised is None else (org_key, normalised)
+    text = normalised.lower()
+    if kind.qualified_by_org and org_key is not None and text.startswith(f"{org_key}/"):
+        text = text[len(org_key) + 1 :]
+    return (org_key, text)
+
+
+def _program_conflict(new: _Owner, old: _Owner) -> str | None:
+    if new.kind != old.kind:
+        return None
+    both = f"{new.label} and {old.label}"
+    same_group = new.group is not None and new.group == old.group
+    if same_group and (new.exclusive or old.exclusive):
+        return (
+            f"{both} both own the {new.kind.list_noun} of {new.group_label}, and one of them is exclusive (it owns "
+            f"the whole list): each `pulumi up` would undo the other's writes. Keep one exclusive "
+            f"{new.kind.resource_type} per group and list every {new.kind.noun} in it, or set exclusive=False on "
+            f"both so that each owns only its own entries."
+        )
+    if same_group or new.kind.member_in_one_group:
+        shared = [text for key, text in new.members.items() if key in old.members]
+        if shared:
+            where = f"for {new.group_label}" if same_group else "(a runner sits in one group only)"
+            return (
+                f"{both} both list {new.kind.noun} {shared[0]!r} {where}: each `pulumi up` would undo the other's "
+                f"write. List it in one of them only."
+            )
+    return None
+
+
+# Provider side
+
+
+@dataclass(frozen=True)
+class _Claim:
+    kind: ListKind
+    org: str
+    group_id: int
+    exclusive: bool
+    members: Mapping[int, str]
+
+    def describe(self) -> str:
+        mode = "an exclusive" if self.exclusive else "an additive"
+        listed = ", ".join(repr(name) for name in list(self.members.values())[:5])
+        more = f" and {len(self.members) - 5} more" if len(self.members) > 5 else ""
+        return (
+            f"{mode} {self.kind.resource_type} of runner group {self.group_id} in org '{self.org}' "
+            f"(listing {listed or 'nothing'}{more})"
+        )
+
+
+@dataclass
+class _RunClaims:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    by_list: dict[tuple[str, str, int], list[_Claim]] = field(default_factory=dict)
+    by_member: dict[tuple[Hashable, ...], _Claim] = field(default_factory=dict)
+
+
+# Keyed by the client object: one per provider process, so one per run.
+_runs: weakref.WeakKeyDictionary[GitHubClient, _RunClaims] = weakref.WeakKeyDictionary()
+_runs_lock = threading.Lock()
+
+
+def claim(
+    client: GitHubClient, kind: ListKind, org: str, group_id: int, exclusive: bool, members: Mapping[int, str]
+) -> None:
+    """Claim a list (exclusive) or its entries (additive) for this run before writing; raise OwnershipConflict
+    when another resource of the run already holds it. The same claim made twice is one claim."""
+    new = _Claim(kind, org, group_id, exclusive, dict(members))
+    with _runs_lock:
+        claims = _runs.setdefault(client, _RunClaims())
+    with claims.lock:
+        list_key = (kind.refs_field, org.lower(), group_id)
+        holders = claims.by_list.setdefault(list_key, [])
+        if new in holders:
+            return
+        for other in holders:
+            if new.exclusive or other.exclusive:
+                raise OwnershipConflict(_list_conflict(new, other))
+        member_keys = {member: _member_key(kind, org, group_id, member) for member in new.members}
+        for member, key in member_keys.items():
+            holder = claims.by_member.get(key)
+            if holder is not None:
+                raise OwnershipConflict(_member_conflict(new, holder, member))
+        holders.append(new)
+        claims.by_member.update(dict.fromkeys(member_keys.values(), new))
+
+
+def _member_key(kind: ListKind, org: str, group_id: int, member: int) -> tuple[Hashable, ...]:
+    if kind.member_in_one_group:
+        return (kind.refs_field, org.lower(), member)
+    return (kind.refs_field, org.lower(), group_id, member)
+
+
+def _list_conflict(new: _Claim, other: _Claim) -> str:
+    return (
+        f"not writing {new.describe()}: {other.describe()} already owns that {new.kind.list_noun} in this run, and "
+        f"one of them is exclusive (it owns the whole list), so each `pulumi up` would undo the other's writes. "
+        f"Keep one exclusive {new.kind.resource_type} per group and list every {new.kind.noun} in it, or set "
+        f"exclusive=False on both so that each owns only its own entries."
+    )
+
+
+def _member_conflict(new: _Claim, holder: _Claim, member: int) -> str:
+    where = "" if holder.group_id == new.group_id else " (a runner sits in one group only)"
+    return (
+        f"not writing {new.describe()}: {new.kind.noun} {new.members[member]!r} (id {member}) is already claimed "
+        f"in this run by {holder.describe()}{where}, so each `pulumi up` would undo the other's write. List it in "
+        f"one resource only."
+    )
