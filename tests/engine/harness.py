@@ -665,7 +665,7 @@ class _Booting:
     @classmethod
     def spawn(cls, env: Mapping[str, str]) -> _Booting:
         stderr = tempfile.TemporaryFile()
-        command = [sys.executable, "-m", "pulumi.dynamic"]
+        command = [sys.executable, "-u", "-m", "pulumi.dynamic"]  # unbuffered, as the engine's shim runs it
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr, env=env)
         return cls(process, stderr)
 
