@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup demo test test-sdk lint bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,29 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy --strict provider/
 
+## The Pulumi SDKs that tests/engine and tests/program run against, each in its own .venv-sdk-VERSION: the oldest
+## the package allows (the lower bound in pyproject.toml, read from there) and the newest release, pinned here.
+## To move to a newer SDK: set SDK_NEWEST to its version, run `make test-sdk`, fix what fails, commit.
+SDK_OLDEST := $(shell sed -n 's/.*"pulumi>=\([0-9.]*\),.*/\1/p' pyproject.toml).0
+SDK_NEWEST := 3.272.0
+SDK_VERSIONS := $(SDK_OLDEST) $(SDK_NEWEST)
+
+.venv-sdk-%/bin/.installed: pyproject.toml
+	$(PYTHON) -m venv .venv-sdk-$*
+	.venv-sdk-$*/bin/python -m pip install -q --upgrade pip
+	.venv-sdk-$*/bin/python -m pip install -q -e '.[dev]' 'pulumi==$*'
+	touch $@
+
+.PRECIOUS: .venv-sdk-%/bin/.installed
+
+test-sdk: $(foreach version,$(SDK_VERSIONS),test-sdk-$(version))
+
+test-sdk-%: .venv-sdk-%/bin/.installed
+	@echo "== tests/engine and tests/program on pulumi $$(.venv-sdk-$*/bin/python -c 'import importlib.metadata as m; print(m.version("pulumi"))')"
+	.venv-sdk-$*/bin/python -m pytest -q -p no:cacheprovider tests/engine tests/program
+
 bench: setup
 	$(BIN)/python benchmarks/bench_runner_groups.py
 
 clean:
-	rm -rf $(VENV) .pulumi-state .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-sdk-* .pulumi-state .pytest_cache .mypy_cache .ruff_cache

@@ -16,8 +16,8 @@ PROVIDER_ENV = {key: value for key, value in os.environ.items() if not key.start
 
 
 def stack_config(base_url: str) -> dict[str, Any]:
-    """The stack config a user sets with `pulumi config set [--secret] github:...`."""
-    return {"github:token": DEMO_TOKEN, "github:owner": "acme", "github:baseUrl": base_url}
+    """The stack config a user sets with `pulumi config set [--secret] github:...`; writes unpaced, for speed."""
+    return {"github:token": DEMO_TOKEN, "github:owner": "acme", "github:baseUrl": base_url, "github:writeDelayMs": 0}
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
+import pytest
 from github_runner_groups.resources.runner_group import RunnerGroupProvider
 from github_runner_groups.testing import DEMO_TOKEN, FakeGitHub, FaultRule
 from harness import Engine, HarnessError, Res
@@ -18,10 +19,8 @@ def test_debug_log_redacts_authorization(engine: Callable[..., Engine], fake: Fa
     fake.add_fault(FaultRule(method="GET", status=502, times=1))
     stack.refresh()  # one retry, logged
     fake.add_fault(FaultRule(method="DELETE", status=403, message="Resource not accessible"))
-    try:
+    with pytest.raises(HarnessError, match="403"):
         stack.destroy()
-    except HarnessError:
-        pass
     stderr = "\n".join(call["text"] for call in stack.calls("stderr"))
     assert "POST http://127.0.0.1" in stderr and "-> 201" in stderr
     assert "retry 1" in stderr
