@@ -226,6 +226,7 @@ class Engine:
     def _deploy(self, kind: str, resources: Sequence[Res], label: str | None = None, count: bool = True) -> RunResult:
         program = Program(resources)
         with self.deployment(kind, label, count) as deployment:
+            deployment.registered.extend(program.resources)  # the program's order, whichever step finishes first
 
             def step(urn: str) -> None:
                 res = program.resources[urn]
@@ -381,7 +382,8 @@ class Deployment:
     ) -> tuple[str, dict[str, Any]]:
         """Check, Diff and (in an update) apply one resource; the id and outputs the program then sees."""
         with self.engine._lock:
-            self.registered.append(res.urn)
+            if res.urn not in self.registered:
+                self.registered.append(res.urn)
         server, urn = self.server, res.urn
         old = self.engine.state.get(urn)
         if old is not None:
