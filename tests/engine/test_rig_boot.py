@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from conftest import PROVIDER_ENV
 from github_runner_groups.resources.runner_group import RunnerGroupProvider
 from github_runner_groups.testing import FakeGitHub
 from harness import Engine, Res
+from stacks import PROVIDER_ENV
 
 
 def test_server_starts_without_pythonunbuffered(engine: Callable[..., Engine], fake: FakeGitHub) -> None:

@@ -91,7 +91,7 @@ def test_visibility_change_patches_only_that_field(engine: MakeEngine, fake: Fak
     assert result.summary == {"update": 1}
     assert writes(fake) == 1
     assert patches(fake) == [{"name": "ci", "visibility": "private"}]
-    assert fake.group("acme", group_id(stack))["visibility"] == "private"
+    assert (fake.group("acme", group_id(stack)) or {})["visibility"] == "private"
     assert stack.get("ci").outputs["visibility"] == "private"
 
 
@@ -104,7 +104,7 @@ def test_rename_updates_in_place(engine: MakeEngine, fake: FakeGitHub) -> None:
     assert result.summary == {"update": 1}
     assert patches(fake) == [{"name": "ci-linux"}]
     assert group_id(stack) == before
-    assert fake.group("acme", before)["name"] == "ci-linux"
+    assert (fake.group("acme", before) or {})["name"] == "ci-linux"
 
 
 def test_org_change_replaces_deleting_first(engine: MakeEngine, fake: FakeGitHub) -> None:
@@ -135,7 +135,7 @@ def test_refresh_picks_up_drift_and_up_restores_it(engine: MakeEngine, fake: Fak
     assert result.summary == {"update": 1}
     assert patches(fake) == [{"name": "ci", "visibility": "all"}]
     assert writes(fake) == 1
-    assert fake.group("acme", group_id(stack))["visibility"] == "all"
+    assert (fake.group("acme", group_id(stack)) or {})["visibility"] == "all"
 
 
 def test_refresh_without_drift_changes_nothing(engine: MakeEngine, fake: FakeGitHub) -> None:

@@ -36,6 +36,8 @@ _DIFF = provider_pb2.DiffResponse
 SEED_BYTES = 32
 
 Node = TypeVar("Node", bound=Hashable)
+# Makes a run's registrations on its Deployment: the rig's own graph of Res, or a program run by a bridge.
+Driver = Callable[["Deployment"], None]
 
 
 @dataclass
@@ -130,16 +132,24 @@ class Engine:
 
     def preview(self, resources: Sequence[Res]) -> RunResult:
         """Check and Diff every resource, never Create/Update/Delete; the state is left as it was."""
-        return self._deploy("preview", resources)
+        return self.preview_with(self._graph(resources))
 
     def up(self, resources: Sequence[Res]) -> RunResult:
-        """Bring the state and GitHub to `resources`: create, update, replace, and delete what the program dropped.
+        """Bring the state and GitHub to `resources`: create, update, replace, and delete what the program dropped."""
+        return self.up_with(self._graph(resources))
 
-        As the CLI does, a preview runs first in its own provider process (a failing preview stops the up).
+    def preview_with(self, drive: Driver) -> RunResult:
+        """A preview of the registrations `drive` makes on the Deployment it is given (a program, run by a bridge)."""
+        return self._drive("preview", drive)
+
+    def up_with(self, drive: Driver) -> RunResult:
+        """An up of the registrations `drive` makes; as the CLI does, a preview runs first in its own process.
+
+        A failing preview stops the up before the update starts. `drive` runs once per process, like the program.
         """
         if self.preview_before_up:
-            self._deploy("preview", resources, label=f"{self._runs + 1}:up:preview", count=False)
-        return self._deploy("up", resources)
+            self._drive("preview", drive, label=f"{self._runs + 1}:up:preview", count=False)
+        return self._drive("up", drive)
 
     def refresh(self) -> RunResult:
         """Read every resource; a resource Read reports gone (empty id) leaves the state."""
@@ -223,9 +233,16 @@ class Engine:
 
     # Internals
 
-    def _deploy(self, kind: str, resources: Sequence[Res], label: str | None = None, count: bool = True) -> RunResult:
-        program = Program(resources)
+    def _drive(self, kind: str, drive: Driver, label: str | None = None, count: bool = True) -> RunResult:
         with self.deployment(kind, label, count) as deployment:
+            drive(deployment)
+        return deployment.result
+
+    def _graph(self, resources: Sequence[Res]) -> Driver:
+        """Registrations of `resources` in dependency order, `parallel` at a time, as the program would make them."""
+        program = Program(resources)
+
+        def drive(deployment: Deployment) -> None:
             deployment.registered.extend(program.resources)  # the program's order, whichever step finishes first
 
             def step(urn: str) -> None:
@@ -234,7 +251,8 @@ class Engine:
                 deployment.register(res, news, secrets, program.dependencies[urn])
 
             self._run_graph(list(program.resources), program.dependencies, step)
-        return deployment.result
+
+        return drive
 
     def _delete_all(self, server: ProviderServer, result: RunResult, urns: list[str]) -> None:
         """Delete pending replaced resources, then `urns` with dependents first (as destroy orders them)."""
