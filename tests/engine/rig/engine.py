@@ -409,7 +409,7 @@ class Deployment:
         seed = random_bytes.token_bytes(SEED_BYTES)
         inputs = server.check(res, old.inputs if old else {}, news, secrets, seed)
         diff = None if old is None else server.diff(old, inputs, secrets, list(res.ignore_changes))
-        op = "create" if old is None or diff is None else decide(diff, old, inputs)
+        op = "create" if old is None or diff is None else decide(diff, old.inputs, inputs)
         if op == "replace":
             # The engine re-checks a replacement without olds so that defaults are computed afresh.
             inputs = server.check(res, {}, news, secrets, seed)
@@ -476,10 +476,10 @@ def ignore_changes(news: Mapping[str, Any], old_inputs: Mapping[str, Any], names
     return kept
 
 
-def decide(diff: Any, old: StateResource, inputs: Mapping[str, Any]) -> str:
+def decide(diff: Any, old_inputs: Mapping[str, Any], inputs: Mapping[str, Any]) -> str:
     """The engine's reading of a DiffResponse; DIFF_UNKNOWN falls back to comparing old and new inputs."""
     if diff.changes == _DIFF.DIFF_UNKNOWN:
-        changed = dict(old.inputs) != dict(inputs)
+        changed = dict(old_inputs) != dict(inputs)
     else:
         changed = diff.changes == _DIFF.DIFF_SOME
     if not changed:
