@@ -202,9 +202,10 @@ class Engine:
                 yield deployment
                 deployment.finish()
             finally:
-                order = [*(u for u in deployment.registered if u in self.state), *self.state]
                 with self._lock:
+                    order = [*(u for u in deployment.registered if u in self.state), *self.state]
                     self.state = {urn: self.state[urn] for urn in dict.fromkeys(order)}
+                    self._persist()
 
     # State and records
 
