@@ -7,7 +7,10 @@ from typing import Any
 
 import pytest
 from harness import Engine
-from stacks import Stacks
+from stacks import PROVIDER_ENV, Stacks, stack_config
+
+# Kept importable from here for tests written before the stacks module held them.
+__all__ = ["PROVIDER_ENV", "engine", "stack_config"]
 
 
 @pytest.fixture
