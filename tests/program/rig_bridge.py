@@ -29,8 +29,8 @@ from rig.wire import config_text, unwrap_secrets
 
 DYNAMIC = "pulumi-python:dynamic/"
 Program = Callable[[], None]
-# Another provider's resource: its inputs -> (id, outputs).
-OtherResource = Callable[[dict[str, Any]], tuple[str, dict[str, Any]]]
+# Another provider's resource: (its inputs, whether this is a preview) -> (id, outputs); UNKNOWN where not known.
+OtherResource = Callable[[dict[str, Any], bool], tuple[str, dict[str, Any]]]
 
 
 class _NoMocks(pulumi.runtime.Mocks):
@@ -68,7 +68,7 @@ class RigMonitor(MockMonitor):
             )
             id_, outputs = self.deployment.register(res, values, secrets, list(request.dependencies))
         else:
-            id_, outputs = self.others[request.type](values)
+            id_, outputs = self.others[request.type](values, self.deployment.preview)
         answer = _sync_await(rpc.serialize_properties(outputs, {}))
         return resource_pb2.RegisterResourceResponse(urn=urn, id="" if id_ == UNKNOWN else id_, object=answer)
 
