@@ -1,10 +1,11 @@
 """How many GitHub API calls each operation costs, and how long 200 groups take, against the emulator.
 
-Runs the providers through the engine-protocol harness (tests/engine/harness.py: the SDK's own provider server,
-one process per run, 4 steps in parallel like `pulumi up`) against the loopback emulator, and prints:
+Runs the providers through the engine-protocol rig (tests/engine/rig: the SDK's own provider server, one process
+per run, 4 steps in parallel like `pulumi up`; `up` skips the preview the CLI runs first, so its figures are the
+update's alone) against the loopback emulator, and prints:
 
 1. API calls per operation for one RunnerGroup with repository access and membership (create, no-op up, update,
-   refresh of unchanged resources, destroy), next to the targets of issue #6;
+   refresh of unchanged resources, destroy), next to the targets in the README;
 2. wall time of up / refresh / destroy of N groups (default 200), each with repository access and membership,
    with an injected latency per request (default 50 ms), next to the ideal: calls x latency / 4 workers.
 
@@ -140,8 +141,11 @@ def program(groups: int, visibility: str = "selected") -> list[Res]:
 
 def new_engine(url: str) -> Engine:
     env = {key: value for key, value in os.environ.items() if not key.startswith("GITHUB_")}
-    config = {"github:token": TOKEN, "github:owner": ORG, "github:baseUrl": url}
-    return Engine(config, secret_keys={"github:token"}, env=env, parallel=WORKERS, record=False)
+    config = {"github:token": TOKEN, "github:owner": ORG, "github:baseUrl": url, "github:writeDelayMs": 0}
+    # `up` without the preview the CLI runs first: the figures are those of the update alone.
+    return Engine(
+        config, secret_keys={"github:token"}, env=env, parallel=WORKERS, record=False, preview_before_up=False
+    )
 
 
 def per_operation() -> None:

@@ -62,7 +62,7 @@ class GitHubError(GitHubRunnerGroupsError):
             details = "; ".join(_describe_error(e) for e in self.errors)
             if details:
                 answered += f" ({details})"
-        text = f"{self.action} failed: {answered}."
+        text = f"{self.action} failed: {answered.rstrip('.')}."
         if self.request_id:
             text += f" [request id {self.request_id}]"
         if self.hint:

@@ -2,26 +2,24 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 
+import pytest
 from github_runner_groups.resources.runner_group import RunnerGroupProvider
 from github_runner_groups.testing import DEMO_TOKEN, FakeGitHub, FaultRule
 from harness import Engine, HarnessError, Res
+from stacks import PROVIDER_ENV
 
 
 def test_debug_log_redacts_authorization(engine: Callable[..., Engine], fake: FakeGitHub) -> None:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("GITHUB_")}
-    stack = engine(env={**env, "GITHUB_RUNNER_GROUPS_LOG": "debug"})
+    stack = engine(env={**PROVIDER_ENV, "GITHUB_RUNNER_GROUPS_LOG": "debug"})
     program = [Res("ci", RunnerGroupProvider(), {"name": "ci"})]
     stack.up(program)
     fake.add_fault(FaultRule(method="GET", status=502, times=1))
     stack.refresh()  # one retry, logged
     fake.add_fault(FaultRule(method="DELETE", status=403, message="Resource not accessible"))
-    try:
+    with pytest.raises(HarnessError, match="403"):
         stack.destroy()
-    except HarnessError:
-        pass
     stderr = "\n".join(call["text"] for call in stack.calls("stderr"))
     assert "POST http://127.0.0.1" in stderr and "-> 201" in stderr
     assert "retry 1" in stderr

@@ -79,7 +79,15 @@ def deployed_then_changed(change: Callable[[FakeGitHub, int], None]) -> Callable
 
 
 def fault(**rule: Any) -> Callable[[FakeGitHub], None]:
-    return lambda fake: fake.add_fault(FaultRule(**rule)) and None
+    def add(fake: FakeGitHub) -> None:
+        fake.add_fault(FaultRule(**rule))
+
+    return add
+
+
+def edit_out_of_band(fake: FakeGitHub, group_id: int) -> None:
+    fake.update_group("acme", group_id, visibility="all")
+    move_runner_home(fake, group_id)
 
 
 def rate_limit(reset_in_seconds: float) -> Callable[[FakeGitHub], None]:
@@ -149,9 +157,7 @@ SCENARIOS = [
     Scenario(
         "group edited out of band",
         "visibility all, repos and runner moved, refresh",
-        deployed_then_changed(
-            lambda fake, gid: (fake.update_group("acme", gid, visibility="all"), move_runner_home(fake, gid)) and None
-        ),
+        deployed_then_changed(edit_out_of_band),
         lambda _fake: None,
     ),
 ]

@@ -276,8 +276,14 @@ def test_each_run_starts_and_configures_its_own_provider_server(engine: MakeEngi
     stack.up([group()])
     stack.refresh()
     stack.destroy()
-    assert [call["run"] for call in stack.calls("Configure")] == ["1:preview", "2:up", "3:refresh", "4:destroy"]
-    assert len(stack.startup_seconds) == 4
+    assert [call["run"] for call in stack.calls("Configure")] == [
+        "1:preview",
+        "2:up:preview",
+        "2:up",
+        "3:refresh",
+        "4:destroy",
+    ]
+    assert len(stack.startup_seconds) == 5
 
 
 def test_lost_create_never_takes_a_group_that_existed_before(engine: MakeEngine, fake: FakeGitHub) -> None:

@@ -87,7 +87,9 @@ def test_a_rejected_token_is_not_echoed(engine: MakeEngine) -> None:
 def test_config_token_arrives_as_a_secret_and_markers_stop_at_configure(engine: MakeEngine) -> None:
     stack = engine()
     stack.up([group("ci")])  # succeeds, so the provider did receive the token
-    (configure,) = stack.calls("Configure")
+    configures = stack.calls("Configure")
+    assert [call["run"] for call in configures] == ["1:up:preview", "1:up"]  # the preview's process, the update's
+    configure = configures[-1]
     assert configure["request"]["acceptSecrets"] is True
     assert configure["request"]["args"]["github:token"] == {SIG_KEY: SECRET_SIG, "value": REDACTED}
     assert configure["request"]["args"]["github:owner"] == "acme"
@@ -97,7 +99,7 @@ def test_config_token_arrives_as_a_secret_and_markers_stop_at_configure(engine: 
     assert later
     assert all(SECRET_SIG not in json.dumps(call) for call in later)
     # ...and keeps `__provider` secret in the state by name.
-    resource = json.loads(stack.state_blob())["deployment"]["resources"][0]
+    (resource,) = [r for r in json.loads(stack.state_blob())["deployment"]["resources"] if r["urn"] == group("ci").urn]
     for properties in (resource["inputs"], resource["outputs"]):
         assert properties[PROVIDER_KEY][SIG_KEY] == SECRET_SIG
 

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-import types
 from pathlib import Path
 from typing import Any
 
-import pulumi
 import pytest
 from github_runner_groups.testing import EmulatorServer, FakeGitHub
 from github_runner_groups.testing.mocks import ProgramCheckFailed, program_file, run_program
+from stand_ins import stand_in_pulumi_github
 
 ROOT = Path(__file__).parents[2]
 EXAMPLES = ROOT / "examples"
@@ -64,7 +63,7 @@ def test_python_resources_takes_repositories_from_config(fake: FakeGitHub, emula
 def test_with_pulumi_github(fake: FakeGitHub, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
     if importlib.util.find_spec("pulumi_github") is None:
         print("pulumi_github is not installed: a minimal stand-in Repository of the same type token is used")
-        monkeypatch.setitem(sys.modules, "pulumi_github", _stand_in_pulumi_github())
+        monkeypatch.setitem(sys.modules, "pulumi_github", stand_in_pulumi_github())
 
     def repository(args: Any) -> tuple[str, dict[str, Any]]:
         made = fake.add_repo("acme", args.inputs["name"], private=True)  # the repository pulumi_github would create
@@ -94,16 +93,3 @@ def test_check_failures_stop_the_program(fake: FakeGitHub, emulator: EmulatorSer
     with pytest.raises(ProgramCheckFailed, match="name is 70 characters long"):
         run_program(program_file(tmp_path), base_url=emulator.url)
     assert fake.count() == 0
-
-
-def _stand_in_pulumi_github() -> types.ModuleType:
-    module = types.ModuleType("pulumi_github")
-
-    class Repository(pulumi.CustomResource):
-        repo_id: pulumi.Output[int]
-
-        def __init__(self, resource_name: str, **props: Any) -> None:
-            super().__init__("github:index/repository:Repository", resource_name, {**props, "repo_id": None})
-
-    module.Repository = Repository  # type: ignore[attr-defined]
-    return module
