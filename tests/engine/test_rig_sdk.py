@@ -49,8 +49,8 @@ def taken(fake: FakeGitHub) -> None:
         (
             taken,
             (
-                "creating runner group 'ci' in org 'acme' failed",
-                "GitHub answered 409: A runner group with the name 'ci' already exists.",
+                "creating runner group 'ci' in org 'acme' refused",
+                "a runner group named 'ci' already exists (id",
                 "set adopt=True",
             ),
         ),
