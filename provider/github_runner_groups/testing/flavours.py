@@ -2,9 +2,9 @@
 
 The one place that pins the API description the emulator and the contract test follow: `@octokit/openapi` at
 `OPENAPI_VERSION`, one description per flavour (`generated/{flavour}.deref.json` in that package). The hosted-runner
-PATCH body differs between versions of that package (earlier ones took only name, runner_group_id,
-maximum_runners, enable_static_ip and image_version; this one also takes size, image_source, image_id and
-image_gen), so the emulator accepts exactly what this version documents.
+operations changed between versions of that package: 18.0.0 has none; in 20.0.0 the PATCH body takes only name,
+runner_group_id, maximum_runners and enable_static_ip; 23.0.2 adds size, image_source, image_id, image_version and
+image_gen (so a runner's size and image change in place). The emulator accepts exactly what this version documents.
 """
 
 from __future__ import annotations
