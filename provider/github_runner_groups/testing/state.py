@@ -461,13 +461,16 @@ class EmulatorState:
         return next((e for e in self.enterprises.values() if group_id in e.groups), None)
 
     def drop_group(self, owner: Org | Enterprise, group_id: int) -> None:
-        """Delete a group as GitHub does: its repository (or org) list goes, its runners go back to Default."""
+        """Delete a group as GitHub does: its repository (or org) list goes, its runners (self-hosted and
+        hosted) go back to Default."""
         del owner.groups[group_id]
+        runners = list(owner.runners.values())
         if isinstance(owner, Org):
             owner.group_repositories.pop(group_id, None)
+            runners += owner.hosted_runners.values()
         else:
             owner.group_orgs.pop(group_id, None)
-        for runner in owner.runners.values():
+        for runner in runners:
             if runner["runner_group_id"] == group_id:
                 runner["runner_group_id"] = DEFAULT_GROUP_ID
 
