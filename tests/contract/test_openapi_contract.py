@@ -138,13 +138,19 @@ def exercise_hosted_runners(client: GitHubClient) -> None:
     client.get(f"{hosted}/platforms", action="listing platforms")
     client.get(f"{hosted}/limits", action="reading hosted-runner limits")
     group = api.create_runner_group(client, "acme", {"name": "hosted"}).body["id"]
-    body = {"name": "big-linux", "image": {"id": images[0]["id"], "source": "github"}, "size": size}
+    body = {
+        "name": "big-linux",
+        "image": {"id": images[0]["id"], "source": "github", "version": "latest"},
+        "size": size,
+    }
     created = client.request(
         "POST", hosted, action="creating a hosted runner", json_body={**body, "runner_group_id": 1}
     ).body
     runner = f"{hosted}/{created['id']}"
     client.request("PATCH", runner, action="moving a hosted runner", json_body={"runner_group_id": group})
     client.request("PATCH", runner, action="resizing", json_body={"size": size, "maximum_runners": 20})
+    image = {"image_source": "github", "image_id": images[-1]["id"], "image_version": None, "image_gen": True}
+    client.request("PATCH", runner, action="changing the image", json_body=image)
     client.get(runner, action="reading a hosted runner")
     client.paginate(hosted, action="listing hosted runners", item_key="runners")
     for failing in (

@@ -313,7 +313,7 @@ def test_what_the_org_offers_for_hosted_runners(call: Call, fake: FakeGitHub) ->
 
 def test_hosted_runner_lifecycle_and_move_between_groups(call: Call, fake: FakeGitHub) -> None:
     gpu = fake.add_group("acme", "gpu")["id"]
-    created = call("POST", HOSTED, json=hosted_body(maximum_runners=5))
+    created = call("POST", HOSTED, json=hosted_body(maximum_runners=5, image_gen=True))
     assert created.status_code == 201
     runner = created.json()
     assert (runner["status"], runner["platform"], runner["machine_size_details"]["id"]) == (
@@ -322,13 +322,16 @@ def test_hosted_runner_lifecycle_and_move_between_groups(call: Call, fake: FakeG
         "8-core",
     )
     path = f"{HOSTED}/{runner['id']}"
-    assert call("GET", path).json()["status"] == "Ready"
+    assert (call("GET", path).json()["status"], runner["image_gen"], runner["maximum_runners"]) == ("Ready", True, 5)
     assert hosted_in_group(call, 1) == ["big-linux"]
     moved = call("PATCH", path, json={"runner_group_id": gpu, "maximum_runners": 20, "name": "gpu-linux"}).json()
     assert (moved["runner_group_id"], moved["maximum_runners"], moved["name"]) == (gpu, 20, "gpu-linux")
     assert (hosted_in_group(call, 1), hosted_in_group(call, gpu)) == ([], ["gpu-linux"])
     changed = call("PATCH", path, json={"size": "16-core", "image_id": "windows-2022", "image_source": "github"})
     assert (changed.json()["machine_size_details"]["cpu_cores"], changed.json()["platform"]) == (16, "win-x64")
+    pinned = call("PATCH", path, json={"image_version": "20250101.1"}).json()["image_details"]
+    assert (pinned["id"], pinned["version"]) == ("windows-2022", "20250101.1")
+    assert "version" not in call("PATCH", path, json={"image_version": None}).json()["image_details"]
     assert [h["name"] for h in call("GET", HOSTED).json()["runners"]] == ["gpu-linux"]
     deleted = call("DELETE", path)
     assert (deleted.status_code, deleted.json()["status"]) == (202, "Deleting")

@@ -1,9 +1,12 @@
-"""FakeGitHub: the org runner-group endpoints of GitHub's REST API as an in-memory emulator.
+"""FakeGitHub: the runner-group endpoints of GitHub's REST API (org and enterprise groups, hosted runners) as an
+in-memory emulator, in the flavour of github.com, GHEC or a GHES release.
 
 No I/O here: the transports (`responses_adapter`, `server`) turn HTTP into `handle(...)` calls and back. The
-parts, one concern each: `state` (orgs, groups, repositories, runners, credentials; seeding), `routes` (the route
-table), `handlers` (one function per operation), `rendering` (GitHub's JSON, pagination, error bodies),
-`gateway` (auth, rate limits, ETags and 304s, faults, the request log), `limits` and `app_jwt`.
+parts, one concern each: `flavours` (which GitHub, the pinned API description), `state` (orgs, enterprises,
+groups, repositories, runners, hosted runners, credentials; seeding), `routes` (the route table), `handlers`,
+`enterprise_handlers` and `hosted_handlers` (one function per operation), `rendering` (GitHub's JSON,
+pagination, error bodies), `gateway` (auth, rate limits, ETags and 304s, faults, the request log), `limits` and
+`app_jwt`.
 """
 
 from __future__ import annotations

@@ -62,7 +62,7 @@ def create_runner(request: Request) -> Reply:
         raise invalid_property("image", image)
     source = image.get("source", "github")
     found = _image(org, source, image["id"])
-    _image_version(image.get("version"))
+    version = _image_version(image.get("version"))
     machine = _size(org, payload["size"])
     group_id = _group_id(request, org, payload["runner_group_id"])
     hosted = new_hosted_runner(
@@ -75,6 +75,8 @@ def create_runner(request: Request) -> Reply:
     )
     hosted["public_ip_enabled"] = _static_ip(org, payload.get("enable_static_ip", False), None)
     hosted["image_gen"] = _flag("image_gen", payload.get("image_gen", False))
+    if version is not None:
+        hosted["image_details"]["version"] = version
     org.hosted_runners[hosted["id"]] = hosted
     # The answer shows it `Provisioning`; the emulator provisions at once, so the next read shows it `Ready`.
     return 201, {**hosted_runner_json(hosted), "status": "Provisioning"}
@@ -96,13 +98,18 @@ def update_runner(request: Request) -> Reply:
         changes["public_ip_enabled"] = _static_ip(org, payload["enable_static_ip"], hosted)
     if "size" in payload:
         changes["machine_size_details"] = dict(_size(org, payload["size"]))
+    image_details = dict(hosted["image_details"])
     if "image_id" in payload or "image_source" in payload:
-        source = payload.get("image_source", hosted["image_details"]["source"])
-        image = _image(org, source, payload.get("image_id", hosted["image_details"]["id"]))
-        changes["image_details"] = {k: image[k] for k in ("id", "size_gb", "display_name", "source")}
+        source = payload.get("image_source", image_details["source"])
+        image = _image(org, source, payload.get("image_id", image_details["id"]))
+        image_details = {k: image[k] for k in ("id", "size_gb", "display_name", "source")}
         changes["platform"] = image["platform"]
     if "image_version" in payload:
-        _image_version(payload["image_version"])
+        image_details.pop("version", None)
+        version = _image_version(payload["image_version"])
+        if version is not None:
+            image_details["version"] = version
+    changes["image_details"] = image_details
     if "image_gen" in payload:
         changes["image_gen"] = _flag("image_gen", payload["image_gen"])
     hosted.update(changes)
@@ -176,9 +183,11 @@ def _image(org: Org, source: Any, image_id: Any) -> dict[str, Any]:
     return found
 
 
-def _image_version(version: Any) -> None:
+def _image_version(version: Any) -> str | None:
+    """A pinned image version (`latest` or a version the image has); None: GitHub's default, not shown."""
     if version is not None and not isinstance(version, str):
         raise invalid_property("image/version", version)
+    return version
 
 
 def _size(org: Org, size: Any) -> dict[str, Any]:
