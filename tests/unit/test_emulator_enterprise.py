@@ -219,6 +219,21 @@ def test_a_shared_group_shows_in_its_orgs_as_inherited(call: Call, fake: FakeGit
     assert "everyone" not in org_group_names(call)
 
 
+def test_out_of_band_enterprise_edits_show_in_the_orgs(call: Call, fake: FakeGitHub) -> None:
+    group = fake.add_enterprise_group(SEEDED_ENTERPRISE, "everyone")
+    runner = fake.add_enterprise_runner(SEEDED_ENTERPRISE, "gpu-1", group_id=group["id"])
+    fake.update_enterprise_group(SEEDED_ENTERPRISE, group["id"], name="renamed", allows_public_repositories=True)
+    seen = call("GET", f"{ORG_GROUPS}/{group['id']}").json()
+    assert (seen["name"], seen["allows_public_repositories"], seen["inherited_allows_public_repositories"]) == (
+        "renamed",
+        True,
+        True,
+    )
+    fake.delete_enterprise_group(SEEDED_ENTERPRISE, group["id"])
+    assert call("GET", f"{ORG_GROUPS}/{group['id']}").status_code == 404
+    assert [r["runner_group_id"] for r in fake.enterprise_runners(SEEDED_ENTERPRISE) if r["id"] == runner["id"]] == [1]
+
+
 @pytest.mark.parametrize(
     ("method", "suffix", "body"),
     [
@@ -337,6 +352,13 @@ def test_hosted_runner_lifecycle_and_move_between_groups(call: Call, fake: FakeG
     assert (deleted.status_code, deleted.json()["status"]) == (202, "Deleting")
     assert call("GET", path).status_code == 404
     assert fake.hosted_runners("acme") == []
+
+
+def test_a_hosted_runner_removed_out_of_band_is_gone(call: Call, fake: FakeGitHub) -> None:
+    runner = fake.add_hosted_runner("acme", 1, "ubuntu-large")
+    fake.remove_hosted_runner("acme", runner["id"])
+    assert call("GET", f"{HOSTED}/{runner['id']}").status_code == 404
+    assert hosted_in_group(call, 1) == []
 
 
 def test_deleting_a_group_returns_its_hosted_runners_to_default(call: Call, fake: FakeGitHub) -> None:

@@ -77,7 +77,7 @@ class HostedCatalog:
 @dataclass
 class Org:
     login: str
-    id: int = 0
+    id: int
     enterprise: str | None = None  # the slug of the enterprise the org belongs to
     groups: dict[int, dict[str, Any]] = field(default_factory=dict)
     group_repositories: dict[int, set[int]] = field(default_factory=dict)
@@ -186,6 +186,16 @@ class EmulatorState:
             enterprise.groups[group["id"]] = group
             enterprise.group_orgs[group["id"]] = set()
             return dict(group)
+
+    def update_enterprise_group(self, slug: str, group_id: int, **fields: Any) -> None:
+        """An enterprise owner's edit in the web UI (GitHub's field names); the orgs see it at once."""
+        with self.lock:
+            self.find_group(self.find_enterprise(slug), group_id).update(fields)
+
+    def delete_enterprise_group(self, slug: str, group_id: int) -> None:
+        """An enterprise owner deletes a group: it leaves every org, its runners go back to Default."""
+        with self.lock:
+            self.drop_group(self.find_enterprise(slug), group_id)
 
     def share_enterprise_group(self, slug: str, group_id: int, org_logins: Iterable[str]) -> None:
         """Share a `selected` enterprise group with exactly these member orgs (by login), as the enterprise
@@ -310,6 +320,11 @@ class EmulatorState:
             hosted["public_ip_enabled"] = public_ip
             owner.hosted_runners[hosted["id"]] = hosted
             return hosted_runner_json(hosted)
+
+    def remove_hosted_runner(self, org: str, hosted_runner_id: int) -> None:
+        """A hosted runner deleted in the web UI."""
+        with self.lock:
+            del self.find_org(org).hosted_runners[hosted_runner_id]
 
     def set_hosted_catalog(
         self,
