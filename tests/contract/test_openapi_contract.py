@@ -175,6 +175,12 @@ def exercise_enterprise(fake: FakeGitHub, client: GitHubClient) -> None:
         r["name"]: r["id"] for r in client.paginate(f"{enterprise}/runners", action="runners", item_key="runners")
     }
     client.paginate(f"{enterprise}/runner-groups", action="listing enterprise groups", item_key="runner_groups")
+    client.paginate(
+        f"{enterprise}/runner-groups",
+        action="listing the enterprise groups acme may use",
+        item_key="runner_groups",
+        params={"visible_to_organization": "acme"},
+    )
     created = client.request(
         "POST",
         f"{enterprise}/runner-groups",

@@ -219,6 +219,21 @@ def test_a_shared_group_shows_in_its_orgs_as_inherited(call: Call, fake: FakeGit
     assert "everyone" not in org_group_names(call)
 
 
+def test_enterprise_groups_visible_to_an_organization(call: Call, fake: FakeGitHub) -> None:
+    fake.add_enterprise_group(SEEDED_ENTERPRISE, "everyone")
+    chosen = fake.add_enterprise_group(SEEDED_ENTERPRISE, "chosen", visibility="selected")
+    fake.share_enterprise_group(SEEDED_ENTERPRISE, chosen["id"], ["acme-labs"])
+
+    def visible(org: str) -> list[str]:
+        answer = call("GET", GROUPS, params={"visible_to_organization": org})
+        return [g["name"] for g in answer.json()["runner_groups"]]
+
+    assert visible("acme") == ["Default", "everyone"]
+    assert visible("ACME-LABS") == ["Default", "everyone", "chosen"]
+    fake.add_org("outsider")
+    assert visible("outsider") == visible("nope") == []
+
+
 def test_out_of_band_enterprise_edits_show_in_the_orgs(call: Call, fake: FakeGitHub) -> None:
     group = fake.add_enterprise_group(SEEDED_ENTERPRISE, "everyone")
     runner = fake.add_enterprise_runner(SEEDED_ENTERPRISE, "gpu-1", group_id=group["id"])

@@ -38,9 +38,15 @@ def _member_orgs(request: Request, enterprise: Enterprise) -> dict[int, Any]:
 
 
 def list_groups(request: Request) -> Reply:
+    """`visible_to_organization` (a login) keeps the groups that org may use: Default, `all`, or shared with it."""
     enterprise = _enterprise(request)
-    groups = [_render(request, enterprise, g) for g in enterprise.groups.values()]
-    return 200, request.page(groups, "runner_groups")
+    groups = list(enterprise.groups.values())
+    visible_to = request.query.get("visible_to_organization")
+    if visible_to:
+        org = request.state.orgs.get(visible_to.lower())
+        org_id = org.id if org is not None and org.login.lower() in enterprise.orgs else None
+        groups = [g for g in groups if org_id is not None and enterprise.shares(g, org_id)]
+    return 200, request.page([_render(request, enterprise, g) for g in groups], "runner_groups")
 
 
 def get_group(request: Request) -> Reply:

@@ -103,6 +103,10 @@ class Enterprise:
     group_orgs: dict[int, set[int]] = field(default_factory=dict)
     runners: dict[int, dict[str, Any]] = field(default_factory=dict)
 
+    def shares(self, group: Mapping[str, Any], org_id: int) -> bool:
+        """Whether member org `org_id` may use `group`: visible to all orgs, or shared with this one."""
+        return group["visibility"] == "all" or org_id in self.group_orgs.get(group["id"], set())
+
 
 @dataclass
 class Credential:
@@ -468,8 +472,7 @@ class EmulatorState:
         return [
             inherited_view(group)
             for group in enterprise.groups.values()
-            if not group["default"]
-            and (group["visibility"] == "all" or org.id in enterprise.group_orgs.get(group["id"], set()))
+            if not group["default"] and enterprise.shares(group, org.id)
         ]
 
     def enterprise_of_group(self, group_id: int) -> Enterprise | None:
