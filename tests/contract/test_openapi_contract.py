@@ -1,9 +1,12 @@
-"""The emulator against GitHub's own OpenAPI description: every request the library sends and every answer the
-emulator gives must fit the schemas of @octokit/openapi (extracted by scripts/extract_openapi.py).
+"""The emulator against GitHub's own OpenAPI descriptions: every request the library sends and every answer the
+emulator gives must fit the schemas of @octokit/openapi (extracted by scripts/extract_openapi.py), in each flavour
+the emulator plays (github.com, GHEC, GHES 3.17-3.19; the version pinned in testing/flavours.py).
 
-A realistic session drives every operation through api.py and the real client (over the `responses` transport);
-the test then fails if a request matched no documented operation, if a status is not documented for its operation
-(errors must still fit GitHub's error schemas), if a body does not validate, or if an operation went unexercised.
+A realistic session per flavour drives every operation that flavour serves through the real client (over the
+`responses` transport, under /api/v3 for GHES); the test then fails if a request matched no operation documented
+in that flavour, if a status is not documented for its operation (errors must still fit GitHub's error schemas),
+if a body does not validate, or if an operation went unexercised. Every emulator route of a flavour must be an
+operation that flavour documents, and the other way round.
 """
 
 from __future__ import annotations
@@ -21,12 +24,32 @@ import responses
 from github_runner_groups import api
 from github_runner_groups.client import AppCredentials, ClientSettings, GitHubClient
 from github_runner_groups.errors import GitHubError
-from github_runner_groups.testing import DEMO_TOKEN, FakeGitHub, add_to_responses
-from github_runner_groups.testing.routes import ROUTES
+from github_runner_groups.testing import DEMO_TOKEN, FLAVOURS, OPENAPI_VERSION, FakeGitHub, add_to_responses
+from github_runner_groups.testing.flavours import ENTERPRISE, HOSTED_RUNNERS
+from github_runner_groups.testing.routes import routes_of
 
-BASE = "https://api.github.com"
 SCHEMAS = json.loads((Path(__file__).parent / "schemas" / "github-runner-groups.openapi.json").read_text())
-OPERATIONS: dict[str, dict[str, Any]] = SCHEMAS["operations"]
+DEFINITIONS: dict[str, Any] = SCHEMAS["definitions"]
+Session = tuple[FakeGitHub, Any, GitHubClient]  # the RequestsMock: its `calls` are loosely typed
+
+
+def operations_of(flavour: str) -> dict[str, dict[str, Any]]:
+    """The operations `flavour` documents, each with that flavour's schemas."""
+    return {
+        key: variant
+        for key, variants in SCHEMAS["operations"].items()
+        for variant in variants
+        if flavour in variant["flavours"]
+    }
+
+
+def resolved(schema: Any) -> Any:
+    """A schema the extract stored once under `definitions`, looked up."""
+    return DEFINITIONS[schema["$ref"].rsplit("/", 1)[1]] if "$ref" in schema else schema
+
+
+def error_schema(flavour: str, name: str) -> Any:
+    return next(v["schema"] for v in SCHEMAS["errors"][name] if flavour in v["flavours"])
 
 
 def _template(key: str) -> tuple[str, re.Pattern[str]]:
@@ -34,21 +57,20 @@ def _template(key: str) -> tuple[str, re.Pattern[str]]:
     return method, re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", path) + "$")
 
 
-TEMPLATES = {key: _template(key) for key in OPERATIONS}
-
-
-def operation_for(method: str, path: str) -> str | None:
-    matches = [key for key, (m, pattern) in TEMPLATES.items() if m == method and pattern.match(path)]
+def operation_for(operations: dict[str, Any], method: str, path: str) -> str | None:
+    templates = {key: _template(key) for key in operations}
+    matches = [key for key, (m, pattern) in templates.items() if m == method and pattern.match(path)]
     # A literal segment beats a placeholder: /orgs/{org}/actions/runners is not /repos/{owner}/{repo}.
     return min(matches, key=lambda key: key.count("{"), default=None)
 
 
-@pytest.fixture
-def session() -> Iterator[tuple[FakeGitHub, responses.RequestsMock, GitHubClient]]:
-    fake = FakeGitHub.seeded("demo")
+@pytest.fixture(params=list(FLAVOURS))
+def session(request: pytest.FixtureRequest) -> Iterator[Session]:
+    fake = FakeGitHub.seeded("demo", flavour=request.param)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        add_to_responses(fake, rsps, BASE)
-        yield fake, rsps, GitHubClient(ClientSettings(token=DEMO_TOKEN), sleep=lambda _s: None)
+        add_to_responses(fake, rsps)
+        settings = ClientSettings(token=DEMO_TOKEN, base_url=fake.flavour.example_base_url)
+        yield fake, rsps, GitHubClient(settings, sleep=lambda _s: None)
 
 
 def exercise_every_operation(fake: FakeGitHub, client: GitHubClient) -> None:
@@ -90,8 +112,10 @@ def exercise_every_operation(fake: FakeGitHub, client: GitHubClient) -> None:
     api.add_group_runner(client, "acme", group_id, runners["linux-4"])
     api.remove_group_runner(client, "acme", group_id, runners["linux-3"])
     api.list_group_runners(client, "acme", group_id)
-    fake.add_hosted_runner("acme", group_id, "ubuntu-large")
-    api.list_hosted_runners_in_group(client, "acme", group_id)
+    client.get("/orgs/acme", action="reading org acme")
+    if fake.flavour.serves(HOSTED_RUNNERS):
+        fake.add_hosted_runner("acme", group_id, "ubuntu-large")
+        api.list_hosted_runners_in_group(client, "acme", group_id)
     for failing in (
         lambda: api.create_runner_group(client, "acme", {"name": "contract"}),  # name taken
         lambda: api.get_runner_group(client, "acme", 999999),  # no such group
@@ -105,30 +129,124 @@ def exercise_every_operation(fake: FakeGitHub, client: GitHubClient) -> None:
     api.delete_runner_group(client, "acme", group_id)
 
 
+def exercise_hosted_runners(client: GitHubClient) -> None:
+    """The hosted-runner operations: what the org offers, a runner's life (moved between groups), errors."""
+    hosted = "/orgs/acme/actions/hosted-runners"
+    images = client.get(f"{hosted}/images/github-owned", action="listing GitHub-owned images")["images"]
+    client.get(f"{hosted}/images/partner", action="listing partner images")
+    size = client.get(f"{hosted}/machine-sizes", action="listing machine sizes")["machine_specs"][0]["id"]
+    client.get(f"{hosted}/platforms", action="listing platforms")
+    client.get(f"{hosted}/limits", action="reading hosted-runner limits")
+    group = api.create_runner_group(client, "acme", {"name": "hosted"}).body["id"]
+    body = {
+        "name": "big-linux",
+        "image": {"id": images[0]["id"], "source": "github", "version": "latest"},
+        "size": size,
+    }
+    created = client.request(
+        "POST", hosted, action="creating a hosted runner", json_body={**body, "runner_group_id": 1}
+    ).body
+    runner = f"{hosted}/{created['id']}"
+    client.request("PATCH", runner, action="moving a hosted runner", json_body={"runner_group_id": group})
+    client.request("PATCH", runner, action="resizing", json_body={"size": size, "maximum_runners": 20})
+    image = {"image_source": "github", "image_id": images[-1]["id"], "image_version": None, "image_gen": True}
+    client.request("PATCH", runner, action="changing the image", json_body=image)
+    client.get(runner, action="reading a hosted runner")
+    client.paginate(hosted, action="listing hosted runners", item_key="runners")
+    for failing in (
+        lambda: client.request(
+            "POST", hosted, action="bad name", json_body={**body, "name": "a b", "runner_group_id": 1}
+        ),
+        lambda: client.request("PATCH", runner, action="unknown size", json_body={"size": "3-core"}),
+        lambda: client.get(f"{hosted}/999999", action="no such runner"),
+    ):
+        with pytest.raises(GitHubError):
+            failing()
+    client.request("DELETE", runner, action="deleting a hosted runner")
+    api.delete_runner_group(client, "acme", group)
+
+
+def exercise_enterprise(fake: FakeGitHub, client: GitHubClient) -> None:
+    """The enterprise operations: a group shared with orgs one at a time, its runners, errors; the org's view."""
+    enterprise = "/enterprises/acme-corp/actions"
+    fake.add_enterprise("acme-corp", orgs=["acme-labs"])
+    org_ids = [client.get(f"/orgs/{login}", action="resolving an org")["id"] for login in ("acme", "acme-labs")]
+    runners = {
+        r["name"]: r["id"] for r in client.paginate(f"{enterprise}/runners", action="runners", item_key="runners")
+    }
+    client.paginate(f"{enterprise}/runner-groups", action="listing enterprise groups", item_key="runner_groups")
+    client.paginate(
+        f"{enterprise}/runner-groups",
+        action="listing the enterprise groups acme may use",
+        item_key="runner_groups",
+        params={"visible_to_organization": "acme"},
+    )
+    created = client.request(
+        "POST",
+        f"{enterprise}/runner-groups",
+        action="creating an enterprise group",
+        json_body={"name": "shared", "visibility": "selected", "selected_organization_ids": org_ids[:1]},
+    ).body
+    group = f"{enterprise}/runner-groups/{created['id']}"
+    client.request("PATCH", group, action="updating", json_body={"allows_public_repositories": True})
+    client.get(group, action="reading an enterprise group")
+    client.request("PUT", f"{group}/organizations", action="setting orgs", json_body={"selected_organization_ids": []})
+    client.request("PUT", f"{group}/organizations/{org_ids[0]}", action="adding an org")
+    client.request("PUT", f"{group}/organizations/{org_ids[1]}", action="adding an org")
+    client.request("DELETE", f"{group}/organizations/{org_ids[1]}", action="removing an org")
+    client.paginate(f"{group}/organizations", action="listing orgs", item_key="organizations")
+    client.request("PUT", f"{group}/runners", action="setting runners", json_body={"runners": [runners["ent-linux-1"]]})
+    client.request("PUT", f"{group}/runners/{runners['ent-linux-2']}", action="adding a runner")
+    client.request("DELETE", f"{group}/runners/{runners['ent-linux-1']}", action="removing a runner")
+    client.paginate(f"{group}/runners", action="listing runners", item_key="runners")
+    api.get_runner_group(client, "acme", int(created["id"]))  # the org's view: inherited
+    for failing in (
+        lambda: client.request(
+            "POST", f"{enterprise}/runner-groups", action="name taken", json_body={"name": "shared"}
+        ),
+        lambda: client.request("DELETE", f"{enterprise}/runner-groups/1", action="deleting Default"),
+        lambda: client.request(
+            "PUT", f"{group}/organizations", action="unknown org", json_body={"selected_organization_ids": [999999]}
+        ),
+        lambda: client.request("PUT", f"{group}/runners", action="unknown runners", json_body={"runners": [999999]}),
+        lambda: client.get(f"{enterprise}/runner-groups/999999", action="no such group"),
+        lambda: api.update_runner_group(client, "acme", int(created["id"]), {"name": "shared"}),  # inherited
+    ):
+        with pytest.raises(GitHubError):
+            failing()
+    client.request("DELETE", group, action="deleting an enterprise group")
+
+
 def mint_installation_token(fake: FakeGitHub, key_pair: tuple[str, str]) -> None:
     private, public = key_pair
     fake.add_app("4242", public, 77, "acme")
-    app_client = GitHubClient(ClientSettings(app=AppCredentials("4242", "77", private)), sleep=lambda _s: None)
-    api.list_runner_groups(app_client, "acme")
+    settings = ClientSettings(app=AppCredentials("4242", "77", private), base_url=fake.flavour.example_base_url)
+    api.list_runner_groups(GitHubClient(settings, sleep=lambda _s: None), "acme")
 
 
-def test_every_exchange_fits_githubs_openapi(
-    session: tuple[FakeGitHub, Any, GitHubClient], rsa_key_pair: tuple[str, str]
-) -> None:
+def test_every_exchange_fits_githubs_openapi(session: Session, rsa_key_pair: tuple[str, str]) -> None:
     fake, rsps, client = session
+    flavour = fake.flavour
     exercise_every_operation(fake, client)
+    if flavour.serves(HOSTED_RUNNERS):
+        exercise_hosted_runners(client)
+    if flavour.serves(ENTERPRISE):
+        exercise_enterprise(fake, client)
     mint_installation_token(fake, rsa_key_pair)
+    operations = operations_of(flavour.name)
     problems: list[str] = []
     exercised: set[str] = set()
     for call in rsps.calls:
         request, response = call.request, call.response
         parts = urlsplit(request.url)
-        key = operation_for(request.method, parts.path)
+        assert parts.path.startswith(flavour.api_prefix + "/"), parts.path
+        path = parts.path[len(flavour.api_prefix) :]
+        key = operation_for(operations, request.method, path)
         if key is None:
-            problems.append(f"{request.method} {parts.path}: no such operation in GitHub's description")
+            problems.append(f"{request.method} {path}: no such operation in the {flavour.name} description")
             continue
         exercised.add(key)
-        spec = OPERATIONS[key]
+        spec = operations[key]
         problems += _check_parameters(key, spec, dict(parse_qsl(parts.query)))
         if request.body:
             body = json.loads(request.body)
@@ -141,23 +259,45 @@ def test_every_exchange_fits_githubs_openapi(
             if response.content:
                 problems.append(f"{key} -> 304 carries a body")  # conditional GETs apply to every operation
         elif response.status_code >= 400:
-            schema = SCHEMAS["errors"]["validation-error" if answer and "errors" in answer else "basic-error"]
+            schema = error_schema(flavour.name, "validation-error" if answer and "errors" in answer else "basic-error")
             problems += _errors(f"{key} -> {status} (error)", schema, answer)
         else:
             problems.append(f"{key}: status {status} is not documented (documented: {sorted(spec['responses'])})")
-    unexercised = sorted(set(OPERATIONS) - exercised)
-    assert not unexercised, f"operations never exercised: {unexercised}"
+    unexercised = sorted(set(operations) - exercised)
+    assert not unexercised, f"{flavour.name}: operations never exercised: {unexercised}"
     assert not problems, "\n".join(problems)
 
 
-def test_every_emulator_route_is_a_documented_operation() -> None:
-    """A route added to the emulator without its operation in the extract would go unchecked: fail instead."""
-    assert {f"{route.method} {route.template}" for route in ROUTES} == set(OPERATIONS)
+@pytest.mark.parametrize("flavour", list(FLAVOURS))
+def test_every_emulator_route_is_a_documented_operation(flavour: str) -> None:
+    """A route the emulator serves in a flavour whose description lacks it (or the reverse) fails here."""
+    served = {f"{route.method} {route.template}" for route in routes_of(FLAVOURS[flavour])}
+    assert served == set(SCHEMAS["flavours"][flavour]["operations"])
+
+
+def test_the_extract_follows_the_pinned_version_and_every_flavour() -> None:
+    assert SCHEMAS["source"].startswith(f"@octokit/openapi@{OPENAPI_VERSION} ")
+    assert set(SCHEMAS["flavours"]) == set(FLAVOURS)
+    for name, flavour in FLAVOURS.items():
+        assert SCHEMAS["flavours"][name]["server"].endswith(flavour.api_prefix)
+
+
+def test_ghes_documents_no_hosted_runners_nor_network_configuration() -> None:
+    """What the GHES flavour leaves out, checked against the descriptions themselves."""
+    for name in ("ghes-3.17", "ghes-3.18", "ghes-3.19"):
+        operations = operations_of(name)
+        assert not [key for key in operations if "hosted-runners" in key]
+        create = resolved(operations["POST /orgs/{org}/actions/runner-groups"]["request"])
+        assert "network_configuration_id" not in create["properties"]
+        # No additionalProperties: false, so GitHub ignores the field, and so does the emulator.
+        assert create.get("additionalProperties", True) is not False
 
 
 def test_a_wrong_answer_is_caught() -> None:
     """The check itself must be able to fail: a group without its required fields does not validate."""
-    schema = OPERATIONS["GET /orgs/{org}/actions/runner-groups/{runner_group_id}"]["responses"]["200"]
+    schema = operations_of("api.github.com")["GET /orgs/{org}/actions/runner-groups/{runner_group_id}"]["responses"][
+        "200"
+    ]
     assert _errors("group", schema, {"id": 1, "name": "x"})
     assert _errors("group", schema, {"id": 1, "name": "x", "visibility": "all", "default": "no"})
 
@@ -166,8 +306,9 @@ def test_an_error_value_outside_githubs_schema_is_caught() -> None:
     """GitHub's `errors[].value` is a string, an integer or a list of strings: a list of integers is not."""
     error = {"resource": "RunnerGroup", "field": "runners", "code": "invalid"}
     body = {"message": "Validation Failed", "documentation_url": "https://docs.github.com/rest"}
-    assert _errors("422", SCHEMAS["errors"]["validation-error"], {**body, "errors": [{**error, "value": [1, 2]}]})
-    assert not _errors("422", SCHEMAS["errors"]["validation-error"], {**body, "errors": [{**error, "value": 1}]})
+    schema = error_schema("api.github.com", "validation-error")
+    assert _errors("422", schema, {**body, "errors": [{**error, "value": [1, 2]}]})
+    assert not _errors("422", schema, {**body, "errors": [{**error, "value": 1}]})
 
 
 def _check_parameters(key: str, spec: dict[str, Any], query: dict[str, str]) -> list[str]:
@@ -182,5 +323,6 @@ def _check_parameters(key: str, spec: dict[str, Any], query: dict[str, str]) -> 
 def _errors(where: str, schema: Any, instance: Any) -> list[str]:
     if schema is None:
         return [] if instance is None else [f"{where}: a body where GitHub documents none"]
-    validator = jsonschema.Draft7Validator(schema)
+    # Large subschemas are stored once in the extract's `definitions`; the wrapper lets their $refs resolve.
+    validator = jsonschema.Draft7Validator({"allOf": [schema], "definitions": DEFINITIONS})
     return [f"{where}: {error.json_path}: {error.message[:200]}" for error in validator.iter_errors(instance)]

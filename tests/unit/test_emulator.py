@@ -182,7 +182,7 @@ def test_bad_json_and_accepted_scopes(call: Call) -> None:
     assert (garbled.status_code, garbled.json()["message"]) == (400, "Problems parsing JSON")
     answer = call("GET", GROUPS)
     assert (answer.headers["x-oauth-scopes"], answer.headers["x-accepted-oauth-scopes"]) == (
-        "admin:org, repo",
+        "admin:enterprise, admin:org, repo",
         "admin:org",
     )
     assert answer.headers["x-github-request-id"].startswith("EMU:")

@@ -1,4 +1,5 @@
-"""A local emulator of GitHub's org runner-group endpoints: the demo's default target and the tests' double.
+"""A local emulator of GitHub's runner-group endpoints (org and enterprise groups, hosted runners), in the flavours
+of github.com, GHEC and GHES: the demo's default target and the tests' double.
 
 `add_to_responses` is loaded on first use because `responses` is a test dependency, not a runtime one.
 """
@@ -7,7 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .fake import DEMO_TOKEN, FakeGitHub
+from .fake import DEMO_TOKEN, SEEDED_ENTERPRISE, FakeGitHub
+from .flavours import FLAVOURS, OPENAPI_VERSION, Flavour
 from .limits import SecondaryLimits, SecondaryUsage
 from .server import EmulatorServer, serve
 from .state import DEFAULT_GROUP_ID
@@ -19,11 +21,15 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_GROUP_ID",
     "DEMO_TOKEN",
+    "FLAVOURS",
+    "OPENAPI_VERSION",
+    "SEEDED_ENTERPRISE",
     "DropConnection",
     "EmulatorServer",
     "FakeGitHub",
     "FakeResponse",
     "FaultRule",
+    "Flavour",
     "RecordedRequest",
     "SecondaryLimits",
     "SecondaryUsage",

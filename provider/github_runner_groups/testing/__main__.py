@@ -1,4 +1,5 @@
-"""`python -m github_runner_groups.testing --port 8080 --seed demo`: the emulator on loopback until Ctrl-C."""
+"""`python -m github_runner_groups.testing --port 8080 --seed demo [--flavour ghes-3.19]`: the emulator on
+loopback until Ctrl-C."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import argparse
 import dataclasses
 import threading
 
-from .fake import DEMO_TOKEN, FakeGitHub
+from .fake import DEMO_TOKEN, SEEDED_ENTERPRISE, FakeGitHub
+from .flavours import DEFAULT_FLAVOUR, FLAVOURS, OPENAPI_VERSION
 from .limits import SecondaryLimits
 from .server import serve
 
@@ -23,10 +25,11 @@ _SECONDARY_FLAGS = {
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    fake = FakeGitHub.seeded(args.seed, secondary_limits=_secondary_limits(parser, args))
+    fake = FakeGitHub.seeded(args.seed, secondary_limits=_secondary_limits(parser, args), flavour=args.flavour)
     fake.latency_seconds = args.latency_ms / 1000
     server = serve(fake, args.host, args.port)
-    print(f"GitHub emulator listening on {server.url} (org 'acme')", flush=True)
+    enterprise = f", enterprise '{SEEDED_ENTERPRISE}'" if fake.enterprises else ""
+    print(f"GitHub emulator ({args.flavour}) listening on {server.url} (org 'acme'{enterprise})", flush=True)
     print(f"  GITHUB_BASE_URL={server.url} GITHUB_TOKEN={DEMO_TOKEN} GITHUB_OWNER=acme", flush=True)
     if fake.secondary_limits is not None:
         print(f"  secondary limits: {_describe(fake.secondary_limits)}", flush=True)
@@ -44,6 +47,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1", help="loopback address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port (default: a free one, printed)")
     parser.add_argument("--seed", default="demo", choices=["demo"], help="initial state (org 'acme')")
+    parser.add_argument(
+        "--flavour",
+        default=DEFAULT_FLAVOUR,
+        choices=list(FLAVOURS),
+        help=f"the GitHub to play (default {DEFAULT_FLAVOUR}); ghes-* serve under /api/v3 (OpenAPI {OPENAPI_VERSION})",
+    )
     parser.add_argument("--latency-ms", type=float, default=0.0, help="delay added to every answer")
     limits = parser.add_argument_group(
         "secondary rate limits", "GitHub's documented secondary limits; off unless --secondary-limits is given"

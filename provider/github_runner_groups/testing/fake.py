@@ -1,9 +1,12 @@
-"""FakeGitHub: the org runner-group endpoints of GitHub's REST API as an in-memory emulator.
+"""FakeGitHub: the runner-group endpoints of GitHub's REST API (org and enterprise groups, hosted runners) as an
+in-memory emulator, in the flavour of github.com, GHEC or a GHES release.
 
 No I/O here: the transports (`responses_adapter`, `server`) turn HTTP into `handle(...)` calls and back. The
-parts, one concern each: `state` (orgs, groups, repositories, runners, credentials; seeding), `routes` (the route
-table), `handlers` (one function per operation), `rendering` (GitHub's JSON, pagination, error bodies),
-`gateway` (auth, rate limits, ETags and 304s, faults, the request log), `limits` and `app_jwt`.
+parts, one concern each: `flavours` (which GitHub, the pinned API description), `state` (orgs, enterprises,
+groups, repositories, runners, hosted runners, credentials; seeding), `routes` (the route table), `handlers`,
+`enterprise_handlers` and `hosted_handlers` (one function per operation), `rendering` (GitHub's JSON,
+pagination, error bodies), `gateway` (auth, rate limits, ETags and 304s, faults, the request log), `limits` and
+`app_jwt`.
 """
 
 from __future__ import annotations
@@ -12,16 +15,22 @@ import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 
+from .flavours import DEFAULT_FLAVOUR, ENTERPRISE
 from .gateway import Gateway
 from .limits import SecondaryLimits, SecondaryUsage
-from .state import ADMIN_SCOPE, DEFAULT_GROUP_ID, EmulatorState
+from .state import ADMIN_SCOPE, DEFAULT_GROUP_ID, ENTERPRISE_SCOPE, EmulatorState
 from .wire import DropConnection, FakeResponse, FaultRule, RecordedRequest
 
 DEMO_TOKEN = "ghp_emulatorDemoToken000000000000000000"
+SEEDED_ENTERPRISE = "acme-corp"
 
 
 class FakeGitHub(EmulatorState):
     """Thread-safe; test helpers (`add_*`, `update_group`, ...) are the out-of-band changes a human would make.
+
+    `flavour` picks the GitHub it plays (see `flavours`): "api.github.com" (default), "ghec", "ghes-3.17",
+    "ghes-3.18" or "ghes-3.19". GHES serves under `/api/v3`, has no hosted runners and no network configurations;
+    the enterprise endpoints exist on ghec and GHES.
 
     `latency_seconds` is added to the delay of every answer; the transports sleep it outside the lock, so slow
     answers overlap like a real network's. `secondary_limits` (None: off) enforces GitHub's secondary limits.
@@ -34,8 +43,11 @@ class FakeGitHub(EmulatorState):
         clock: Callable[[], float] = time.time,
         rate_limit: int = 5000,
         secondary_limits: SecondaryLimits | None = None,
+        flavour: str = DEFAULT_FLAVOUR,
     ) -> None:
-        super().__init__(tokens if tokens is not None else {DEMO_TOKEN: (ADMIN_SCOPE, "repo")})
+        super().__init__(
+            tokens if tokens is not None else {DEMO_TOKEN: (ADMIN_SCOPE, ENTERPRISE_SCOPE, "repo")}, flavour
+        )
         self._clock = clock
         self._tokens = self.tokens  # the name older tests reach for; the same dict
         self._gateway = Gateway(
@@ -44,12 +56,15 @@ class FakeGitHub(EmulatorState):
         self.requests: list[RecordedRequest] = self._gateway.requests
 
     @classmethod
-    def seeded(cls, seed: str = "demo", *, secondary_limits: SecondaryLimits | None = None) -> FakeGitHub:
+    def seeded(
+        cls, seed: str = "demo", *, secondary_limits: SecondaryLimits | None = None, flavour: str = DEFAULT_FLAVOUR
+    ) -> FakeGitHub:
         """Org `acme` with 12 repositories (8 public, 4 private), 8 runners and the groups `build-linux`
-        (selected: api, web) and `release` (restricted to a release workflow)."""
+        (selected: api, web) and `release` (restricted to a release workflow). Where the flavour has enterprises,
+        `acme` belongs to the enterprise `acme-corp`, which has two self-hosted runners and shares no group yet."""
         if seed != "demo":
             raise ValueError(f"unknown seed {seed!r}; the only seed is 'demo'")
-        fake = cls(secondary_limits=secondary_limits)
+        fake = cls(secondary_limits=secondary_limits, flavour=flavour)
         fake.add_org("acme")
         for name in ("api", "web", "mobile", "infra", "docs", "deploy", "billing", "auth-service"):
             fake.add_repo("acme", name)
@@ -71,6 +86,10 @@ class FakeGitHub(EmulatorState):
         fake.add_runner("acme", "mac-1", os="macos", labels=("self-hosted", "macOS", "arm64"))
         repos = {r["name"]: r["id"] for r in fake.repositories("acme")}
         fake.set_group_repository_ids("acme", build["id"], {repos["api"], repos["web"]})
+        if fake.flavour.serves(ENTERPRISE):
+            fake.add_enterprise(SEEDED_ENTERPRISE, orgs=["acme"])
+            for name in ("ent-linux-1", "ent-linux-2"):
+                fake.add_enterprise_runner(SEEDED_ENTERPRISE, name, labels=("self-hosted", "linux", "x64"))
         return fake
 
     # Settings of the gateway
@@ -148,7 +167,9 @@ class FakeGitHub(EmulatorState):
         headers: Mapping[str, str],
         body: bytes | None,
         *,
-        base_url: str = "https://api.github.com",
+        base_url: str | None = None,
     ) -> FakeResponse | DropConnection:
-        """One HTTP request (path relative to the API root); the answer carries the delay to apply before it."""
+        """One HTTP request (path relative to the API root, `base_url`: the flavour's example root unless given);
+        the answer carries the delay to apply before it."""
+        base_url = base_url if base_url is not None else self.flavour.example_base_url
         return self._gateway.handle(method, path, query, headers, body, base_url)

@@ -16,7 +16,7 @@ from .handlers import Reply, Request
 from .limits import PrimaryLimiter, SecondaryLimiter, SecondaryLimits, retry_after
 from .rendering import HttpError, Page, error_body, fault_answer, secondary_limit_exceeded
 from .routes import find_route
-from .state import ADMIN_SCOPE, Credential, EmulatorState
+from .state import ADMIN_SCOPE, ENTERPRISE_SCOPE, Credential, EmulatorState
 from .wire import DropConnection, FakeResponse, FaultRule, RecordedRequest
 
 
@@ -80,7 +80,7 @@ class Gateway:
         return self._render(exchange, status, body)
 
     def _dispatch(self, exchange: _Exchange) -> Reply:
-        found = find_route(exchange.method, exchange.path)
+        found = find_route(exchange.method, exchange.path, self.state.flavour)
         if found is None or found[0].scope is not None:
             self._admit(exchange)  # like GitHub, credentials first: a bad token gets 401 even on an unknown route
         if found is None:
@@ -88,7 +88,8 @@ class Gateway:
         route, params = found
         if route.scope is not None:
             exchange.answer_headers["x-accepted-oauth-scopes"] = route.scope
-            if route.scope == ADMIN_SCOPE and exchange.bucket and ADMIN_SCOPE not in exchange.bucket.scopes:
+            enforced = route.scope in (ADMIN_SCOPE, ENTERPRISE_SCOPE)
+            if enforced and exchange.bucket and route.scope not in exchange.bucket.scopes:
                 raise HttpError(403, "Resource not accessible by personal access token")
         if isinstance(exchange.payload, _Unparseable):
             raise HttpError(400, "Problems parsing JSON")

@@ -2,8 +2,11 @@
 
 What they mimic because the providers depend on it: org logins are case-insensitive, the `Default` group can be
 neither deleted nor renamed, repository access only for `selected` groups, `selected_workflows` dropped unless
-`restricted_to_workflows`, unknown ids refused with 422 before anything changes. Authentication, rate limits and
-faults are the gateway's; a handler runs only for a request the gateway let through, under the state's lock.
+`restricted_to_workflows`, unknown ids refused with 422 before anything changes, enterprise groups shared with an
+org listed there as `inherited` and read-only, fields a flavour lacks ignored as GitHub ignores unknown ones.
+The enterprise and hosted-runner operations live in `enterprise_handlers` and `hosted_handlers`. Authentication,
+rate limits and faults are the gateway's; a handler runs only for a request the gateway let through, under the
+state's lock.
 """
 
 from __future__ import annotations
@@ -15,12 +18,14 @@ from datetime import datetime, timezone
 from typing import Any
 
 from .app_jwt import verify_app_jwt
+from .flavours import NETWORK_CONFIGURATION
 from .rendering import (
     HttpError,
     Page,
     actions_permissions_json,
     group_json,
     hosted_runner_json,
+    organization_json,
     paginate,
     repository_json,
     unknown_ids,
@@ -28,6 +33,11 @@ from .rendering import (
 from .state import ADMIN_SCOPE, DEFAULT_GROUP_ID, Credential, EmulatorState, Org, new_group
 
 Reply = tuple[int, Any]
+INHERITED_READ_ONLY = (
+    "This runner group is inherited from the enterprise; change it at the enterprise level "
+    "(/enterprises/{enterprise}/actions/runner-groups)."
+)
+ORG_VISIBILITIES = ("all", "selected", "private")
 
 
 @dataclass(frozen=True)
@@ -51,6 +61,16 @@ class Request:
     def group(self, org: Org) -> dict[str, Any]:
         return self.state.find_group(org, self.params["runner_group_id"])
 
+    def own_group(self, org: Org) -> dict[str, Any]:
+        """The group, refused with GitHub's 422 when the enterprise owns it (a write the org may not make)."""
+        group = self.group(org)
+        if group["inherited"]:
+            raise HttpError(422, INHERITED_READ_ONLY)
+        return group
+
+    def render(self, org: Org, group: Mapping[str, Any]) -> dict[str, Any]:
+        return group_json(org, group, self.base_url, self.state.flavour)
+
     def page(self, items: list[Any], key: str | None) -> Page:
         return paginate(items, self.query, self.base_url, self.path, key)
 
@@ -63,50 +83,48 @@ Handler = Callable[[Request], Reply]
 
 def list_groups(request: Request) -> Reply:
     org = request.org
-    groups = list(org.groups.values())
+    groups = list(org.groups.values()) + request.state.inherited_groups(org)
     visible_to = request.query.get("visible_to_repository")
     if visible_to:
         repo = next((r for r in org.repositories.values() if r["name"].lower() == visible_to.lower()), None)
         if repo is None:
             raise HttpError(404)
         groups = [g for g in groups if _visible(g, repo, org.group_repositories.get(g["id"], set()))]
-    rendered = [group_json(org, g, request.base_url) for g in groups]
+    rendered = [request.render(org, g) for g in groups]
     return 200, request.page(rendered, "runner_groups")
 
 
 def get_group(request: Request) -> Reply:
     org = request.org
-    return 200, group_json(org, request.group(org), request.base_url)
+    return 200, request.render(org, request.group(org))
 
 
 def create_group(request: Request) -> Reply:
     org = request.org
-    fields = _group_fields(request.payload, require_name=True)
+    fields = group_fields(request, ORG_VISIBILITIES, require_name=True)
     if any(g["name"].lower() == fields["name"].lower() for g in org.groups.values()):
         raise HttpError(409, f"A runner group with the name '{fields['name']}' already exists.")
-    repository_ids = _ids(request.payload, "selected_repository_ids")
-    runner_ids = _ids(request.payload, "runners")
-    _check_known(org.repositories, repository_ids, "selected_repository_ids")
-    _check_known(org.runners, runner_ids, "runners")
+    repository_ids = ids_in(request.payload, "selected_repository_ids")
+    runner_ids = ids_in(request.payload, "runners")
+    check_known(org.repositories, repository_ids, "selected_repository_ids")
+    check_known(org.runners, runner_ids, "runners")
     group = new_group(next(request.state.ids), fields.pop("name"), fields)
     org.groups[group["id"]] = group
     org.group_repositories[group["id"]] = set(repository_ids) if group["visibility"] == "selected" else set()
     for runner_id in runner_ids:
         org.runners[runner_id]["runner_group_id"] = group["id"]
-    return 201, group_json(org, group, request.base_url)
+    return 201, request.render(org, group)
 
 
 def update_group(request: Request) -> Reply:
     org = request.org
-    group = request.group(org)
-    fields = _group_fields(request.payload, require_name=True)
+    group = request.own_group(org)
+    fields = group_fields(request, ORG_VISIBILITIES, require_name=True)
     name = fields["name"]
     if group["default"] and name != group["name"]:
         raise HttpError(422, "The default runner group cannot be renamed.")
     if any(g["name"].lower() == name.lower() and g["id"] != group["id"] for g in org.groups.values()):
         raise HttpError(409, f"A runner group with the name '{name}' already exists.")
-    if group["inherited"]:
-        raise HttpError(422, "An inherited runner group cannot be changed by the organization.")
     if group["workflow_restrictions_read_only"] and {"restricted_to_workflows", "selected_workflows"} & set(fields):
         raise HttpError(422, "The workflow restrictions of this runner group are read-only.")
     group.update(fields)
@@ -114,16 +132,14 @@ def update_group(request: Request) -> Reply:
         group["selected_workflows"] = []
     if group["visibility"] != "selected":
         org.group_repositories[group["id"]] = set()
-    return 200, group_json(org, group, request.base_url)
+    return 200, request.render(org, group)
 
 
 def delete_group(request: Request) -> Reply:
     org = request.org
-    group = request.group(org)
+    group = request.own_group(org)
     if group["default"]:
         raise HttpError(422, "The default runner group cannot be deleted.")
-    if group["inherited"]:
-        raise HttpError(422, "An inherited runner group cannot be deleted by the organization.")
     request.state.drop_group(org, group["id"])
     return 204, None
 
@@ -131,7 +147,7 @@ def delete_group(request: Request) -> Reply:
 def list_hosted_runners(request: Request) -> Reply:
     org = request.org
     group = request.group(org)
-    hosted = [hosted_runner_json(h) for h in org.hosted_runners.get(group["id"], [])]
+    hosted = [hosted_runner_json(h) for h in org.hosted_runners.values() if h["runner_group_id"] == group["id"]]
     return 200, request.page(hosted, "runners")
 
 
@@ -149,8 +165,8 @@ def list_access(request: Request) -> Reply:
 def set_access(request: Request) -> Reply:
     org = request.org
     group = _selected_group(request, org)
-    ids = _ids(request.payload, "selected_repository_ids", required=True)
-    _check_known(org.repositories, ids, "selected_repository_ids")
+    ids = ids_in(request.payload, "selected_repository_ids", required=True)
+    check_known(org.repositories, ids, "selected_repository_ids")
     org.group_repositories[group["id"]] = set(ids)
     return 204, None
 
@@ -170,7 +186,7 @@ def remove_access(request: Request) -> Reply:
 
 
 def _selected_group(request: Request, org: Org) -> dict[str, Any]:
-    group = request.group(org)
+    group = request.own_group(org)
     if group["visibility"] != "selected":
         raise HttpError(422, "Repository access can only be changed for runner groups whose visibility is 'selected'.")
     return group
@@ -189,15 +205,17 @@ def _repository_id(request: Request, org: Org) -> int:
 def list_members(request: Request) -> Reply:
     org = request.org
     group = request.group(org)
-    members = [dict(r) for r in org.runners.values() if r["runner_group_id"] == group["id"]]
+    enterprise = request.state.enterprise_of_group(group["id"]) if group["inherited"] else None
+    runners = enterprise.runners if enterprise is not None else org.runners
+    members = [dict(r) for r in runners.values() if r["runner_group_id"] == group["id"]]
     return 200, request.page(members, "runners")
 
 
 def set_members(request: Request) -> Reply:
     org = request.org
-    group = request.group(org)
-    ids = _ids(request.payload, "runners", required=True)
-    _check_known(org.runners, ids, "runners")
+    group = request.own_group(org)
+    ids = ids_in(request.payload, "runners", required=True)
+    check_known(org.runners, ids, "runners")
     for runner in org.runners.values():
         if runner["id"] in ids:
             runner["runner_group_id"] = group["id"]
@@ -208,14 +226,14 @@ def set_members(request: Request) -> Reply:
 
 def add_member(request: Request) -> Reply:
     org = request.org
-    group = request.group(org)
+    group = request.own_group(org)
     _runner(request, org)["runner_group_id"] = group["id"]
     return 204, None
 
 
 def remove_member(request: Request) -> Reply:
     org = request.org
-    group = request.group(org)
+    group = request.own_group(org)
     runner = _runner(request, org)
     if runner["runner_group_id"] == group["id"]:
         runner["runner_group_id"] = DEFAULT_GROUP_ID  # GitHub returns removed runners to the Default group
@@ -250,6 +268,11 @@ def list_org_repositories(request: Request) -> Reply:
     return 200, request.page(repos, None)
 
 
+def get_org(request: Request) -> Reply:
+    """The org's id and login (and the rest of `organization-full`): how a login becomes an org id."""
+    return 200, organization_json(request.org, request.base_url, full=True)
+
+
 def get_actions_permissions(request: Request) -> Reply:
     return 200, actions_permissions_json(request.org, request.base_url)
 
@@ -281,8 +304,13 @@ def mint_installation_token(request: Request) -> Reply:
 # Request bodies, validated as GitHub does
 
 
-def _group_fields(payload: Any, *, require_name: bool) -> dict[str, Any]:
-    """Validate a POST/PATCH body like GitHub: `name` required (PATCH too), types and the visibility enum."""
+def group_fields(request: Request, visibilities: tuple[str, ...], *, require_name: bool) -> dict[str, Any]:
+    """Validate a group's POST/PATCH body like GitHub: `name` where required, types and the visibility enum.
+
+    Fields a flavour does not document (GHES: `network_configuration_id`) are ignored, as GitHub ignores unknown
+    body fields: its descriptions do not forbid additional properties.
+    """
+    payload = request.payload
     if not isinstance(payload, dict):
         raise HttpError(400, "Problems parsing JSON")
     name = payload.get("name")
@@ -292,26 +320,29 @@ def _group_fields(payload: Any, *, require_name: bool) -> dict[str, Any]:
         raise HttpError(422, errors=[{"resource": "RunnerGroup", "field": "name", "code": "missing_field"}])
     checks: dict[str, Callable[[Any], bool]] = {
         "name": lambda v: isinstance(v, str),
-        "visibility": lambda v: v in ("all", "selected", "private"),
+        "visibility": lambda v: v in visibilities,
         "allows_public_repositories": lambda v: isinstance(v, bool),
         "restricted_to_workflows": lambda v: isinstance(v, bool),
         "selected_workflows": lambda v: isinstance(v, list) and all(isinstance(w, str) and "@" in w for w in v),
-        "network_configuration_id": lambda v: v is None or isinstance(v, str),
     }
+    if request.state.flavour.serves(NETWORK_CONFIGURATION):
+        checks["network_configuration_id"] = lambda v: v is None or isinstance(v, str)
     fields = {}
     for key, value in payload.items():
         check = checks.get(key)
         if check is None:
             continue
         if not check(value):
-            raise HttpError(
-                422, f"Invalid request.\n\nInvalid property /{key}: {json.dumps(value)} is not a valid value."
-            )
+            raise invalid_property(key, value)
         fields[key] = value
     return fields
 
 
-def _ids(payload: Any, key: str, *, required: bool = False) -> list[int]:
+def invalid_property(key: str, value: Any) -> HttpError:
+    return HttpError(422, f"Invalid request.\n\nInvalid property /{key}: {json.dumps(value)} is not a valid value.")
+
+
+def ids_in(payload: Any, key: str, *, required: bool = False) -> list[int]:
     value = payload.get(key) if isinstance(payload, dict) else None
     if value is None and not required:
         return []
@@ -320,7 +351,7 @@ def _ids(payload: Any, key: str, *, required: bool = False) -> list[int]:
     return list(dict.fromkeys(value))
 
 
-def _check_known(known: Mapping[int, Any], ids: list[int], field_name: str) -> None:
+def check_known(known: Mapping[int, Any], ids: list[int], field_name: str) -> None:
     unknown = [i for i in ids if i not in known]
     if unknown:
         raise unknown_ids(field_name, unknown)

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+from .flavours import HOSTED_RUNNERS, NETWORK_CONFIGURATION, Flavour
 from .wire import FakeResponse, FaultRule
 
 if TYPE_CHECKING:
-    from .state import Org
+    from .state import Enterprise, Org
 
 DOCS = "https://docs.github.com/rest/actions/self-hosted-runner-groups"
 SECONDARY_LIMIT_DOCS = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"
@@ -162,7 +163,8 @@ def _int(value: str | None, default: int) -> int:
         return default
 
 
-def group_json(org: Org, group: Mapping[str, Any], base: str) -> dict[str, Any]:
+def group_json(org: Org, group: Mapping[str, Any], base: str, flavour: Flavour) -> dict[str, Any]:
+    """GitHub's `runner-groups-org`; an enterprise group shared with the org carries `inherited: true`."""
     url = f"{base}/orgs/{org.login}/actions/runner-groups/{group['id']}"
     rendered = {
         "id": group["id"],
@@ -170,17 +172,81 @@ def group_json(org: Org, group: Mapping[str, Any], base: str) -> dict[str, Any]:
         "visibility": group["visibility"],
         "default": group["default"],
         "runners_url": f"{url}/runners",
-        "hosted_runners_url": f"{url}/hosted-runners",
         "inherited": group["inherited"],
         "allows_public_repositories": group["allows_public_repositories"],
         "restricted_to_workflows": group["restricted_to_workflows"],
         "selected_workflows": list(group["selected_workflows"]),
         "workflow_restrictions_read_only": group["workflow_restrictions_read_only"],
     }
+    if "inherited_allows_public_repositories" in group:
+        rendered["inherited_allows_public_repositories"] = group["inherited_allows_public_repositories"]
     if group["visibility"] == "selected":
         rendered["selected_repositories_url"] = f"{url}/repositories"
-    if group.get("network_configuration_id"):
-        rendered["network_configuration_id"] = group["network_configuration_id"]
+    return {**rendered, **_cloud_group_fields(group, url, flavour)}
+
+
+def enterprise_group_json(
+    enterprise: Enterprise, group: Mapping[str, Any], base: str, flavour: Flavour
+) -> dict[str, Any]:
+    """GitHub's `runner-groups-enterprise`."""
+    url = f"{base}/enterprises/{enterprise.slug}/actions/runner-groups/{group['id']}"
+    rendered = {
+        "id": group["id"],
+        "name": group["name"],
+        "visibility": group["visibility"],
+        "default": group["default"],
+        "runners_url": f"{url}/runners",
+        "allows_public_repositories": group["allows_public_repositories"],
+        "restricted_to_workflows": group["restricted_to_workflows"],
+        "selected_workflows": list(group["selected_workflows"]),
+        "workflow_restrictions_read_only": group["workflow_restrictions_read_only"],
+    }
+    if group["visibility"] == "selected":
+        rendered["selected_organizations_url"] = f"{url}/organizations"
+    return {**rendered, **_cloud_group_fields(group, url, flavour)}
+
+
+def _cloud_group_fields(group: Mapping[str, Any], url: str, flavour: Flavour) -> dict[str, Any]:
+    """What only the cloud flavours show of a group: its hosted runners and its network configuration."""
+    fields: dict[str, Any] = {}
+    if flavour.serves(HOSTED_RUNNERS):
+        fields["hosted_runners_url"] = f"{url}/hosted-runners"
+    if flavour.serves(NETWORK_CONFIGURATION) and group.get("network_configuration_id"):
+        fields["network_configuration_id"] = group["network_configuration_id"]
+    return fields
+
+
+def organization_json(org: Org, base: str, *, full: bool = False) -> dict[str, Any]:
+    """GitHub's `organization-simple`; `full` gives its `organization-full` (GET /orgs/{org})."""
+    url = f"{base}/orgs/{org.login}"
+    rendered: dict[str, Any] = {
+        "login": org.login,
+        "id": org.id,
+        "node_id": f"O_emulator{org.id}",
+        "url": url,
+        "repos_url": f"{url}/repos",
+        "events_url": f"{url}/events",
+        "hooks_url": f"{url}/hooks",
+        "issues_url": f"{url}/issues",
+        "members_url": f"{url}/members{{/member}}",
+        "public_members_url": f"{url}/public_members{{/member}}",
+        "avatar_url": f"https://avatars.githubusercontent.com/u/{org.id}",
+        "description": None,
+    }
+    if full:
+        rendered.update(
+            html_url=f"https://github.com/{org.login}",
+            has_organization_projects=True,
+            has_repository_projects=True,
+            public_repos=sum(1 for r in org.repositories.values() if r["visibility"] == "public"),
+            public_gists=0,
+            followers=0,
+            following=0,
+            type="Organization",
+            created_at=_STAMP,
+            updated_at=_STAMP,
+            archived_at=None,
+        )
     return rendered
 
 
@@ -227,17 +293,25 @@ def repository_json(org: Org, repo: Mapping[str, Any], base: str, *, detailed: b
 
 
 def hosted_runner_json(hosted: Mapping[str, Any]) -> dict[str, Any]:
+    """GitHub's `actions-hosted-runner`; a runner with a static IP shows its (made-up) public IP range."""
+    public_ips = (
+        [{"enabled": True, "prefix": f"20.80.{hosted['id'] % 250}.0", "length": 31}]
+        if hosted["public_ip_enabled"]
+        else []
+    )
     return {
         "id": hosted["id"],
         "name": hosted["name"],
         "runner_group_id": hosted["runner_group_id"],
-        "image_details": {"id": "ubuntu-22.04", "size_gb": 86, "display_name": "Ubuntu 22.04", "source": "github"},
-        "machine_size_details": {"id": "4-core", "cpu_cores": 4, "memory_gb": 16, "storage_gb": 150},
-        "status": "Ready",
-        "platform": "linux-x64",
-        "maximum_runners": 10,
-        "public_ip_enabled": False,
-        "public_ips": [],
+        "image_details": dict(hosted["image_details"]),
+        "machine_size_details": dict(hosted["machine_size_details"]),
+        "status": hosted["status"],
+        "platform": hosted["platform"],
+        "maximum_runners": hosted["maximum_runners"],
+        "public_ip_enabled": hosted["public_ip_enabled"],
+        "public_ips": public_ips,
+        "last_active_on": hosted["last_active_on"],
+        "image_gen": hosted["image_gen"],
     }
 
 

@@ -14,10 +14,19 @@ from .fake import FakeGitHub
 from .wire import DropConnection
 
 
-def add_to_responses(fake: FakeGitHub, rsps: responses.RequestsMock, base_url: str = "https://api.github.com") -> None:
-    """Route every request under `base_url` to `fake`; a dropped connection raises requests' ConnectionError."""
-    root = base_url.rstrip("/")
+def add_to_responses(fake: FakeGitHub, rsps: responses.RequestsMock, base_url: str | None = None) -> None:
+    """Route every request under `base_url` to `fake`; a dropped connection raises requests' ConnectionError.
+
+    `base_url` defaults to the flavour's (https://api.github.com, or https://ghes.example.com/api/v3 for GHES);
+    a GHES flavour needs a root that ends in /api/v3, as GHES serves its API there.
+    """
+    root = (base_url or fake.flavour.example_base_url).rstrip("/")
     root_path = urlsplit(root).path
+    prefix = fake.flavour.api_prefix
+    if prefix and not root_path.endswith(prefix):
+        raise ValueError(
+            f"base_url {root!r}: {fake.flavour.name} serves its REST API under {prefix}; use https://HOST{prefix}"
+        )
 
     def callback(request: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes]:
         parts = urlsplit(str(request.url))

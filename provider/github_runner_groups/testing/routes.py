@@ -1,23 +1,29 @@
-"""The route table: method and path template -> handler, and how GitHub authorizes the operation."""
+"""The route table: method and path template -> handler, how GitHub authorizes the operation, and which flavours
+serve it (a route whose feature the flavour lacks is a 404, as on that flavour of GitHub)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from . import enterprise_handlers as enterprise
 from . import handlers
+from . import hosted_handlers as hosted
+from .flavours import ENTERPRISE, HOSTED_RUNNERS, Flavour
 from .handlers import Handler
-from .state import ADMIN_SCOPE
+from .state import ADMIN_SCOPE, ENTERPRISE_SCOPE
 
 
 @dataclass(frozen=True)
 class Route:
-    """`scope` is the OAuth scope GitHub accepts for it (x-accepted-oauth-scopes); None: an App JWT, no token."""
+    """`scope` is the OAuth scope GitHub accepts for it (x-accepted-oauth-scopes); None: an App JWT, no token.
+    `feature` is what a flavour must serve for the route to exist there (None: every flavour)."""
 
     method: str
     template: str
     handler: Handler
     scope: str | None = ADMIN_SCOPE
+    feature: str | None = None
 
 
 def _compiled(template: str) -> re.Pattern[str]:
@@ -32,13 +38,16 @@ def _parameter(placeholder: re.Match[str]) -> str:
 
 _GROUPS = "/orgs/{org}/actions/runner-groups"
 _GROUP = _GROUPS + "/{runner_group_id}"
+_HOSTED = "/orgs/{org}/actions/hosted-runners"
+_HOSTED_RUNNER = _HOSTED + "/{hosted_runner_id}"
+_ENTERPRISE_GROUPS = "/enterprises/{enterprise}/actions/runner-groups"
+_ENTERPRISE_GROUP = _ENTERPRISE_GROUPS + "/{runner_group_id}"
 ROUTES = (
     Route("GET", _GROUPS, handlers.list_groups),
     Route("POST", _GROUPS, handlers.create_group),
     Route("GET", _GROUP, handlers.get_group),
     Route("PATCH", _GROUP, handlers.update_group),
     Route("DELETE", _GROUP, handlers.delete_group),
-    Route("GET", _GROUP + "/hosted-runners", handlers.list_hosted_runners),
     Route("GET", _GROUP + "/repositories", handlers.list_access),
     Route("PUT", _GROUP + "/repositories", handlers.set_access),
     Route("PUT", _GROUP + "/repositories/{repository_id}", handlers.add_access),
@@ -47,19 +56,56 @@ ROUTES = (
     Route("PUT", _GROUP + "/runners", handlers.set_members),
     Route("PUT", _GROUP + "/runners/{runner_id}", handlers.add_member),
     Route("DELETE", _GROUP + "/runners/{runner_id}", handlers.remove_member),
+    Route("GET", _GROUP + "/hosted-runners", handlers.list_hosted_runners, feature=HOSTED_RUNNERS),
     Route("GET", "/orgs/{org}/actions/runners", handlers.list_org_runners),
     Route("GET", "/orgs/{org}/actions/permissions", handlers.get_actions_permissions),
     Route("GET", "/orgs/{org}/actions/permissions/repositories", handlers.list_actions_enabled_repositories),
     Route("GET", "/orgs/{org}/repos", handlers.list_org_repositories, scope="repo"),
+    Route("GET", "/orgs/{org}", handlers.get_org, scope="read:org"),
     Route("POST", "/app/installations/{installation_id}/access_tokens", handlers.mint_installation_token, scope=None),
+    Route("GET", _HOSTED, hosted.list_runners, feature=HOSTED_RUNNERS),
+    Route("POST", _HOSTED, hosted.create_runner, feature=HOSTED_RUNNERS),
+    Route("GET", _HOSTED + "/images/github-owned", hosted.list_github_images, feature=HOSTED_RUNNERS),
+    Route("GET", _HOSTED + "/images/partner", hosted.list_partner_images, feature=HOSTED_RUNNERS),
+    Route("GET", _HOSTED + "/machine-sizes", hosted.list_machine_sizes, feature=HOSTED_RUNNERS),
+    Route("GET", _HOSTED + "/platforms", hosted.list_platforms, feature=HOSTED_RUNNERS),
+    Route("GET", _HOSTED + "/limits", hosted.get_limits, feature=HOSTED_RUNNERS),
+    Route("GET", _HOSTED_RUNNER, hosted.get_runner, feature=HOSTED_RUNNERS),
+    Route("PATCH", _HOSTED_RUNNER, hosted.update_runner, feature=HOSTED_RUNNERS),
+    Route("DELETE", _HOSTED_RUNNER, hosted.delete_runner, feature=HOSTED_RUNNERS),
+    *(
+        Route(method, template, handler, scope=ENTERPRISE_SCOPE, feature=ENTERPRISE)
+        for method, template, handler in (
+            ("GET", _ENTERPRISE_GROUPS, enterprise.list_groups),
+            ("POST", _ENTERPRISE_GROUPS, enterprise.create_group),
+            ("GET", _ENTERPRISE_GROUP, enterprise.get_group),
+            ("PATCH", _ENTERPRISE_GROUP, enterprise.update_group),
+            ("DELETE", _ENTERPRISE_GROUP, enterprise.delete_group),
+            ("GET", _ENTERPRISE_GROUP + "/organizations", enterprise.list_organizations),
+            ("PUT", _ENTERPRISE_GROUP + "/organizations", enterprise.set_organizations),
+            ("PUT", _ENTERPRISE_GROUP + "/organizations/{org_id}", enterprise.add_organization),
+            ("DELETE", _ENTERPRISE_GROUP + "/organizations/{org_id}", enterprise.remove_organization),
+            ("GET", _ENTERPRISE_GROUP + "/runners", enterprise.list_members),
+            ("PUT", _ENTERPRISE_GROUP + "/runners", enterprise.set_members),
+            ("PUT", _ENTERPRISE_GROUP + "/runners/{runner_id}", enterprise.add_member),
+            ("DELETE", _ENTERPRISE_GROUP + "/runners/{runner_id}", enterprise.remove_member),
+            ("GET", "/enterprises/{enterprise}/actions/runners", enterprise.list_runners),
+        )
+    ),
 )
 _PATTERNS = [(route, _compiled(route.template)) for route in ROUTES]
 
 
-def find_route(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
-    """The route for a request and its path parameters; None for an unknown path or method (GitHub: 404)."""
+def routes_of(flavour: Flavour) -> tuple[Route, ...]:
+    """The routes `flavour` serves."""
+    return tuple(route for route in ROUTES if flavour.serves(route.feature))
+
+
+def find_route(method: str, path: str, flavour: Flavour) -> tuple[Route, dict[str, str]] | None:
+    """The route for a request and its path parameters; None for an unknown path or method, or a route the
+    flavour does not serve (GitHub: 404)."""
     for route, pattern in _PATTERNS:
         match = pattern.match(path)
-        if match and route.method == method:
+        if match and route.method == method and flavour.serves(route.feature):
             return route, match.groupdict()
     return None

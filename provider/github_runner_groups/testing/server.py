@@ -56,7 +56,8 @@ class EmulatorServer:
     def __init__(self, fake: FakeGitHub, host: str, port: int) -> None:
         self.fake = fake
         self._httpd = _Httpd((host, port), _handler_for(fake))
-        self.url = "http://{}:{}".format(*self._httpd.server_address[:2])
+        # The API root: GHES serves its REST API under /api/v3, github.com at the root.
+        self.url = "http://{}:{}".format(*self._httpd.server_address[:2]) + fake.flavour.api_prefix
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, args=(0.05,), name="github-emulator", daemon=True
         )
@@ -95,8 +96,17 @@ def _handler_for(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else None
             host = self.headers.get("Host") or "127.0.0.1"
+            prefix = fake.flavour.api_prefix
+            if not parts.path.startswith(prefix + "/"):
+                self._outside_the_api(prefix)
+                return
             outcome = fake.handle(
-                self.command, parts.path, parts.query, dict(self.headers.items()), body, base_url=f"http://{host}"
+                self.command,
+                parts.path[len(prefix) :],
+                parts.query,
+                dict(self.headers.items()),
+                body,
+                base_url=f"http://{host}{prefix}",
             )
             if outcome.delay_seconds:
                 time.sleep(outcome.delay_seconds)
@@ -111,6 +121,15 @@ def _handler_for(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(outcome.body)))
             self.end_headers()
             self.wfile.write(outcome.body)
+
+        def _outside_the_api(self, prefix: str) -> None:
+            """A path outside the API root (GHES: not under /api/v3) is the web server's 404, not the API's."""
+            body = f"Not Found: the REST API is served under {prefix}/\n".encode()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
 
