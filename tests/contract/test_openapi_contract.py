@@ -137,7 +137,7 @@ def exercise_hosted_runners(client: GitHubClient) -> None:
     size = client.get(f"{hosted}/machine-sizes", action="listing machine sizes")["machine_specs"][0]["id"]
     client.get(f"{hosted}/platforms", action="listing platforms")
     client.get(f"{hosted}/limits", action="reading hosted-runner limits")
-    group = api.create_runner_group(client, "acme", {"name": "hosted"}).body["id"]
+    group = api.create_runner_group(client, "acme", {"name": "hosted"}).body.id
     body = {
         "name": "big-linux",
         "image": {"id": images[0]["id"], "source": "github", "version": "latest"},
