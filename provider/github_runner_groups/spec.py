@@ -163,20 +163,13 @@ def _parse_group(name: Any, settings: Any, where: str, problems: list[str]) -> G
             f"{where}: {reason.rstrip('.')}" for _, reason in check_flag("exclusive", settings["exclusive"])
         )
         values["exclusive"] = settings["exclusive"]
+    for key in ("repositories", "runners"):
+        if key in settings:
+            values[key] = _list_of(where, key, settings[key], (str, int), problems)
     # Without adopt, unset settings get their defaults: check the rules on what `pulumi up` will send.
     effective = values if values.get("adopt") else {**_DEFAULTS, **values}
     for rule in RUNNER_GROUP_RULES:
         problems.extend(f"{where}: {reason.rstrip('.')}" for _, reason in rule(effective))
-    for key in ("repositories", "runners"):
-        if key in settings:
-            values[key] = _list_of(where, key, settings[key], (str, int), problems)
-    visibility = effective.get("visibility")
-    if values.get("repositories") is not None and visibility != "selected":
-        stated = "not set" if visibility is None else repr(visibility)
-        problems.append(
-            f"{where}: repositories are listed but visibility is {stated}; GitHub keeps a repository list only for "
-            "'visibility: selected'"
-        )
     if len(problems) > before:
         return None
     return GroupSpec(name=name, **values)
