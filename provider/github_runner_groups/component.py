@@ -7,7 +7,7 @@ from typing import Any
 
 import pulumi
 
-from .resources.fields import RUNNER_GROUP_FIELDS
+from .resources.fields import INLINE_LISTS, RUNNER_GROUP_FIELDS
 from .resources.membership import RunnerGroupMembership, RunnerGroupMembershipArgs
 from .resources.repository_access import RunnerGroupRepositoryAccess, RunnerGroupRepositoryAccessArgs
 from .resources.runner_group import RunnerGroup, RunnerGroupArgs
@@ -17,10 +17,15 @@ SPEC_FIELDS = tuple(f.name for f in RUNNER_GROUP_FIELDS if f.in_spec)
 
 
 class OrgRunnerGroups(pulumi.ComponentResource):
-    """Creates, per group of the spec, a RunnerGroup and (when the spec lists them) its access and membership.
+    """Creates, per group of the spec, a RunnerGroup with its lists.
 
-    Children are named `{name}-{group}`, `{name}-{group}-repositories` and `{name}-{group}-runners`, so renaming
-    the component or a group replaces them: use Pulumi aliases when that is not wanted.
+    An exclusive group (the default) owns its lists inline, so it costs one POST to create and one DELETE to
+    destroy. An additive group (`exclusive: false`) leaves its lists to separate RunnerGroupRepositoryAccess and
+    RunnerGroupMembership resources that add and remove only the entries the spec lists.
+
+    Children are named `{name}-{group}`, and for additive groups also `{name}-{group}-repositories` and
+    `{name}-{group}-runners`, so renaming the component or a group replaces them: use Pulumi aliases when that is
+    not wanted.
     """
 
     group_ids: pulumi.Output[dict[str, str]]
@@ -59,6 +64,8 @@ class OrgRunnerGroups(pulumi.ComponentResource):
             runner_group_args(org, group),
             child,
         )
+        if group.exclusive:
+            return resource
         if group.repositories is not None:
             RunnerGroupRepositoryAccess(
                 f"{prefix}-{group.name}-repositories",
@@ -66,7 +73,7 @@ class OrgRunnerGroups(pulumi.ComponentResource):
                     runner_group_id=resource.id,
                     repositories=list(group.repositories),
                     org=org,
-                    exclusive=group.exclusive,
+                    exclusive=False,
                 ),
                 child,
             )
@@ -74,7 +81,7 @@ class OrgRunnerGroups(pulumi.ComponentResource):
             RunnerGroupMembership(
                 f"{prefix}-{group.name}-runners",
                 RunnerGroupMembershipArgs(
-                    runner_group_id=resource.id, runners=list(group.runners), org=org, exclusive=group.exclusive
+                    runner_group_id=resource.id, runners=list(group.runners), org=org, exclusive=False
                 ),
                 child,
             )
@@ -82,8 +89,11 @@ class OrgRunnerGroups(pulumi.ComponentResource):
 
 
 def runner_group_args(org: str | None, group: GroupSpec) -> RunnerGroupArgs:
-    """The RunnerGroup a spec group describes: its settings as given (unset ones stay unset)."""
+    """The RunnerGroup a spec group describes: its settings as given (unset ones stay unset), and for an exclusive
+    group its lists inline."""
     settings: dict[str, Any] = {name: _program_value(getattr(group, name)) for name in SPEC_FIELDS}
+    if group.exclusive:
+        settings.update({name: _program_value(getattr(group, name)) for name in INLINE_LISTS})
     return RunnerGroupArgs(name=group.name, org=org, **settings)
 
 

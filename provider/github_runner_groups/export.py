@@ -1,7 +1,8 @@
 """Existing runner groups -> a spec (YAML) or a Pulumi program, with `adopt` set, to bring them under management.
 
-The first `pulumi up` of the output takes every group over without recreating it: groups are adopted by name
-(no write when the settings match), and access and membership resources set the lists they already have.
+The first `pulumi up` of the output takes every group over without recreating it and writes nothing: groups are
+adopted by name (no write when the settings match) with their repository and runner lists inline, each read once
+and written only if it differs.
 Inherited groups (managed by the enterprise) and the Default group (which cannot be created or deleted) are
 listed as comments, not exported.
 """
@@ -16,7 +17,7 @@ from typing import Any
 
 from . import api
 from .client import GitHubClient
-from .resources.fields import RUNNER_GROUP_FIELDS, Role, on_ghes
+from .resources.fields import INLINE_LISTS, RUNNER_GROUP_FIELDS, Role, on_ghes
 from .resources.values import require_org
 from .spec import GroupSpec, OrgSpec, dump_spec
 
@@ -74,7 +75,7 @@ def to_yaml(exported: Export) -> str:
 
 
 def to_python(exported: Export) -> str:
-    """A Pulumi program using the resources directly; each group's `id` feeds its access and membership."""
+    """A Pulumi program using RunnerGroup directly, each with its lists inline (as the spec's exclusive groups)."""
     org = exported.spec.org
     lines = [
         f'"""Runner groups of org {org!r}, exported by `github-runner-groups export --format python`.',
@@ -90,22 +91,12 @@ def to_python(exported: Export) -> str:
     for group in exported.spec.groups:
         variable = _identifier(group.name, used)
         arguments = [f"name={group.name!r}", f"org={org!r}"]
-        for field in EXPORTED:
-            value = getattr(group, field.name)
+        for name in (*(field.name for field in EXPORTED), *INLINE_LISTS):
+            value = getattr(group, name)
             if value is not None:
-                arguments.append(f"{field.name}={list(value) if isinstance(value, tuple) else value!r}")
+                arguments.append(f"{name}={list(value) if isinstance(value, tuple) else value!r}")
         arguments.append("adopt=True")
         lines.append(f"{variable} = rg.RunnerGroup({group.name!r}, {', '.join(arguments)})")
-        if group.repositories is not None:
-            lines.append(
-                f"rg.RunnerGroupRepositoryAccess({group.name + '-repositories'!r}, runner_group_id={variable}.id, "
-                f"org={org!r}, repositories={list(group.repositories)!r})"
-            )
-        if group.runners is not None:
-            lines.append(
-                f"rg.RunnerGroupMembership({group.name + '-runners'!r}, runner_group_id={variable}.id, "
-                f"org={org!r}, runners={list(group.runners)!r})"
-            )
         lines.append("")
     return "\n".join(lines)
 

@@ -265,6 +265,10 @@ def named(table: Sequence[Field], *roles: Role) -> tuple[str, ...]:
     return tuple(f.name for f in table if f.role in roles)
 
 
+# The lists a RunnerGroup owns inline when given: the spec's exclusive groups carry them so.
+INLINE_LISTS = named(RUNNER_GROUP_FIELDS, Role.MEMBERS)
+
+
 def on_ghes(base_url: str) -> bool:
     """GitHub Enterprise Server serves its REST API under /api/v3; github.com (and the emulator) at the root."""
     return base_url.rstrip("/").endswith("/api/v3")

@@ -51,7 +51,7 @@ from ._common import (
 )
 from ._common import user_inputs as without_provider
 from ._ownership import claim, register
-from .fields import RUNNER_GROUP_FIELDS, RUNNER_GROUP_RULES, VISIBILITIES, Field, Role, named, on_ghes
+from .fields import INLINE_LISTS, RUNNER_GROUP_FIELDS, RUNNER_GROUP_RULES, VISIBILITIES, Field, Role, named, on_ghes
 
 __all__ = ["VISIBILITIES", "RunnerGroup", "RunnerGroupArgs", "RunnerGroupProvider"]
 
@@ -60,7 +60,7 @@ SETTABLE = named(RUNNER_GROUP_FIELDS, Role.SETTING)
 INPUTS = named(RUNNER_GROUP_FIELDS, Role.SETTING, Role.LOCATION, Role.STEERING, Role.MEMBERS)
 COMPUTED = named(RUNNER_GROUP_FIELDS, Role.COMPUTED)
 # The inline lists, each with the facet whose resolution, drift, ownership and explanations it shares.
-LISTS: dict[str, Facet] = {name: FACETS[name] for name in named(RUNNER_GROUP_FIELDS, Role.MEMBERS)}
+LISTS: dict[str, Facet] = {name: FACETS[name] for name in INLINE_LISTS}
 # Members (id -> name) of each inline list a step writes, by list field.
 Wanted = dict[str, dict[int, str]]
 
