@@ -184,3 +184,18 @@ def test_a_refused_list_write_undoes_the_settings_written_before_it(engine: Make
     assert "Runner is busy" in failed.value.message and "were undone first" in failed.value.message
     assert fake.group("acme", gid(stack))["allows_public_repositories"] is False  # type: ignore[index]
     assert fake.group_runner_ids("acme", gid(stack)) == ids(fake, "runners", "linux-3")
+
+
+@pytest.mark.parametrize("exclusive", [True, False], ids=["exclusive", "additive"])
+def test_a_separate_resource_whose_list_already_matches_writes_nothing(
+    engine: MakeEngine, fake: FakeGitHub, exclusive: bool
+) -> None:
+    build = next(g["id"] for g in fake.groups("acme") if g["name"] == "build-linux")
+    access = Res(
+        "access",
+        RunnerGroupRepositoryAccessProvider(),
+        {"runner_group_id": build, "repositories": ["web", "api"], "exclusive": exclusive},
+    )
+    engine().up([access])
+    assert writes(fake) == []
+    assert fake.count("GET", rf"/runner-groups/{build}/repositories$") == 1  # one read instead of a PUT
