@@ -17,7 +17,7 @@ from github_runner_groups.resources.repository_access import RunnerGroupReposito
 from github_runner_groups.resources.runner_group import RunnerGroupArgs, RunnerGroupProvider
 from github_runner_groups.testing import FakeGitHub
 from harness import Engine, HarnessError, Res
-from test_hostile_assignments import OLD_LINUX_4, Hostile, group_id, reported, repo, reregister_linux_4
+from test_hostile_assignments import OLD_LINUX_4, Hostile, group_id, repo, reported, reregister_linux_4
 
 MakeEngine = Callable[..., Engine]
 
