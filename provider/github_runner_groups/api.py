@@ -97,6 +97,7 @@ def create_runner_group(client: GitHubClient, org: str, body: RunnerGroupBody) -
         f"{_org(org)}/actions/runner-groups",
         action=f"creating runner group '{body.get('name')}' in org '{org}'",
         json_body=body,
+        required_keys=("id",),
     )
     return Conditional(response.body, response.headers.get("ETag"))
 
