@@ -51,6 +51,11 @@ class _Call:
     if_none_match: str | None = None
     required_keys: tuple[str, ...] = ()
 
+    @property
+    def may_repeat(self) -> bool:
+        """Whether sending it twice is harmless, so a lost answer can be retried."""
+        return self.repeatable or self.method in _REPEATABLE_METHODS
+
 
 class _Attempts:
     """Retries and rate-limit waits spent on one call, against the settings' budgets."""
@@ -196,7 +201,7 @@ class GitHubClient:
     def _after_no_answer(self, call: _Call, attempts: _Attempts, exc: requests.RequestException) -> None:
         """Back off for a retry, or raise: outcome unknown for a sent write, no answer for the rest."""
         failure = failures.classify_exception(exc, self.settings.timeout_seconds, self._names)
-        if failure.sent and not call.repeatable and call.method not in _REPEATABLE_METHODS:
+        if failure.sent and not call.may_repeat:
             raise GitHubOutcomeUnknown(
                 call.action, github_message=failure.description, hint=failures.OUTCOME_UNKNOWN_HINT
             )
@@ -224,37 +229,36 @@ class GitHubClient:
             self._tokens.forget()  # revoked before its expiry: mint a new one, once
             attempts.reauthenticated = True
             return None
+        if status == 304:
+            raise failures.unasked_not_modified(call.action, response)
         if 300 <= status < 400:
             raise failures.redirected_write(call.action, response, self._names)
+        if response.history and self._origin_of(response.url) != self._origin:
+            raise failures.redirected_away(call.action, response, self._names)
         if status >= 400:
             raise self._http_error(call, response)
         return self._success(call, response)
 
     def _after_server_error(self, call: _Call, attempts: _Attempts, response: requests.Response) -> None:
-        if not (call.repeatable or call.method in _REPEATABLE_METHODS):
+        if not call.may_repeat:
             raise failures.error_from(GitHubOutcomeUnknown, call.action, response, failures.OUTCOME_UNKNOWN_HINT)
         if attempts.retries >= self.settings.max_retries:
             raise failures.error_from(GitHubServerError, call.action, response, self._server_error_hint(attempts))
         self._back_off(attempts, call, f"status {response.status_code}")
 
     def _success(self, call: _Call, response: requests.Response) -> ApiResponse:
-        if not response.content:
-            body = None
-        else:
-            try:
-                body = response.json()
-            except ValueError:
-                raise failures.not_json(call.action, response, self._names) from None
+        """The parsed answer; one that is not what was asked for is unknown outcome for a write (it may have
+        taken effect), a server error for a read."""
+        kind = GitHubServerError if call.may_repeat else GitHubOutcomeUnknown
+        hint = failures.OUTCOME_UNKNOWN_HINT if kind is GitHubOutcomeUnknown else None
+        try:
+            body = response.json() if response.content else None
+        except ValueError:
+            raise failures.not_json(kind, call.action, response, self._names, hint) from None
         missing = [key for key in call.required_keys if not isinstance(body, dict) or body.get(key) is None]
         if missing:
-            kind = GitHubOutcomeUnknown if call.method not in _REPEATABLE_METHODS else GitHubServerError
-            raise failures.error_from(
-                kind,
-                call.action,
-                response,
-                failures.OUTCOME_UNKNOWN_HINT if kind is GitHubOutcomeUnknown else None,
-                message=f"the answer lacks the created object's {', '.join(missing)}",
-            )
+            message = f"the answer lacks the created object's {', '.join(missing)}"
+            raise failures.error_from(kind, call.action, response, hint, message=message)
         if call.method == "GET":
             self._etags.keep(call.url, response)
         return ApiResponse(response.status_code, body, response.headers)
@@ -351,7 +355,7 @@ class GitHubClient:
         if not url:
             return None
         problem = None
-        if tuple(urlsplit(url)[:2]) != self._origin:
+        if self._origin_of(url) != self._origin:
             problem = f"its next-page link leaves {self._base}"
         elif url in read:
             problem = f"page {len(read)} links back to a page already read"
@@ -365,6 +369,11 @@ class GitHubClient:
             github_message=problem,
             hint=f"Check that {self._names.base_url} is the address GitHub answers as; nothing was written.",
         )
+
+    @staticmethod
+    def _origin_of(url: str | None) -> tuple[str, str]:
+        parts = urlsplit(url or "")
+        return parts.scheme, parts.netloc
 
     def _url(self, path: str, params: Mapping[str, str | int] | None) -> str:
         url = self._base + (path if path.startswith("/") else f"/{path}")

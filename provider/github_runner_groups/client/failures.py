@@ -130,14 +130,38 @@ def error_from(
     )
 
 
-def not_json(action: str, response: requests.Response, names: SettingNames) -> GitHubServerError:
+def not_json(
+    kind: type[GitHubError], action: str, response: requests.Response, names: SettingNames, hint: str | None
+) -> GitHubError:
     content_type = (response.headers.get("Content-Type") or "none")[:80]
-    return GitHubServerError(
+    root = f"Check that {names.base_url} is the REST API root (https://HOST/api/v3 for GitHub Enterprise Server)."
+    return kind(
         action,
         status=response.status_code,
         github_message=f"the answer is not JSON (Content-Type {content_type})",
-        hint=f"Check that {names.base_url} is the REST API root (https://HOST/api/v3 for GitHub Enterprise Server).",
+        hint=f"{hint} {root}" if hint else root,
         request_id=_request_id(response),
+    )
+
+
+def unasked_not_modified(action: str, response: requests.Response) -> GitHubServerError:
+    return GitHubServerError(
+        action,
+        status=304,
+        github_message="Not Modified, to a request that sent no ETag of that answer",
+        hint="The server (or a proxy in between) answers from a cache it should not use: try again, or bypass it.",
+        request_id=_request_id(response),
+    )
+
+
+def redirected_away(action: str, response: requests.Response, names: SettingNames) -> GitHubServerError:
+    """A read redirected to another host: its answer is not GitHub's (the credential was not sent there)."""
+    return GitHubServerError(
+        action,
+        status=response.history[0].status_code,
+        github_message=f"a redirect to {shown_url(response.url)}, another host; its answer is not used",
+        hint=f"Check that {names.base_url} is the address GitHub answers as.",
+        request_id=_request_id(response.history[0]),
     )
 
 
