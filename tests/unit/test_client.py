@@ -25,6 +25,7 @@ from github_runner_groups.client import (
     AppCredentials,
     ClientSettings,
     GitHubClient,
+    PacingSettings,
     get_client,
     reset_clients,
 )
@@ -81,8 +82,13 @@ def rsps(fake: FakeGitHub) -> Iterator[responses.RequestsMock]:
         yield mock
 
 
+# Tests do not wait between writes; the pacer's own tests set the spacing they measure.
+UNPACED_WRITES = PacingSettings(write_delay_seconds=0)
+
+
 def make_client(clock: Clock, **settings: Any) -> GitHubClient:
-    return GitHubClient(ClientSettings(**{"token": DEMO_TOKEN, **settings}), sleep=clock.sleep, clock=clock)
+    all_settings = {"token": DEMO_TOKEN, "pacing": UNPACED_WRITES, **settings}
+    return GitHubClient(ClientSettings(**all_settings), sleep=clock.sleep, clock=clock)
 
 
 @pytest.fixture
@@ -374,7 +380,7 @@ def test_tls_verification_is_always_on(clock: Clock, ca_bundle: str | None, veri
             seen.append(kwargs["verify"])
             raise requests.exceptions.SSLError("certificate verify failed")
 
-    settings = ClientSettings(token=DEMO_TOKEN, ca_bundle=ca_bundle, names=SETTING_NAMES)
+    settings = ClientSettings(token=DEMO_TOKEN, ca_bundle=ca_bundle, names=SETTING_NAMES, pacing=UNPACED_WRITES)
     client = GitHubClient(settings, session=Recording(), sleep=clock.sleep)
     with pytest.raises(GitHubConnectionError, match="GITHUB_CA_BUNDLE"):
         client.get(GROUPS, action="listing")
@@ -415,7 +421,8 @@ def test_threads_share_one_client_and_one_installation_token(
     fake: FakeGitHub, app: AppCredentials, clock: Clock
 ) -> None:
     with serve(fake) as server:
-        client = GitHubClient(ClientSettings(base_url=server.url, app=app), sleep=clock.sleep, clock=clock)
+        settings = ClientSettings(base_url=server.url, app=app, pacing=UNPACED_WRITES)
+        client = GitHubClient(settings, sleep=clock.sleep, clock=clock)
         errors: list[BaseException] = []
 
         def work() -> None:

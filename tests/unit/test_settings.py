@@ -176,3 +176,28 @@ def test_a_bad_app_key_file_is_a_config_error(tmp_path: Path, content: bytes | s
     with pytest.raises(ConfigError, match="GITHUB_APP_PEM_FILE") as failed:
         resolve_settings(None, environ)
     assert problem in str(failed.value)
+
+
+# Pacing
+
+
+def test_pacing_defaults_follow_github_guidance() -> None:
+    pacing = resolve_settings(None, {"GITHUB_TOKEN": "t"}).client.pacing
+    assert (pacing.enabled, pacing.write_delay_seconds, pacing.points_per_minute) == (True, 1.0, 900)
+
+
+def test_pacing_from_stack_config_with_pulumi_github_keys() -> None:
+    stack = {
+        "github:token": "t",
+        "github:writeDelayMs": 250,
+        "github-runner-groups:pointsPerMinute": "450",
+        "github-runner-groups:maxInFlight": 4.0,
+    }
+    pacing = resolve_settings(config(stack), environ={}).client.pacing
+    assert (pacing.write_delay_seconds, pacing.points_per_minute, pacing.max_in_flight) == (0.25, 450, 4)
+
+
+def test_pacing_env_wins_and_parallel_requests_turns_it_off() -> None:
+    environ = {"GITHUB_TOKEN": "t", "GITHUB_WRITE_DELAY_MS": "0", "GITHUB_PARALLEL_REQUESTS": "true"}
+    pacing = resolve_settings(config({"github:writeDelayMs": 5000}), environ).client.pacing
+    assert pacing.write_delay_seconds == 0 and not pacing.enabled

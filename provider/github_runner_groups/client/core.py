@@ -22,6 +22,7 @@ from ..errors import GitHubError, GitHubOutcomeUnknown, GitHubRateLimited, GitHu
 from . import failures
 from .config import DEFAULT_BASE_URL, ClientSettings
 from .etags import CachedGet, EtagCache
+from .pacer import Pacer
 from .ratelimit import LimitWait, PrimaryLimit, limit_wait, when
 from .response import ApiResponse, Conditional
 from .secrets import Scrubber
@@ -95,6 +96,9 @@ class GitHubClient:
         self._clock = clock
         self._random = random.Random()  # noqa: S311 - backoff jitter, not cryptography
         self._etags = EtagCache()
+        # Tests inject `sleep` with a clock it advances: then the pacer's waits go through it too.
+        pacer_wait = None if sleep is time.sleep else (lambda _condition, seconds: sleep(seconds))
+        self.pacer = Pacer(settings.pacing, clock, pacer_wait) if pacer_wait else Pacer(settings.pacing, clock)
         self._primary = PrimaryLimit()
         self._scrub = Scrubber(settings.token, settings.app.private_key_pem if settings.app else None)
         self._tokens: InstallationTokens | None = None
@@ -182,14 +186,11 @@ class GitHubClient:
         while True:
             self._wait_for_primary_reset(attempts)
             cached = self._etags.get(call.url) if call.method == "GET" else None
+            credential = call.credential or self._authorization()
+            etag = cached.etag if cached is not None else call.if_none_match if call.method == "GET" else None
             try:
-                response = self._transport.send(
-                    call.method,
-                    call.url,
-                    call.json_body,
-                    call.credential or self._authorization(),
-                    cached.etag if cached is not None else call.if_none_match if call.method == "GET" else None,
-                )
+                with self.pacer.slot(call.method):
+                    response = self._transport.send(call.method, call.url, call.json_body, credential, etag)
             except requests.RequestException as exc:
                 self._after_no_answer(call, attempts, exc)
                 continue
@@ -296,12 +297,16 @@ class GitHubClient:
             else:
                 hint = (
                     f"GitHub's secondary rate limit (too many requests too quickly) asks to retry {until}, "
-                    f"later than this client waits ({budget:g}s). {self._names.rerun.capitalize()} after that."
+                    f"later than this client waits ({budget:g}s); {self.pacer.progress().describe()}. "
+                    f"After that, {self._names.rerun}."
                 )
             raise failures.error_from(GitHubRateLimited, call.action, response, hint)
         log.warning("GitHub rate limit (status %d): waiting %.0fs before retrying", response.status_code, wait.seconds)
-        self._sleep(wait.seconds)
         attempts.waited += wait.seconds
+        if wait.secondary and self.settings.pacing.enabled:
+            self.pacer.pause(wait.seconds)  # every thread waits, in the pacer, before its next request
+        else:
+            self._sleep(wait.seconds)
 
     # Authentication
 
