@@ -19,10 +19,11 @@ import jsonschema
 import pytest
 import responses
 from github_runner_groups import api
-from github_runner_groups.client import AppCredentials, ClientSettings, GitHubClient
+from github_runner_groups.client import AppCredentials, ClientSettings, GitHubClient, PacingSettings
 from github_runner_groups.errors import GitHubError
 from github_runner_groups.testing import DEMO_TOKEN, FakeGitHub, add_to_responses
 
+UNPACED = PacingSettings(write_delay_seconds=0)  # tests do not wait between writes
 BASE = "https://api.github.com"
 SCHEMAS = json.loads((Path(__file__).parent / "schemas" / "github-runner-groups.openapi.json").read_text())
 OPERATIONS: dict[str, dict[str, Any]] = SCHEMAS["operations"]
@@ -47,7 +48,7 @@ def session() -> Iterator[tuple[FakeGitHub, responses.RequestsMock, GitHubClient
     fake = FakeGitHub.seeded("demo")
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         add_to_responses(fake, rsps, BASE)
-        yield fake, rsps, GitHubClient(ClientSettings(token=DEMO_TOKEN), sleep=lambda _s: None)
+        yield fake, rsps, GitHubClient(ClientSettings(token=DEMO_TOKEN, pacing=UNPACED), sleep=lambda _s: None)
 
 
 def exercise_every_operation(fake: FakeGitHub, client: GitHubClient) -> None:
@@ -96,7 +97,9 @@ def exercise_every_operation(fake: FakeGitHub, client: GitHubClient) -> None:
 def mint_installation_token(fake: FakeGitHub, key_pair: tuple[str, str]) -> None:
     private, public = key_pair
     fake.add_app("4242", public, 77, "acme")
-    app_client = GitHubClient(ClientSettings(app=AppCredentials("4242", "77", private)), sleep=lambda _s: None)
+    app_client = GitHubClient(
+        ClientSettings(app=AppCredentials("4242", "77", private), pacing=UNPACED), sleep=lambda _s: None
+    )
     api.list_runner_groups(app_client, "acme")
 
 

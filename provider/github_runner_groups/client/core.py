@@ -22,7 +22,7 @@ from ..errors import GitHubError, GitHubOutcomeUnknown, GitHubRateLimited, GitHu
 from . import failures
 from .config import DEFAULT_BASE_URL, ClientSettings
 from .etags import CachedGet, EtagCache
-from .pacer import Pacer
+from .pacer import Pacer, Wait, wait_on_condition
 from .ratelimit import LimitWait, PrimaryLimit, limit_wait, when
 from .response import ApiResponse, Conditional
 from .secrets import Scrubber
@@ -96,9 +96,7 @@ class GitHubClient:
         self._clock = clock
         self._random = random.Random()  # noqa: S311 - backoff jitter, not cryptography
         self._etags = EtagCache()
-        # Tests inject `sleep` with a clock it advances: then the pacer's waits go through it too.
-        pacer_wait = None if sleep is time.sleep else (lambda _condition, seconds: sleep(seconds))
-        self.pacer = Pacer(settings.pacing, clock, pacer_wait) if pacer_wait else Pacer(settings.pacing, clock)
+        self.pacer = Pacer(settings.pacing, clock, _pacer_wait(sleep, clock))
         self._primary = PrimaryLimit()
         self._scrub = Scrubber(settings.token, settings.app.private_key_pem if settings.app else None)
         self._tokens: InstallationTokens | None = None
@@ -383,6 +381,13 @@ class GitHubClient:
     def _url(self, path: str, params: Mapping[str, str | int] | None) -> str:
         url = self._base + (path if path.startswith("/") else f"/{path}")
         return f"{url}?{urlencode(params)}" if params else url
+
+
+def _pacer_wait(sleep: Callable[[float], None], clock: Callable[[], float]) -> Wait:
+    """Tests that inject a clock with the `sleep` that advances it get the pacer's waits through it too."""
+    if clock is time.time:
+        return wait_on_condition
+    return lambda _condition, seconds: sleep(seconds)
 
 
 def _page_items(response: ApiResponse, item_key: str | None, action: str) -> list[Any]:

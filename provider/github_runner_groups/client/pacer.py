@@ -33,7 +33,7 @@ _RECOVERY_PER_WRITE = 0.9
 Wait = Callable[[threading.Condition, float], object]
 
 
-def _wait_on_condition(condition: threading.Condition, seconds: float) -> object:
+def wait_on_condition(condition: threading.Condition, seconds: float) -> object:
     return condition.wait(seconds)
 
 
@@ -52,7 +52,7 @@ class Pacer:
     """Shared by every thread of a client; `clock` and `wait` are injectable so tests need not sleep."""
 
     def __init__(
-        self, pacing: PacingSettings, clock: Callable[[], float] = time.monotonic, wait: Wait = _wait_on_condition
+        self, pacing: PacingSettings, clock: Callable[[], float] = time.monotonic, wait: Wait = wait_on_condition
     ) -> None:
         self.pacing = pacing
         self._clock = clock
