@@ -9,6 +9,7 @@ installation token or the App key; every error leaving the client is scrubbed of
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -99,7 +100,8 @@ class GitHubClient:
         self.pacer = Pacer(settings.pacing, clock, _pacer_wait(sleep, clock))
         self._primary = PrimaryLimit()
         self._scrub = Scrubber(settings.token, settings.app.private_key_pem if settings.app else None)
-        self._tokens: InstallationTokens | None = None
+        # Made here, not on first use: threads starting together would each mint a token of their own.
+        self._tokens = self._installation_tokens() if settings.app is not None and not settings.token else None
 
     def request(
         self,
@@ -124,7 +126,7 @@ class GitHubClient:
         return self.request("GET", path, action=action, params=params).body
 
     def get_if_changed(self, path: str, *, action: str, etag: str | None) -> Conditional:
-        """GET unless unchanged since `etag` (kept in Pulumi state, so refresh in a new process costs a 304)."""
+        """GET unless unchanged since `etag` (which a caller may keep across processes: then a refresh costs a 304)."""
         response = self._call(_Call("GET", self._url(path, None), action, if_none_match=etag))
         if response.status == 304:
             return Conditional(None, etag)
@@ -309,17 +311,16 @@ class GitHubClient:
     # Authentication
 
     def _authorization(self) -> str:
-        if self.settings.token:
-            return self.settings.token
         if self._tokens is None:
-            self._tokens = self._installation_tokens()
+            assert self.settings.token  # validate() requires a token or App credentials
+            return self.settings.token
         return self._tokens.current()
 
     def _installation_tokens(self) -> InstallationTokens:
         from .app_auth import InstallationTokens
 
         app = self.settings.app
-        assert app is not None  # validate() requires a token or App credentials
+        assert app is not None  # only called with App credentials
 
         def exchange(jwt: str, action: str, hints: dict[int, str]) -> ApiResponse:
             url = f"{self._base}/app/installations/{app.installation_id}/access_tokens"
@@ -387,7 +388,15 @@ def _pacer_wait(sleep: Callable[[float], None], clock: Callable[[], float]) -> W
     """Tests that inject a clock with the `sleep` that advances it get the pacer's waits through it too."""
     if clock is time.time:
         return wait_on_condition
-    return lambda _condition, seconds: sleep(seconds)
+
+    def wait(condition: threading.Condition, seconds: float) -> None:
+        condition.release()  # as Condition.wait does, so that other threads can end their requests meanwhile
+        try:
+            sleep(seconds)
+        finally:
+            condition.acquire()
+
+    return wait
 
 
 def _page_items(response: ApiResponse, item_key: str | None, action: str) -> list[Any]:

@@ -28,6 +28,8 @@ WRITE_POINTS = 5
 WINDOW_SECONDS = 60.0
 _MAX_SLOWDOWN = 16.0
 _RECOVERY_PER_WRITE = 0.9
+_RECHECK_SECONDS = 1.0
+UNTIL_A_REQUEST_ENDS = float("inf")
 
 # Blocks the calling thread for up to the given seconds, releasing the condition's lock meanwhile.
 Wait = Callable[[threading.Condition, float], object]
@@ -73,14 +75,18 @@ class Pacer:
         write = method.upper() not in READ_METHODS
         with self._condition:
             while (wait := self.reserve(write, self._clock())) > 0:
-                self._wait(self._condition, wait)
+                if wait == UNTIL_A_REQUEST_ENDS:
+                    self._condition.wait(_RECHECK_SECONDS)  # woken by `release`; not a time the clock must pass
+                else:
+                    self._wait(self._condition, wait)
         try:
             yield
         finally:
             self.release(write)
 
     def reserve(self, write: bool, now: float) -> float:
-        """Take a place and return 0 if the request may start at `now`, else the seconds to wait first.
+        """Take a place and return 0 if the request may start at `now`, else the seconds to wait first
+        (UNTIL_A_REQUEST_ENDS: until another request ends, as only one write runs at a time and in-flight is capped).
 
         Call with the condition held (`slot` does); separate so that tests can drive the arithmetic.
         """
@@ -91,7 +97,7 @@ class Pacer:
             if wait > 0:
                 return wait
             if self._in_flight >= self.pacing.max_in_flight or (write and self._writing):
-                return WINDOW_SECONDS  # woken by notify_all when a request ends
+                return UNTIL_A_REQUEST_ENDS
             self._spent.append((now, WRITE_POINTS if write else READ_POINTS))
         self._in_flight += 1
         if write:
