@@ -108,6 +108,11 @@ def redirect_away(mock: responses.RequestsMock) -> None:
     mock.add("GET", "https://evil.example/x", json={"runner_groups": []})
 
 
+def redirect_away_to_a_limit(mock: responses.RequestsMock) -> None:
+    mock.add("GET", GROUPS, status=301, headers={"Location": "https://evil.example/slow"})
+    mock.add("GET", "https://evil.example/slow", status=429, headers={"retry-after": "100"})
+
+
 HTML = "<html><body><h1>Sign in to your proxy</h1></body></html>"
 ANSWERS = [
     Answer(
@@ -238,6 +243,18 @@ ANSWERS = [
         redirect_away,
         GitHubServerError,
         ("redirect to https://evil.example/x, another host", "github:baseUrl"),
+    ),
+    Answer(
+        "read redirected to a rate limit elsewhere",
+        redirect_away_to_a_limit,
+        GitHubServerError,
+        ("redirect to https://evil.example/slow, another host",),
+    ),
+    Answer(
+        "read answered 300 without Location",
+        once("GET", GROUPS, status=300, json={"message": "choose"}),
+        GitHubError,
+        ("answered 300", "with no Location (not followed)"),
     ),
     Answer(
         "read redirect loop",

@@ -215,6 +215,8 @@ class GitHubClient:
     ) -> ApiResponse | None:
         """The answer to return, or None to send again (after a wait, a backoff or a new token); else raise."""
         status = response.status_code
+        if response.history and self._origin_of(response.url) != self._origin:
+            raise failures.redirected_away(call.action, response, self._names)
         if status == 304 and cached is not None:
             return cached.answer(response)
         if status == 304 and call.if_none_match is not None:
@@ -233,9 +235,7 @@ class GitHubClient:
         if status == 304:
             raise failures.unasked_not_modified(call.action, response)
         if 300 <= status < 400:
-            raise failures.redirected_write(call.action, response, self._names)
-        if response.history and self._origin_of(response.url) != self._origin:
-            raise failures.redirected_away(call.action, response, self._names)
+            raise failures.not_followed(call.action, response, self._names, write=call.method != "GET")
         if status >= 400:
             raise self._http_error(call, response)
         return self._success(call, response)

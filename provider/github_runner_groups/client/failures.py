@@ -165,15 +165,18 @@ def redirected_away(action: str, response: requests.Response, names: SettingName
     )
 
 
-def redirected_write(action: str, response: requests.Response, names: SettingNames) -> GitHubError:
-    """A write answered 3xx: replaying it elsewhere (or as a GET, as browsers do) could record the wrong thing."""
+def not_followed(action: str, response: requests.Response, names: SettingNames, *, write: bool) -> GitHubError:
+    """A 3xx left to us: for a write, replaying it elsewhere (or as a GET, as browsers do) could record the wrong
+    thing, so no write is ever sent on; a read gets here only with a redirect requests could not follow."""
     location = response.headers.get("Location")
     pointed = f"pointing to {shown_url(location)}" if location else "with no Location"
+    why = "; a write is never sent on to another address" if write else ""
+    done = "Nothing was written. " if write else ""
     return GitHubError(
         action,
         status=response.status_code,
-        github_message=f"a redirect {pointed}; a write is never sent on to another address (not followed)",
-        hint=f"Nothing was written. Check that {names.base_url} is the address GitHub answers as.",
+        github_message=f"a redirect {pointed}{why} (not followed)",
+        hint=f"{done}Check that {names.base_url} is the address GitHub answers as.",
         request_id=_request_id(response),
     )
 
