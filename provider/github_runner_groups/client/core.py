@@ -97,7 +97,7 @@ class GitHubClient:
         self._clock = clock
         self._random = random.Random()  # noqa: S311 - backoff jitter, not cryptography
         self._etags = EtagCache()
-        self.pacer = Pacer(settings.pacing, clock, _pacer_wait(sleep, clock))
+        self.pacer = _pacer(settings, sleep, clock)
         self._primary = PrimaryLimit()
         self._scrub = Scrubber(settings.token, settings.app.private_key_pem if settings.app else None)
         # Made here, not on first use: threads starting together would each mint a token of their own.
@@ -384,10 +384,15 @@ class GitHubClient:
         return f"{url}?{urlencode(params)}" if params else url
 
 
-def _pacer_wait(sleep: Callable[[float], None], clock: Callable[[], float]) -> Wait:
-    """Tests that inject a clock with the `sleep` that advances it get the pacer's waits through it too."""
+def _pacer(settings: ClientSettings, sleep: Callable[[float], None], clock: Callable[[], float]) -> Pacer:
+    """On the real clock the pacer measures with the monotonic one; tests that inject a clock with the `sleep`
+    that advances it get the pacer's waits through that sleep too."""
     if clock is time.time:
-        return wait_on_condition
+        return Pacer(settings.pacing, time.monotonic, wait_on_condition)
+    return Pacer(settings.pacing, clock, _waiting_by(sleep))
+
+
+def _waiting_by(sleep: Callable[[float], None]) -> Wait:
 
     def wait(condition: threading.Condition, seconds: float) -> None:
         condition.release()  # as Condition.wait does, so that other threads can end their requests meanwhile
