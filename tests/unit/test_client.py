@@ -97,8 +97,9 @@ def client(rsps: responses.RequestsMock, clock: Clock) -> GitHubClient:
 
 
 @contextlib.contextmanager
-def trickling_server(body: bytes, *, seconds_per_byte: float) -> Iterator[str]:
-    """A 127.0.0.1 server that answers every request with 200 and sends `body` one byte at a time."""
+def trickling_server(body: bytes, *, seconds_per_byte: float, headers_too: bool = False) -> Iterator[str]:
+    """A 127.0.0.1 server that answers one request with 200 and sends `body` one byte at a time (and the status
+    line and headers too, with `headers_too`)."""
     listener = socket.create_server(("127.0.0.1", 0))
     stop = threading.Event()
 
@@ -108,8 +109,10 @@ def trickling_server(body: bytes, *, seconds_per_byte: float) -> Iterator[str]:
             with connection:
                 connection.recv(65536)
                 head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
-                connection.sendall(head.encode())
-                for byte in body:
+                trickled = head.encode() + body if headers_too else body
+                if not headers_too:
+                    connection.sendall(head.encode())
+                for byte in trickled:
                     if stop.wait(seconds_per_byte):
                         return
                     connection.sendall(bytes([byte]))
@@ -496,6 +499,15 @@ def test_a_redirected_write_is_not_followed(clock: Clock, status: int) -> None:
 def test_a_slow_body_hits_the_overall_deadline(clock: Clock) -> None:
     """One byte every 0.1 s keeps each read inside the timeout; only an overall deadline ends it."""
     with trickling_server(b'[{"id": 1, "name": "' + b"x" * 60 + b'"}]', seconds_per_byte=0.1) as url:
+        client = make_client(clock, base_url=url, timeout_seconds=0.5, max_retries=0)
+        started = time.monotonic()
+        with pytest.raises(GitHubConnectionError, match=r"no complete answer within 0.5s"):
+            client.get(GROUPS, action="listing")
+        assert time.monotonic() - started < 2.0
+
+
+def test_slow_headers_hit_the_overall_deadline(clock: Clock) -> None:
+    with trickling_server(b"[]", seconds_per_byte=0.1, headers_too=True) as url:
         client = make_client(clock, base_url=url, timeout_seconds=0.5, max_retries=0)
         started = time.monotonic()
         with pytest.raises(GitHubConnectionError, match=r"no complete answer within 0.5s"):

@@ -1,16 +1,22 @@
 """One HTTP exchange: GitHub's headers, the bearer credential, TLS, no redirect for writes, an overall deadline.
 
-requests' timeout applies to each read, so a server sending one byte a second never times out; the body is
-read here in pieces against one deadline for the whole answer, and against a size cap.
+requests' timeout applies to each read, so a server sending one byte a second never times out. Here one
+deadline covers the whole answer: while the status line and headers arrive, a timer cuts the connection when
+the deadline passes; the body is then read in pieces against the same deadline, and against a size cap.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import logging
+import socket
+import threading
 import time
 from typing import Any
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 from requests.auth import AuthBase
 
@@ -41,9 +47,59 @@ class BearerAuth(AuthBase):
         return "BearerAuth(<redacted>)"
 
 
+# The deadline of the request this thread is sending, read by the connection while it waits for headers.
+_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar("deadline", default=None)
+
+
+def _cut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+class _DeadlineMixin:
+    """Cuts the connection if the status line and headers have not all arrived by the thread's deadline."""
+
+    sock: socket.socket | None
+
+    def getresponse(self, *args: Any, **kwargs: Any) -> Any:
+        deadline = _deadline.get()
+        timer = None
+        if deadline is not None and self.sock is not None:
+            timer = threading.Timer(max(0.0, deadline - time.monotonic()), _cut, (self.sock,))
+            timer.daemon = True
+            timer.start()
+        try:
+            return super().getresponse(*args, **kwargs)  # type: ignore[misc]  # the urllib3 class mixed in
+        finally:
+            if timer is not None:
+                timer.cancel()
+
+
+class _HTTPConnection(_DeadlineMixin, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _HTTPSConnection(_DeadlineMixin, urllib3.connection.HTTPSConnection):
+    pass
+
+
+class _HTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _HTTPConnection
+
+
+class _HTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _HTTPSConnection
+
+
+class _DeadlineAdapter(HTTPAdapter):
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
+
+
 def new_session() -> requests.Session:
     session = requests.Session()
-    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=_POOL_SIZE)
+    adapter = _DeadlineAdapter(pool_connections=4, pool_maxsize=_POOL_SIZE)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session
@@ -67,7 +123,9 @@ class Transport:
         if etag is not None:
             headers["If-None-Match"] = etag
         started = time.monotonic()
+        deadline = started + self._timeout
         outcome = "no answer"
+        token = _deadline.set(deadline)
         try:
             response = self.session.request(
                 method,
@@ -81,9 +139,14 @@ class Transport:
                 stream=True,
             )
             outcome = str(response.status_code)
-            self._read_body(response, started + self._timeout)
+            self._read_body(response, deadline)
             return response
+        except requests.ConnectionError:
+            if time.monotonic() >= deadline:  # the timer cut it
+                raise DeadlineExceeded() from None
+            raise
         finally:
+            _deadline.reset(token)
             log.debug(
                 "%s %s -> %s in %.3fs, headers %s",
                 method,
