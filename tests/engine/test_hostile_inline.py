@@ -17,8 +17,17 @@ from github_runner_groups.resources.repository_access import RunnerGroupReposito
 from github_runner_groups.resources.runner_group import RunnerGroupArgs, RunnerGroupProvider
 from github_runner_groups.testing import FakeGitHub
 from harness import Engine, HarnessError, Res
-from test_hostile_assignments import OLD_LINUX_4, Hostile, group_id, repo, reported, reregister_linux_4
+from test_hostile_assignments import (  # `case`: the fixture that makes a case's setup before the snapshot
+    OLD_LINUX_4,
+    Hostile,
+    case,
+    group_id,
+    repo,
+    reported,
+    reregister_linux_4,
+)
 
+__all__ = ["case"]  # the imported fixture, which pytest finds by name
 MakeEngine = Callable[..., Engine]
 
 
@@ -152,15 +161,6 @@ CASES = [
         kept=frozenset({"build-linux"}),
     ),
 ]
-
-
-@pytest.fixture
-def case(request: pytest.FixtureRequest, fake: FakeGitHub) -> Case:
-    """The case, with its out-of-band setup made before `hostile` snapshots the org."""
-    chosen: Case = request.param
-    if chosen.setup is not None:
-        chosen.setup(fake)
-    return chosen
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES], indirect=True)

@@ -194,7 +194,7 @@ def _inline_fix(kind: ListKind) -> str:
 
 
 @dataclass(frozen=True)
-class _Claim:
+class ListClaim:
     kind: ListKind
     org: str
     group_id: int | None  # None: the group is still to be created (its inline list goes in the create)
@@ -214,8 +214,8 @@ class _Claim:
 @dataclass
 class _RunClaims:
     lock: threading.Lock = field(default_factory=threading.Lock)
-    by_list: dict[tuple[str, str, int | None], list[_Claim]] = field(default_factory=dict)
-    by_member: dict[tuple[Hashable, ...], _Claim] = field(default_factory=dict)
+    by_list: dict[tuple[str, str, int | None], list[ListClaim]] = field(default_factory=dict)
+    by_member: dict[tuple[Hashable, ...], ListClaim] = field(default_factory=dict)
 
 
 # Keyed by the client object: one per provider process, so one per run.
@@ -232,14 +232,14 @@ def claim(
     members: Mapping[int, str],
     *,
     inline: bool = False,
-    replacing: _Claim | None = None,
-) -> _Claim:
+    replacing: ListClaim | None = None,
+) -> ListClaim:
     """Claim a list (exclusive) or its entries (additive) for this run before writing; raise OwnershipConflict
     when another resource of the run already holds it. The same claim made twice is one claim.
 
     A group still to be created (`group_id` None) has a list nobody else can hold yet, but its runners may be
     claimed elsewhere; once it exists, its claim is made again with the id, `replacing` the first one."""
-    new = _Claim(kind, org, group_id, exclusive, dict(members), inline)
+    new = ListClaim(kind, org, group_id, exclusive, dict(members), inline)
     with _runs_lock:
         claims = _runs.setdefault(client, _RunClaims())
     with claims.lock:
@@ -281,7 +281,7 @@ def _member_key(kind: ListKind, org: str, group_id: int | None, member: int) -> 
     return (kind.refs_field, org.lower(), group_id, member)
 
 
-def _list_conflict(new: _Claim, other: _Claim) -> str:
+def _list_conflict(new: ListClaim, other: ListClaim) -> str:
     if new.inline or other.inline:
         return f"not writing {new.describe()}: {other.describe()} already owns that list in this run; " + _inline_fix(
             new.kind
@@ -294,7 +294,7 @@ def _list_conflict(new: _Claim, other: _Claim) -> str:
     )
 
 
-def _member_conflict(new: _Claim, holder: _Claim, member: int) -> str:
+def _member_conflict(new: ListClaim, holder: ListClaim, member: int) -> str:
     where = "" if holder.group_id == new.group_id else " (a runner sits in one group only)"
     return (
         f"not writing {new.describe()}: {new.kind.noun} {new.members[member]!r} (id {member}) is already claimed "

@@ -50,7 +50,7 @@ from ._common import (
     shown,
 )
 from ._common import user_inputs as without_provider
-from ._ownership import claim, register
+from ._ownership import ListClaim, claim, register
 from .fields import INLINE_LISTS, RUNNER_GROUP_FIELDS, RUNNER_GROUP_RULES, VISIBILITIES, Field, Role, named, on_ghes
 
 __all__ = ["VISIBILITIES", "RunnerGroup", "RunnerGroupArgs", "RunnerGroupProvider"]
@@ -390,8 +390,8 @@ def _claim_list(
     field: str,
     members: Mapping[int, str],
     *,
-    replacing: Any = None,
-) -> Any:
+    replacing: ListClaim | None = None,
+) -> ListClaim:
     """Claim the group's whole list for this run, before it is written (`group_id` None: the group is still to be
     created)."""
     return claim(client, LISTS[field].owners, org, group_id, True, members, inline=True, replacing=replacing)
