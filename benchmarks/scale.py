@@ -3,9 +3,10 @@ small variant in the test suite (tests/engine/test_scale.py), which keeps the co
 
 Compressing time by a factor k divides every duration by k and keeps every count: the emulator's limit window
 is 60/k s (its "hour" 60 windows) with GitHub's budgets unchanged (900 points, 80 writes, 500 writes an hour),
-the pacer spaces writes 1000/k ms apart and its points budget, which it counts per real minute, is k times
-900. A run then takes 1/k of the time it would take on github.com, with the same number of requests per
-window. Latency is given at github.com's scale and divided by k too.
+the pacer spaces writes 1000/k ms apart and counts its 900 points over the same compressed window. A run then
+takes 1/k of the time it would take on github.com, with the same number of requests per window. Latency is
+given at github.com's scale and divided by k too. The settings take whole milliseconds and seconds, so k divides
+both 1000 and 60 (10 or 20, say).
 """
 
 from __future__ import annotations
@@ -101,7 +102,8 @@ class Compression:
         spacing = self.write_spacing_seconds if write_spacing_seconds is None else write_spacing_seconds
         return {
             "github:writeDelayMs": round(spacing * 1000, 3),
-            "github-runner-groups:pointsPerMinute": round(GITHUB.points_per_window * self.factor),
+            "github-runner-groups:pointsPerMinute": GITHUB.points_per_window,
+            "github-runner-groups:pointsWindowSeconds": self.window_seconds,
         }
 
     def floor(self, writes: int, points: int) -> float:

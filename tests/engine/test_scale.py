@@ -12,7 +12,7 @@ from scale import NAME_LISTINGS, WRITE_METHODS, Compression, inline_stack, seed
 
 MakeEngine = Callable[..., Engine]
 GROUPS = 6
-COMPRESSION = Compression(50)  # a 1.2 s limit window, writes 20 ms apart
+COMPRESSION = Compression(20)  # a 3 s limit window, writes 50 ms apart
 
 
 @pytest.fixture

@@ -3,9 +3,10 @@
 GitHub documents: at most 100 concurrent requests, 900 points a minute (a read costs 1, a write 5), and asks
 for writes one at a time, at least a second apart. So: writes run one at a time and start at least
 `write_delay_seconds` apart (start to start: latency below the spacing costs nothing); every request spends
-points from a one-minute window; at most `max_in_flight` requests run at once; reads never wait for the write
-spacing. A secondary-limit answer on any thread pauses every thread until its retry-after, then slows the
-pace (twice the spacing, half the budget), which recovers a little with every write that passes.
+points from a one-minute window (shorter only when a benchmark compresses time); at most `max_in_flight`
+requests run at once; reads never wait for the write spacing. A secondary-limit answer on any thread pauses
+every thread until its retry-after, then slows the pace (twice the spacing, half the budget), which recovers a
+little with every write that passes.
 
 Hand-written because the rate-limit libraries on PyPI (`limits`, `pyrate-limiter`) answer "may I, now?" for
 one budget; none blocks threads fairly, runs writes one at a time, or pauses everyone on a server's signal.
@@ -25,7 +26,7 @@ from .config import PacingSettings
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 READ_POINTS = 1
 WRITE_POINTS = 5
-WINDOW_SECONDS = 60.0
+WINDOW_SECONDS = PacingSettings().points_window_seconds  # GitHub's: a minute
 _MAX_SLOWDOWN = 16.0
 _RECOVERY_PER_WRITE = 0.9
 _RECHECK_SECONDS = 1.0
@@ -130,7 +131,8 @@ class Pacer:
 
     def _budget_wait(self, write: bool, now: float) -> float:
         """Seconds until the last minute's points leave room for this request, at the current pace."""
-        while self._spent and self._spent[0][0] <= now - WINDOW_SECONDS:
+        window = self.pacing.points_window_seconds
+        while self._spent and self._spent[0][0] <= now - window:
             self._spent.popleft()
         budget = max(WRITE_POINTS, int(self.pacing.points_per_minute / self._slowdown))
         excess = sum(points for _, points in self._spent) + (WRITE_POINTS if write else READ_POINTS) - budget
@@ -139,5 +141,5 @@ class Pacer:
                 break
             excess -= points
             if excess <= 0:
-                return started + WINDOW_SECONDS - now
+                return started + window - now
         return 0.0
