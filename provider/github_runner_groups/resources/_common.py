@@ -12,17 +12,20 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, ReadResult, ResourceProvider
 
 from .. import api
 from ..client import GitHubClient, get_client
-from ..errors import ConfigError
+from ..errors import ConfigError, GitHubRunnerGroupsError
 from ..settings import ProviderSettings, resolve_settings
 from .values import is_unknown as is_unknown  # re-exported: the resources import it from here
 from .values import org_problem as org_problem
 from .values import shown as shown
+
+if TYPE_CHECKING:
+    from .fields import Field
 
 PROVIDER_KEY = "__provider"
 LOG_LEVEL_ENV = "GITHUB_RUNNER_GROUPS_LOG"
@@ -252,3 +255,31 @@ def changed_fields(
         for name in fields
         if contains_unknown(news.get(name)) or normalise(name, olds.get(name)) != normalise(name, news.get(name))
     ]
+
+
+class Refused(GitHubRunnerGroupsError):
+    """A change the provider refuses before asking GitHub: it would touch what the stack does not own, or what
+    GitHub does not let an organization change."""
+
+    def __init__(self, action: str, reason: str) -> None:
+        super().__init__(f"{action} refused: {reason}")
+
+
+def check_field(checker: Checker, field: Field, *, adopting: bool, ghes: bool) -> None:
+    """Validate a given value, or fill in the default (not when adopting: unset then means "leave as it is")."""
+    value = checker.inputs.get(field.name)
+    if value is None:
+        if field.required:
+            checker.fail(field.name, f"{field.name} is required: {field.required}")
+        elif not adopting and field.default is not None:
+            checker.inputs[field.name] = list(field.default) if isinstance(field.default, tuple) else field.default
+        return
+    if contains_unknown(value) and not isinstance(value, list):
+        return  # a list is checked item by item: its unknown items pass
+    for path, reason in field.validate(field.name, value) if field.validate else []:
+        checker.fail(path, reason)
+    if ghes and not field.on_ghes:
+        checker.fail(
+            field.name,
+            f"{field.name} is set ({shown(value)}) but GitHub Enterprise Server has no such setting: remove it.",
+        )

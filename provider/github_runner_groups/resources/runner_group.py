@@ -16,36 +16,28 @@ import pulumi.dynamic
 
 from .. import api
 from ..client import GitHubClient
-from ..errors import GitHubNotFound, GitHubOutcomeUnknown, GitHubRunnerGroupsError, GitHubValidationError
+from ..errors import GitHubNotFound, GitHubOutcomeUnknown, GitHubValidationError
 from . import group_registry
 from ._common import (
-    Checker,
     GitHubProvider,
+    Refused,
     changed_fields,
+    check_field,
     check_result,
     contains_unknown,
     gone,
     parse_id,
     registration,
-    shown,
 )
 from ._common import user_inputs as without_provider
-from .fields import RUNNER_GROUP_FIELDS, RUNNER_GROUP_RULES, VISIBILITIES, Field, Role, named, on_ghes
+from .fields import RUNNER_GROUP_FIELDS, RUNNER_GROUP_RULES, VISIBILITIES, Role, named, on_ghes
 
-__all__ = ["VISIBILITIES", "RunnerGroup", "RunnerGroupArgs", "RunnerGroupProvider"]
+__all__ = ["VISIBILITIES", "Refused", "RunnerGroup", "RunnerGroupArgs", "RunnerGroupProvider"]
 
 FIELDS = {f.name: f for f in RUNNER_GROUP_FIELDS}
 SETTABLE = named(RUNNER_GROUP_FIELDS, Role.SETTING)
 INPUTS = named(RUNNER_GROUP_FIELDS, Role.SETTING, Role.LOCATION, Role.STEERING)
 COMPUTED = named(RUNNER_GROUP_FIELDS, Role.COMPUTED)
-
-
-class Refused(GitHubRunnerGroupsError):
-    """A change the provider refuses before asking GitHub: it would touch what the stack does not own, or what
-    GitHub does not let an organization change."""
-
-    def __init__(self, action: str, reason: str) -> None:
-        super().__init__(f"{action} refused: {reason}")
 
 
 class RunnerGroupProvider(GitHubProvider):
@@ -55,7 +47,7 @@ class RunnerGroupProvider(GitHubProvider):
         ghes = on_ghes(self.settings.client.base_url)
         for field in RUNNER_GROUP_FIELDS:
             if field.role in (Role.SETTING, Role.STEERING):
-                _check_field(checker, field, adopting=adopting, ghes=ghes)
+                check_field(checker, field, adopting=adopting, ghes=ghes)
         known = {name: value for name, value in checker.inputs.items() if not contains_unknown(value)}
         for rule in RUNNER_GROUP_RULES:
             for path, reason in rule(known):
@@ -147,26 +139,6 @@ class RunnerGroupProvider(GitHubProvider):
         known = group_registry.known_org_groups(client, org)
         if known is not None:
             known.forget(group_id)
-
-
-def _check_field(checker: Checker, field: Field, *, adopting: bool, ghes: bool) -> None:
-    """Validate a given value, or fill in the default (not when adopting: unset then means "leave as it is")."""
-    value = checker.inputs.get(field.name)
-    if value is None:
-        if field.required:
-            checker.fail(field.name, f"{field.name} is required: {field.required}")
-        elif not adopting and field.default is not None:
-            checker.inputs[field.name] = list(field.default) if isinstance(field.default, tuple) else field.default
-        return
-    if contains_unknown(value) and not isinstance(value, list):
-        return  # a list is checked item by item: its unknown items pass
-    for path, reason in field.validate(field.name, value) if field.validate else []:
-        checker.fail(path, reason)
-    if ghes and not field.on_ghes:
-        checker.fail(
-            field.name,
-            f"{field.name} is set ({shown(value)}) but GitHub Enterprise Server has no such setting: remove it.",
-        )
 
 
 def _create(
