@@ -25,6 +25,8 @@ from .values import org_problem as org_problem
 from .values import shown as shown
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from .fields import Field
 
 PROVIDER_KEY = "__provider"
@@ -282,4 +284,22 @@ def check_field(checker: Checker, field: Field, *, adopting: bool, ghes: bool) -
         checker.fail(
             field.name,
             f"{field.name} is set ({shown(value)}) but GitHub Enterprise Server has no such setting: remove it.",
+        )
+
+
+def refuse_what_ghes_lacks(
+    client: GitHubClient, org: str, action: str, table: Iterable[Field], inputs: Mapping[str, Any]
+) -> None:
+    """Settings GitHub Enterprise Server lacks (it silently ignores them), refused before a write naming its
+    release, for a GHES whose base URL did not say so (check refuses those whose base URL does). Asks GitHub only
+    when such a setting is given."""
+    lacking = [f.name for f in table if not f.on_ghes and inputs.get(f.name) is not None]
+    if not lacking:
+        return
+    version = api.enterprise_server_version(client, org)
+    if version is not None:
+        raise Refused(
+            action,
+            f"{', '.join(lacking)} is set, but GitHub Enterprise Server {version} has no such setting and would "
+            "ignore it: remove it.",
         )

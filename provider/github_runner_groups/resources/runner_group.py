@@ -27,6 +27,7 @@ from ._common import (
     contains_unknown,
     gone,
     parse_id,
+    refuse_what_ghes_lacks,
     registration,
 )
 from ._common import user_inputs as without_provider
@@ -64,9 +65,10 @@ class RunnerGroupProvider(GitHubProvider):
         inputs = without_provider(props)
         org, name = str(inputs["org"]), str(inputs["name"])
         client = self.client()
+        action = f"{'adopting' if inputs.get('adopt') else 'creating'} runner group '{name}' in org '{org}'"
+        refuse_what_ghes_lacks(client, org, action, RUNNER_GROUP_FIELDS, inputs)
         groups = group_registry.org_groups(client, org)
         claim = groups.claim(name)
-        action = f"{'adopting' if inputs.get('adopt') else 'creating'} runner group '{name}' in org '{org}'"
         if claim.busy or claim.owned_in_this_run:
             raise Refused(action, _owned_in_this_run_hint(name, claim.group))
         made = None
@@ -114,6 +116,10 @@ class RunnerGroupProvider(GitHubProvider):
         if not differing:
             return pulumi.dynamic.UpdateResult({**olds, **inputs})
         client = self.client()
+        changing = {name: inputs.get(name) for name in differing}
+        refuse_what_ghes_lacks(
+            client, org, f"updating runner group {group_id} in org '{org}'", RUNNER_GROUP_FIELDS, changing
+        )
         updated = _patch(client, org, group_id, _body(inputs, ("name", *differing)))
         known = group_registry.known_org_groups(client, org)
         if known is not None:

@@ -1,0 +1,106 @@
+"""The resources on GitHub Enterprise Server: the emulator plays GHES 3.17-3.19 (REST under /api/v3, no hosted
+runners, no network configurations) and the engine drives RunnerGroup, its repository access and membership
+through a whole life there; what GHES lacks is refused naming GHES, never a raw 404 or a silently ignored field."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from github_runner_groups.client import reset_clients
+from github_runner_groups.errors import GitHubRunnerGroupsError
+from github_runner_groups.resources.membership import RunnerGroupMembershipArgs, RunnerGroupMembershipProvider
+from github_runner_groups.resources.repository_access import (
+    RunnerGroupRepositoryAccessArgs,
+    RunnerGroupRepositoryAccessProvider,
+)
+from github_runner_groups.resources.runner_group import RunnerGroupArgs, RunnerGroupProvider
+from github_runner_groups.settings import resolve_settings
+from github_runner_groups.testing import DEMO_TOKEN, EmulatorServer, FakeGitHub
+from harness import Engine, HarnessError, Ref, Res
+
+MakeEngine = Callable[..., Engine]
+GHES_FLAVOURS = ("ghes-3.17", "ghes-3.18", "ghes-3.19")
+
+
+@pytest.fixture(params=GHES_FLAVOURS)
+def fake(request: pytest.FixtureRequest) -> FakeGitHub:
+    return FakeGitHub.seeded("demo", flavour=request.param)
+
+
+def stack_of(visibility: str, repositories: list[str], runners: list[str]) -> list[Res]:
+    group = Res("ci", RunnerGroupProvider(), RunnerGroupArgs(name="ci", visibility=visibility))
+    access = Res(
+        "ci-repos",
+        RunnerGroupRepositoryAccessProvider(),
+        RunnerGroupRepositoryAccessArgs(runner_group_id=Ref(group), repositories=repositories),
+    )
+    members = Res(
+        "ci-runners",
+        RunnerGroupMembershipProvider(),
+        RunnerGroupMembershipArgs(runner_group_id=Ref(group), runners=runners),
+    )
+    return [group, access, members]
+
+
+def test_a_group_with_access_and_members_lives_its_whole_life_on_ghes(
+    engine: MakeEngine, fake: FakeGitHub, emulator: EmulatorServer
+) -> None:
+    assert emulator.url.endswith("/api/v3")
+    stack = engine()
+    assert stack.up(stack_of("selected", ["api", "web"], ["linux-3"])).summary == {"create": 3}
+    group_id = int(stack.get("ci").id)
+    repos = {r["id"]: r["name"] for r in fake.repositories("acme")}
+    assert sorted(repos[i] for i in fake.group_repository_ids("acme", group_id)) == ["api", "web"]
+    assert [r["name"] for r in fake.runners("acme") if r["id"] in fake.group_runner_ids("acme", group_id)] == [
+        "linux-3"
+    ]
+    assert stack.up(stack_of("selected", ["docs"], ["linux-3", "linux-4"])).summary == {"same": 1, "update": 2}
+    assert [repos[i] for i in fake.group_repository_ids("acme", group_id)] == ["docs"]
+    stack.refresh()  # the first refresh may only store the listings' ETags
+    fake.reset_log()
+    assert stack.refresh().summary == {"same": 3}
+    assert {r.status for r in fake.requests} <= {200, 304}
+    assert stack.destroy().summary == {"delete": 3}
+    assert all(g["name"] != "ci" for g in fake.groups("acme"))
+
+
+def test_network_configuration_is_refused_at_check_naming_ghes(engine: MakeEngine, fake: FakeGitHub) -> None:
+    group = Res("ci", RunnerGroupProvider(), RunnerGroupArgs(name="ci", network_configuration_id="nc-1"))
+    with pytest.raises(HarnessError) as failed:
+        engine().up([group])
+    assert failed.value.step == "check"
+    assert "GitHub Enterprise Server" in failed.value.message and "network_configuration_id" in failed.value.message
+    assert fake.count() == 0
+
+
+@pytest.fixture
+def group_provider(emulator: EmulatorServer) -> Iterator[RunnerGroupProvider]:
+    reset_clients()
+    provider = RunnerGroupProvider()
+    provider._settings = resolve_settings(None, {"GITHUB_TOKEN": DEMO_TOKEN, "GITHUB_BASE_URL": emulator.url})
+    yield provider
+    reset_clients()
+
+
+def create(provider: RunnerGroupProvider, **inputs: Any) -> Any:
+    """Create without check, as when the base URL did not say GHES: the provider must learn it from GHES."""
+    return provider.create({"org": "acme", "adopt": False, "visibility": "all", **inputs})
+
+
+def test_network_configuration_is_refused_before_the_post_naming_the_release(
+    group_provider: RunnerGroupProvider, fake: FakeGitHub
+) -> None:
+    with pytest.raises(GitHubRunnerGroupsError) as refused:
+        create(group_provider, name="ci", network_configuration_id="nc-1")
+    release = fake.flavour.ghes_version
+    assert f"GitHub Enterprise Server {release}.0" in str(refused.value) and "remove it" in str(refused.value)
+    assert fake.count("POST") == 0 and all(g["name"] != "ci" for g in fake.groups("acme"))
+
+
+def test_a_group_without_network_configuration_asks_no_version(
+    group_provider: RunnerGroupProvider, fake: FakeGitHub
+) -> None:
+    create(group_provider, name="ci")
+    assert [r.query for r in fake.requests if r.method == "GET"] == ["per_page=100"]  # only the group listing
