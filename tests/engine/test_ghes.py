@@ -10,11 +10,8 @@ from typing import Any
 import pytest
 from github_runner_groups.client import reset_clients
 from github_runner_groups.errors import GitHubRunnerGroupsError
-from github_runner_groups.resources.membership import RunnerGroupMembershipArgs, RunnerGroupMembershipProvider
-from github_runner_groups.resources.repository_access import (
-    RunnerGroupRepositoryAccessArgs,
-    RunnerGroupRepositoryAccessProvider,
-)
+from github_runner_groups.resources.membership import RunnerGroupMembershipProvider
+from github_runner_groups.resources.repository_access import RunnerGroupRepositoryAccessProvider
 from github_runner_groups.resources.runner_group import RunnerGroupArgs, RunnerGroupProvider
 from github_runner_groups.settings import resolve_settings
 from github_runner_groups.testing import DEMO_TOKEN, EmulatorServer, FakeGitHub
@@ -31,16 +28,11 @@ def fake(request: pytest.FixtureRequest) -> FakeGitHub:
 
 def stack_of(visibility: str, repositories: list[str], runners: list[str]) -> list[Res]:
     group = Res("ci", RunnerGroupProvider(), RunnerGroupArgs(name="ci", visibility=visibility))
+    # Inputs as the Args classes send them, with the group's id as a reference the engine resolves.
     access = Res(
-        "ci-repos",
-        RunnerGroupRepositoryAccessProvider(),
-        RunnerGroupRepositoryAccessArgs(runner_group_id=Ref(group), repositories=repositories),
+        "ci-repos", RunnerGroupRepositoryAccessProvider(), {"runner_group_id": Ref(group), "repositories": repositories}
     )
-    members = Res(
-        "ci-runners",
-        RunnerGroupMembershipProvider(),
-        RunnerGroupMembershipArgs(runner_group_id=Ref(group), runners=runners),
-    )
+    members = Res("ci-runners", RunnerGroupMembershipProvider(), {"runner_group_id": Ref(group), "runners": runners})
     return [group, access, members]
 
 
