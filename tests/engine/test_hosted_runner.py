@@ -216,3 +216,27 @@ def test_a_failed_patch_leaves_the_state_as_it_was(engine: MakeEngine, fake: Fak
     assert "updating GitHub-hosted runner" in failed.value.message and "500" in failed.value.message
     assert stack.get("linux").outputs["maximum_runners"] == 10
     assert hosted(fake)[0]["maximum_runners"] == 10
+
+
+def test_adopt_takes_over_a_runner_writing_only_what_differs(engine: MakeEngine, fake: FakeGitHub) -> None:
+    build = group_named(fake, "build-linux")
+    theirs = fake.add_hosted_runner("acme", build, "linux-x64-4core", image="ubuntu-24.04", maximum_runners=30)
+    stack = engine()
+    adopted = Res(
+        "linux",
+        HostedRunnerProvider(),
+        {
+            "name": "linux-x64-4core",
+            "runner_group_id": build,
+            "image_id": "ubuntu-24.04",
+            "size": "8-core",
+            "adopt": True,
+        },
+    )
+    assert stack.up([adopted]).summary == {"create": 1}
+    assert writes(fake) == [("PATCH", f"{HOSTED}/{theirs['id']}", {"size": "8-core"})]
+    assert int(stack.get("linux").id) == theirs["id"]
+    assert stack.get("linux").outputs["maximum_runners"] == 30  # unset: left as GitHub has it
+    fake.reset_log()
+    assert stack.up([adopted]).summary == {"same": 1}
+    assert fake.count() == 0

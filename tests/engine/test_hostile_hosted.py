@@ -37,9 +37,9 @@ def fake(request: pytest.FixtureRequest) -> FakeGitHub:
     return FakeGitHub.seeded("demo", flavour=getattr(request, "param", "api.github.com"))
 
 
-def runner(**inputs: Any) -> Res:
+def runner(resource: str = "hosted", **inputs: Any) -> Res:
     given = {"name": "linux-4core", "runner_group_id": DEFAULT_GROUP, "image_id": "ubuntu-24.04", "size": "4-core"}
-    return Res("hosted", HostedRunnerProvider(), {**given, **inputs})
+    return Res(resource, HostedRunnerProvider(), {**given, **inputs})
 
 
 def without(name: str) -> Res:
@@ -121,8 +121,14 @@ def _name_held(fake: FakeGitHub) -> Res:
     return runner()
 
 
+def _two_adopters(fake: FakeGitHub) -> list[Res]:
+    """Both match the runner as it is, so whichever goes first writes nothing: the second must be refused."""
+    fake.add_hosted_runner("acme", DEFAULT_GROUP, "theirs", image="ubuntu-24.04")
+    return [runner(name="theirs", adopt=True), runner("hosted-two", name="theirs", adopt=True)]
+
+
 # Each: set-up on the org, then the program that must be refused at create, and the fragments.
-CREATE_CASES: list[tuple[str, str, Callable[[FakeGitHub], Res], tuple[str, ...]]] = [
+CREATE_CASES: list[tuple[str, str, Callable[[FakeGitHub], Res | list[Res]], tuple[str, ...]]] = [
     ("sizes", "not offered", lambda _: runner(size="4-cores"), ("size='4-cores'", "closest are '4-core'")),
     ("sizes", "GPU size not offered", lambda _: runner(size="gpu-4"), ("size='gpu-4'", "All it offers: '2-core'")),
     ("images", "typo in the id", lambda _: runner(image_id="ubuntu-24.4"), ("'ubuntu-24.4'", "'ubuntu-24.04'")),
@@ -138,7 +144,13 @@ CREATE_CASES: list[tuple[str, str, Callable[[FakeGitHub], Res], tuple[str, ...]]
         _at_ip_limit,
         ("enable_static_ip=True", "all 1 are in use", "get_hosted_runner_limits"),
     ),
-    ("hosted names", "held in other case", _name_held, ("'Linux-4Core' already exists", "choose another name")),
+    ("hosted names", "held in other case", _name_held, ("'Linux-4Core' already exists", "adopt=True", "another name")),
+    (
+        "ownership",
+        "two resources adopt one",
+        _two_adopters,
+        ("'theirs'", "another resource of this program", "keep one"),
+    ),
     (
         "groups",
         "no such group",
@@ -155,16 +167,17 @@ def test_what_the_org_does_not_offer_is_refused_before_the_post(
     request: pytest.FixtureRequest,
     area: str,
     case: str,
-    setup: Callable[[FakeGitHub], Res],
+    setup: Callable[[FakeGitHub], Res | list[Res]],
     fragments: tuple[str, ...],
 ) -> None:
-    program = setup(fake)
+    made = setup(fake)
+    program = made if isinstance(made, list) else [made]
     hostile = settled(fake, request)
     stack = engine()
     with pytest.raises(HarnessError) as failed:
-        stack.up([program])
-    assert failed.value.step == "create"
-    assert stack.state == {}
+        stack.up(program)
+    assert failed.value.step in ("create", "update")
+    assert len(stack.state) == len(program) - 1  # the refused resource is not in the state
     hostile.refused(area, case, error_line(failed.value), *fragments, outputs=(failed.value.message,))
 
 

@@ -289,6 +289,7 @@ def _whole_or_text(value: Any) -> Any:
 
 HOSTED_RUNNER_FIELDS = (
     Field("org", Role.LOCATION, compare=_folded),
+    Field("adopt", Role.STEERING, default=False, validate=check_flag),  # in a spec: the group's `adopt`
     Field(
         "name",
         Role.SETTING,

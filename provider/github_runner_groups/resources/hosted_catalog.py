@@ -37,6 +37,7 @@ class OrgHostedCatalog:
         runners = api.list_hosted_runners(client, org)
         self._runners = {runner.id: runner for runner in runners}
         self.listed_ids = frozenset(self._runners)  # what existed before this process created anything
+        self._owned: set[int] = set()  # created or adopted by a resource of this run
 
     def refuse_unoffered(self, action: str, values: Mapping[str, Any]) -> None:
         """A size or a listed image source whose image the org does not offer: refused with the closest ones."""
@@ -75,9 +76,18 @@ class OrgHostedCatalog:
         with self._lock:
             self._runners[runner.id] = runner
 
+    def own(self, hosted_runner_id: int) -> bool:
+        """Mark a runner as created or adopted by a resource of this run; False if another one already did."""
+        with self._lock:
+            if hosted_runner_id in self._owned:
+                return False
+            self._owned.add(hosted_runner_id)
+            return True
+
     def forget(self, hosted_runner_id: int) -> None:
         with self._lock:
             self._runners.pop(hosted_runner_id, None)
+            self._owned.discard(hosted_runner_id)
 
 
 def _not_offered(field: str, value: Any, offered: list[str], what: str) -> str:

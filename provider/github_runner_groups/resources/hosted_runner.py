@@ -10,7 +10,8 @@ before any write.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,35 +52,34 @@ class HostedRunnerProvider(GitHubProvider):
         if on_ghes(base_url):
             server = f"GitHub Enterprise Server (github:baseUrl {base_url})"
             checker.fail("provider", hosted_catalog.ghes_has_no_hosted_runners(server))
+        adopting = checker.inputs.get("adopt") is True
         for field in HOSTED_RUNNER_FIELDS:
-            if field.role is Role.SETTING and field.name != "runner_group_id":
-                check_field(checker, field, adopting=False, ghes=False)
+            if field.role in (Role.SETTING, Role.STEERING) and field.name != "runner_group_id":
+                check_field(checker, field, adopting=adopting, ghes=False)
         checker.group_id("runner_group_id")
         if isinstance(checker.inputs.get("maximum_runners"), float):
             checker.inputs["maximum_runners"] = int(checker.inputs["maximum_runners"])  # a number from state
         return check_result(checker, news)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.DiffResult:
-        changes = _changed(olds, news, ("org", *SETTABLE))
+        changes = _changed(olds, news, ("org", *_managed(news)))
         replaces = ["org"] if "org" in changes else []
         return pulumi.dynamic.DiffResult(changes=bool(changes), replaces=replaces, delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
         inputs = without_provider(props)
         org, name = str(inputs["org"]), str(inputs["name"])
-        action = f"creating GitHub-hosted runner '{name}' in org '{org}'"
+        adopting = inputs.get("adopt") is True
+        action = f"{'adopting' if adopting else 'creating'} GitHub-hosted runner '{name}' in org '{org}'"
         client = self.client()
-        catalog = _verified(client, org, action, inputs, SETTABLE, own_id=None)
-        if inputs.get("enable_static_ip"):
-            catalog.take_public_ip(action)
-        try:
-            made = _create(client, org, action, _post_body(inputs), catalog)
-        except BaseException:
-            if inputs.get("enable_static_ip"):
-                catalog.give_back_public_ip()
-            raise
+        catalog = hosted_catalog.org_catalog(client, org, action)
+        existing = catalog.holder_of(name) if adopting else None
+        if existing is None:
+            made = _create_new(client, org, action, catalog, inputs)
+        else:
+            made = _take_over(client, org, action, catalog, existing, inputs)
         catalog.remember(made)
-        return pulumi.dynamic.CreateResult(str(made.id), _outputs(org, made))
+        return pulumi.dynamic.CreateResult(str(made.id), _outputs(org, adopting, made))
 
     def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
         org = str(props["org"])
@@ -88,7 +88,7 @@ class HostedRunnerProvider(GitHubProvider):
             found = api.get_hosted_runner(client, org, _hosted_runner_id(id_))
         except GitHubNotFound:
             return gone(client, org)
-        outputs = _outputs(org, found)
+        outputs = _outputs(org, props.get("adopt") is True, found)
         inputs = {key: outputs[key] for key in INPUTS if outputs.get(key) is not None}
         return pulumi.dynamic.ReadResult(str(found.id), outputs, inputs)
 
@@ -96,25 +96,15 @@ class HostedRunnerProvider(GitHubProvider):
         inputs = without_provider(news)
         org = str(inputs["org"])
         hosted_runner_id = _hosted_runner_id(id_)
-        differing = _changed(olds, inputs, SETTABLE)
+        differing = _changed(olds, inputs, _managed(inputs))
         if not differing:
             return pulumi.dynamic.UpdateResult({**olds, **inputs})
         action = f"updating GitHub-hosted runner {hosted_runner_id} ('{olds.get('name')}') in org '{org}'"
         client = self.client()
-        catalog = _verified(client, org, action, inputs, differing, own_id=hosted_runner_id)
-        taking_ip = "enable_static_ip" in differing and bool(inputs.get("enable_static_ip"))
-        if taking_ip:
-            catalog.take_public_ip(action)
-        try:
-            updated = _patch(client, org, hosted_runner_id, _patch_body(inputs, differing))
-        except BaseException:
-            if taking_ip:
-                catalog.give_back_public_ip()
-            raise
-        if "enable_static_ip" in differing and not inputs.get("enable_static_ip"):
-            catalog.give_back_public_ip()
+        catalog = hosted_catalog.org_catalog(client, org, action)
+        updated = _patch(client, org, action, catalog, hosted_runner_id, _wanted(olds, inputs), differing)
         catalog.remember(updated)
-        return pulumi.dynamic.UpdateResult(_outputs(org, updated))
+        return pulumi.dynamic.UpdateResult(_outputs(org, inputs.get("adopt") is True, updated))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         org = str(props["org"])
@@ -131,33 +121,105 @@ class HostedRunnerProvider(GitHubProvider):
                 catalog.give_back_public_ip()
 
 
-def _verified(
+def _create_new(
+    client: GitHubClient, org: str, action: str, catalog: hosted_catalog.OrgHostedCatalog, inputs: Mapping[str, Any]
+) -> api.HostedRunner:
+    _verify(client, org, action, catalog, inputs, SETTABLE, own_id=None)
+    taking_ip = inputs.get("enable_static_ip") is True
+    with _public_ip(catalog, action, taking=taking_ip):
+        made = _create(client, org, action, _post_body(inputs), catalog)
+    catalog.own(made.id)
+    return made
+
+
+def _take_over(
     client: GitHubClient,
     org: str,
     action: str,
+    catalog: hosted_catalog.OrgHostedCatalog,
+    existing: api.HostedRunner,
     inputs: Mapping[str, Any],
+) -> api.HostedRunner:
+    """Adopt a hosted runner: write only the settings the program sets that differ from GitHub's."""
+    if not catalog.own(existing.id):
+        raise Refused(
+            action,
+            f"another resource of this program already creates or adopts the hosted runner '{existing.name}' (id "
+            f"{existing.id}); two resources owning one runner would overwrite each other: keep one of them.",
+        )
+    live = _outputs(org, True, existing)
+    differing = _changed(live, inputs, _managed(inputs))
+    if not differing:
+        return existing
+    return _patch(client, org, action, catalog, existing.id, _wanted(live, inputs), differing)
+
+
+def _patch(
+    client: GitHubClient,
+    org: str,
+    action: str,
+    catalog: hosted_catalog.OrgHostedCatalog,
+    hosted_runner_id: int,
+    wanted: Mapping[str, Any],
+    differing: list[str],
+) -> api.HostedRunner:
+    """PATCH only `differing`, once what it sets is verified; a static IP turned off goes back to the org."""
+    _verify(client, org, action, catalog, wanted, differing, own_id=hosted_runner_id)
+    turning_ip = "enable_static_ip" in differing
+    with _public_ip(catalog, action, taking=turning_ip and wanted.get("enable_static_ip") is True):
+        try:
+            updated = api.update_hosted_runner(client, org, hosted_runner_id, _patch_body(wanted, differing))
+        except GitHubNotFound as exc:
+            raise exc.with_hint(
+                "The hosted runner was deleted outside this stack: run `pulumi refresh` to drop it from the state "
+                "(the next `pulumi up` creates it again)."
+            ) from None
+    if turning_ip and not updated.public_ip_enabled:
+        catalog.give_back_public_ip()
+    return updated
+
+
+@contextmanager
+def _public_ip(catalog: hosted_catalog.OrgHostedCatalog, action: str, *, taking: bool) -> Iterator[None]:
+    """Hold one of the org's static IP ranges for the write inside, when it turns one on; give it back if the
+    write fails."""
+    if taking:
+        catalog.take_public_ip(action)
+    try:
+        yield
+    except BaseException:
+        if taking:
+            catalog.give_back_public_ip()
+        raise
+
+
+def _verify(
+    client: GitHubClient,
+    org: str,
+    action: str,
+    catalog: hosted_catalog.OrgHostedCatalog,
+    wanted: Mapping[str, Any],
     changing: Iterable[str],
     *,
     own_id: int | None,
-) -> hosted_catalog.OrgHostedCatalog:
-    """The org's catalog, once what `changing` sets is known to be offered, free and existing (no write yet)."""
+) -> None:
+    """What `changing` sets is offered by the org, free and existing: checked before any write."""
     changing = set(changing)
-    catalog = hosted_catalog.org_catalog(client, org, action)
     image_changing = bool({"image_id", "image_source"} & changing)
     catalog.refuse_unoffered(
         action,
         {
-            "size": inputs.get("size") if "size" in changing else None,
-            "image_source": inputs.get("image_source"),
-            "image_id": inputs.get("image_id") if image_changing else None,
+            "size": wanted.get("size") if "size" in changing else None,
+            "image_source": wanted.get("image_source"),
+            "image_id": wanted.get("image_id") if image_changing else None,
         },
     )
     if "name" in changing:
-        holder = catalog.holder_of(str(inputs["name"]), own_id)
+        holder = catalog.holder_of(str(wanted["name"]), own_id)
         if holder is not None:
             raise Refused(action, _taken_hint(holder))
     if "runner_group_id" in changing:
-        group_id = int(inputs["runner_group_id"])
+        group_id = int(wanted["runner_group_id"])
         groups = group_registry.org_groups(client, org)
         if group_id not in groups.known_ids():
             raise Refused(
@@ -165,7 +227,18 @@ def _verified(
                 f"runner_group_id={group_id} is not a runner group of org '{org}' (deleted, or never made there): "
                 "pass the id of an existing RunnerGroup, e.g. runner_group_id=group.id.",
             )
-    return catalog
+
+
+def _wanted(current: Mapping[str, Any], inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The runner as it is to be: the program's settings over the current ones (with adopt, unset ones stay)."""
+    return {**current, **{name: inputs.get(name) for name in _managed(inputs)}}
+
+
+def _managed(inputs: Mapping[str, Any]) -> tuple[str, ...]:
+    """The settings this resource owns: all of them, or with `adopt=True` only those the program sets."""
+    if inputs.get("adopt") is True:
+        return tuple(name for name in SETTABLE if inputs.get(name) is not None)
+    return SETTABLE
 
 
 def _create(
@@ -189,20 +262,11 @@ def _create(
         raise refused.with_hint(_taken_hint(holder)) from None
 
 
-def _patch(client: GitHubClient, org: str, hosted_runner_id: int, body: Mapping[str, Any]) -> api.HostedRunner:
-    try:
-        return api.update_hosted_runner(client, org, hosted_runner_id, body)
-    except GitHubNotFound as exc:
-        raise exc.with_hint(
-            "The hosted runner was deleted outside this stack: run `pulumi refresh` to drop it from the state (the "
-            "next `pulumi up` creates it again)."
-        ) from None
-
-
 def _taken_hint(holder: api.HostedRunner) -> str:
     return (
         f"a GitHub-hosted runner named '{holder.name}' already exists in the org (id {holder.id}) and this stack "
-        "does not own it: choose another name, or delete that runner first."
+        "does not own it: set adopt=True to take it over (the next `pulumi up` changes only what differs), or "
+        "choose another name."
     )
 
 
@@ -235,18 +299,16 @@ def _hosted_runner_id(id_: str) -> int:
     return parsed
 
 
-def _outputs(org: str, runner: api.HostedRunner) -> dict[str, Any]:
-    return {
-        f.name: org if f.name == "org" else f.from_model(runner)
-        for f in HOSTED_RUNNER_FIELDS
-        if f.role is not Role.STEERING
-    }
+def _outputs(org: str, adopt: bool, runner: api.HostedRunner) -> dict[str, Any]:
+    given: dict[str, Any] = {"org": org, "adopt": adopt}
+    return {f.name: given[f.name] if f.name in given else f.from_model(runner) for f in HOSTED_RUNNER_FIELDS}
 
 
 @dataclass
 class HostedRunnerArgs:
-    """Inputs of a HostedRunner. `org` defaults to github:owner / GITHUB_OWNER; unset settings get GitHub's
-    defaults as this library pins them (image_source 'github', maximum_runners 10, no static IP, no image_gen)."""
+    """Inputs of a HostedRunner. `org` defaults to github:owner / GITHUB_OWNER; unset settings get the defaults
+    this library pins (image_source 'github', maximum_runners 10, no static IP, no image_gen), except with
+    `adopt=True`, which takes over the org's hosted runner of that name and leaves unset settings as they are."""
 
     name: pulumi.Input[str]
     runner_group_id: pulumi.Input[int | str]
@@ -258,6 +320,7 @@ class HostedRunnerArgs:
     maximum_runners: pulumi.Input[int] | None = None
     enable_static_ip: pulumi.Input[bool] | None = None
     image_gen: pulumi.Input[bool] | None = None
+    adopt: pulumi.Input[bool] = False
 
 
 class HostedRunner(pulumi.dynamic.Resource, module="github", name="HostedRunner"):
@@ -279,6 +342,7 @@ class HostedRunner(pulumi.dynamic.Resource, module="github", name="HostedRunner"
     machine_size_details: pulumi.Output[dict[str, Any]]
     public_ips: pulumi.Output[list[str]]
     last_active_on: pulumi.Output[str | None]
+    adopt: pulumi.Output[bool]
 
     def __init__(
         self,
