@@ -21,6 +21,9 @@ _EXPORTS = {
     "RunnerGroupMembership": "resources.membership",
     "RunnerGroupMembershipArgs": "resources.membership",
     "RunnerGroupMembershipProvider": "resources.membership",
+    "HostedRunner": "resources.hosted_runner",
+    "HostedRunnerArgs": "resources.hosted_runner",
+    "HostedRunnerProvider": "resources.hosted_runner",
     "OrgRunnerGroups": "component",
     "OrgSpec": "spec",
     "GroupSpec": "spec",
@@ -30,6 +33,9 @@ _EXPORTS = {
 
 if TYPE_CHECKING:
     from .component import OrgRunnerGroups as OrgRunnerGroups
+    from .resources.hosted_runner import HostedRunner as HostedRunner
+    from .resources.hosted_runner import HostedRunnerArgs as HostedRunnerArgs
+    from .resources.hosted_runner import HostedRunnerProvider as HostedRunnerProvider
     from .resources.membership import RunnerGroupMembership as RunnerGroupMembership
     from .resources.membership import RunnerGroupMembershipArgs as RunnerGroupMembershipArgs
     from .resources.membership import RunnerGroupMembershipProvider as RunnerGroupMembershipProvider

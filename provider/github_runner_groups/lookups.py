@@ -21,6 +21,7 @@ from .settings import ProviderSettings, resolve_settings
 if TYPE_CHECKING:
     from .audit import Report
 
+LISTED_IMAGE_SOURCES = ("github", "partner")
 # A group as GitHub describes it: its settings (see resources/fields.py) and what GitHub computes.
 RunnerGroupInfo = api.RunnerGroup
 
@@ -43,6 +44,39 @@ def get_hosted_runners(group_id: int | str, org: str | None = None) -> list[dict
     """GitHub-hosted runners of a group, as GitHub describes them (image, machine size, status)."""
     client, owner = _connect(org)
     return api.list_hosted_runners_in_group(client, owner, _group_id(group_id))
+
+
+def get_org_hosted_runners(org: str | None = None) -> list[api.HostedRunner]:
+    """Every GitHub-hosted runner of the org (github.com and GHEC), with its group, image, size and status."""
+    client, owner = _connect(org)
+    return api.list_hosted_runners(client, owner)
+
+
+def get_hosted_runner_images(source: str = "github", org: str | None = None) -> list[api.HostedImage]:
+    """The images a HostedRunner of the org may use: `source` 'github' (GitHub-owned) or 'partner'."""
+    if source not in LISTED_IMAGE_SOURCES:
+        choices = " or ".join(map(repr, LISTED_IMAGE_SOURCES))
+        raise ConfigError(f"source must be {choices} (custom images have no listing), got {source!r:.80}.")
+    client, owner = _connect(org)
+    return api.list_hosted_images(client, owner, source)
+
+
+def get_hosted_runner_sizes(org: str | None = None) -> list[api.MachineSize]:
+    """The machine sizes (`size` of a HostedRunner) the org offers, with cores, memory and storage."""
+    client, owner = _connect(org)
+    return api.list_hosted_machine_sizes(client, owner)
+
+
+def get_hosted_runner_platforms(org: str | None = None) -> list[str]:
+    """The platforms (`linux-x64`, `win-x64`, ...) the org's hosted runners may run on."""
+    client, owner = _connect(org)
+    return api.list_hosted_platforms(client, owner)
+
+
+def get_hosted_runner_limits(org: str | None = None) -> api.PublicIpLimits:
+    """How many static public IP ranges the org may give its hosted runners, and how many are in use."""
+    client, owner = _connect(org)
+    return api.get_hosted_runner_limits(client, owner)
 
 
 def get_group_repositories(group_id: int | str, org: str | None = None) -> list[Member]:
