@@ -363,12 +363,12 @@ HOSTED_RUNNER_FIELDS = (
         json_name="image_gen",
         in_spec=True,
     ),
+    # Only what changes with the settings: the volatile `status` and `last_active_on` would make every refresh
+    # report drift; get_org_hosted_runners() reads them live.
     Field("hosted_runner_id", Role.COMPUTED, json_name="id"),
-    Field("status", Role.COMPUTED, json_name="status"),
     Field("platform", Role.COMPUTED, json_name="platform"),
     Field("machine_size_details", Role.COMPUTED, json_name="machine_size_details"),
     Field("public_ips", Role.COMPUTED, json_name="public_ips"),
-    Field("last_active_on", Role.COMPUTED, json_name="last_active_on"),
 )
 
 

@@ -337,11 +337,9 @@ class HostedRunner(pulumi.dynamic.Resource, module="github", name="HostedRunner"
     enable_static_ip: pulumi.Output[bool]
     image_gen: pulumi.Output[bool]
     hosted_runner_id: pulumi.Output[int]
-    status: pulumi.Output[str]
     platform: pulumi.Output[str]
     machine_size_details: pulumi.Output[dict[str, Any]]
     public_ips: pulumi.Output[list[str]]
-    last_active_on: pulumi.Output[str | None]
     adopt: pulumi.Output[bool]
 
     def __init__(
