@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -191,14 +192,6 @@ def test_runner_in_a_group_of_the_same_program(engine: MakeEngine, fake: FakeGit
     assert hosted(fake) == [] and all(g["name"] != "gpu" for g in fake.groups("acme"))
 
 
-def test_lost_post_answer_claims_the_runner_it_made(engine: MakeEngine, fake: FakeGitHub) -> None:
-    fake.add_fault(FaultRule(method="POST", path=HOSTED, drop=True, after_handling=True))
-    stack = engine()
-    assert stack.up([runner(group_named(fake, "build-linux"))]).summary == {"create": 1}
-    assert len(hosted(fake)) == 1
-    assert int(stack.get("linux").id) == hosted(fake)[0]["id"]
-
-
 def test_static_ip_within_the_limit_shows_its_range(engine: MakeEngine, fake: FakeGitHub) -> None:
     stack = engine()
     result = stack.up([runner(group_named(fake, "build-linux"), enable_static_ip=True)])
@@ -240,3 +233,86 @@ def test_adopt_takes_over_a_runner_writing_only_what_differs(engine: MakeEngine,
     fake.reset_log()
     assert stack.up([adopted]).summary == {"same": 1}
     assert fake.count() == 0
+
+
+@dataclass(frozen=True)
+class Fault:
+    name: str
+    fault: str  # what goes wrong, for the table
+    arm: Callable[[FakeGitHub, Engine], None]
+    error: str | None  # what the failed `up` must say; None: the up succeeds despite the fault
+
+
+def _deleted_under_us(fake: FakeGitHub, stack: Engine) -> None:
+    fake.remove_hosted_runner("acme", int(stack.get("linux").id))
+
+
+FAULTS = [
+    Fault(
+        "POST answered 502",
+        "502, nothing made: looked, then posted again",
+        lambda f, _: _arm(f, "POST", HOSTED, status=502),
+        None,
+    ),
+    Fault(
+        "POST answer lost",
+        "made, then the connection dropped",
+        lambda f, _: _arm(f, "POST", HOSTED, drop=True, after_handling=True),
+        None,
+    ),
+    Fault(
+        "catalog read 502 once",
+        "GET machine-sizes 502",
+        lambda f, _: _arm(f, "GET", "/machine-sizes", status=502),
+        None,
+    ),
+    Fault(
+        "limits read 404", "GET limits 404", lambda f, _: _arm(f, "GET", "/limits$", status=404), "hosted-runner limits"
+    ),
+    Fault(
+        "POST rate limited",
+        "403 secondary limit, retry-after 1",
+        lambda f, _: _arm(
+            f,
+            "POST",
+            HOSTED,
+            status=403,
+            message="You have exceeded a secondary rate limit",
+            headers={"retry-after": "1"},
+        ),
+        None,
+    ),
+    Fault("runner deleted under an update", "PATCH target gone", _deleted_under_us, "pulumi refresh"),
+]
+
+
+def _arm(fake: FakeGitHub, method: str, path: str, **rule: Any) -> None:
+    fake.add_fault(FaultRule(method=method, path=path, **rule))
+
+
+@pytest.mark.parametrize("scenario", FAULTS, ids=[s.name for s in FAULTS])
+def test_hosted_fault_scenario(
+    engine: MakeEngine, fake: FakeGitHub, scenario: Fault, fault_table: list[tuple[str, str, str]]
+) -> None:
+    """Every fault ends, at the latest after `pulumi refresh` and the next `up`, in exactly the declared runner."""
+    build = group_named(fake, "build-linux")
+    stack = engine()
+    if scenario.name.startswith("runner deleted"):
+        stack.up([runner(build)])
+    scenario.arm(fake, stack)
+    wanted = runner(build, maximum_runners=7)
+    outcome = "declared state"
+    if scenario.error is not None:
+        with pytest.raises(HarnessError) as failed:
+            stack.up([wanted])
+        assert scenario.error in failed.value.message
+        fake.clear_faults()
+        stack.refresh()
+        stack.up([wanted])
+        outcome = "clear error; declared state after refresh and up"
+    else:
+        stack.up([wanted])
+    (made,) = hosted(fake)  # never a duplicate
+    assert (made["name"], made["runner_group_id"], made["maximum_runners"]) == ("linux-x64-4core", build, 7)
+    assert int(stack.get("linux").id) == made["id"]
+    fault_table.append((f"hosted: {scenario.name}", scenario.fault, outcome))
