@@ -42,12 +42,12 @@ def test_a_runners_life_fits_the_pinned_description(provider: tuple[HostedRunner
     checked = hosted.check({}, {"__provider": "p", **given, "image_version": "latest", "enable_static_ip": True})
     assert checked.failures == []
     made = hosted.create(dict(checked.inputs))
+    outputs = dict(made.outs or {})
     for change in ({"runner_group_id": str(group)}, {"size": "8-core", "image_id": "ubuntu-24.04-arm"}):
         news = {**checked.inputs, **change}
-        hosted.update(made.id, dict(made.outs), news)
-        made.outs.update(change)
-    hosted.read(made.id, dict(made.outs))
-    hosted.delete(made.id, dict(made.outs))
+        outputs = dict(hosted.update(made.id, outputs, news).outs or {})
+    hosted.read(made.id, outputs)
+    hosted.delete(made.id, outputs)
     operations = operations_of("api.github.com")
     problems: list[str] = []
     used: set[str] = set()
