@@ -15,6 +15,7 @@ from github_runner_groups.resources.repository_access import RunnerGroupReposito
 from github_runner_groups.resources.runner_group import RunnerGroupArgs, RunnerGroupProvider
 from github_runner_groups.settings import resolve_settings
 from github_runner_groups.testing import DEMO_TOKEN, EmulatorServer, FakeGitHub
+from github_runner_groups.testing.wire import FakeResponse
 from harness import Engine, HarnessError, Ref, Res
 
 MakeEngine = Callable[..., Engine]
@@ -96,3 +97,16 @@ def test_a_group_without_network_configuration_asks_no_version(
 ) -> None:
     create(group_provider, name="ci")
     assert [r.query for r in fake.requests if r.method == "GET"] == ["per_page=100"]  # only the group listing
+
+
+def test_every_ghes_answer_names_its_release_and_github_com_none(fake: FakeGitHub) -> None:
+    auth = {"Authorization": f"Bearer {DEMO_TOKEN}"}
+    for emulated in (fake, FakeGitHub.seeded("demo")):
+        ok = emulated.handle("GET", "/orgs/acme/actions/runner-groups", "", auth, None)
+        missing = emulated.handle("GET", "/orgs/acme/actions/hosted-runners", "", auth, None)
+        release = emulated.flavour.ghes_version
+        for answer in (ok, missing):
+            assert isinstance(answer, FakeResponse)
+            expected = f"{release}.0" if release else None
+            assert answer.headers.get("x-github-enterprise-version") == expected
+    assert isinstance(missing, FakeResponse) and missing.status == 200  # github.com has hosted runners
