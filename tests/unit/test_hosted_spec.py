@@ -13,6 +13,7 @@ from github_runner_groups.export import export_org, to_python, to_yaml
 from github_runner_groups.resources.fields import HOSTED_RUNNER_FIELDS
 from github_runner_groups.spec import GroupSpec, HostedRunnerSpec, OrgSpec, SpecError, dump_spec, load_spec, parse_spec
 from github_runner_groups.testing import DEMO_TOKEN, EmulatorServer, FakeGitHub, serve
+from github_runner_groups.testing.mocks import program_file, run_program
 
 LINUX = {"image_id": "ubuntu-24.04", "size": "4-core"}
 
@@ -113,3 +114,25 @@ def test_export_on_ghes_reads_no_hosted_runners() -> None:
         exported = export_org(GitHubClient(ClientSettings(base_url=ghes.url, token=DEMO_TOKEN)), "acme")
     assert all(g.hosted_runners is None for g in exported.spec.groups)
     assert not any("/hosted-runners" in r.path for r in ghes_fake.requests)
+
+
+@pytest.mark.parametrize("output_format", ["yaml", "python"])
+def test_the_exported_hosted_runners_are_adopted_without_a_write(
+    fake: FakeGitHub, client: GitHubClient, emulator: EmulatorServer, tmp_path: Path, output_format: str
+) -> None:
+    build = next(g["id"] for g in fake.groups("acme") if g["name"] == "build-linux")
+    fake.add_hosted_runner("acme", build, "linux-large", image="ubuntu-24.04", size="8-core", public_ip=True)
+    fake.add_hosted_runner("acme", build, "gpu", image="nvidia-gpu-ubuntu-22.04", image_source="partner")
+    exported = export_org(client, "acme")
+    if output_format == "yaml":
+        (tmp_path / "groups.yaml").write_text(to_yaml(exported))
+        program = "from github_runner_groups import OrgRunnerGroups\nOrgRunnerGroups('acme', spec_file='groups.yaml')\n"
+    else:
+        program = to_python(exported)
+    (tmp_path / "__main__.py").write_text(program)
+    before = fake.hosted_runners("acme")
+    fake.reset_log()
+    created = run_program(program_file(tmp_path), base_url=emulator.url)
+    assert sum(r.type.endswith(":HostedRunner") for r in created) == 2
+    assert fake.hosted_runners("acme") == before
+    assert not [r for r in fake.requests if "hosted-runners" in r.path and r.method != "GET"]
