@@ -8,10 +8,8 @@ as it was and that no secret is in the message.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import pytest
 from github_runner_groups.client import reset_clients
@@ -20,15 +18,11 @@ from github_runner_groups.resources.hosted_runner import HostedRunnerProvider
 from github_runner_groups.settings import resolve_settings
 from github_runner_groups.testing import DEMO_TOKEN, EmulatorServer, FakeGitHub
 from harness import Engine, HarnessError, Res
+from hostile_check import HostileCheck
+from test_hostile_group import Case, error_line
 
 MakeEngine = Callable[..., Engine]
 DEFAULT_GROUP = 1
-
-
-class Hostile(Protocol):
-    """The shared `hostile` fixture (tests/conftest.py), as these tests use it."""
-
-    def refused(self, area: str, case: str, message: str, *fragments: str, outputs: tuple[str, ...] = ()) -> None: ...
 
 
 @pytest.fixture
@@ -46,21 +40,6 @@ def without(name: str) -> Res:
     res = runner()
     del res.inputs[name]
     return res
-
-
-def error_line(failure: HarnessError) -> str:
-    """The provider's error as its last line says it, without the class name (the SDK sends the traceback)."""
-    lines = [line for line in failure.message.strip().splitlines() if line.strip()]
-    return re.sub(r"^[\w.]+: ", "", lines[-1]) if lines else ""
-
-
-@dataclass(frozen=True)
-class Case:
-    area: str
-    name: str
-    program: Res
-    fragments: tuple[str, ...]  # the field, the value and the fix, as the message must name them
-    config: dict[str, Any] = field(default_factory=dict)
 
 
 INPUT_CASES = [
@@ -95,7 +74,7 @@ INPUT_CASES = [
 
 
 @pytest.mark.parametrize("case", INPUT_CASES, ids=[f"{c.area}: {c.name}" for c in INPUT_CASES])
-def test_hostile_input_is_refused_at_check(engine: MakeEngine, hostile: Hostile, case: Case) -> None:
+def test_hostile_input_is_refused_at_check(engine: MakeEngine, hostile: HostileCheck, case: Case) -> None:
     with pytest.raises(HarnessError) as failed:
         engine(case.config, process_per_run=False).up([case.program])
     assert failed.value.step == "check"
@@ -103,10 +82,10 @@ def test_hostile_input_is_refused_at_check(engine: MakeEngine, hostile: Hostile,
     hostile.refused(case.area, case.name, failed.value.message, *case.fragments)
 
 
-def settled(fake: FakeGitHub, request: pytest.FixtureRequest) -> Hostile:
+def settled(fake: FakeGitHub, request: pytest.FixtureRequest) -> HostileCheck:
     """The `hostile` check, taken after a case's set-up, so that the set-up's writes are not the case's."""
     fake.reset_log()
-    checker: Hostile = request.getfixturevalue("hostile")
+    checker: HostileCheck = request.getfixturevalue("hostile")
     return checker
 
 
@@ -220,7 +199,7 @@ def test_an_update_the_org_cannot_take_is_refused_before_the_patch(
 
 @pytest.mark.parametrize("fake", ["ghes-3.19"], indirect=True)
 def test_ghes_is_named_by_its_release_before_any_write(
-    emulator: EmulatorServer, fake: FakeGitHub, hostile: Hostile
+    emulator: EmulatorServer, fake: FakeGitHub, hostile: HostileCheck
 ) -> None:
     """A create that reaches a GHES (its base URL did not say so) learns the release from GHES's own header."""
     reset_clients()

@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from github_runner_groups import api
 from github_runner_groups.client import ClientSettings, GitHubClient
 from github_runner_groups.component import hosted_runner_args
 from github_runner_groups.export import export_org, to_python, to_yaml
-from github_runner_groups.resources.fields import HOSTED_RUNNER_FIELDS
+from github_runner_groups.resources.fields import HOSTED_RUNNER_FIELDS, Role
+from github_runner_groups.resources.hosted_runner import HostedRunner, HostedRunnerArgs
 from github_runner_groups.spec import GroupSpec, HostedRunnerSpec, OrgSpec, SpecError, dump_spec, load_spec, parse_spec
 from github_runner_groups.testing import DEMO_TOKEN, EmulatorServer, FakeGitHub, serve
 from github_runner_groups.testing.mocks import program_file, run_program
@@ -31,9 +33,15 @@ def test_hosted_runners_are_read_with_their_settings() -> None:
     )
 
 
-def test_the_spec_keeps_the_field_table_settings() -> None:
+def test_the_spec_the_resource_and_the_model_follow_the_field_table() -> None:
     in_spec = {f.name for f in HOSTED_RUNNER_FIELDS if f.in_spec}
     assert {f.name for f in fields(HostedRunnerSpec)} - {"name"} == in_spec
+    assert {f.name for f in fields(HostedRunnerArgs)} == {
+        f.name for f in HOSTED_RUNNER_FIELDS if f.role is not Role.COMPUTED
+    }
+    assert set(HostedRunner.__annotations__) == {f.name for f in HOSTED_RUNNER_FIELDS}
+    model = {f.name for f in fields(api.HostedRunner)}
+    assert {f.json_name for f in HOSTED_RUNNER_FIELDS if f.json_name} <= model
 
 
 @pytest.mark.parametrize(

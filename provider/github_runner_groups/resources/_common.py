@@ -218,6 +218,26 @@ class Checker:
         self.inputs[name] = normalised
 
 
+def numeric_id(id_: str, what: str) -> int:
+    """A resource's id as the numeric GitHub id it is (`what`: "runner group", "hosted runner")."""
+    parsed = parse_id(id_)
+    if parsed is None:
+        raise ValueError(f"{what} resource id {id_!r} is not a numeric {what} id")
+    return parsed
+
+
+def managed_settings(inputs: Mapping[str, Any], settable: tuple[str, ...]) -> tuple[str, ...]:
+    """The settings a resource owns: all of them, or with `adopt=True` only those the program sets."""
+    if inputs.get("adopt") is True:
+        return tuple(name for name in settable if inputs.get(name) is not None)
+    return settable
+
+
+def table_outputs(table: Iterable[Field], model: Any, given: Mapping[str, Any]) -> dict[str, Any]:
+    """A resource's outputs: `given` values (org, adopt, ...) and every other field of `table` from GitHub's model."""
+    return {f.name: given[f.name] if f.name in given else f.from_model(model) for f in table}
+
+
 def parse_id(value: Any) -> int | None:
     """A GitHub id from a program or state: ints, whole floats (numbers from state) and ASCII digits, 1..2**53."""
     if isinstance(value, bool):

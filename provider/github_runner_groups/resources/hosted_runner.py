@@ -29,8 +29,10 @@ from ._common import (
     check_field,
     check_result,
     gone,
-    parse_id,
+    managed_settings,
+    numeric_id,
     registration,
+    table_outputs,
 )
 from ._common import user_inputs as without_provider
 from .fields import HOSTED_RUNNER_FIELDS, Role, named, on_ghes
@@ -235,10 +237,7 @@ def _wanted(current: Mapping[str, Any], inputs: Mapping[str, Any]) -> dict[str, 
 
 
 def _managed(inputs: Mapping[str, Any]) -> tuple[str, ...]:
-    """The settings this resource owns: all of them, or with `adopt=True` only those the program sets."""
-    if inputs.get("adopt") is True:
-        return tuple(name for name in SETTABLE if inputs.get(name) is not None)
-    return SETTABLE
+    return managed_settings(inputs, SETTABLE)
 
 
 def _create(
@@ -293,15 +292,11 @@ def _changed(olds: Mapping[str, Any], news: Mapping[str, Any], names: tuple[str,
 
 
 def _hosted_runner_id(id_: str) -> int:
-    parsed = parse_id(id_)
-    if parsed is None:
-        raise ValueError(f"hosted runner resource id {id_!r} is not a numeric hosted runner id")
-    return parsed
+    return numeric_id(id_, "hosted runner")
 
 
 def _outputs(org: str, adopt: bool, runner: api.HostedRunner) -> dict[str, Any]:
-    given: dict[str, Any] = {"org": org, "adopt": adopt}
-    return {f.name: given[f.name] if f.name in given else f.from_model(runner) for f in HOSTED_RUNNER_FIELDS}
+    return table_outputs(HOSTED_RUNNER_FIELDS, runner, {"org": org, "adopt": adopt})
 
 
 @dataclass

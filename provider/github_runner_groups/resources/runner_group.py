@@ -26,9 +26,11 @@ from ._common import (
     check_result,
     contains_unknown,
     gone,
-    parse_id,
+    managed_settings,
+    numeric_id,
     refuse_what_ghes_lacks,
     registration,
+    table_outputs,
 )
 from ._common import user_inputs as without_provider
 from .fields import RUNNER_GROUP_FIELDS, RUNNER_GROUP_RULES, VISIBILITIES, Role, named, on_ghes
@@ -258,10 +260,7 @@ def _refuse_broken_rules(action: str, current: Mapping[str, Any], inputs: Mappin
 
 
 def _managed(inputs: Mapping[str, Any]) -> tuple[str, ...]:
-    """The settings this resource owns: all of them, or with `adopt=True` only those the program sets."""
-    if inputs.get("adopt") is True:
-        return tuple(name for name in SETTABLE if inputs.get(name) is not None)
-    return SETTABLE
+    return managed_settings(inputs, SETTABLE)
 
 
 def _changed(olds: Mapping[str, Any], news: Mapping[str, Any], names: tuple[str, ...]) -> list[str]:
@@ -286,16 +285,12 @@ def _body(inputs: Mapping[str, Any], names: Iterable[str], *, send_nulls: bool =
 
 
 def _group_id(id_: str) -> int:
-    parsed = parse_id(id_)
-    if parsed is None:
-        raise ValueError(f"runner group resource id {id_!r} is not a numeric group id")
-    return parsed
+    return numeric_id(id_, "runner group")
 
 
 def _outputs(org: str, adopt: bool, group: api.RunnerGroup, etag: str | None = None) -> dict[str, Any]:
     """`etag` is that of the last full read: the next refresh (a new process) sends it and gets a 304 if unchanged."""
-    given: dict[str, Any] = {"org": org, "adopt": adopt, "etag": etag}
-    return {f.name: given[f.name] if f.name in given else f.from_model(group) for f in RUNNER_GROUP_FIELDS}
+    return table_outputs(RUNNER_GROUP_FIELDS, group, {"org": org, "adopt": adopt, "etag": etag})
 
 
 @dataclass
