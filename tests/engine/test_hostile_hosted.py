@@ -19,7 +19,7 @@ from github_runner_groups.settings import resolve_settings
 from github_runner_groups.testing import DEMO_TOKEN, EmulatorServer, FakeGitHub
 from harness import Engine, HarnessError, Res
 from hostile_check import HostileCheck
-from test_hostile_group import Case, error_line
+from test_hostile_group import Case, error_line, settled
 
 MakeEngine = Callable[..., Engine]
 DEFAULT_GROUP = 1
@@ -80,13 +80,6 @@ def test_hostile_input_is_refused_at_check(engine: MakeEngine, hostile: HostileC
     assert failed.value.step == "check"
     assert len(failed.value.message) < 1000  # a huge value never floods the message
     hostile.refused(case.area, case.name, failed.value.message, *case.fragments)
-
-
-def settled(fake: FakeGitHub, request: pytest.FixtureRequest) -> HostileCheck:
-    """The `hostile` check, taken after a case's set-up, so that the set-up's writes are not the case's."""
-    fake.reset_log()
-    checker: HostileCheck = request.getfixturevalue("hostile")
-    return checker
 
 
 def _at_ip_limit(fake: FakeGitHub) -> Res:
