@@ -39,8 +39,9 @@ def export_org(client: GitHubClient, org: str) -> Export:
     groups: list[GroupSpec] = []
     skipped: list[str] = []
     ghes = on_ghes(client.settings.base_url)
+    listed = api.list_runner_groups(client, org)
     hosted = _hosted_runners_by_group(client, org, skipped) if not ghes else {}
-    for group in api.list_runner_groups(client, org):
+    for group in listed:
         if group.default or group.inherited:
             skipped.append(
                 f"{group.name}: the Default group cannot be created or deleted; its settings are not exported"

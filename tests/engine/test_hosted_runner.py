@@ -203,10 +203,10 @@ def test_a_failed_patch_leaves_the_state_as_it_was(engine: MakeEngine, fake: Fak
     build = group_named(fake, "build-linux")
     stack = engine()
     stack.up([runner(build)])
-    fake.add_fault(FaultRule(method="PATCH", status=500, times=None))
+    fake.add_fault(FaultRule(method="PATCH", status=422, message="Validation Failed"))
     with pytest.raises(HarnessError) as failed:
         stack.up([runner(build, maximum_runners=3)])
-    assert "updating GitHub-hosted runner" in failed.value.message and "500" in failed.value.message
+    assert "updating GitHub-hosted runner" in failed.value.message and "422" in failed.value.message
     assert stack.get("linux").outputs["maximum_runners"] == 10
     assert hosted(fake)[0]["maximum_runners"] == 10
 
