@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from github_runner_groups import lookups
 from github_runner_groups.client import reset_clients
-from github_runner_groups.errors import ConfigError, GitHubNotFound
-from github_runner_groups.testing import DEMO_TOKEN, EmulatorServer, FakeGitHub, serve
+from github_runner_groups.errors import ConfigError, GitHubNotFound, GitHubRunnerGroupsError
+from github_runner_groups.testing import DEMO_TOKEN, EmulatorServer, FakeGitHub, FaultRule, serve
 
 
 @pytest.fixture(autouse=True)
@@ -48,9 +48,19 @@ def test_custom_images_have_no_listing() -> None:
         lookups.get_hosted_runner_images("custom")
 
 
-def test_ghes_answers_404_with_what_was_being_done(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ghes_is_named_by_its_release_instead_of_a_bare_404(monkeypatch: pytest.MonkeyPatch) -> None:
     with serve(FakeGitHub.seeded("demo", flavour="ghes-3.18")) as ghes:
         reset_clients()
         monkeypatch.setenv("GITHUB_BASE_URL", ghes.url)
-        with pytest.raises(GitHubNotFound, match="listing the machine sizes org 'acme' offers"):
+        with pytest.raises(GitHubRunnerGroupsError) as failed:
             lookups.get_hosted_runner_sizes()
+    message = str(failed.value)
+    assert "listing the machine sizes org 'acme' offers" in message
+    assert "GitHub Enterprise Server 3.18.0 has no GitHub-hosted runners" in message and "404" not in message
+
+
+def test_an_org_without_hosted_runners_gets_the_404_with_the_plan_and_permission(fake: FakeGitHub) -> None:
+    fake.add_fault(FaultRule(method="GET", path="/platforms", status=404))
+    with pytest.raises(GitHubNotFound) as failed:
+        lookups.get_hosted_runner_platforms()
+    assert "Team or Enterprise Cloud plan" in str(failed.value) and "admin:org" in str(failed.value)

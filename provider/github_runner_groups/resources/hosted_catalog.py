@@ -112,7 +112,7 @@ def org_catalog(client: GitHubClient, org: str, action: str) -> OrgHostedCatalog
             try:
                 known = per_org[org.lower()] = OrgHostedCatalog(client, org)
             except GitHubNotFound as missing:
-                raise _without_hosted_runners(client, org, action, missing) from None
+                raise without_hosted_runners(client, org, action, missing) from None
         return known
 
 
@@ -121,8 +121,9 @@ def known_org_catalog(client: GitHubClient, org: str) -> OrgHostedCatalog | None
         return _catalogs.get(client, {}).get(org.lower())
 
 
-def _without_hosted_runners(client: GitHubClient, org: str, action: str, missing: GitHubNotFound) -> Exception:
-    """Why the org's hosted-runner endpoints answer 404: GitHub Enterprise Server, or no access to them."""
+def without_hosted_runners(client: GitHubClient, org: str, action: str, missing: GitHubNotFound) -> Exception:
+    """Why the org's hosted-runner endpoints answer 404 (GitHub Enterprise Server, or no access to them), as the
+    error to raise instead of the bare 404."""
     version = api.enterprise_server_version(client, org)
     if version is not None:
         return Refused(action, ghes_has_no_hosted_runners(f"GitHub Enterprise Server {version}"))
