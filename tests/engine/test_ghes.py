@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from github_runner_groups.client import reset_clients
 from github_runner_groups.errors import GitHubRunnerGroupsError
+from github_runner_groups.resources.hosted_runner import HostedRunnerProvider
 from github_runner_groups.resources.membership import RunnerGroupMembershipProvider
 from github_runner_groups.resources.repository_access import RunnerGroupRepositoryAccessProvider
 from github_runner_groups.resources.runner_group import RunnerGroupArgs, RunnerGroupProvider
@@ -66,6 +67,17 @@ def test_network_configuration_is_refused_at_check_naming_ghes(engine: MakeEngin
     assert failed.value.step == "check"
     assert "GitHub Enterprise Server" in failed.value.message and "network_configuration_id" in failed.value.message
     assert fake.count() == 0
+
+
+def test_a_hosted_runner_is_refused_at_check_naming_ghes(
+    engine: MakeEngine, fake: FakeGitHub, emulator: EmulatorServer
+) -> None:
+    inputs = {"name": "big", "runner_group_id": 1, "image_id": "ubuntu-24.04", "size": "4-core"}
+    with pytest.raises(HarnessError) as failed:
+        engine().preview([Res("big", HostedRunnerProvider(), inputs)])
+    assert failed.value.step == "check"
+    assert f"GitHub Enterprise Server (github:baseUrl {emulator.url})" in failed.value.message
+    assert "no GitHub-hosted runners" in failed.value.message and fake.count() == 0
 
 
 @pytest.fixture
