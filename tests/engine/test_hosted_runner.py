@@ -136,6 +136,22 @@ def test_size_image_and_concurrency_change_in_place(engine: MakeEngine, fake: Fa
     )
 
 
+def test_an_image_version_github_chose_is_no_drift_while_the_program_sets_none(
+    engine: MakeEngine, fake: FakeGitHub
+) -> None:
+    build = group_named(fake, "build-linux")
+    stack = engine()
+    stack.up([runner(build)])
+    with fake.lock:
+        fake.find_org("acme").hosted_runners[int(stack.get("linux").id)]["image_details"]["version"] = "20250101.1"
+    stack.refresh()
+    fake.reset_log()
+    assert stack.up([runner(build)]).summary == {"same": 1}
+    assert fake.count() == 0
+    assert stack.up([runner(build, image_version="latest")]).summary == {"update": 1}
+    assert writes(fake) == [("PATCH", f"{HOSTED}/{stack.get('linux').id}", {"image_version": "latest"})]
+
+
 def test_org_change_replaces_creating_first(engine: MakeEngine, fake: FakeGitHub) -> None:
     fake.add_org("acme-labs")
     labs_group = fake.add_group("acme-labs", "gpu")["id"]

@@ -43,6 +43,9 @@ FIELDS = {f.name: f for f in HOSTED_RUNNER_FIELDS}
 SETTABLE = named(HOSTED_RUNNER_FIELDS, Role.SETTING)
 INPUTS = named(HOSTED_RUNNER_FIELDS, Role.SETTING, Role.LOCATION, Role.STEERING)
 COMPUTED = named(HOSTED_RUNNER_FIELDS, Role.COMPUTED)
+_UNSET_OPTIONAL = {
+    f.name for f in HOSTED_RUNNER_FIELDS if f.role is Role.SETTING and f.default is None and not f.required
+}
 # PATCH names the image fields flat; POST nests them in `image`.
 _IMAGE_KEYS = {"image_id": "id", "image_source": "source", "image_version": "version"}
 
@@ -237,7 +240,13 @@ def _wanted(current: Mapping[str, Any], inputs: Mapping[str, Any]) -> dict[str, 
 
 
 def _managed(inputs: Mapping[str, Any]) -> tuple[str, ...]:
-    return managed_settings(inputs, SETTABLE)
+    """With adopt, what the program sets; without, every setting but an unset optional one (`image_version`),
+    which stays as GitHub keeps it (GitHub may report the version it chose)."""
+    return tuple(
+        name
+        for name in managed_settings(inputs, SETTABLE)
+        if name not in _UNSET_OPTIONAL or inputs.get(name) is not None
+    )
 
 
 def _create(
