@@ -189,6 +189,37 @@ def _typed(fetched: Conditional[Any], convert: Callable[[Any], T]) -> Conditiona
     return Conditional(convert(fetched.body), fetched.etag)
 
 
+def _list(
+    client: GitHubClient,
+    path: str,
+    action: str,
+    item_key: str | None,
+    model: Callable[[object, str], T],
+    params: Mapping[str, str] | None = None,
+) -> list[T]:
+    """Every item of a listing as a model; `action` names the listing in any error."""
+    items = client.paginate(path, action=action, item_key=item_key, params=params)
+    return [model(item, action) for item in items]
+
+
+def _list_if_changed(
+    client: GitHubClient,
+    path: str,
+    action: str,
+    item_key: str,
+    model: Callable[[object, str], T],
+    etag: str | None,
+) -> Conditional[list[T]]:
+    """Like `_list`, or an unchanged marker when a one-page listing still matches `etag`."""
+    fetched = client.paginate_if_changed(path, action=action, item_key=item_key, etag=etag)
+    return _typed(fetched, lambda items: [model(item, action) for item in items])
+
+
+def _whole(listing: Conditional[list[T]]) -> list[T]:
+    """The items of a listing read without an ETag, which GitHub never answers with 304."""
+    return listing.body if listing.body is not None else []
+
+
 def _org(org: str) -> str:
     return f"/orgs/{quote(org, safe='')}"
 
@@ -264,24 +295,16 @@ def list_hosted_runners_in_group(client: GitHubClient, org: str, group_id: int) 
 
 
 def list_group_repositories(client: GitHubClient, org: str, group_id: int) -> list[Repository]:
-    action = _group_repositories_action(org, group_id)
-    items = client.paginate(f"{_group(org, group_id)}/repositories", action=action, item_key="repositories")
-    return [Repository.from_json(item, action) for item in items]
+    return _whole(list_group_repositories_if_changed(client, org, group_id, None))
 
 
 def list_group_repositories_if_changed(
     client: GitHubClient, org: str, group_id: int, etag: str | None
 ) -> Conditional[list[Repository]]:
     """The repositories, or an unchanged marker when the listing still matches `etag`."""
-    action = _group_repositories_action(org, group_id)
-    fetched = client.paginate_if_changed(
-        f"{_group(org, group_id)}/repositories", action=action, item_key="repositories", etag=etag
-    )
-    return _typed(fetched, lambda items: [Repository.from_json(item, action) for item in items])
-
-
-def _group_repositories_action(org: str, group_id: int) -> str:
-    return f"listing repositories with access to {_group_label(org, group_id)}"
+    action = f"listing repositories with access to {_group_label(org, group_id)}"
+    path = f"{_group(org, group_id)}/repositories"
+    return _list_if_changed(client, path, action, "repositories", Repository.from_json, etag)
 
 
 def set_group_repositories(client: GitHubClient, org: str, group_id: int, repository_ids: list[int]) -> None:
@@ -313,24 +336,15 @@ def remove_group_repository(client: GitHubClient, org: str, group_id: int, repos
 
 
 def list_group_runners(client: GitHubClient, org: str, group_id: int) -> list[Runner]:
-    action = _group_runners_action(org, group_id)
-    items = client.paginate(f"{_group(org, group_id)}/runners", action=action, item_key="runners")
-    return [Runner.from_json(item, action) for item in items]
+    return _whole(list_group_runners_if_changed(client, org, group_id, None))
 
 
 def list_group_runners_if_changed(
     client: GitHubClient, org: str, group_id: int, etag: str | None
 ) -> Conditional[list[Runner]]:
     """The runners, or an unchanged marker when the listing still matches `etag`."""
-    action = _group_runners_action(org, group_id)
-    fetched = client.paginate_if_changed(
-        f"{_group(org, group_id)}/runners", action=action, item_key="runners", etag=etag
-    )
-    return _typed(fetched, lambda items: [Runner.from_json(item, action) for item in items])
-
-
-def _group_runners_action(org: str, group_id: int) -> str:
-    return f"listing self-hosted runners in {_group_label(org, group_id)}"
+    action = f"listing self-hosted runners in {_group_label(org, group_id)}"
+    return _list_if_changed(client, f"{_group(org, group_id)}/runners", action, "runners", Runner.from_json, etag)
 
 
 def set_group_runners(client: GitHubClient, org: str, group_id: int, runner_ids: list[int]) -> None:
@@ -363,14 +377,12 @@ def remove_group_runner(client: GitHubClient, org: str, group_id: int, runner_id
 
 def list_org_runners(client: GitHubClient, org: str) -> list[Runner]:
     action = f"listing self-hosted runners of org '{org}'"
-    items = client.paginate(f"{_org(org)}/actions/runners", action=action, item_key="runners")
-    return [Runner.from_json(item, action) for item in items]
+    return _list(client, f"{_org(org)}/actions/runners", action, "runners", Runner.from_json)
 
 
 def list_org_repositories(client: GitHubClient, org: str) -> list[Repository]:
     action = f"listing repositories of org '{org}'"
-    items = client.paginate(f"{_org(org)}/repos", action=action, item_key=None, params={"type": "all"})
-    return [Repository.from_json(item, action) for item in items]
+    return _list(client, f"{_org(org)}/repos", action, None, Repository.from_json, params={"type": "all"})
 
 
 # Organization Actions permissions (read by the exposure audit)
@@ -384,5 +396,5 @@ def get_actions_permissions(client: GitHubClient, org: str) -> ActionsPermission
 def list_actions_enabled_repositories(client: GitHubClient, org: str) -> list[Repository]:
     """The repositories that may run GitHub Actions when the org enables only `selected` ones."""
     action = f"listing the repositories of org '{org}' that may run GitHub Actions"
-    items = client.paginate(f"{_org(org)}/actions/permissions/repositories", action=action, item_key="repositories")
-    return [Repository.from_json(item, action) for item in items]
+    path = f"{_org(org)}/actions/permissions/repositories"
+    return _list(client, path, action, "repositories", Repository.from_json)
