@@ -74,7 +74,7 @@ class RunnerGroup:
             inherited_allows_public_repositories=data.get("inherited_allows_public_repositories") is True,
             allows_public_repositories=data.get("allows_public_repositories") is True,
             restricted_to_workflows=data.get("restricted_to_workflows") is True,
-            selected_workflows=tuple(str(w) for w in data.get("selected_workflows") or ()),
+            selected_workflows=tuple(str(w) for w in _listed(data.get("selected_workflows"))),
             workflow_restrictions_read_only=data.get("workflow_restrictions_read_only") is True,
             network_configuration_id=_text(data.get("network_configuration_id")),
             runners_url=_text(data.get("runners_url")),
@@ -122,7 +122,6 @@ class Runner:
     @classmethod
     def from_json(cls, data: object, action: str) -> Runner:
         data = _identified(data, action, "a self-hosted runner")
-        labels = data.get("labels")
         group_id = data.get("runner_group_id")
         return cls(
             id=int(data["id"]),
@@ -132,7 +131,7 @@ class Runner:
             busy=data.get("busy") is True,
             labels=tuple(
                 str(label["name"])
-                for label in (labels if isinstance(labels, list) else ())
+                for label in _listed(data.get("labels"))
                 if isinstance(label, Mapping) and isinstance(label.get("name"), str)
             ),
             runner_group_id=group_id if _is_id(group_id) else None,
@@ -180,6 +179,11 @@ def _is_id(value: object) -> TypeGuard[int]:
 
 def _text(value: object) -> str | None:
     return str(value) if value is not None else None
+
+
+def _listed(value: object) -> list[object]:
+    """A JSON list, or none: a lone string or object where GitHub gives a list is not read item by item."""
+    return value if isinstance(value, list) else []
 
 
 def _typed(fetched: Conditional[Any], convert: Callable[[Any], T]) -> Conditional[T]:

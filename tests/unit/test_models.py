@@ -189,3 +189,9 @@ def test_an_answer_item_that_is_not_the_object_names_the_read(
         mock.get(f"https://api.github.com{path}", json=answer)
         with pytest.raises(api.UnexpectedAnswer, match=f"of org 'acme' failed: GitHub's answer is not {what}"):
             read(GitHubClient(ClientSettings(token=DEMO_TOKEN)), "acme")
+
+
+@pytest.mark.parametrize("workflows", ["release.yml", None, {"path": "release.yml"}])
+def test_group_workflows_that_are_not_a_list_are_none(workflows: object) -> None:
+    group = api.RunnerGroup.from_json({"id": 7, "name": "ci", "selected_workflows": workflows}, ACTION)
+    assert group.selected_workflows == ()
