@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import keyword
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,8 +94,8 @@ def _spec_value(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
-def _sorted_names(members: Iterable[Mapping[str, Any]]) -> tuple[str, ...]:
-    return tuple(sorted((str(m["name"]) for m in members), key=str.lower))
+def _sorted_names(members: Iterable[api.Named]) -> tuple[str, ...]:
+    return tuple(sorted((m.name for m in members), key=str.lower))
 
 
 def to_yaml(exported: Export) -> str:

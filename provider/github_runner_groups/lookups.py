@@ -112,8 +112,8 @@ def _group_id(value: int | str) -> int:
     return parsed
 
 
-def _members(items: Any) -> list[Member]:
-    return sorted((Member(int(item["id"]), str(item["name"])) for item in items), key=lambda m: m.name.lower())
+def _members(items: Iterable[api.Named]) -> list[Member]:
+    return sorted((Member(item.id, item.name) for item in items), key=lambda m: m.name.lower())
 
 
 def _connect(org: str | None) -> tuple[GitHubClient, str]:

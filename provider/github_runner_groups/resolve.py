@@ -15,7 +15,6 @@ import weakref
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from . import api
 from .client import GitHubClient
@@ -41,7 +40,7 @@ class NameKind:
 
     noun: str
     plural: str
-    list_items: Callable[[GitHubClient, str], Sequence[Any]]
+    list_items: Callable[[GitHubClient, str], Sequence[api.Named]]
     hint: str
     # Whether a reference may be written `org/name` (repositories), which must then be the resource's own org.
     qualified_by_org: bool
@@ -72,9 +71,9 @@ class _Index:
     lock: threading.Lock = field(default_factory=threading.Lock)
     _by_pair: dict[str, list[str]] | None = None
 
-    def load(self, items: Sequence[Any]) -> None:
-        self.ids_by_name = {str(item["name"]).lower(): int(item["id"]) for item in items}
-        self.names_by_id = {int(item["id"]): str(item["name"]) for item in items}
+    def load(self, items: Sequence[api.Named]) -> None:
+        self.ids_by_name = {item.name.lower(): item.id for item in items}
+        self.names_by_id = {item.id: item.name for item in items}
         self._by_pair = None
 
     def close_matches(self, name: str) -> list[str]:

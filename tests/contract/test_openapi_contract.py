@@ -76,8 +76,8 @@ def session(request: pytest.FixtureRequest) -> Iterator[Session]:
 
 def exercise_every_operation(fake: FakeGitHub, client: GitHubClient) -> None:
     """What the providers, lookups and exporter do over a stack's life, errors included."""
-    repos = {r["name"]: r["id"] for r in api.list_org_repositories(client, "acme")}
-    runners = {r["name"]: r["id"] for r in api.list_org_runners(client, "acme")}
+    repos = {r.name: r.id for r in api.list_org_repositories(client, "acme")}
+    runners = {r.name: r.id for r in api.list_org_runners(client, "acme")}
     fake.set_actions_permissions(
         "acme", enabled_repositories="selected", selected_repository_ids=[repos["api"], repos["data-pipeline"]]
     )
