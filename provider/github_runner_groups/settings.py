@@ -24,6 +24,7 @@ ConfigLookup = Callable[[str], Any]
 class ProviderSettings:
     owner: str | None
     client: ClientSettings
+    enterprise: str | None = None  # the default enterprise slug of the enterprise runner-group resources
 
 
 def resolve_settings(config: ConfigLookup | None = None, environ: Mapping[str, str] | None = None) -> ProviderSettings:
@@ -41,6 +42,7 @@ def resolve_settings(config: ConfigLookup | None = None, environ: Mapping[str, s
     ca_bundle = pick("GITHUB_CA_BUNDLE", "github-runner-groups:caBundle")
     return ProviderSettings(
         owner=pick("GITHUB_OWNER", "github:owner"),
+        enterprise=pick("GITHUB_ENTERPRISE", "github:enterprise"),
         client=ClientSettings(
             base_url=_normalise_base_url(base_url),
             token=token,

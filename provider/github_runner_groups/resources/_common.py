@@ -20,6 +20,7 @@ from .. import api
 from ..client import GitHubClient, get_client
 from ..errors import ConfigError
 from ..settings import ProviderSettings, resolve_settings
+from .values import enterprise_problem
 from .values import is_unknown as is_unknown  # re-exported: the resources import it from here
 from .values import org_problem as org_problem
 from .values import shown as shown
@@ -64,8 +65,9 @@ class GitHubProvider(ResourceProvider):
         """The process's client; creating it validates the settings (ConfigError), once per settings."""
         return get_client(self.settings.client)
 
-    def start_check(self, news: Mapping[str, Any], allowed: set[str]) -> Checker:
-        """A Checker on the user's inputs, already holding what is wrong with the settings or the input names.
+    def start_check(self, news: Mapping[str, Any], allowed: set[str], location: str = "org") -> Checker:
+        """A Checker on the user's inputs, already holding what is wrong with the settings, the input names and the
+        `location` (`org`, or `enterprise` for the enterprise resources), filled in from the settings if unset.
 
         Bad settings fail `check` (so `pulumi preview` fails too): every later API call would trip on them.
         """
@@ -75,14 +77,21 @@ class GitHubProvider(ResourceProvider):
         except ConfigError as exc:
             checker.fail("provider", str(exc))
         checker.unexpected(allowed)
-        checker.org(self.settings.owner)
+        if location == "enterprise":
+            checker.enterprise(self.settings.enterprise)
+        else:
+            checker.org(self.settings.owner)
         return checker
 
 
-def gone(client: GitHubClient, org: str) -> ReadResult:
-    """What a read that got 404 returns: the resource is dropped from state, but only once the org itself is
-    readable, since a 404 may also mean the token lost access (and then the listing raises, naming admin:org)."""
-    api.list_runner_groups(client, org)
+GroupLister = Callable[[GitHubClient, str], list[api.RunnerGroup]]
+
+
+def gone(client: GitHubClient, org: str, list_groups: GroupLister = api.list_runner_groups) -> ReadResult:
+    """What a read that got 404 returns: the resource is dropped from state, but only once the org (or
+    enterprise) itself is readable, since a 404 may also mean the token lost access (and then the listing raises,
+    naming the scope)."""
+    list_groups(client, org)
     return ReadResult("", {})
 
 
@@ -161,6 +170,21 @@ class Checker:
             problem = org_problem(value)
             if problem is not None:
                 self.fail("org", problem)
+
+    def enterprise(self, default: str | None) -> None:
+        """`enterprise` defaults to github:enterprise / GITHUB_ENTERPRISE."""
+        self.default("enterprise", default)
+        value = self.inputs.get("enterprise")
+        if value is None:
+            self.fail(
+                "enterprise",
+                "no enterprise given: set enterprise= on the resource, or the stack config github:enterprise "
+                "(`pulumi config set github:enterprise SLUG`), or GITHUB_ENTERPRISE.",
+            )
+        elif self.known("enterprise"):
+            problem = enterprise_problem(value)
+            if problem is not None:
+                self.fail("enterprise", problem)
 
     def group_id(self, name: str = "runner_group_id") -> None:
         """Ids arrive as str (a RunnerGroup's `id`), int, or float (numbers from state)."""

@@ -13,6 +13,7 @@ from typing import Any
 from ..errors import ConfigError
 
 _ORG_LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
+_ENTERPRISE_SLUG = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,99}")
 
 
 def is_unknown(value: Any) -> bool:
@@ -31,6 +32,16 @@ def org_problem(value: Any) -> str | None:
     return (
         f"org must be a GitHub organization login (letters, digits and single hyphens, at most 39 characters), "
         f"got {shown(value)}; use the ORG of github.com/ORG."
+    )
+
+
+def enterprise_problem(value: Any) -> str | None:
+    """What is wrong with `value` as an enterprise slug (None: nothing)."""
+    if isinstance(value, str) and _ENTERPRISE_SLUG.fullmatch(value):
+        return None
+    return (
+        f"enterprise must be an enterprise slug (letters, digits and single hyphens, at most 100 characters), "
+        f"got {shown(value)}; use the ENTERPRISE of github.com/enterprises/ENTERPRISE."
     )
 
 
