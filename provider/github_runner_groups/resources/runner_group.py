@@ -167,7 +167,7 @@ class RunnerGroupProvider(GitHubProvider):
         action = f"updating runner group {group_id} in {scope.where(owner)}"
         differing = _changed(scope, olds, inputs, _managed(scope, inputs))
         if olds.get("inherited"):
-            raise Refused(action, _INHERITED_HINT)
+            raise Refused(action, f"{_INHERITED_HINT}.")
         _refuse_read_only_workflows(olds, differing)
         _refuse_broken_rules(scope, action, olds, inputs)
         if olds.get("default") and "name" in differing:
@@ -209,7 +209,7 @@ class RunnerGroupProvider(GitHubProvider):
 _INHERITED_HINT = (
     "it is inherited from the enterprise, and an organization cannot change it: manage it with an "
     "EnterpriseRunnerGroup resource (enterprise=SLUG, adopt=True, a token with admin:enterprise), or in the "
-    "enterprise's settings."
+    "enterprise's settings"
 )
 
 
@@ -285,7 +285,7 @@ def _take_over(
     """Adopt an existing group: write only the fields the program sets that differ from GitHub's."""
     action = f"adopting runner group '{group.name}' in {scope.where(owner)}"
     if group.inherited:
-        raise Refused(action, f"{_INHERITED_HINT} Remove adopt or choose another name.")
+        raise Refused(action, f"{_INHERITED_HINT}; to manage a group of your own, remove adopt or choose another name.")
     live = _outputs(scope, owner, True, group)
     differing = _changed(scope, live, inputs, _managed(scope, inputs))
     if not differing:
