@@ -48,6 +48,8 @@ class NameKind:
     qualified_by_org: bool
     # One item by name ({"id", "name"}), for kinds without a listing; None when the name does not exist.
     look_up: Callable[[GitHubClient, str], Mapping[str, Any] | None] | None = None
+    # What holds the items, for messages: `org`, or `enterprise`.
+    owner_noun: str = "org"
 
 
 REPOSITORIES = NameKind(
@@ -74,6 +76,7 @@ ENTERPRISE_RUNNERS = NameKind(
     "organization or repository cannot join an enterprise runner group, and a runner that registered again has "
     "a new id (name it instead).",
     qualified_by_org=False,
+    owner_noun="enterprise",
 )
 
 
@@ -94,6 +97,7 @@ ORGANIZATIONS = NameKind(
     "organizations of the enterprise only.",
     qualified_by_org=False,
     look_up=_organization,
+    owner_noun="enterprise",
 )
 
 
@@ -250,7 +254,7 @@ def _unknown_message(kind: NameKind, org: str, names: list[str], ids: list[int],
         clauses.append(f"no {noun} with id {', '.join(str(number) for number in shown_ids)}")
     shown = len(shown_names) + len(shown_ids)
     more = f" ({total - shown} more not shown; {total} unknown in all)" if total > shown else ""
-    return f"org '{org}' has {' and '.join(clauses)}{more}. {kind.hint}"
+    return f"{kind.owner_noun} '{org}' has {' and '.join(clauses)}{more}. {kind.hint}"
 
 
 def _quoted(text: str) -> str:
