@@ -150,7 +150,9 @@ def list_runner_groups(
 
 def create_runner_group(client: GitHubClient, org: str, body: RequestBody) -> Versioned[RunnerGroup]:
     action = f"creating runner group '{body.get('name')}' in org '{org}'"
-    response = client.request("POST", f"{_org(org)}/actions/runner-groups", action=action, json_body=dict(body))
+    response = client.request(
+        "POST", f"{_org(org)}/actions/runner-groups", action=action, json_body=dict(body), required_keys=("id",)
+    )
     return Versioned(RunnerGroup.from_json(response.body, action), response.headers.get("ETag"))
 
 

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
-from .testing import DEMO_TOKEN, FakeGitHub, serve
+from .testing import DEMO_TOKEN, FakeGitHub, SecondaryLimits, serve
 
 ORG = "acme"
 WRITES = ("POST", "PATCH", "PUT", "DELETE")
@@ -31,9 +31,13 @@ def run(project_dir: str | Path, out: TextIO = sys.stdout) -> int:
     if not (project / "Pulumi.yaml").exists():
         print(f"demo: no Pulumi.yaml in {project}: run it from the repository root (`make demo`).", file=out)
         return 1
-    fake = FakeGitHub.seeded("demo")
+    fake = FakeGitHub.seeded("demo", secondary_limits=SecondaryLimits())
     with serve(fake) as server:
-        print(f"GitHub emulator on {server.url}, org '{ORG}' (nothing leaves this machine).\n", file=out)
+        print(
+            f"GitHub emulator on {server.url}, org '{ORG}', with GitHub's secondary rate limits "
+            "(nothing leaves this machine).\n",
+            file=out,
+        )
         print("Before:", file=out)
         _print_groups(fake, out)
         pulumi_cli = shutil.which("pulumi")
@@ -51,6 +55,7 @@ def run(project_dir: str | Path, out: TextIO = sys.stdout) -> int:
         _print_groups(fake, out)
         calls = {method: fake.count(method=method) for method in ("GET", *WRITES)}
         print("\nGitHub API calls: " + ", ".join(f"{m} {n}" for m, n in calls.items() if n), file=out)
+        print(f"Secondary rate limit hits: {fake.secondary_limit_hits}", file=out)
         print(f"\n$ github-runner-groups audit --org {ORG} --sensitive-label gpu\n", file=out)
         _print_audit(server.url, out)
     return code
@@ -60,7 +65,10 @@ def _run_mocked(project: Path, base_url: str, out: TextIO) -> int:
     from .testing.mocks import program_file, run_program
 
     with _event_loops_closed():
-        resources = run_program(program_file(project), base_url=base_url, owner=ORG)
+        # Writes paced as for GitHub itself (1 s apart, the default), not as the tests run them.
+        resources = run_program(
+            program_file(project), base_url=base_url, owner=ORG, config={"github:writeDelayMs": "1000"}
+        )
     for resource in resources:
         print(f"  + {resource.type:58} {resource.name:32} id={resource.id}", file=out)
     return 0

@@ -2,10 +2,13 @@
 
 Messages follow one shape so that a user reading a failed `pulumi up` knows what was being done, what GitHub
 answered and what to do next. No message ever carries a credential: the client builds them only from the
-action, the status and GitHub's own `message` field.
+action, the status and GitHub's own `message` field, and scrubs every secret it knows from the last two (a
+server may echo what it was sent).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 
 class GitHubRunnerGroupsError(Exception):
@@ -50,6 +53,17 @@ class GitHubError(GitHubRunnerGroupsError):
             hint=hint,
             errors=self.errors,
             request_id=self.request_id,
+        )
+
+    def redacted(self, scrub: Callable[[str], str]) -> GitHubError:
+        """The same error with `scrub` applied to every text a server could have filled (it may echo secrets)."""
+        return type(self)(
+            scrub(self.action),
+            status=self.status,
+            github_message=scrub(self.github_message) if self.github_message is not None else None,
+            hint=scrub(self.hint) if self.hint is not None else None,
+            errors=[_scrub_error(error, scrub) for error in self.errors],
+            request_id=scrub(self.request_id) if self.request_id is not None else None,
         )
 
     def _compose(self) -> str:
@@ -99,6 +113,14 @@ class GitHubOutcomeUnknown(GitHubConnectionError):
 
     The caller must look before retrying, or it may make a duplicate.
     """
+
+
+def _scrub_error(error: object, scrub: Callable[[str], str]) -> object:
+    if isinstance(error, dict):
+        return {scrub(str(key)): _scrub_error(value, scrub) for key, value in error.items()}
+    if isinstance(error, list):
+        return [_scrub_error(item, scrub) for item in error]
+    return scrub(error) if isinstance(error, str) else error
 
 
 def _describe_error(error: object) -> str:

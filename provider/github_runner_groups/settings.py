@@ -1,23 +1,42 @@
 """Where the providers' credentials and defaults come from: stack config or the environment.
 
-Keys follow pulumi-github (`github:token`, `github:owner`, `github:baseUrl`, `github:appAuth`) so that a stack that
-already configures pulumi-github configures this library too. The environment wins over stack config (DESIGN.md):
-CI systems inject short-lived tokens through the environment and must be able to override a stale stack value.
+Keys follow pulumi-github (`github:token`, `github:owner`, `github:baseUrl`, `github:appAuth`,
+`github:writeDelayMs`, `github:parallelRequests`) so that a stack that already configures pulumi-github
+configures this library too; the library's own keys live under `github-runner-groups:`. The environment wins
+over stack config: CI systems inject short-lived tokens through the environment and must be able to override a
+stale stack value. This module names the settings; the client below only uses the names it is given.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .client import DEFAULT_BASE_URL, AppCredentials, ClientSettings
+from .client import DEFAULT_BASE_URL, AppCredentials, ClientSettings, PacingSettings, SettingNames
 from .errors import ConfigError
 
 ConfigLookup = Callable[[str], Any]
+
+_APP_ENV = "GITHUB_APP_ID, GITHUB_APP_INSTALLATION_ID, GITHUB_APP_PEM_FILE"
+SETTING_NAMES = SettingNames(
+    base_url="github:baseUrl / GITHUB_BASE_URL",
+    token="github:token / GITHUB_TOKEN",
+    app=f"github:appAuth (id, installationId, pemFile) / {_APP_ENV}",
+    app_key="github:appAuth.pemFile / GITHUB_APP_PEM_FILE",
+    ca_bundle="github-runner-groups:caBundle / GITHUB_CA_BUNDLE",
+    write_delay="github:writeDelayMs / GITHUB_WRITE_DELAY_MS",
+    points_per_minute="github-runner-groups:pointsPerMinute / GITHUB_RUNNER_GROUPS_POINTS_PER_MINUTE",
+    max_in_flight="github-runner-groups:maxInFlight / GITHUB_RUNNER_GROUPS_MAX_IN_FLIGHT",
+    pacing_off="github:parallelRequests / GITHUB_PARALLEL_REQUESTS",
+    rerun="run `pulumi up` again (every finished step is in the stack's state, so it continues where this stopped)",
+)
+# A GitHub App key is about 1.7 KiB; reading is bounded so that a device file or a wrong path cannot hang a run.
+MAX_KEY_FILE_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -39,7 +58,6 @@ def resolve_settings(config: ConfigLookup | None = None, environ: Mapping[str, s
     base_url = pick("GITHUB_BASE_URL", "github:baseUrl") or DEFAULT_BASE_URL
     token = pick("GITHUB_TOKEN", "github:token")
     app = _app_credentials(env, lookup)
-    ca_bundle = pick("GITHUB_CA_BUNDLE", "github-runner-groups:caBundle")
     return ProviderSettings(
         owner=pick("GITHUB_OWNER", "github:owner"),
         enterprise=pick("GITHUB_ENTERPRISE", "github:enterprise"),
@@ -47,20 +65,64 @@ def resolve_settings(config: ConfigLookup | None = None, environ: Mapping[str, s
             base_url=_normalise_base_url(base_url),
             token=token,
             app=app if token is None else None,
-            ca_bundle=ca_bundle,
+            ca_bundle=pick("GITHUB_CA_BUNDLE", "github-runner-groups:caBundle"),
+            pacing=_pacing(pick),
+            names=SETTING_NAMES,
         ),
     )
+
+
+def _pacing(pick: Callable[[str, str], str | None]) -> PacingSettings:
+    defaults = PacingSettings()
+    parallel = pick("GITHUB_PARALLEL_REQUESTS", "github:parallelRequests")
+    delay_ms = _number(pick("GITHUB_WRITE_DELAY_MS", "github:writeDelayMs"), SETTING_NAMES.write_delay)
+    points = _number(
+        pick("GITHUB_RUNNER_GROUPS_POINTS_PER_MINUTE", "github-runner-groups:pointsPerMinute"),
+        SETTING_NAMES.points_per_minute,
+    )
+    in_flight = _number(
+        pick("GITHUB_RUNNER_GROUPS_MAX_IN_FLIGHT", "github-runner-groups:maxInFlight"), SETTING_NAMES.max_in_flight
+    )
+    return PacingSettings(
+        enabled=not _flag(parallel, SETTING_NAMES.pacing_off),
+        write_delay_seconds=defaults.write_delay_seconds if delay_ms is None else delay_ms / 1000,
+        points_per_minute=defaults.points_per_minute if points is None else int(points),
+        max_in_flight=defaults.max_in_flight if in_flight is None else int(in_flight),
+    )
+
+
+def _number(value: str | None, setting: str) -> float | None:
+    """A whole number (stack config may hand it over as 1000, 1000.0 or "1000"); None when not set."""
+    if value is None:
+        return None
+    try:
+        number = float(value.strip())
+    except ValueError:
+        number = float("nan")
+    if not number.is_integer():
+        raise ConfigError(f"{setting} is {value[:40]!r}: give a whole number.")
+    return number
+
+
+def _flag(value: str | None, setting: str) -> bool:
+    if value is None:
+        return False
+    lowered = value.strip().lower()
+    if lowered not in ("true", "false", "1", "0"):
+        raise ConfigError(f"{setting} is {value[:40]!r}: give true or false.")
+    return lowered in ("true", "1")
 
 
 def _normalise_base_url(base_url: str) -> str:
     """pulumi-github accepts `https://ghe.example.com/` for GHES, whose REST root is `/api/v3`.
 
     A bare host that is not an API host (`api.github.com`, GHE.com's `api.SUBDOMAIN.ghe.com`) gets `/api/v3`.
+    Only a trailing slash is removed: whitespace is refused by the check, never silently dropped.
     """
-    url = base_url.strip().rstrip("/")
+    url = base_url.rstrip("/")
     if url.startswith("https://"):
         host_and_path = url[len("https://") :]
-        if "/" not in host_and_path and not host_and_path.startswith("api."):
+        if "/" not in host_and_path and not host_and_path.startswith("api.") and "?" not in host_and_path:
             url += "/api/v3"
     return url
 
@@ -115,11 +177,37 @@ def _read_pem(pem_or_path: str, source: str) -> str:
     """pulumi-github's `pemFile` holds the key itself; a path is accepted too because that is what people try."""
     if pem_or_path.lstrip().startswith("-----BEGIN"):
         return pem_or_path.replace("\\n", "\n")
-    path = Path(pem_or_path).expanduser()
-    try:
-        return path.read_text()
-    except OSError as exc:
+    problem = _key_file_problem(Path(pem_or_path).expanduser())
+    if isinstance(problem, str):
         raise ConfigError(
             f"GitHub App private key in {source} is neither a PEM (it does not start with '-----BEGIN') nor a "
-            f"readable file ({exc.strerror}): paste the key's contents or give the path to the .pem file."
-        ) from None
+            f"readable file with a key ({problem}): paste the key's contents or give the path to the .pem file."
+        )
+    return problem.text
+
+
+@dataclass(frozen=True)
+class _KeyText:
+    text: str
+
+
+def _key_file_problem(path: Path) -> str | _KeyText:
+    """The key file's text, or what is wrong with it; never reads more than MAX_KEY_FILE_BYTES."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return "it is not a regular file"
+        with path.open("rb") as file:
+            data = file.read(MAX_KEY_FILE_BYTES + 1)
+    except OSError as exc:
+        return exc.strerror or type(exc).__name__
+    except ValueError:
+        return "the path is not valid"
+    if len(data) > MAX_KEY_FILE_BYTES:
+        return f"it is larger than {MAX_KEY_FILE_BYTES // 1024} KiB, far more than a key"
+    try:
+        text = data.decode("ascii")
+    except UnicodeDecodeError:
+        return "it is binary, not a PEM text file"
+    if "\x00" in text or "-----BEGIN" not in text:
+        return "it holds no PEM block"
+    return _KeyText(text)

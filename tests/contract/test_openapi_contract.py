@@ -22,12 +22,13 @@ import jsonschema
 import pytest
 import responses
 from github_runner_groups import api
-from github_runner_groups.client import AppCredentials, ClientSettings, GitHubClient
+from github_runner_groups.client import AppCredentials, ClientSettings, GitHubClient, PacingSettings
 from github_runner_groups.errors import GitHubError
 from github_runner_groups.testing import DEMO_TOKEN, FLAVOURS, OPENAPI_VERSION, FakeGitHub, add_to_responses
 from github_runner_groups.testing.flavours import ENTERPRISE, HOSTED_RUNNERS, NETWORK_CONFIGURATION
 from github_runner_groups.testing.routes import routes_of
 
+UNPACED = PacingSettings(write_delay_seconds=0)  # tests do not wait between writes
 SCHEMAS = json.loads((Path(__file__).parent / "schemas" / "github-runner-groups.openapi.json").read_text())
 DEFINITIONS: dict[str, Any] = SCHEMAS["definitions"]
 Session = tuple[FakeGitHub, Any, GitHubClient]  # the RequestsMock: its `calls` are loosely typed
@@ -69,7 +70,7 @@ def session(request: pytest.FixtureRequest) -> Iterator[Session]:
     fake = FakeGitHub.seeded("demo", flavour=request.param)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         add_to_responses(fake, rsps)
-        settings = ClientSettings(token=DEMO_TOKEN, base_url=fake.flavour.example_base_url)
+        settings = ClientSettings(token=DEMO_TOKEN, base_url=fake.flavour.example_base_url, pacing=UNPACED)
         yield fake, rsps, GitHubClient(settings, sleep=lambda _s: None)
 
 
@@ -212,7 +213,9 @@ def exercise_enterprise(fake: FakeGitHub, client: GitHubClient) -> None:
 def mint_installation_token(fake: FakeGitHub, key_pair: tuple[str, str]) -> None:
     private, public = key_pair
     fake.add_app("4242", public, 77, "acme")
-    settings = ClientSettings(app=AppCredentials("4242", "77", private), base_url=fake.flavour.example_base_url)
+    settings = ClientSettings(
+        app=AppCredentials("4242", "77", private), base_url=fake.flavour.example_base_url, pacing=UNPACED
+    )
     api.list_runner_groups(GitHubClient(settings, sleep=lambda _s: None), "acme")
 
 

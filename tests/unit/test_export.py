@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from github_runner_groups import cli
-from github_runner_groups.client import ClientSettings, GitHubClient
+from github_runner_groups.client import ClientSettings, GitHubClient, PacingSettings
 from github_runner_groups.export import export_org, to_python, to_yaml
 from github_runner_groups.spec import load_spec
 from github_runner_groups.testing import DEMO_TOKEN, EmulatorServer, FakeGitHub
@@ -33,7 +33,8 @@ def snapshot(fake: FakeGitHub) -> list[tuple[object, ...]]:
 
 @pytest.fixture
 def client(emulator: EmulatorServer) -> GitHubClient:
-    return GitHubClient(ClientSettings(base_url=emulator.url, token=DEMO_TOKEN))
+    unpaced = PacingSettings(write_delay_seconds=0)  # tests do not wait between writes
+    return GitHubClient(ClientSettings(base_url=emulator.url, token=DEMO_TOKEN, pacing=unpaced))
 
 
 def test_export_reads_groups_members_and_skips_default(fake: FakeGitHub, client: GitHubClient) -> None:

@@ -97,20 +97,25 @@ def run_program(
     owner: str = "acme",
     config: Mapping[str, str] | None = None,
     others: Mapping[str, OtherResource] | None = None,
+    paced: bool = False,
 ) -> list[MockedResource]:
     """Run `program` as a fresh `pulumi up` would create its resources, against the GitHub at `base_url`.
 
-    The providers read their settings from the environment (nothing calls `configure` under mocks); the
-    program sees `MOCK_CONFIG`, github:owner and `config` (which wins) through `pulumi.Config`. Process-wide
+    The providers read their settings from the environment (nothing calls `configure` under mocks), the write
+    spacing included: unpaced unless `paced` (then GitHub's pacing defaults apply). The program sees
+    `MOCK_CONFIG` (unless `paced`), github:owner and `config` (which wins) through `pulumi.Config`. Process-wide
     caches are cleared first, as a new provider process would start without them.
     """
     mocks = ProviderMocks(others)
+    program_config = {**({} if paced else MOCK_CONFIG), "github:owner": owner, **(config or {})}
     settings = {"GITHUB_BASE_URL": base_url, "GITHUB_TOKEN": token, "GITHUB_OWNER": owner}
+    if "github:writeDelayMs" in program_config:
+        settings["GITHUB_WRITE_DELAY_MS"] = program_config["github:writeDelayMs"]
     with _environment(settings):
         reset_clients()
         resolve.forget()
         reset_options()  # a new root stack: the SDK's runtime state is global to the process
-        pulumi.runtime.set_all_config({**MOCK_CONFIG, "github:owner": owner, **(config or {})})
+        pulumi.runtime.set_all_config(program_config)
         try:
             pulumi.runtime.set_mocks(mocks, project="runner-groups", stack="mock", preview=False)
             _sync_await(run_pulumi_func(program))

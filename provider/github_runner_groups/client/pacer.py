@@ -1,0 +1,143 @@
+"""The pacer: keeps every thread of one process inside GitHub's secondary rate limits, together.
+
+GitHub documents: at most 100 concurrent requests, 900 points a minute (a read costs 1, a write 5), and asks
+for writes one at a time, at least a second apart. So: writes run one at a time and start at least
+`write_delay_seconds` apart (start to start: latency below the spacing costs nothing); every request spends
+points from a one-minute window; at most `max_in_flight` requests run at once; reads never wait for the write
+spacing. A secondary-limit answer on any thread pauses every thread until its retry-after, then slows the
+pace (twice the spacing, half the budget), which recovers a little with every write that passes.
+
+Hand-written because the rate-limit libraries on PyPI (`limits`, `pyrate-limiter`) answer "may I, now?" for
+one budget; none blocks threads fairly, runs writes one at a time, or pauses everyone on a server's signal.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from .config import PacingSettings
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+READ_POINTS = 1
+WRITE_POINTS = 5
+WINDOW_SECONDS = 60.0
+_MAX_SLOWDOWN = 16.0
+_RECOVERY_PER_WRITE = 0.9
+_RECHECK_SECONDS = 1.0
+UNTIL_A_REQUEST_ENDS = float("inf")
+
+# Blocks the calling thread for up to the given seconds, releasing the condition's lock meanwhile.
+Wait = Callable[[threading.Condition, float], object]
+
+
+def wait_on_condition(condition: threading.Condition, seconds: float) -> object:
+    return condition.wait(seconds)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What this process had sent when it stopped: for a message that says how far the run got."""
+
+    writes: int
+    reads: int
+
+    def describe(self) -> str:
+        return f"{self.writes} write(s) and {self.reads} read(s) had been sent before it"
+
+
+class Pacer:
+    """Shared by every thread of a client; `clock` and `wait` are injectable so tests need not sleep."""
+
+    def __init__(
+        self, pacing: PacingSettings, clock: Callable[[], float] = time.monotonic, wait: Wait = wait_on_condition
+    ) -> None:
+        self.pacing = pacing
+        self._clock = clock
+        self._wait = wait
+        self._condition = threading.Condition()
+        self._in_flight = 0
+        self._writing = False
+        self._next_write = float("-inf")
+        self._paused_until = float("-inf")
+        self._spent: deque[tuple[float, int]] = deque()
+        self._slowdown = 1.0
+        self._writes = 0
+        self._reads = 0
+
+    @contextmanager
+    def slot(self, method: str) -> Iterator[None]:
+        """Hold a place for one request: waits (never counted as a rate-limit wait) until it may start."""
+        write = method.upper() not in READ_METHODS
+        with self._condition:
+            while (wait := self.reserve(write, self._clock())) > 0:
+                if wait == UNTIL_A_REQUEST_ENDS:
+                    self._condition.wait(_RECHECK_SECONDS)  # woken by `release`; not a time the clock must pass
+                else:
+                    self._wait(self._condition, wait)
+        try:
+            yield
+        finally:
+            self.release(write)
+
+    def reserve(self, write: bool, now: float) -> float:
+        """Take a place and return 0 if the request may start at `now`, else the seconds to wait first
+        (UNTIL_A_REQUEST_ENDS: until another request ends, as only one write runs at a time and in-flight is capped).
+
+        Call with the condition held (`slot` does); separate so that tests can drive the arithmetic.
+        """
+        if self.pacing.enabled:
+            wait = max(self._paused_until - now, self._budget_wait(write, now))
+            if write:
+                wait = max(wait, self._next_write - now)
+            if wait > 0:
+                return wait
+            if self._in_flight >= self.pacing.max_in_flight or (write and self._writing):
+                return UNTIL_A_REQUEST_ENDS
+            self._spent.append((now, WRITE_POINTS if write else READ_POINTS))
+        self._in_flight += 1
+        if write:
+            self._writes += 1
+            self._writing = self.pacing.enabled
+            self._next_write = now + self.pacing.write_delay_seconds * self._slowdown
+        else:
+            self._reads += 1
+        return 0.0
+
+    def release(self, write: bool) -> None:
+        """A request that `reserve` let start has ended: a written one lets the pace recover a little."""
+        with self._condition:
+            self._in_flight -= 1
+            if write:
+                self._writing = False
+                self._slowdown = max(1.0, self._slowdown * _RECOVERY_PER_WRITE)
+            self._condition.notify_all()
+
+    def pause(self, seconds: float) -> None:
+        """A secondary-limit answer: no thread starts a request for `seconds`; afterwards, a slower pace."""
+        with self._condition:
+            self._paused_until = max(self._paused_until, self._clock() + seconds)
+            self._slowdown = min(_MAX_SLOWDOWN, self._slowdown * 2)
+            self._condition.notify_all()
+
+    def progress(self) -> Progress:
+        with self._condition:
+            return Progress(self._writes, self._reads)
+
+    def _budget_wait(self, write: bool, now: float) -> float:
+        """Seconds until the last minute's points leave room for this request, at the current pace."""
+        while self._spent and self._spent[0][0] <= now - WINDOW_SECONDS:
+            self._spent.popleft()
+        budget = max(WRITE_POINTS, int(self.pacing.points_per_minute / self._slowdown))
+        excess = sum(points for _, points in self._spent) + (WRITE_POINTS if write else READ_POINTS) - budget
+        for started, points in self._spent:
+            if excess <= 0:
+                break
+            excess -= points
+            if excess <= 0:
+                return started + WINDOW_SECONDS - now
+        return 0.0

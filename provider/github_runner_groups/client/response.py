@@ -1,0 +1,29 @@
+"""What a request returns to api.py."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ApiResponse:
+    """One answer. A 304 is returned as the cached 200 (status and body) with `from_cache=True`."""
+
+    status: int
+    body: Any
+    headers: Mapping[str, str]
+    from_cache: bool = False
+
+
+@dataclass(frozen=True)
+class Conditional:
+    """A read made with an ETag from an earlier run: `body` is None when GitHub answered 304 Not Modified."""
+
+    body: Any
+    etag: str | None
+
+    @property
+    def unchanged(self) -> bool:
+        return self.body is None
