@@ -25,8 +25,10 @@ from github_runner_groups.testing import (
     EmulatorServer,
     FakeGitHub,
     FaultRule,
+    serve,
 )
 from harness import Engine, HarnessError, Ref, Res
+from stacks import Stacks
 
 MakeEngine = Callable[..., Engine]
 WRITES = ("POST", "PATCH", "PUT", "DELETE")
@@ -209,3 +211,61 @@ def test_a_token_without_admin_enterprise_is_told_what_it_needs(engine: MakeEngi
         engine(ENTERPRISE).up([group()])
     assert "admin:enterprise" in failure.value.message and "403" in failure.value.message
     assert writes(fake) == []
+
+
+def test_a_5xx_part_way_through_additive_org_access_is_undone(engine: MakeEngine, fake: FakeGitHub) -> None:
+    existing = fake.add_enterprise_group(SEEDED_ENTERPRISE, "pool", visibility="selected")
+    labs = org_id(fake, "acme-labs")
+    fake.add_fault(FaultRule(method="PUT", path=f"/organizations/{labs}$", status=502, times=None))
+    stack = engine(ENTERPRISE)
+    pool = group("pool", resource="pool", adopt=True)
+    with pytest.raises(HarnessError) as failure:
+        stack.up([pool, org_access(pool, ["acme", "acme-labs"], exclusive=False)])
+    assert "502" in failure.value.message and "undone" in failure.value.message
+    assert fake.enterprise_group_org_ids(SEEDED_ENTERPRISE, existing["id"]) == set()
+    assert {r.name for r in stack.state.values()} == {"pool"}
+
+
+def test_refresh_after_losing_enterprise_access_keeps_the_state(engine: MakeEngine, fake: FakeGitHub) -> None:
+    stack = engine(ENTERPRISE)
+    shared = group(visibility="selected")
+    stack.up([shared, members(shared, ["ent-linux-1"])])
+    before = dict(stack.state)
+    fake.add_fault(FaultRule(path="^/enterprises/", status=404, times=None))  # how GitHub hides an enterprise
+    with pytest.raises(HarnessError) as failure:
+        stack.refresh()
+    assert "admin:enterprise" in failure.value.message
+    assert stack.state == before
+
+
+def test_bad_inputs_fail_in_preview_without_a_request(engine: MakeEngine, fake: FakeGitHub) -> None:
+    bad_group = group("ci", visibility="private", selected_workflows=["not-a-workflow"], adopt="yes")
+    bad_access = Res(
+        "orgs", EnterpriseRunnerGroupOrganizationAccessProvider(), {"runner_group_id": "x", "organizations": "acme"}
+    )
+    for resource, fragments in (
+        (bad_group, ("visibility must be one of 'all', 'selected'", "selected_workflows[0]", "adopt must be true")),
+        (bad_access, ("runner_group_id must be a runner group id", "organizations must be a list")),
+    ):
+        with pytest.raises(HarnessError) as failure:
+            engine(ENTERPRISE).preview([resource])
+        assert all(fragment in failure.value.message for fragment in fragments), failure.value.message
+    assert fake.count() == 0
+
+
+def test_on_enterprise_server_the_group_lives_under_api_v3_without_network_configuration() -> None:
+    ghes = FakeGitHub.seeded(flavour="ghes-3.19")
+    server = serve(ghes)
+    stacks = Stacks(server.url)
+    try:
+        with pytest.raises(HarnessError) as failure:
+            stacks(ENTERPRISE).preview([group(network_configuration_id="nc-1")])
+        assert "GitHub Enterprise Server has no such setting" in failure.value.message
+        stack = stacks(ENTERPRISE)
+        shared = group(visibility="selected")
+        stack.up([shared, org_access(shared, ["acme"])])
+        made = next(g for g in ghes.enterprise_groups(SEEDED_ENTERPRISE) if g["name"] == "shared")
+        assert ghes.enterprise_group_org_ids(SEEDED_ENTERPRISE, made["id"]) == {int(ghes.find_org("acme").id)}
+    finally:
+        stacks.close()
+        server.close()
