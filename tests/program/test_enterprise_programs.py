@@ -129,3 +129,23 @@ def test_cli_exports_an_enterprise_alone(
     with pytest.raises(SystemExit):
         cli.main(["export"])
     assert "--org ORG, --enterprise SLUG" in capsys.readouterr().err
+
+
+def test_lookups_read_an_enterprise(
+    fake: FakeGitHub, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from github_runner_groups import lookups
+    from github_runner_groups.errors import ConfigError
+
+    shared = fake.add_enterprise_group(SEEDED_ENTERPRISE, "shared", visibility="selected")
+    fake.share_enterprise_group(SEEDED_ENTERPRISE, shared["id"], ["acme-labs"])
+    fake.add_enterprise_runner(SEEDED_ENTERPRISE, "ent-shared-1", group_id=shared["id"])
+    monkeypatch.setenv("GITHUB_TOKEN", DEMO_TOKEN)
+    monkeypatch.setenv("GITHUB_BASE_URL", emulator.url)
+    monkeypatch.setenv("GITHUB_ENTERPRISE", SEEDED_ENTERPRISE)
+    assert [g.name for g in lookups.get_enterprise_runner_groups()] == ["Default", "shared"]
+    assert [m.name for m in lookups.get_enterprise_group_organizations(shared["id"])] == ["acme-labs"]
+    assert [m.name for m in lookups.get_enterprise_group_runners(str(shared["id"]))] == ["ent-shared-1"]
+    with pytest.raises(ConfigError) as failure:
+        lookups.get_enterprise_runner_groups("acme corp")
+    assert "'acme corp'" in str(failure.value) and "github.com/enterprises/ENTERPRISE" in str(failure.value)
