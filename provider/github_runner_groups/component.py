@@ -67,30 +67,12 @@ class OrgRunnerGroups(pulumi.ComponentResource):
 
     @staticmethod
     def _group(prefix: str, org: str | None, group: GroupSpec, child: pulumi.ResourceOptions) -> RunnerGroup:
-        resource = RunnerGroup(
-            f"{prefix}-{group.name}",
-            runner_group_args(org, group),
-            child,
+        resource = RunnerGroup(f"{prefix}-{group.name}", runner_group_args(org, group), child)
+        lists = (
+            ("repositories", RunnerGroupRepositoryAccess, RunnerGroupRepositoryAccessArgs),
+            ("runners", RunnerGroupMembership, RunnerGroupMembershipArgs),
         )
-        if group.repositories is not None:
-            RunnerGroupRepositoryAccess(
-                f"{prefix}-{group.name}-repositories",
-                RunnerGroupRepositoryAccessArgs(
-                    runner_group_id=resource.id,
-                    repositories=list(group.repositories),
-                    org=org,
-                    exclusive=group.exclusive,
-                ),
-                child,
-            )
-        if group.runners is not None:
-            RunnerGroupMembership(
-                f"{prefix}-{group.name}-runners",
-                RunnerGroupMembershipArgs(
-                    runner_group_id=resource.id, runners=list(group.runners), org=org, exclusive=group.exclusive
-                ),
-                child,
-            )
+        _lists(f"{prefix}-{group.name}", resource.id, {"org": org}, group, lists, child)
         return resource
 
     @staticmethod
@@ -101,26 +83,29 @@ class OrgRunnerGroups(pulumi.ComponentResource):
         resource = EnterpriseRunnerGroup(
             f"{prefix}-{group.name}", EnterpriseRunnerGroupArgs(name=group.name, enterprise=slug, **settings), child
         )
-        if group.organizations is not None:
-            EnterpriseRunnerGroupOrganizationAccess(
-                f"{prefix}-{group.name}-organizations",
-                EnterpriseRunnerGroupOrganizationAccessArgs(
-                    runner_group_id=resource.id,
-                    organizations=list(group.organizations),
-                    enterprise=slug,
-                    exclusive=group.exclusive,
-                ),
-                child,
-            )
-        if group.runners is not None:
-            EnterpriseRunnerGroupMembership(
-                f"{prefix}-{group.name}-runners",
-                EnterpriseRunnerGroupMembershipArgs(
-                    runner_group_id=resource.id, runners=list(group.runners), enterprise=slug, exclusive=group.exclusive
-                ),
-                child,
-            )
+        lists = (
+            ("organizations", EnterpriseRunnerGroupOrganizationAccess, EnterpriseRunnerGroupOrganizationAccessArgs),
+            ("runners", EnterpriseRunnerGroupMembership, EnterpriseRunnerGroupMembershipArgs),
+        )
+        _lists(f"{prefix}-{group.name}", resource.id, {"enterprise": slug}, group, lists, child)
         return resource
+
+
+def _lists(
+    prefix: str,
+    group_id: pulumi.Output[str],
+    location: dict[str, str | None],
+    group: GroupSpec | EnterpriseGroupSpec,
+    lists: tuple[tuple[str, Any, Any], ...],
+    child: pulumi.ResourceOptions,
+) -> None:
+    """For each list the spec group gives (`repositories`, ...), its resource `{prefix}-{list}`: the Args field
+    is named as the list, and `location` says where the group lives (`org` or `enterprise`)."""
+    for field, resource_type, args_type in lists:
+        members = getattr(group, field)
+        if members is not None:
+            args = args_type(runner_group_id=group_id, exclusive=group.exclusive, **location, **{field: list(members)})
+            resource_type(f"{prefix}-{field}", args, child)
 
 
 def runner_group_args(org: str | None, group: GroupSpec) -> RunnerGroupArgs:

@@ -47,7 +47,7 @@ def export_org(client: GitHubClient, org: str) -> Export:
         if group.inherited:
             skipped.append(f"{group.name}: inherited from the enterprise, managed there")
             continue
-        settings = {f.name: _spec_value(f.from_model(group)) for f in EXPORTED if f.on_ghes or not ghes}
+        settings = _settings(group, ghes)
         repositories = None
         if group.visibility == "selected":
             repositories = _sorted_names(api.list_group_repositories(client, org, group.id))
@@ -71,7 +71,7 @@ def export_enterprise(client: GitHubClient, enterprise: str) -> Export:
         if group.default:
             skipped.append(f"enterprise group {group.name}: the Default group cannot be created or deleted")
             continue
-        settings = {f.name: _spec_value(f.from_model(group)) for f in EXPORTED if f.on_ghes or not ghes}
+        settings = _settings(group, ghes)
         organizations = None
         if group.visibility == "selected":
             listed = api.list_enterprise_group_organizations_if_changed(client, enterprise, group.id, None).body
@@ -91,6 +91,11 @@ def merged(org_export: Export, enterprise_export: Export) -> Export:
         replace(org_export.spec, enterprise=enterprise_export.spec.enterprise),
         org_export.skipped + enterprise_export.skipped,
     )
+
+
+def _settings(group: api.RunnerGroup, ghes: bool) -> dict[str, Any]:
+    """Every setting the group has, as a spec holds it (GitHub Enterprise Server has not all of them)."""
+    return {f.name: _spec_value(f.from_model(group)) for f in EXPORTED if f.on_ghes or not ghes}
 
 
 def _spec_value(value: Any) -> Any:
@@ -134,54 +139,55 @@ def to_python(exported: Export) -> str:
     ]
     used: set[str] = set()
     for group in exported.spec.groups:
-        variable = _identifier(group.name, used)
-        arguments = [f"name={group.name!r}", f"org={org!r}"]
-        for field in EXPORTED:
-            value = getattr(group, field.name)
-            if value is not None:
-                arguments.append(f"{field.name}={list(value) if isinstance(value, tuple) else value!r}")
-        arguments.append("adopt=True")
-        lines.append(f"{variable} = rg.RunnerGroup({group.name!r}, {', '.join(arguments)})")
-        if group.repositories is not None:
-            lines.append(
-                f"rg.RunnerGroupRepositoryAccess({group.name + '-repositories'!r}, runner_group_id={variable}.id, "
-                f"org={org!r}, repositories={list(group.repositories)!r})"
-            )
-        if group.runners is not None:
-            lines.append(
-                f"rg.RunnerGroupMembership({group.name + '-runners'!r}, runner_group_id={variable}.id, "
-                f"org={org!r}, runners={list(group.runners)!r})"
-            )
-        lines.append("")
+        lines += _group_program(group, _ORG_PROGRAM, org, used)
     if exported.spec.enterprise is not None:
-        lines += _enterprise_program(exported.spec.enterprise, used)
+        for shared in exported.spec.enterprise.groups:
+            lines += _group_program(shared, _ENTERPRISE_PROGRAM, exported.spec.enterprise.enterprise, used)
     return "\n".join(lines)
 
 
-def _enterprise_program(spec: EnterpriseSpec, used: set[str]) -> list[str]:
-    slug = spec.enterprise
-    lines: list[str] = []
-    for group in spec.groups:
-        variable = _identifier(f"enterprise_{group.name}", used)
-        arguments = [f"name={group.name!r}", f"enterprise={slug!r}"]
-        for field in EXPORTED:
-            value = getattr(group, field.name)
-            if value is not None:
-                arguments.append(f"{field.name}={list(value) if isinstance(value, tuple) else value!r}")
-        arguments.append("adopt=True")
-        lines.append(f"{variable} = rg.EnterpriseRunnerGroup({'enterprise-' + group.name!r}, {', '.join(arguments)})")
-        if group.organizations is not None:
+@dataclass(frozen=True)
+class _ProgramKind:
+    """How an org or an enterprise group is written as resources: the group's resource, where it lives, the
+    prefix of its resource names, and a resource per list (named as its Args field)."""
+
+    group_resource: str
+    location: str
+    prefix: str
+    lists: tuple[tuple[str, str], ...]
+
+
+_ORG_PROGRAM = _ProgramKind(
+    "RunnerGroup", "org", "", (("repositories", "RunnerGroupRepositoryAccess"), ("runners", "RunnerGroupMembership"))
+)
+_ENTERPRISE_PROGRAM = _ProgramKind(
+    "EnterpriseRunnerGroup",
+    "enterprise",
+    "enterprise-",
+    (("organizations", "EnterpriseRunnerGroupOrganizationAccess"), ("runners", "EnterpriseRunnerGroupMembership")),
+)
+
+
+def _group_program(
+    group: GroupSpec | EnterpriseGroupSpec, kind: _ProgramKind, location: str | None, used: set[str]
+) -> list[str]:
+    name = kind.prefix + group.name
+    variable = _identifier(name, used)
+    arguments = [f"name={group.name!r}", f"{kind.location}={location!r}"]
+    for field in EXPORTED:
+        value = getattr(group, field.name)
+        if value is not None:
+            arguments.append(f"{field.name}={list(value) if isinstance(value, tuple) else value!r}")
+    arguments.append("adopt=True")
+    lines = [f"{variable} = rg.{kind.group_resource}({name!r}, {', '.join(arguments)})"]
+    for field_name, resource in kind.lists:
+        members = getattr(group, field_name)
+        if members is not None:
             lines.append(
-                f"rg.EnterpriseRunnerGroupOrganizationAccess({'enterprise-' + group.name + '-organizations'!r}, "
-                f"runner_group_id={variable}.id, enterprise={slug!r}, organizations={list(group.organizations)!r})"
+                f"rg.{resource}({name + '-' + field_name!r}, runner_group_id={variable}.id, "
+                f"{kind.location}={location!r}, {field_name}={list(members)!r})"
             )
-        if group.runners is not None:
-            lines.append(
-                f"rg.EnterpriseRunnerGroupMembership({'enterprise-' + group.name + '-runners'!r}, "
-                f"runner_group_id={variable}.id, enterprise={slug!r}, runners={list(group.runners)!r})"
-            )
-        lines.append("")
-    return lines
+    return [*lines, ""]
 
 
 def _identifier(name: str, used: set[str]) -> str:

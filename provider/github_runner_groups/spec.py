@@ -36,12 +36,9 @@ class SpecError(GitHubRunnerGroupsError, ValueError):
 
 
 @dataclass(frozen=True)
-class GroupSpec:
-    """One runner group and, optionally, the repositories and runners it holds (None: not managed).
-
-    A setting left None gets the RunnerGroup default, or with `adopt` stays as GitHub has it. The settings are
-    those of the RunnerGroup field table (resources/fields.py); a test keeps the two in step.
-    """
+class _GroupSettings:
+    """The settings an org and an enterprise group share in a spec (None: the resource's default, or with `adopt`
+    as GitHub has it); each resource's field table lists them, and a test keeps the two in step."""
 
     name: str
     visibility: str | None = None
@@ -49,6 +46,12 @@ class GroupSpec:
     restricted_to_workflows: bool | None = None
     selected_workflows: tuple[str, ...] | None = None
     network_configuration_id: str | None = None
+
+
+@dataclass(frozen=True)
+class GroupSpec(_GroupSettings):
+    """One runner group and, optionally, the repositories and runners it holds (None: not managed)."""
+
     repositories: tuple[str | int, ...] | None = None
     runners: tuple[str | int, ...] | None = None
     exclusive: bool = True
@@ -56,16 +59,9 @@ class GroupSpec:
 
 
 @dataclass(frozen=True)
-class EnterpriseGroupSpec:
-    """One enterprise runner group and, optionally, the organizations that may use it and its runners (None: not
-    managed). The settings are those of the EnterpriseRunnerGroup field table; a test keeps the two in step."""
+class EnterpriseGroupSpec(_GroupSettings):
+    """One enterprise runner group and, optionally, the organizations that may use it and its runners."""
 
-    name: str
-    visibility: str | None = None
-    allows_public_repositories: bool | None = None
-    restricted_to_workflows: bool | None = None
-    selected_workflows: tuple[str, ...] | None = None
-    network_configuration_id: str | None = None
     organizations: tuple[str | int, ...] | None = None
     runners: tuple[str | int, ...] | None = None
     exclusive: bool = True

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from enterprise_seed import two_org_enterprise
 from github_runner_groups import api
 from github_runner_groups.client import ClientSettings, GitHubClient
 from github_runner_groups.resources.enterprise_membership import EnterpriseRunnerGroupMembershipProvider
@@ -38,11 +39,7 @@ GROUPS_PATH = f"/enterprises/{SEEDED_ENTERPRISE}/actions/runner-groups"
 
 @pytest.fixture
 def fake() -> FakeGitHub:
-    """The demo org `acme` and a second org `acme-labs`, both in enterprise `acme-corp`."""
-    seeded = FakeGitHub.seeded(flavour="ghec")
-    seeded.add_org("acme-labs")
-    seeded.add_enterprise(SEEDED_ENTERPRISE, orgs=["acme-labs"])
-    return seeded
+    return two_org_enterprise()
 
 
 def group(name: str = "shared", resource: str = "shared", **args: Any) -> Res:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from enterprise_seed import two_org_enterprise
 from github_runner_groups.client import ClientSettings, GitHubClient
 from github_runner_groups.export import export_enterprise, export_org, merged, to_python, to_yaml
 from github_runner_groups.spec import load_spec
@@ -20,10 +21,7 @@ WRITES = ("POST", "PATCH", "PUT", "DELETE")
 
 @pytest.fixture
 def fake() -> FakeGitHub:
-    seeded = FakeGitHub.seeded(flavour="ghec")
-    seeded.add_org("acme-labs")
-    seeded.add_enterprise(SEEDED_ENTERPRISE, orgs=["acme-labs"])
-    return seeded
+    return two_org_enterprise()
 
 
 def enterprise_group(fake: FakeGitHub, name: str) -> dict[str, Any]:

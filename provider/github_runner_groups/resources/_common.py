@@ -158,33 +158,36 @@ class Checker:
 
     def org(self, owner: str | None) -> None:
         """`org` defaults to the provider's owner (github:owner / GITHUB_OWNER)."""
-        self.default("org", owner)
-        value = self.inputs.get("org")
-        if value is None:
-            self.fail(
-                "org",
-                "no organization given: set org= on the resource, or the stack config github:owner "
-                "(`pulumi config set github:owner ORG`), or GITHUB_OWNER.",
-            )
-        elif self.known("org"):
-            problem = org_problem(value)
-            if problem is not None:
-                self.fail("org", problem)
+        self._location("org", owner, "organization", "github:owner", "ORG", "GITHUB_OWNER", org_problem)
 
     def enterprise(self, default: str | None) -> None:
         """`enterprise` defaults to github:enterprise / GITHUB_ENTERPRISE."""
-        self.default("enterprise", default)
-        value = self.inputs.get("enterprise")
+        self._location(
+            "enterprise", default, "enterprise", "github:enterprise", "SLUG", "GITHUB_ENTERPRISE", enterprise_problem
+        )
+
+    def _location(
+        self,
+        name: str,
+        default: str | None,
+        noun: str,
+        config_key: str,
+        placeholder: str,
+        env: str,
+        problem_of: Callable[[Any], str | None],
+    ) -> None:
+        self.default(name, default)
+        value = self.inputs.get(name)
         if value is None:
             self.fail(
-                "enterprise",
-                "no enterprise given: set enterprise= on the resource, or the stack config github:enterprise "
-                "(`pulumi config set github:enterprise SLUG`), or GITHUB_ENTERPRISE.",
+                name,
+                f"no {noun} given: set {name}= on the resource, or the stack config {config_key} "
+                f"(`pulumi config set {config_key} {placeholder}`), or {env}.",
             )
-        elif self.known("enterprise"):
-            problem = enterprise_problem(value)
+        elif self.known(name):
+            problem = problem_of(value)
             if problem is not None:
-                self.fail("enterprise", problem)
+                self.fail(name, problem)
 
     def group_id(self, name: str = "runner_group_id") -> None:
         """Ids arrive as str (a RunnerGroup's `id`), int, or float (numbers from state)."""
