@@ -10,6 +10,7 @@ import pytest
 from enterprise_seed import two_org_enterprise
 from github_runner_groups.client import ClientSettings, GitHubClient
 from github_runner_groups.export import export_enterprise, export_org, merged, to_python, to_yaml
+from github_runner_groups.resources._ownership import OwnershipConflict
 from github_runner_groups.spec import load_spec
 from github_runner_groups.testing import DEMO_TOKEN, SEEDED_ENTERPRISE, EmulatorServer, FakeGitHub
 from github_runner_groups.testing.mocks import program_file, run_program
@@ -147,3 +148,22 @@ def test_lookups_read_an_enterprise(
     with pytest.raises(ConfigError) as failure:
         lookups.get_enterprise_runner_groups("acme corp")
     assert "'acme corp'" in str(failure.value) and "github.com/enterprises/ENTERPRISE" in str(failure.value)
+
+
+def test_two_exclusive_org_lists_of_one_group_fail_when_the_program_is_built(
+    fake: FakeGitHub, emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    (tmp_path / "__main__.py").write_text(
+        "import github_runner_groups as rg\n"
+        "g = rg.EnterpriseRunnerGroup('g', name='g', enterprise='acme-corp', visibility='selected')\n"
+        "rg.EnterpriseRunnerGroupOrganizationAccess('a', runner_group_id=g.id, enterprise='acme-corp', "
+        "organizations=['acme'])\n"
+        "rg.EnterpriseRunnerGroupOrganizationAccess('b', runner_group_id=g.id, enterprise='acme-corp', "
+        "organizations=['acme-labs'])\n"
+    )
+    with pytest.raises(OwnershipConflict) as failure:
+        run_program(program_file(tmp_path), base_url=emulator.url)
+    assert "EnterpriseRunnerGroupOrganizationAccess 'b'" in str(failure.value)
+    assert "organization list" in str(failure.value) and "exclusive=False" in str(failure.value)
+    # Refused as 'b' was constructed (mocks create what came before it; a preview writes nothing): 'b' never wrote.
+    assert "acme-labs" not in shared_with(fake, enterprise_group(fake, "g"))
