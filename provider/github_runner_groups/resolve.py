@@ -181,15 +181,15 @@ def resolve_ids(client: GitHubClient, kind: NameKind, org: str, refs: Iterable[s
 
 
 def _look_up_missing(client: GitHubClient, kind: NameKind, index: _Index, names: Mapping[str, str]) -> None:
-    """Read each name the index does not hold yet, once: a name GitHub does not know stays missing."""
+    """Read each name the index does not hold yet, once per process: the lock makes a resource that needs the
+    same name wait for the first one's answer. A name GitHub does not know stays missing."""
     assert kind.look_up is not None
-    for name in dict.fromkeys(names.values()):
-        with index.lock:
+    with index.lock:
+        for name in dict.fromkeys(names.values()):
             if name in index.ids_by_name:
                 continue
-        item = kind.look_up(client, name)
-        if item is not None:
-            with index.lock:
+            item = kind.look_up(client, name)
+            if item is not None:
                 index.ids_by_name[name] = int(item["id"])
                 index.names_by_id[int(item["id"])] = str(item["name"])
 

@@ -266,3 +266,14 @@ def test_on_enterprise_server_the_group_lives_under_api_v3_without_network_confi
     finally:
         stacks.close()
         server.close()
+
+
+def test_each_login_is_read_once_per_run_whatever_the_number_of_resources(engine: MakeEngine, fake: FakeGitHub) -> None:
+    stack = engine(ENTERPRISE)
+    program: list[Res] = []
+    for name in ("one", "two", "three"):
+        made = group(name, resource=name, visibility="selected")
+        program += [made, org_access(made, ["acme", "ACME-labs"], name=f"{name}-orgs")]
+    stack.up(program)
+    assert fake.count("GET", r"^/orgs/acme$") == 1 and fake.count("GET", r"^/orgs/acme-labs$") == 1  # folded
+    assert stack.get("two-orgs").outputs["organization_logins"] == ["acme", "acme-labs"]
