@@ -45,7 +45,7 @@ def export_org(client: GitHubClient, org: str) -> Export:
             )
             continue
         if group.inherited:
-            skipped.append(f"{group.name}: inherited from the enterprise, managed there")
+            skipped.append(f"{group.name}: inherited from the enterprise, managed there (export it with --enterprise)")
             continue
         settings = _settings(group, ghes)
         repositories = None
