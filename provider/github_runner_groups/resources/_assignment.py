@@ -1,11 +1,13 @@
-"""What RunnerGroupRepositoryAccess and RunnerGroupMembership share: a set of members of one runner group.
+"""What the access and membership resources (of org and of enterprise groups) share: a set of members of one
+runner group.
 
 Both resources hold a list of references (names or numeric ids) that resolve to ids, in one of two modes:
 exclusive (the resource owns the group's whole list: one PUT of the full set) or additive (it adds what is
 missing and removes only entries it added itself, so several stacks can share a group). The two differ only in
-a `Facet`.
+a `Facet`, which also says where the group lives (an org or an enterprise).
 
-Before the first write of an apply, every reference is proven to exist by the org's listing, and the resource
+Before the first write of an apply, every reference is proven to exist by the owner's listing (organizations,
+which no listing holds, by one read per login; an id is then checked by GitHub as it is written), and the resource
 claims its list or entries for the run (`_ownership`); an additive step that fails part-way undoes its earlier
 writes, so nothing is left that no resource owns.
 
