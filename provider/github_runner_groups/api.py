@@ -6,27 +6,19 @@ failed: GitHub answered 422 ...". Path segments are quoted here, once.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Generic, TypedDict, TypeVar, cast
+from typing import Any, Generic, Protocol, TypeGuard, TypeVar
 from urllib.parse import quote
 
-from . import client as http
+from .client import Conditional as Conditional  # the client's conditional read, typed by the functions here
 from .client import GitHubClient
 from .errors import GitHubAuthError, GitHubNotFound, GitHubRunnerGroupsError
 
 T = TypeVar("T")
 # A request body as sent: JSON values by field name.
 RequestBody = Mapping[str, object]
-
-
-@dataclass(frozen=True)
-class Conditional(Generic[T]):
-    """A read made with an ETag from an earlier run: `body` is None when GitHub answered 304 Not Modified."""
-
-    body: T | None
-    etag: str | None
 
 
 @dataclass(frozen=True)
@@ -37,8 +29,18 @@ class Versioned(Generic[T]):
     etag: str | None
 
 
-class NotARunnerGroup(GitHubRunnerGroupsError):
-    """An answer that should be a runner group and is not (a proxy's page, another API, an empty body)."""
+class UnexpectedAnswer(GitHubRunnerGroupsError):
+    """An answer that is not the object the request returns (a proxy's page, another API, an empty body)."""
+
+
+class Named(Protocol):
+    """What a member of a group's list has, whichever kind it is (repository, runner)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -65,11 +67,7 @@ class RunnerGroup:
     @classmethod
     def from_json(cls, data: object, action: str) -> RunnerGroup:
         """`action` names what was being done, for the error when GitHub's answer is not a runner group."""
-        if not isinstance(data, Mapping) or not _is_id(data.get("id")) or not isinstance(data.get("name"), str):
-            raise NotARunnerGroup(
-                f"{action} failed: GitHub's answer is not a runner group (it has no numeric id and name). Check "
-                "github:baseUrl: it must point at GitHub's REST API (https://HOST/api/v3 on Enterprise Server)."
-            )
+        data = _identified(data, action, "a runner group")
         return cls(
             id=int(data["id"]),
             name=str(data["name"]),
@@ -79,7 +77,7 @@ class RunnerGroup:
             inherited_allows_public_repositories=data.get("inherited_allows_public_repositories") is True,
             allows_public_repositories=data.get("allows_public_repositories") is True,
             restricted_to_workflows=data.get("restricted_to_workflows") is True,
-            selected_workflows=tuple(str(w) for w in data.get("selected_workflows") or ()),
+            selected_workflows=tuple(str(w) for w in _listed(data.get("selected_workflows"))),
             workflow_restrictions_read_only=data.get("workflow_restrictions_read_only") is True,
             network_configuration_id=_text(data.get("network_configuration_id")),
             runners_url=_text(data.get("runners_url")),
@@ -89,7 +87,97 @@ class RunnerGroup:
         )
 
 
-def _is_id(value: object) -> bool:
+@dataclass(frozen=True)
+class Repository:
+    """GitHub's `repository` as its listings give it; `visibility` follows `private` where GitHub leaves it out."""
+
+    id: int
+    name: str
+    full_name: str | None = None
+    private: bool = False
+    visibility: str = "public"  # "public" | "private" | "internal"
+
+    @classmethod
+    def from_json(cls, data: object, action: str) -> Repository:
+        data = _identified(data, action, "a repository")
+        private = data.get("private") is True
+        return cls(
+            id=int(data["id"]),
+            name=str(data["name"]),
+            full_name=_text(data.get("full_name")),
+            private=private,
+            visibility=str(data.get("visibility") or ("private" if private else "public")),
+        )
+
+
+@dataclass(frozen=True)
+class Runner:
+    """GitHub's self-hosted `runner`: its label names, and its group where the listing gives it (older GitHub
+    Enterprise Server releases leave `runner_group_id` out of the org's listing)."""
+
+    id: int
+    name: str
+    os: str = ""
+    status: str = ""  # "online" | "offline"
+    busy: bool = False
+    labels: tuple[str, ...] = ()
+    runner_group_id: int | None = None
+
+    @classmethod
+    def from_json(cls, data: object, action: str) -> Runner:
+        data = _identified(data, action, "a self-hosted runner")
+        group_id = data.get("runner_group_id")
+        return cls(
+            id=int(data["id"]),
+            name=str(data["name"]),
+            os=str(data.get("os") or ""),
+            status=str(data.get("status") or ""),
+            busy=data.get("busy") is True,
+            labels=tuple(
+                str(label["name"])
+                for label in _listed(data.get("labels"))
+                if isinstance(label, Mapping) and isinstance(label.get("name"), str)
+            ),
+            runner_group_id=group_id if _is_id(group_id) else None,
+        )
+
+
+@dataclass(frozen=True)
+class ActionsPermissions:
+    """GitHub's `actions-organization-permissions`: which repositories may run Actions at all."""
+
+    enabled_repositories: str = "all"  # "all" | "none" | "selected"
+    allowed_actions: str | None = None
+    selected_repositories_url: str | None = None
+    selected_actions_url: str | None = None
+
+    @classmethod
+    def from_json(cls, data: object, action: str) -> ActionsPermissions:
+        if not isinstance(data, Mapping):
+            raise _unexpected(action, "an object")
+        return cls(
+            enabled_repositories=str(data.get("enabled_repositories") or "all"),
+            allowed_actions=_text(data.get("allowed_actions")),
+            selected_repositories_url=_text(data.get("selected_repositories_url")),
+            selected_actions_url=_text(data.get("selected_actions_url")),
+        )
+
+
+def _identified(data: object, action: str, what: str) -> Mapping[str, Any]:
+    """`data` as an object with GitHub's numeric id and a name, which every object this package reads has."""
+    if not isinstance(data, Mapping) or not _is_id(data.get("id")) or not isinstance(data.get("name"), str):
+        raise _unexpected(action, f"{what} (it has no numeric id and name)")
+    return data
+
+
+def _unexpected(action: str, what: str) -> UnexpectedAnswer:
+    return UnexpectedAnswer(
+        f"{action} failed: GitHub's answer is not {what}. Check github:baseUrl: it must point at GitHub's REST API "
+        "(https://HOST/api/v3 on Enterprise Server)."
+    )
+
+
+def _is_id(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
@@ -97,23 +185,47 @@ def _text(value: object) -> str | None:
     return str(value) if value is not None else None
 
 
-class RepositoryJson(TypedDict, total=False):
-    id: int
-    name: str
-    full_name: str
-    private: bool
-    visibility: str
-    owner: dict[str, Any]
+def _listed(value: object) -> list[object]:
+    """A JSON list, or none: a lone string or object where GitHub gives a list is not read item by item."""
+    return value if isinstance(value, list) else []
 
 
-class RunnerJson(TypedDict, total=False):
-    id: int
-    name: str
-    os: str
-    status: str
-    busy: bool
-    labels: list[dict[str, Any]]
-    runner_group_id: int
+def _typed(fetched: Conditional[Any], convert: Callable[[Any], T]) -> Conditional[T]:
+    """A conditional read with its body made a model (an unchanged answer has none)."""
+    if fetched.unchanged:
+        return Conditional(None, fetched.etag)
+    return Conditional(convert(fetched.body), fetched.etag)
+
+
+def _list(
+    client: GitHubClient,
+    path: str,
+    action: str,
+    item_key: str | None,
+    model: Callable[[object, str], T],
+    params: Mapping[str, str] | None = None,
+) -> list[T]:
+    """Every item of a listing as a model; `action` names the listing in any error."""
+    items = client.paginate(path, action=action, item_key=item_key, params=params)
+    return [model(item, action) for item in items]
+
+
+def _list_if_changed(
+    client: GitHubClient,
+    path: str,
+    action: str,
+    item_key: str,
+    model: Callable[[object, str], T],
+    etag: str | None,
+) -> Conditional[list[T]]:
+    """Like `_list`, or an unchanged marker when a one-page listing still matches `etag`."""
+    fetched = client.paginate_if_changed(path, action=action, item_key=item_key, etag=etag)
+    return _typed(fetched, lambda items: [model(item, action) for item in items])
+
+
+def _whole(listing: Conditional[list[T]]) -> list[T]:
+    """The items of a listing read without an ETag, which GitHub never answers with 304."""
+    return listing.body if listing.body is not None else []
 
 
 def _org(org: str) -> str:
@@ -167,7 +279,7 @@ def get_runner_group_if_changed(
     """The group, or an unchanged marker when it still matches `etag`."""
     action = f"reading {_group_label(org, group_id)}"
     fetched = client.get_if_changed(_group(org, group_id), action=action, etag=etag)
-    return _typed(fetched, action)
+    return _typed(fetched, lambda body: RunnerGroup.from_json(body, action))
 
 
 def update_runner_group(client: GitHubClient, org: str, group_id: int, body: RequestBody) -> Versioned[RunnerGroup]:
@@ -181,39 +293,26 @@ def delete_runner_group(client: GitHubClient, org: str, group_id: int) -> None:
     client.request("DELETE", _group(org, group_id), action=f"deleting {_group_label(org, group_id)}")
 
 
-def _typed(fetched: http.Conditional, action: str) -> Conditional[RunnerGroup]:
-    body = None if fetched.unchanged else RunnerGroup.from_json(fetched.body, action)
-    return Conditional(body, fetched.etag)
-
-
 def list_hosted_runners_in_group(client: GitHubClient, org: str, group_id: int) -> list[dict[str, Any]]:
-    return cast(
-        list[dict[str, Any]],
-        client.paginate(
-            f"{_group(org, group_id)}/hosted-runners",
-            action=f"listing GitHub-hosted runners of {_group_label(org, group_id)}",
-            item_key="runners",
-        ),
-    )
+    action = f"listing GitHub-hosted runners of {_group_label(org, group_id)}"
+    items = client.paginate(f"{_group(org, group_id)}/hosted-runners", action=action, item_key="runners")
+    return [dict(_identified(item, action, "a GitHub-hosted runner")) for item in items]
 
 
 # Repository access of a group
 
 
-def list_group_repositories(client: GitHubClient, org: str, group_id: int) -> list[RepositoryJson]:
-    return cast(list[RepositoryJson], list_group_repositories_if_changed(client, org, group_id, None).body)
+def list_group_repositories(client: GitHubClient, org: str, group_id: int) -> list[Repository]:
+    return _whole(list_group_repositories_if_changed(client, org, group_id, None))
 
 
 def list_group_repositories_if_changed(
     client: GitHubClient, org: str, group_id: int, etag: str | None
-) -> http.Conditional:
-    """The repositories (RepositoryJson list), or an unchanged marker when the listing still matches `etag`."""
-    return client.paginate_if_changed(
-        f"{_group(org, group_id)}/repositories",
-        action=f"listing repositories with access to {_group_label(org, group_id)}",
-        item_key="repositories",
-        etag=etag,
-    )
+) -> Conditional[list[Repository]]:
+    """The repositories, or an unchanged marker when the listing still matches `etag`."""
+    action = f"listing repositories with access to {_group_label(org, group_id)}"
+    path = f"{_group(org, group_id)}/repositories"
+    return _list_if_changed(client, path, action, "repositories", Repository.from_json, etag)
 
 
 def set_group_repositories(client: GitHubClient, org: str, group_id: int, repository_ids: list[int]) -> None:
@@ -244,18 +343,16 @@ def remove_group_repository(client: GitHubClient, org: str, group_id: int, repos
 # Self-hosted runners of a group
 
 
-def list_group_runners(client: GitHubClient, org: str, group_id: int) -> list[RunnerJson]:
-    return cast(list[RunnerJson], list_group_runners_if_changed(client, org, group_id, None).body)
+def list_group_runners(client: GitHubClient, org: str, group_id: int) -> list[Runner]:
+    return _whole(list_group_runners_if_changed(client, org, group_id, None))
 
 
-def list_group_runners_if_changed(client: GitHubClient, org: str, group_id: int, etag: str | None) -> http.Conditional:
-    """The runners (RunnerJson list), or an unchanged marker when the listing still matches `etag`."""
-    return client.paginate_if_changed(
-        f"{_group(org, group_id)}/runners",
-        action=f"listing self-hosted runners in {_group_label(org, group_id)}",
-        item_key="runners",
-        etag=etag,
-    )
+def list_group_runners_if_changed(
+    client: GitHubClient, org: str, group_id: int, etag: str | None
+) -> Conditional[list[Runner]]:
+    """The runners, or an unchanged marker when the listing still matches `etag`."""
+    action = f"listing self-hosted runners in {_group_label(org, group_id)}"
+    return _list_if_changed(client, f"{_group(org, group_id)}/runners", action, "runners", Runner.from_json, etag)
 
 
 def set_group_runners(client: GitHubClient, org: str, group_id: int, runner_ids: list[int]) -> None:
@@ -286,58 +383,29 @@ def remove_group_runner(client: GitHubClient, org: str, group_id: int, runner_id
 # Org-wide lookups
 
 
-def list_org_runners(client: GitHubClient, org: str) -> list[RunnerJson]:
-    return cast(
-        list[RunnerJson],
-        client.paginate(
-            f"{_org(org)}/actions/runners",
-            action=f"listing self-hosted runners of org '{org}'",
-            item_key="runners",
-        ),
-    )
+def list_org_runners(client: GitHubClient, org: str) -> list[Runner]:
+    action = f"listing self-hosted runners of org '{org}'"
+    return _list(client, f"{_org(org)}/actions/runners", action, "runners", Runner.from_json)
 
 
-def list_org_repositories(client: GitHubClient, org: str) -> list[RepositoryJson]:
-    return cast(
-        list[RepositoryJson],
-        client.paginate(
-            f"{_org(org)}/repos",
-            action=f"listing repositories of org '{org}'",
-            item_key=None,
-            params={"type": "all"},
-        ),
-    )
+def list_org_repositories(client: GitHubClient, org: str) -> list[Repository]:
+    action = f"listing repositories of org '{org}'"
+    return _list(client, f"{_org(org)}/repos", action, None, Repository.from_json, params={"type": "all"})
 
 
 # Organization Actions permissions (read by the exposure audit)
 
 
-class ActionsPermissionsJson(TypedDict, total=False):
-    """GitHub's `actions-organization-permissions` object."""
-
-    enabled_repositories: str  # "all" | "none" | "selected"
-    allowed_actions: str
-    selected_repositories_url: str
-    selected_actions_url: str
+def get_actions_permissions(client: GitHubClient, org: str) -> ActionsPermissions:
+    action = f"reading the Actions permissions of org '{org}'"
+    return ActionsPermissions.from_json(client.get(f"{_org(org)}/actions/permissions", action=action), action)
 
 
-def get_actions_permissions(client: GitHubClient, org: str) -> ActionsPermissionsJson:
-    return cast(
-        ActionsPermissionsJson,
-        client.get(f"{_org(org)}/actions/permissions", action=f"reading the Actions permissions of org '{org}'"),
-    )
-
-
-def list_actions_enabled_repositories(client: GitHubClient, org: str) -> list[RepositoryJson]:
+def list_actions_enabled_repositories(client: GitHubClient, org: str) -> list[Repository]:
     """The repositories that may run GitHub Actions when the org enables only `selected` ones."""
-    return cast(
-        list[RepositoryJson],
-        client.paginate(
-            f"{_org(org)}/actions/permissions/repositories",
-            action=f"listing the repositories of org '{org}' that may run GitHub Actions",
-            item_key="repositories",
-        ),
-    )
+    action = f"listing the repositories of org '{org}' that may run GitHub Actions"
+    path = f"{_org(org)}/actions/permissions/repositories"
+    return _list(client, path, action, "repositories", Repository.from_json)
 
 
 # Enterprise runner groups: the same operations under /enterprises/{enterprise}; organizations are shared by id.
@@ -351,12 +419,18 @@ ENTERPRISE_PERMISSION_HINT = (
 )
 
 
-class OrganizationJson(TypedDict, total=False):
-    """GitHub's `organization-simple`, with `name` set to the login (as the group-member listings are read)."""
+@dataclass(frozen=True)
+class Organization:
+    """GitHub's `organization-simple`; `name` is its login, as the members of an enterprise group's list are named."""
 
     id: int
-    login: str
     name: str
+
+    @classmethod
+    def from_json(cls, data: object, action: str) -> Organization:
+        if not isinstance(data, Mapping) or not _is_id(data.get("id")) or not isinstance(data.get("login"), str):
+            raise _unexpected(action, "an organization (it has no numeric id and login)")
+        return cls(id=int(data["id"]), name=str(data["login"]))
 
 
 def _enterprise(enterprise: str) -> str:
@@ -387,19 +461,16 @@ def _enterprise_permission(*, enterprise_level: bool = False) -> Iterator[None]:
 
 def list_enterprise_runner_groups(client: GitHubClient, enterprise: str) -> list[RunnerGroup]:
     action = f"listing runner groups of enterprise '{enterprise}'"
+    path = f"{_enterprise(enterprise)}/actions/runner-groups"
     with _enterprise_permission(enterprise_level=True):
-        items = client.paginate(
-            f"{_enterprise(enterprise)}/actions/runner-groups", action=action, item_key="runner_groups"
-        )
-    return [RunnerGroup.from_json(item, action) for item in items]
+        return _list(client, path, action, "runner_groups", RunnerGroup.from_json)
 
 
 def create_enterprise_runner_group(client: GitHubClient, enterprise: str, body: RequestBody) -> Versioned[RunnerGroup]:
     action = f"creating runner group '{body.get('name')}' in enterprise '{enterprise}'"
+    path = f"{_enterprise(enterprise)}/actions/runner-groups"
     with _enterprise_permission(enterprise_level=True):
-        response = client.request(
-            "POST", f"{_enterprise(enterprise)}/actions/runner-groups", action=action, json_body=dict(body)
-        )
+        response = client.request("POST", path, action=action, json_body=dict(body), required_keys=("id",))
     return Versioned(RunnerGroup.from_json(response.body, action), response.headers.get("ETag"))
 
 
@@ -409,12 +480,13 @@ def get_enterprise_runner_group_if_changed(
     action = f"reading {_enterprise_group_label(enterprise, group_id)}"
     with _enterprise_permission():
         fetched = client.get_if_changed(_enterprise_group(enterprise, group_id), action=action, etag=etag)
-    return _typed(fetched, action)
+    return _typed(fetched, lambda body: RunnerGroup.from_json(body, action))
 
 
 def update_enterprise_runner_group(
     client: GitHubClient, enterprise: str, group_id: int, body: RequestBody
 ) -> Versioned[RunnerGroup]:
+    """PATCH; `name` is optional here, but the provider sends it as for an org group."""
     action = f"updating {_enterprise_group_label(enterprise, group_id)}"
     with _enterprise_permission():
         response = client.request("PATCH", _enterprise_group(enterprise, group_id), action=action, json_body=dict(body))
@@ -427,20 +499,18 @@ def delete_enterprise_runner_group(client: GitHubClient, enterprise: str, group_
         client.request("DELETE", _enterprise_group(enterprise, group_id), action=action)
 
 
+def list_enterprise_group_organizations(client: GitHubClient, enterprise: str, group_id: int) -> list[Organization]:
+    return _whole(list_enterprise_group_organizations_if_changed(client, enterprise, group_id, None))
+
+
 def list_enterprise_group_organizations_if_changed(
     client: GitHubClient, enterprise: str, group_id: int, etag: str | None
-) -> http.Conditional:
-    """The organizations (OrganizationJson list, `name` = login) that may use the group, or an unchanged marker."""
+) -> Conditional[list[Organization]]:
+    """The organizations that may use the group, or an unchanged marker when the listing still matches `etag`."""
+    action = f"listing organizations with access to {_enterprise_group_label(enterprise, group_id)}"
+    path = f"{_enterprise_group(enterprise, group_id)}/organizations"
     with _enterprise_permission():
-        fetched = client.paginate_if_changed(
-            f"{_enterprise_group(enterprise, group_id)}/organizations",
-            action=f"listing organizations with access to {_enterprise_group_label(enterprise, group_id)}",
-            item_key="organizations",
-            etag=etag,
-        )
-    if fetched.unchanged:
-        return fetched
-    return http.Conditional([{**item, "name": item.get("login")} for item in fetched.body], fetched.etag)
+        return _list_if_changed(client, path, action, "organizations", Organization.from_json, etag)
 
 
 def set_enterprise_group_organizations(
@@ -474,16 +544,17 @@ def remove_enterprise_group_organization(client: GitHubClient, enterprise: str, 
         )
 
 
+def list_enterprise_group_runners(client: GitHubClient, enterprise: str, group_id: int) -> list[Runner]:
+    return _whole(list_enterprise_group_runners_if_changed(client, enterprise, group_id, None))
+
+
 def list_enterprise_group_runners_if_changed(
     client: GitHubClient, enterprise: str, group_id: int, etag: str | None
-) -> http.Conditional:
+) -> Conditional[list[Runner]]:
+    action = f"listing self-hosted runners in {_enterprise_group_label(enterprise, group_id)}"
+    path = f"{_enterprise_group(enterprise, group_id)}/runners"
     with _enterprise_permission():
-        return client.paginate_if_changed(
-            f"{_enterprise_group(enterprise, group_id)}/runners",
-            action=f"listing self-hosted runners in {_enterprise_group_label(enterprise, group_id)}",
-            item_key="runners",
-            etag=etag,
-        )
+        return _list_if_changed(client, path, action, "runners", Runner.from_json, etag)
 
 
 def set_enterprise_group_runners(client: GitHubClient, enterprise: str, group_id: int, runner_ids: list[int]) -> None:
@@ -515,19 +586,13 @@ def remove_enterprise_group_runner(client: GitHubClient, enterprise: str, group_
         )
 
 
-def list_enterprise_runners(client: GitHubClient, enterprise: str) -> list[RunnerJson]:
+def list_enterprise_runners(client: GitHubClient, enterprise: str) -> list[Runner]:
+    action = f"listing self-hosted runners of enterprise '{enterprise}'"
     with _enterprise_permission(enterprise_level=True):
-        return cast(
-            list[RunnerJson],
-            client.paginate(
-                f"{_enterprise(enterprise)}/actions/runners",
-                action=f"listing self-hosted runners of enterprise '{enterprise}'",
-                item_key="runners",
-            ),
-        )
+        return _list(client, f"{_enterprise(enterprise)}/actions/runners", action, "runners", Runner.from_json)
 
 
-def get_organization(client: GitHubClient, org: str) -> OrganizationJson:
+def get_organization(client: GitHubClient, org: str) -> Organization:
     """GET /orgs/{org}: how a login becomes the numeric id the enterprise operations take."""
-    body = client.get(_org(org), action=f"reading organization '{org}'")
-    return cast(OrganizationJson, {**body, "name": body.get("login")})
+    action = f"reading organization '{org}'"
+    return Organization.from_json(client.get(_org(org), action=action), action)

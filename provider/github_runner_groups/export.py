@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import keyword
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -74,9 +74,8 @@ def export_enterprise(client: GitHubClient, enterprise: str) -> Export:
         settings = _settings(group, ghes)
         organizations = None
         if group.visibility == "selected":
-            listed = api.list_enterprise_group_organizations_if_changed(client, enterprise, group.id, None).body
-            organizations = _sorted_names(listed)
-        runners = _sorted_names(api.list_enterprise_group_runners_if_changed(client, enterprise, group.id, None).body)
+            organizations = _sorted_names(api.list_enterprise_group_organizations(client, enterprise, group.id))
+        runners = _sorted_names(api.list_enterprise_group_runners(client, enterprise, group.id))
         groups.append(
             EnterpriseGroupSpec(
                 name=group.name, **settings, organizations=organizations, runners=runners or None, adopt=True
@@ -102,8 +101,8 @@ def _spec_value(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
-def _sorted_names(members: Iterable[Mapping[str, Any]]) -> tuple[str, ...]:
-    return tuple(sorted((str(m["name"]) for m in members), key=str.lower))
+def _sorted_names(members: Iterable[api.Named]) -> tuple[str, ...]:
+    return tuple(sorted((m.name for m in members), key=str.lower))
 
 
 def describe_source(spec: OrgSpec) -> str:

@@ -64,12 +64,12 @@ def get_enterprise_runner_groups(enterprise: str | None = None) -> list[RunnerGr
 def get_enterprise_group_organizations(group_id: int | str, enterprise: str | None = None) -> list[Member]:
     """The organizations a `selected` enterprise group is shared with (`name` is the login)."""
     client, slug = _connect_enterprise(enterprise)
-    return _members(api.list_enterprise_group_organizations_if_changed(client, slug, _group_id(group_id), None).body)
+    return _members(api.list_enterprise_group_organizations(client, slug, _group_id(group_id)))
 
 
 def get_enterprise_group_runners(group_id: int | str, enterprise: str | None = None) -> list[Member]:
     client, slug = _connect_enterprise(enterprise)
-    return _members(api.list_enterprise_group_runners_if_changed(client, slug, _group_id(group_id), None).body)
+    return _members(api.list_enterprise_group_runners(client, slug, _group_id(group_id)))
 
 
 def audit_runner_exposure(org: str | None = None, sensitive_labels: Iterable[str] = ()) -> Report:
@@ -89,8 +89,8 @@ def _group_id(value: int | str) -> int:
     return parsed
 
 
-def _members(items: Any) -> list[Member]:
-    return sorted((Member(int(item["id"]), str(item["name"])) for item in items), key=lambda m: m.name.lower())
+def _members(items: Iterable[api.Named]) -> list[Member]:
+    return sorted((Member(item.id, item.name) for item in items), key=lambda m: m.name.lower())
 
 
 def _connect(org: str | None) -> tuple[GitHubClient, str]:

@@ -15,7 +15,6 @@ import weakref
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from . import api
 from .client import GitHubClient
@@ -42,12 +41,12 @@ class NameKind:
 
     noun: str
     plural: str
-    list_items: Callable[[GitHubClient, str], Sequence[Any]] | None
+    list_items: Callable[[GitHubClient, str], Sequence[api.Named]] | None
     hint: str
     # Whether a reference may be written `org/name` (repositories), which must then be the resource's own org.
     qualified_by_org: bool
     # One item by name ({"id", "name"}), for kinds without a listing; None when the name does not exist.
-    look_up: Callable[[GitHubClient, str], Mapping[str, Any] | None] | None = None
+    look_up: Callable[[GitHubClient, str], api.Named | None] | None = None
     # What holds the items, for messages: `org`, or `enterprise`.
     owner_noun: str = "org"
 
@@ -80,7 +79,7 @@ ENTERPRISE_RUNNERS = NameKind(
 )
 
 
-def _organization(client: GitHubClient, login: str) -> Mapping[str, Any] | None:
+def _organization(client: GitHubClient, login: str) -> api.Organization | None:
     try:
         return api.get_organization(client, login)
     except GitHubNotFound:
@@ -108,9 +107,9 @@ class _Index:
     lock: threading.Lock = field(default_factory=threading.Lock)
     _by_pair: dict[str, list[str]] | None = None
 
-    def load(self, items: Sequence[Any]) -> None:
-        self.ids_by_name = {str(item["name"]).lower(): int(item["id"]) for item in items}
-        self.names_by_id = {int(item["id"]): str(item["name"]) for item in items}
+    def load(self, items: Sequence[api.Named]) -> None:
+        self.ids_by_name = {item.name.lower(): item.id for item in items}
+        self.names_by_id = {item.id: item.name for item in items}
         self._by_pair = None
 
     def close_matches(self, name: str) -> list[str]:
@@ -190,8 +189,8 @@ def _look_up_missing(client: GitHubClient, kind: NameKind, index: _Index, names:
                 continue
             item = kind.look_up(client, name)
             if item is not None:
-                index.ids_by_name[name] = int(item["id"])
-                index.names_by_id[int(item["id"])] = str(item["name"])
+                index.ids_by_name[name] = item.id
+                index.names_by_id[item.id] = item.name
 
 
 def names_for_ids(client: GitHubClient, kind: NameKind, org: str, ids: Iterable[int]) -> dict[int, str]:

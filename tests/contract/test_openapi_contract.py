@@ -76,8 +76,8 @@ def session(request: pytest.FixtureRequest) -> Iterator[Session]:
 
 def exercise_every_operation(fake: FakeGitHub, client: GitHubClient) -> None:
     """What the providers, lookups and exporter do over a stack's life, errors included."""
-    repos = {r["name"]: r["id"] for r in api.list_org_repositories(client, "acme")}
-    runners = {r["name"]: r["id"] for r in api.list_org_runners(client, "acme")}
+    repos = {r.name: r.id for r in api.list_org_repositories(client, "acme")}
+    runners = {r.name: r.id for r in api.list_org_runners(client, "acme")}
     fake.set_actions_permissions(
         "acme", enabled_repositories="selected", selected_repository_ids=[repos["api"], repos["data-pipeline"]]
     )
@@ -172,8 +172,8 @@ def exercise_enterprise(fake: FakeGitHub, client: GitHubClient) -> None:
     group shared with orgs one at a time, its runners, errors; the org's view."""
     slug = "acme-corp"
     fake.add_enterprise(slug, orgs=["acme-labs"])
-    org_ids = [api.get_organization(client, login)["id"] for login in ("acme", "acme-labs")]
-    runners = {r["name"]: r["id"] for r in api.list_enterprise_runners(client, slug)}
+    org_ids = [api.get_organization(client, login).id for login in ("acme", "acme-labs")]
+    runners = {r.name: r.id for r in api.list_enterprise_runners(client, slug)}
     api.list_enterprise_runner_groups(client, slug)
     client.paginate(
         f"/enterprises/{slug}/actions/runner-groups",

@@ -19,7 +19,7 @@ shows as a diff, as does a changed program, while members that others added neve
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -27,7 +27,7 @@ from typing import Any
 import pulumi.dynamic
 
 from .. import api, resolve
-from ..client import Conditional, GitHubClient
+from ..client import GitHubClient
 from ..errors import GitHubError, GitHubNotFound, GitHubRunnerGroupsError, GitHubValidationError
 from ._common import (
     Checker,
@@ -66,7 +66,7 @@ class Facet:
     found_field: str
     example: str
     kind: resolve.NameKind
-    list_members: Callable[[GitHubClient, str, int, str | None], Conditional]
+    list_members: Callable[[GitHubClient, str, int, str | None], api.Conditional[Sequence[api.Named]]]
     set_members: Callable[[GitHubClient, str, int, list[int]], None]
     add_member: MemberWrite
     remove_member: MemberWrite
@@ -190,9 +190,9 @@ class AssignmentProvider(GitHubProvider):
         except GitHubNotFound:
             return gone(client, org, facet.list_groups)
         inputs = {key: props[key] for key in facet.inputs if key in props}
-        if listing.unchanged:
+        if listing.body is None:
             return pulumi.dynamic.ReadResult(id_, user_inputs(props), inputs)
-        live = {int(item["id"]): str(item["name"]) for item in listing.body}
+        live = {member.id: member.name for member in listing.body}
         found = _ids(props, facet.found_field)
         if not props.get("exclusive", True):
             own = _ids(props, facet.ids_field)
@@ -256,7 +256,8 @@ class AssignmentProvider(GitHubProvider):
         writes made before it are undone (a create that raises leaves nothing in Pulumi's state to own them)."""
         facet = self.facet
         try:
-            present = {int(item["id"]) for item in facet.list_members(client, org, group_id, None).body}
+            # Read without an ETag: never unchanged, so always a body.
+            present = {member.id for member in facet.list_members(client, org, group_id, None).body or ()}
         except GitHubError as exc:
             raise self._explain(exc, org, group_id) from None
         # Each step: the write, and how to take it back (what that is called, and the inverse write).
