@@ -277,3 +277,13 @@ def test_each_login_is_read_once_per_run_whatever_the_number_of_resources(engine
     stack.up(program)
     assert fake.count("GET", r"^/orgs/acme$") == 1 and fake.count("GET", r"^/orgs/acme-labs$") == 1  # folded
     assert stack.get("two-orgs").outputs["organization_logins"] == ["acme", "acme-labs"]
+
+
+def test_an_unchanged_refresh_costs_only_not_modified_answers(engine: MakeEngine, fake: FakeGitHub) -> None:
+    stack = engine(ENTERPRISE)
+    shared = group(visibility="selected")
+    stack.up([shared, org_access(shared, ["acme"]), members(shared, ["ent-linux-1"])])
+    stack.refresh()  # the listings' ETags reach the state
+    fake.reset_log()
+    assert stack.refresh().summary == {"same": 3}
+    assert fake.requests and {r.status for r in fake.requests} == {304}
