@@ -6,14 +6,15 @@ failed: GitHub answered 422 ...". Path segments are quoted here, once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeGuard, TypeVar
 from urllib.parse import quote
 
 from .client import Conditional as Conditional  # the client's conditional read, typed by the functions here
 from .client import GitHubClient
-from .errors import GitHubRunnerGroupsError
+from .errors import GitHubAuthError, GitHubNotFound, GitHubRunnerGroupsError
 
 T = TypeVar("T")
 # A request body as sent: JSON values by field name.
@@ -44,7 +45,8 @@ class Named(Protocol):
 
 @dataclass(frozen=True)
 class RunnerGroup:
-    """GitHub's `runner-groups-org` object; flags GitHub leaves out are false, absent texts None."""
+    """GitHub's `runner-groups-org` object, or its `runner-groups-enterprise` (which has no `inherited` flags and
+    adds `selected_organizations_url`); flags GitHub leaves out are false, absent texts None."""
 
     id: int
     name: str
@@ -60,6 +62,7 @@ class RunnerGroup:
     runners_url: str | None = None
     selected_repositories_url: str | None = None
     hosted_runners_url: str | None = None
+    selected_organizations_url: str | None = None
 
     @classmethod
     def from_json(cls, data: object, action: str) -> RunnerGroup:
@@ -80,6 +83,7 @@ class RunnerGroup:
             runners_url=_text(data.get("runners_url")),
             selected_repositories_url=_text(data.get("selected_repositories_url")),
             hosted_runners_url=_text(data.get("hosted_runners_url")),
+            selected_organizations_url=_text(data.get("selected_organizations_url")),
         )
 
 
@@ -585,13 +589,15 @@ def get_hosted_runner_limits(client: GitHubClient, org: str) -> PublicIpLimits:
     return PublicIpLimits(maximum=_number(ips.get("maximum")), current_usage=_number(ips.get("current_usage")))
 
 
-def enterprise_server_version(client: GitHubClient, org: str) -> str | None:
+def enterprise_server_version(client: GitHubClient, location: str, owner: str) -> str | None:
     """The GitHub Enterprise Server release behind the client (`3.19.0`), from the header GHES puts on every
-    answer; None for github.com and GHEC. One read of the org's group listing (its first item only)."""
+    answer; None for github.com and GHEC. One read of the owner's group listing (its first item only), where
+    `location` says whose: an `org` or an `enterprise`, which the same token can read."""
+    base = _enterprise(owner) if location == "enterprise" else _org(owner)
     response = client.request(
         "GET",
-        f"{_org(org)}/actions/runner-groups",
-        action=f"reading which GitHub serves org '{org}'",
+        f"{base}/actions/runner-groups",
+        action=f"reading which GitHub serves {location} '{owner}'",
         params={"per_page": 1},
     )
     return next((str(v) for k, v in response.headers.items() if k.lower() == ENTERPRISE_VERSION_HEADER.lower()), None)
@@ -600,3 +606,193 @@ def enterprise_server_version(client: GitHubClient, org: str) -> str | None:
 def _listed_in(body: object, key: str) -> list[Any]:
     """The list under `key` of a wrapper object (`{"total_count": N, key: [...]}`), or none."""
     return [item for item in _listed(body.get(key) if isinstance(body, Mapping) else None) if item is not None]
+
+
+# Enterprise runner groups: the same operations under /enterprises/{enterprise}; organizations are shared by id.
+
+ENTERPRISE_PERMISSION_HINT = (
+    "Enterprise runner groups need an enterprise owner's token: a classic personal access token with the "
+    "admin:enterprise scope, or a fine-grained token with the enterprise permission 'Self-hosted runners' (read "
+    "and write); a GitHub App needs an installation on the enterprise itself with that permission (one installed "
+    "on an organization cannot manage them). Check also the enterprise slug "
+    "(github:enterprise / GITHUB_ENTERPRISE): it is the ENTERPRISE of github.com/enterprises/ENTERPRISE."
+)
+
+
+@dataclass(frozen=True)
+class Organization:
+    """GitHub's `organization-simple`; `name` is its login, as the members of an enterprise group's list are named."""
+
+    id: int
+    name: str
+
+    @classmethod
+    def from_json(cls, data: object, action: str) -> Organization:
+        if not isinstance(data, Mapping) or not _is_id(data.get("id")) or not isinstance(data.get("login"), str):
+            raise _unexpected(action, "an organization (it has no numeric id and login)")
+        return cls(id=int(data["id"]), name=str(data["login"]))
+
+
+def _enterprise(enterprise: str) -> str:
+    return f"/enterprises/{quote(enterprise, safe='')}"
+
+
+def _enterprise_group(enterprise: str, group_id: int) -> str:
+    return f"{_enterprise(enterprise)}/actions/runner-groups/{int(group_id)}"
+
+
+def _enterprise_group_label(enterprise: str, group_id: int) -> str:
+    return f"runner group {int(group_id)} of enterprise '{enterprise}'"
+
+
+@contextmanager
+def _enterprise_permission(*, enterprise_level: bool = False) -> Iterator[None]:
+    """A 403 names the scope the token needs. At the enterprise level (not a group's) a 404 does too: it is how
+    GitHub hides an enterprise from a token without access; a group's 404 is explained by the callers."""
+    try:
+        yield
+    except GitHubAuthError as exc:
+        raise exc.with_hint(ENTERPRISE_PERMISSION_HINT) from None
+    except GitHubNotFound as exc:
+        if not enterprise_level:
+            raise
+        raise exc.with_hint(ENTERPRISE_PERMISSION_HINT) from None
+
+
+def list_enterprise_runner_groups(client: GitHubClient, enterprise: str) -> list[RunnerGroup]:
+    action = f"listing runner groups of enterprise '{enterprise}'"
+    path = f"{_enterprise(enterprise)}/actions/runner-groups"
+    with _enterprise_permission(enterprise_level=True):
+        return _list(client, path, action, "runner_groups", RunnerGroup.from_json)
+
+
+def create_enterprise_runner_group(client: GitHubClient, enterprise: str, body: RequestBody) -> Versioned[RunnerGroup]:
+    action = f"creating runner group '{body.get('name')}' in enterprise '{enterprise}'"
+    path = f"{_enterprise(enterprise)}/actions/runner-groups"
+    with _enterprise_permission(enterprise_level=True):
+        response = client.request("POST", path, action=action, json_body=dict(body), required_keys=("id",))
+    return Versioned(RunnerGroup.from_json(response.body, action), response.headers.get("ETag"))
+
+
+def get_enterprise_runner_group_if_changed(
+    client: GitHubClient, enterprise: str, group_id: int, etag: str | None
+) -> Conditional[RunnerGroup]:
+    action = f"reading {_enterprise_group_label(enterprise, group_id)}"
+    with _enterprise_permission():
+        fetched = client.get_if_changed(_enterprise_group(enterprise, group_id), action=action, etag=etag)
+    return _typed(fetched, lambda body: RunnerGroup.from_json(body, action))
+
+
+def update_enterprise_runner_group(
+    client: GitHubClient, enterprise: str, group_id: int, body: RequestBody
+) -> Versioned[RunnerGroup]:
+    """PATCH; `name` is optional here, but the provider sends it as for an org group."""
+    action = f"updating {_enterprise_group_label(enterprise, group_id)}"
+    with _enterprise_permission():
+        response = client.request("PATCH", _enterprise_group(enterprise, group_id), action=action, json_body=dict(body))
+    return Versioned(RunnerGroup.from_json(response.body, action), response.headers.get("ETag"))
+
+
+def delete_enterprise_runner_group(client: GitHubClient, enterprise: str, group_id: int) -> None:
+    action = f"deleting {_enterprise_group_label(enterprise, group_id)}"
+    with _enterprise_permission():
+        client.request("DELETE", _enterprise_group(enterprise, group_id), action=action)
+
+
+def list_enterprise_group_organizations(client: GitHubClient, enterprise: str, group_id: int) -> list[Organization]:
+    return _whole(list_enterprise_group_organizations_if_changed(client, enterprise, group_id, None))
+
+
+def list_enterprise_group_organizations_if_changed(
+    client: GitHubClient, enterprise: str, group_id: int, etag: str | None
+) -> Conditional[list[Organization]]:
+    """The organizations that may use the group, or an unchanged marker when the listing still matches `etag`."""
+    action = f"listing organizations with access to {_enterprise_group_label(enterprise, group_id)}"
+    path = f"{_enterprise_group(enterprise, group_id)}/organizations"
+    with _enterprise_permission():
+        return _list_if_changed(client, path, action, "organizations", Organization.from_json, etag)
+
+
+def set_enterprise_group_organizations(
+    client: GitHubClient, enterprise: str, group_id: int, organization_ids: list[int]
+) -> None:
+    label = _enterprise_group_label(enterprise, group_id)
+    with _enterprise_permission():
+        client.request(
+            "PUT",
+            f"{_enterprise_group(enterprise, group_id)}/organizations",
+            action=f"setting the organization list of {label} ({_count(organization_ids, 'organization')})",
+            json_body={"selected_organization_ids": sorted(int(i) for i in organization_ids)},
+        )
+
+
+def add_enterprise_group_organization(client: GitHubClient, enterprise: str, group_id: int, org_id: int) -> None:
+    with _enterprise_permission():
+        client.request(
+            "PUT",
+            f"{_enterprise_group(enterprise, group_id)}/organizations/{int(org_id)}",
+            action=f"giving organization {int(org_id)} access to {_enterprise_group_label(enterprise, group_id)}",
+        )
+
+
+def remove_enterprise_group_organization(client: GitHubClient, enterprise: str, group_id: int, org_id: int) -> None:
+    with _enterprise_permission():
+        client.request(
+            "DELETE",
+            f"{_enterprise_group(enterprise, group_id)}/organizations/{int(org_id)}",
+            action=f"removing organization {int(org_id)} from {_enterprise_group_label(enterprise, group_id)}",
+        )
+
+
+def list_enterprise_group_runners(client: GitHubClient, enterprise: str, group_id: int) -> list[Runner]:
+    return _whole(list_enterprise_group_runners_if_changed(client, enterprise, group_id, None))
+
+
+def list_enterprise_group_runners_if_changed(
+    client: GitHubClient, enterprise: str, group_id: int, etag: str | None
+) -> Conditional[list[Runner]]:
+    action = f"listing self-hosted runners in {_enterprise_group_label(enterprise, group_id)}"
+    path = f"{_enterprise_group(enterprise, group_id)}/runners"
+    with _enterprise_permission():
+        return _list_if_changed(client, path, action, "runners", Runner.from_json, etag)
+
+
+def set_enterprise_group_runners(client: GitHubClient, enterprise: str, group_id: int, runner_ids: list[int]) -> None:
+    label = _enterprise_group_label(enterprise, group_id)
+    with _enterprise_permission():
+        client.request(
+            "PUT",
+            f"{_enterprise_group(enterprise, group_id)}/runners",
+            action=f"setting the self-hosted runners of {label} ({_count(runner_ids, 'runner')})",
+            json_body={"runners": sorted(int(i) for i in runner_ids)},
+        )
+
+
+def add_enterprise_group_runner(client: GitHubClient, enterprise: str, group_id: int, runner_id: int) -> None:
+    with _enterprise_permission():
+        client.request(
+            "PUT",
+            f"{_enterprise_group(enterprise, group_id)}/runners/{int(runner_id)}",
+            action=f"adding self-hosted runner {int(runner_id)} to {_enterprise_group_label(enterprise, group_id)}",
+        )
+
+
+def remove_enterprise_group_runner(client: GitHubClient, enterprise: str, group_id: int, runner_id: int) -> None:
+    with _enterprise_permission():
+        client.request(
+            "DELETE",
+            f"{_enterprise_group(enterprise, group_id)}/runners/{int(runner_id)}",
+            action=f"removing self-hosted runner {int(runner_id)} from {_enterprise_group_label(enterprise, group_id)}",
+        )
+
+
+def list_enterprise_runners(client: GitHubClient, enterprise: str) -> list[Runner]:
+    action = f"listing self-hosted runners of enterprise '{enterprise}'"
+    with _enterprise_permission(enterprise_level=True):
+        return _list(client, f"{_enterprise(enterprise)}/actions/runners", action, "runners", Runner.from_json)
+
+
+def get_organization(client: GitHubClient, org: str) -> Organization:
+    """GET /orgs/{org}: how a login becomes the numeric id the enterprise operations take."""
+    action = f"reading organization '{org}'"
+    return Organization.from_json(client.get(_org(org), action=action), action)

@@ -1,4 +1,5 @@
-"""Read-only lookups of the list endpoints, for programs and scripts (an org's groups, a group's members).
+"""Read-only lookups of the list endpoints, for programs and scripts (an org's or an enterprise's groups, a
+group's members, the org's GitHub-hosted runners and the images and sizes they may use).
 
 Settings come from the environment (GITHUB_TOKEN, GITHUB_OWNER, GITHUB_BASE_URL, GitHub App variables) and,
 inside a Pulumi program, from the stack config (`github:token`, ...) as the providers read them. These run when
@@ -16,7 +17,7 @@ from .client import GitHubClient, get_client
 from .errors import ConfigError, GitHubNotFound
 from .resources._common import parse_id
 from .resources.hosted_catalog import without_hosted_runners
-from .resources.values import require_org
+from .resources.values import enterprise_problem, require_org
 from .settings import ProviderSettings, resolve_settings
 
 if TYPE_CHECKING:
@@ -95,6 +96,23 @@ def get_group_runners(group_id: int | str, org: str | None = None) -> list[Membe
     return _members(api.list_group_runners(client, owner, _group_id(group_id)))
 
 
+def get_enterprise_runner_groups(enterprise: str | None = None) -> list[RunnerGroupInfo]:
+    """The enterprise's runner groups (a token with admin:enterprise)."""
+    client, slug = _connect_enterprise(enterprise)
+    return api.list_enterprise_runner_groups(client, slug)
+
+
+def get_enterprise_group_organizations(group_id: int | str, enterprise: str | None = None) -> list[Member]:
+    """The organizations a `selected` enterprise group is shared with (`name` is the login)."""
+    client, slug = _connect_enterprise(enterprise)
+    return _members(api.list_enterprise_group_organizations(client, slug, _group_id(group_id)))
+
+
+def get_enterprise_group_runners(group_id: int | str, enterprise: str | None = None) -> list[Member]:
+    client, slug = _connect_enterprise(enterprise)
+    return _members(api.list_enterprise_group_runners(client, slug, _group_id(group_id)))
+
+
 def audit_runner_exposure(org: str | None = None, sensitive_labels: Iterable[str] = ()) -> Report:
     """The runner exposure audit of the org (read-only), for policy as code, e.g. in a test or a program:
     `assert not audit_runner_exposure().public_repositories_reaching_self_hosted()`."""
@@ -123,6 +141,19 @@ def _connect(org: str | None) -> tuple[GitHubClient, str]:
         raise ConfigError("No organization: pass org=..., or set github:owner (stack config) or GITHUB_OWNER.")
     require_org(owner)
     return get_client(settings.client), owner
+
+
+def _connect_enterprise(enterprise: str | None) -> tuple[GitHubClient, str]:
+    settings = _settings()
+    slug = enterprise or settings.enterprise
+    if not slug:
+        raise ConfigError(
+            "No enterprise: pass enterprise=..., or set github:enterprise (stack config) or GITHUB_ENTERPRISE."
+        )
+    problem = enterprise_problem(slug)
+    if problem is not None:
+        raise ConfigError(problem)
+    return get_client(settings.client), slug
 
 
 def _settings() -> ProviderSettings:

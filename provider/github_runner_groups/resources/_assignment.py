@@ -1,11 +1,13 @@
-"""What RunnerGroupRepositoryAccess and RunnerGroupMembership share: a set of members of one runner group.
+"""What the access and membership resources (of org and of enterprise groups) share: a set of members of one
+runner group.
 
 Both resources hold a list of references (names or numeric ids) that resolve to ids, in one of two modes:
 exclusive (the resource owns the group's whole list: one PUT of the full set) or additive (it adds what is
 missing and removes only entries it added itself, so several stacks can share a group). The two differ only in
-a `Facet`.
+a `Facet`, which also says where the group lives (an org or an enterprise).
 
-Before the first write of an apply, every reference is proven to exist by the org's listing, and the resource
+Before the first write of an apply, every reference is proven to exist by the owner's listing (organizations,
+which no listing holds, by one read per login; an id is then checked by GitHub as it is written), and the resource
 claims its list or entries for the run (`_ownership`); an additive step that fails part-way undoes its earlier
 writes, so nothing is left that no resource owns.
 
@@ -30,6 +32,7 @@ from ..errors import GitHubError, GitHubNotFound, GitHubRunnerGroupsError, GitHu
 from ._common import (
     Checker,
     GitHubProvider,
+    GroupLister,
     check_result,
     contains_unknown,
     gone,
@@ -76,10 +79,15 @@ class Facet:
     refused_means_no_list: bool
     # What an exclusive owner of the Default group's list would do.
     default_group_harm: str
+    # Where the group lives (the input naming it: `org` or `enterprise`), how to list its groups (to tell a
+    # deleted group from lost access), and what the token needs to see it.
+    location: str = "org"
+    list_groups: GroupLister = api.list_runner_groups
+    permission: str = "admin:org scope, or the organization permission 'Self-hosted runners'"
 
     @property
     def inputs(self) -> set[str]:
-        return {"org", "runner_group_id", self.refs_field, "exclusive"}
+        return {self.location, "runner_group_id", self.refs_field, "exclusive"}
 
     @property
     def owners(self) -> ListKind:
@@ -91,6 +99,7 @@ class Facet:
             self.list_noun,
             self.member_in_one_group,
             self.kind.qualified_by_org,
+            self.location,
         )
 
 
@@ -143,7 +152,7 @@ class AssignmentProvider(GitHubProvider):
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.CheckResult:
         facet = self.facet
-        checker = self.start_check(news, facet.inputs)
+        checker = self.start_check(news, facet.inputs, facet.location)
         checker.group_id()
         checker.default("exclusive", True)
         checker.boolean("exclusive")
@@ -157,7 +166,7 @@ class AssignmentProvider(GitHubProvider):
         replaces = [
             name
             for name, same in (
-                ("org", _same_text(olds.get("org"), news.get("org"))),
+                (self.facet.location, _same_text(olds.get(self.facet.location), news.get(self.facet.location))),
                 ("runner_group_id", _same_id(olds.get("runner_group_id"), news.get("runner_group_id"))),
             )
             if not same
@@ -170,16 +179,16 @@ class AssignmentProvider(GitHubProvider):
         inputs = user_inputs(props)
         outputs = self._apply(inputs, previous=set(), previous_found=set())
         return pulumi.dynamic.CreateResult(
-            _resource_id(str(inputs["org"]), int(str(inputs["runner_group_id"])), self.facet), outputs
+            _resource_id(str(inputs[self.facet.location]), int(str(inputs["runner_group_id"])), self.facet), outputs
         )
 
     def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
         facet = self.facet
-        org, group_id, client = str(props["org"]), int(str(props["runner_group_id"])), self.client()
+        org, group_id, client = str(props[facet.location]), int(str(props["runner_group_id"])), self.client()
         try:
             listing = facet.list_members(client, org, group_id, props.get("etag"))
         except GitHubNotFound:
-            return gone(client, org)
+            return gone(client, org, facet.list_groups)
         inputs = {key: props[key] for key in facet.inputs if key in props}
         if listing.body is None:
             return pulumi.dynamic.ReadResult(id_, user_inputs(props), inputs)
@@ -197,7 +206,7 @@ class AssignmentProvider(GitHubProvider):
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         facet = self.facet
-        org, group_id, client = str(props["org"]), int(str(props["runner_group_id"])), self.client()
+        org, group_id, client = str(props[facet.location]), int(str(props["runner_group_id"])), self.client()
         try:
             if props.get("exclusive", True):
                 facet.set_members(client, org, group_id, [])
@@ -219,7 +228,7 @@ class AssignmentProvider(GitHubProvider):
         each missing entry and a DELETE for each of `previous` (this resource's members) no longer declared,
         except those it found in the group (`previous_found`)."""
         facet = self.facet
-        org, group_id, client = str(inputs["org"]), int(str(inputs["runner_group_id"])), self.client()
+        org, group_id, client = str(inputs[facet.location]), int(str(inputs["runner_group_id"])), self.client()
         exclusive = bool(inputs.get("exclusive", True))
         wanted = self._resolve(client, org, inputs)
         claim(client, facet.owners, org, group_id, exclusive, wanted)
@@ -276,7 +285,8 @@ class AssignmentProvider(GitHubProvider):
         """Do the program's references name exactly the members last seen (all of them when exclusive)?"""
         facet = self.facet
         refs = news.get(facet.refs_field)
-        if contains_unknown(refs) or not isinstance(refs, list) or is_unknown(news.get("org")):
+        owner = news.get(facet.location)
+        if contains_unknown(refs) or not isinstance(refs, list) or is_unknown(owner):
             return False
         seen_ids = [int(i) for i in olds.get(facet.ids_field) or []]
         seen_names = [str(n).lower() for n in olds.get(facet.names_field) or []]
@@ -287,7 +297,7 @@ class AssignmentProvider(GitHubProvider):
             if isinstance(normalised, int):
                 member = normalised if normalised in seen_ids else None
             else:
-                member = by_name.get(resolve.bare_name(str(news.get("org")), str(normalised)).lower())
+                member = by_name.get(resolve.bare_name(str(owner), str(normalised)).lower())
             if member is None:
                 return False
             matched.add(member)
@@ -314,9 +324,8 @@ class AssignmentProvider(GitHubProvider):
         """GitHub's refusals, with the reason in this resource's terms (every member was verified beforehand)."""
         if isinstance(exc, GitHubNotFound):
             return exc.with_hint(
-                f"Runner group {group_id} does not exist in org '{org}' (deleted outside Pulumi? run "
-                "`pulumi refresh`), or the token cannot see it (admin:org scope, or the organization "
-                "permission 'Self-hosted runners').",
+                f"Runner group {group_id} does not exist in {self.facet.location} '{org}' (deleted outside Pulumi? "
+                f"run `pulumi refresh`), or the token cannot see it ({self.facet.permission}).",
             )
         if isinstance(exc, GitHubValidationError):
             return exc.with_hint(self.facet.refusal_hint)
@@ -341,8 +350,8 @@ def _undo(steps: list[tuple[str, int, Callable[[], None]]], facet: Facet, group_
         return f"The {len(steps)} change(s) this step had made to runner group {group_id} were undone first."
     return (
         f"Undoing this step's {len(steps)} change(s) to runner group {group_id} failed for {len(failed)} "
-        f"({'; '.join(failed[:3])}); no resource owns what is left: make that change by hand in the org's Settings > "
-        f"Actions > Runner groups."
+        f"({'; '.join(failed[:3])}); no resource owns what is left: make that change by hand in the "
+        f"{facet.location}'s Actions runner-group settings."
     )
 
 
@@ -404,7 +413,8 @@ def _refuse_exclusive_default_group(checker: Checker, facet: Facet) -> None:
     if checker.inputs["exclusive"] is True and parse_id(checker.inputs["runner_group_id"]) == DEFAULT_GROUP_ID:
         checker.fail(
             "runner_group_id",
-            f"runner_group_id {DEFAULT_GROUP_ID} is the org's Default group, which GitHub fills itself; an exclusive "
+            f"runner_group_id {DEFAULT_GROUP_ID} is the {facet.location}'s Default group, which GitHub fills itself; "
+            "an exclusive "
             f"{facet.resource_type} cannot own its {facet.list_noun}: {facet.default_group_harm}. Put the "
             f"{facet.kind.plural} in a group of your own, or set exclusive=False to add and remove only these.",
         )

@@ -20,6 +20,7 @@ from .. import api
 from ..client import GitHubClient, get_client
 from ..errors import ConfigError, GitHubRunnerGroupsError
 from ..settings import ProviderSettings, resolve_settings
+from .values import enterprise_problem
 from .values import is_unknown as is_unknown  # re-exported: the resources import it from here
 from .values import org_problem as org_problem
 from .values import shown as shown
@@ -69,8 +70,9 @@ class GitHubProvider(ResourceProvider):
         """The process's client; creating it validates the settings (ConfigError), once per settings."""
         return get_client(self.settings.client)
 
-    def start_check(self, news: Mapping[str, Any], allowed: set[str]) -> Checker:
-        """A Checker on the user's inputs, already holding what is wrong with the settings or the input names.
+    def start_check(self, news: Mapping[str, Any], allowed: set[str], location: str = "org") -> Checker:
+        """A Checker on the user's inputs, already holding what is wrong with the settings, the input names and the
+        `location` (`org`, or `enterprise` for the enterprise resources), filled in from the settings if unset.
 
         Bad settings fail `check` (so `pulumi preview` fails too): every later API call would trip on them.
         """
@@ -80,14 +82,21 @@ class GitHubProvider(ResourceProvider):
         except ConfigError as exc:
             checker.fail("provider", str(exc))
         checker.unexpected(allowed)
-        checker.org(self.settings.owner)
+        if location == "enterprise":
+            checker.enterprise(self.settings.enterprise)
+        else:
+            checker.org(self.settings.owner)
         return checker
 
 
-def gone(client: GitHubClient, org: str) -> ReadResult:
-    """What a read that got 404 returns: the resource is dropped from state, but only once the org itself is
-    readable, since a 404 may also mean the token lost access (and then the listing raises, naming admin:org)."""
-    api.list_runner_groups(client, org)
+GroupLister = Callable[[GitHubClient, str], list[api.RunnerGroup]]
+
+
+def gone(client: GitHubClient, org: str, list_groups: GroupLister = api.list_runner_groups) -> ReadResult:
+    """What a read that got 404 returns: the resource is dropped from state, but only once the org (or
+    enterprise) itself is readable, since a 404 may also mean the token lost access (and then the listing raises,
+    naming the scope)."""
+    list_groups(client, org)
     return ReadResult("", {})
 
 
@@ -154,18 +163,36 @@ class Checker:
 
     def org(self, owner: str | None) -> None:
         """`org` defaults to the provider's owner (github:owner / GITHUB_OWNER)."""
-        self.default("org", owner)
-        value = self.inputs.get("org")
+        self._location("org", owner, "organization", "github:owner", "ORG", "GITHUB_OWNER", org_problem)
+
+    def enterprise(self, default: str | None) -> None:
+        """`enterprise` defaults to github:enterprise / GITHUB_ENTERPRISE."""
+        self._location(
+            "enterprise", default, "enterprise", "github:enterprise", "SLUG", "GITHUB_ENTERPRISE", enterprise_problem
+        )
+
+    def _location(
+        self,
+        name: str,
+        default: str | None,
+        noun: str,
+        config_key: str,
+        placeholder: str,
+        env: str,
+        problem_of: Callable[[Any], str | None],
+    ) -> None:
+        self.default(name, default)
+        value = self.inputs.get(name)
         if value is None:
             self.fail(
-                "org",
-                "no organization given: set org= on the resource, or the stack config github:owner "
-                "(`pulumi config set github:owner ORG`), or GITHUB_OWNER.",
+                name,
+                f"no {noun} given: set {name}= on the resource, or the stack config {config_key} "
+                f"(`pulumi config set {config_key} {placeholder}`), or {env}.",
             )
-        elif self.known("org"):
-            problem = org_problem(value)
+        elif self.known(name):
+            problem = problem_of(value)
             if problem is not None:
-                self.fail("org", problem)
+                self.fail(name, problem)
 
     def group_id(self, name: str = "runner_group_id") -> None:
         """Ids arrive as str (a RunnerGroup's `id`), int, or float (numbers from state)."""
@@ -308,7 +335,7 @@ def check_field(checker: Checker, field: Field, *, adopting: bool, ghes: bool) -
 
 
 def refuse_what_ghes_lacks(
-    client: GitHubClient, org: str, action: str, table: Iterable[Field], inputs: Mapping[str, Any]
+    client: GitHubClient, location: str, owner: str, action: str, table: Iterable[Field], inputs: Mapping[str, Any]
 ) -> None:
     """Settings GitHub Enterprise Server lacks (it silently ignores them), refused before a write naming its
     release, for a GHES whose base URL did not say so (check refuses those whose base URL does). Asks GitHub only
@@ -316,7 +343,7 @@ def refuse_what_ghes_lacks(
     lacking = [f.name for f in table if not f.on_ghes and inputs.get(f.name) is not None]
     if not lacking:
         return
-    version = api.enterprise_server_version(client, org)
+    version = api.enterprise_server_version(client, location, owner)
     if version is not None:
         raise Refused(
             action,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
@@ -61,6 +61,7 @@ class Field:
 # Validators: each returns what is wrong, naming the field, the value and the fix.
 
 VISIBILITIES = ("all", "selected", "private")
+ENTERPRISE_VISIBILITIES = ("all", "selected")  # an enterprise group is shared with organizations, not repositories
 MAX_NAME_LENGTH = 64
 # OWNER/REPO/.github/workflows/FILE.yml@REF: GitHub requires the ref (branch, tag or full SHA).
 _WORKFLOW_REF = re.compile(
@@ -104,11 +105,14 @@ def check_flag(path: str, value: Any) -> list[Problem]:
     return [] if isinstance(value, bool) else [(path, f"{path} must be true or false, got {shown(value)}.")]
 
 
-def check_visibility(path: str, value: Any) -> list[Problem]:
-    if value in VISIBILITIES:
-        return []
-    options = ", ".join(repr(v) for v in VISIBILITIES)
-    return [(path, f"{path} must be one of {options}, got {shown(value)}.")]
+def check_choice(choices: tuple[str, ...]) -> Validator:
+    def check(path: str, value: Any) -> list[Problem]:
+        if value in choices:
+            return []
+        options = ", ".join(repr(v) for v in choices)
+        return [(path, f"{path} must be one of {options}, got {shown(value)}.")]
+
+    return check
 
 
 def check_workflows(path: str, value: Any) -> list[Problem]:
@@ -181,7 +185,14 @@ RUNNER_GROUP_FIELDS = (
         validate=check_name,
         json_name="name",
     ),
-    Field("visibility", Role.SETTING, default="all", validate=check_visibility, json_name="visibility", in_spec=True),
+    Field(
+        "visibility",
+        Role.SETTING,
+        default="all",
+        validate=check_choice(VISIBILITIES),
+        json_name="visibility",
+        in_spec=True,
+    ),
     Field(
         "allows_public_repositories",
         Role.SETTING,
@@ -229,6 +240,32 @@ RUNNER_GROUP_FIELDS = (
     Field("etag", Role.COMPUTED),  # of the last full read: the next refresh sends it back
 )
 RUNNER_GROUP_RULES: tuple[Callable[[Mapping[str, Any]], list[Problem]], ...] = (workflows_need_restriction,)
+
+# An enterprise group has the org group's settings (visibility without `private`), lives in an enterprise, and
+# has no `inherited` flags; which organizations may use it is a list of its own.
+_ORG_FIELD = {f.name: f for f in RUNNER_GROUP_FIELDS}
+ENTERPRISE_RUNNER_GROUP_FIELDS = (
+    Field("enterprise", Role.LOCATION, compare=_folded),  # checked by Checker.enterprise
+    _ORG_FIELD["adopt"],
+    _ORG_FIELD["name"],
+    replace(_ORG_FIELD["visibility"], validate=check_choice(ENTERPRISE_VISIBILITIES)),
+    *(
+        _ORG_FIELD[name]
+        for name in (
+            "allows_public_repositories",
+            "restricted_to_workflows",
+            "selected_workflows",
+            "network_configuration_id",
+            "group_id",
+            "default",
+            "workflow_restrictions_read_only",
+            "runners_url",
+        )
+    ),
+    Field("selected_organizations_url", Role.COMPUTED, json_name="selected_organizations_url"),
+    _ORG_FIELD["hosted_runners_url"],
+    _ORG_FIELD["etag"],
+)
 
 
 # GitHub-hosted runners (github.com and GHEC only)

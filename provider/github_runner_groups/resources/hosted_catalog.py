@@ -124,7 +124,7 @@ def known_org_catalog(client: GitHubClient, org: str) -> OrgHostedCatalog | None
 def without_hosted_runners(client: GitHubClient, org: str, action: str, missing: GitHubNotFound) -> Exception:
     """Why the org's hosted-runner endpoints answer 404 (GitHub Enterprise Server, or no access to them), as the
     error to raise instead of the bare 404."""
-    version = api.enterprise_server_version(client, org)
+    version = api.enterprise_server_version(client, "org", org)
     if version is not None:
         return Refused(action, ghes_has_no_hosted_runners(f"GitHub Enterprise Server {version}"))
     return missing.with_hint(

@@ -7,8 +7,9 @@ leaves unset stay as they are on GitHub; without it, unset fields get their defa
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import pulumi
@@ -20,6 +21,7 @@ from ..errors import GitHubNotFound, GitHubOutcomeUnknown, GitHubValidationError
 from . import group_registry
 from ._common import (
     GitHubProvider,
+    GroupLister,
     Refused,
     changed_fields,
     check_field,
@@ -33,144 +35,214 @@ from ._common import (
     table_outputs,
 )
 from ._common import user_inputs as without_provider
-from .fields import RUNNER_GROUP_FIELDS, RUNNER_GROUP_RULES, VISIBILITIES, Role, named, on_ghes
+from .fields import RUNNER_GROUP_FIELDS, RUNNER_GROUP_RULES, VISIBILITIES, Field, Problem, Role, named, on_ghes
 
-__all__ = ["VISIBILITIES", "Refused", "RunnerGroup", "RunnerGroupArgs", "RunnerGroupProvider"]
+__all__ = [
+    "ORG_GROUPS",
+    "VISIBILITIES",
+    "GroupScope",
+    "Refused",
+    "RunnerGroup",
+    "RunnerGroupArgs",
+    "RunnerGroupProvider",
+]
 
-FIELDS = {f.name: f for f in RUNNER_GROUP_FIELDS}
-SETTABLE = named(RUNNER_GROUP_FIELDS, Role.SETTING)
-INPUTS = named(RUNNER_GROUP_FIELDS, Role.SETTING, Role.LOCATION, Role.STEERING)
-COMPUTED = named(RUNNER_GROUP_FIELDS, Role.COMPUTED)
+Rule = Callable[[Mapping[str, Any]], list[Problem]]
+
+
+@dataclass(frozen=True)
+class GroupScope:
+    """Where a runner group lives, an organization or an enterprise: its field table and its REST operations.
+    The provider below serves both; the enterprise resource differs only in its scope."""
+
+    location: str  # the input naming the owner: `org` or `enterprise`
+    table: tuple[Field, ...]
+    rules: tuple[Rule, ...]
+    list_groups: GroupLister
+    create: Callable[[GitHubClient, str, api.RequestBody], api.Versioned[api.RunnerGroup]]
+    get_if_changed: Callable[[GitHubClient, str, int, str | None], api.Conditional[api.RunnerGroup]]
+    update: Callable[[GitHubClient, str, int, api.RequestBody], api.Versioned[api.RunnerGroup]]
+    delete: Callable[[GitHubClient, str, int], None]
+
+    @cached_property
+    def fields(self) -> dict[str, Field]:
+        return {f.name: f for f in self.table}
+
+    @cached_property
+    def settable(self) -> tuple[str, ...]:
+        return named(self.table, Role.SETTING)
+
+    @cached_property
+    def inputs(self) -> tuple[str, ...]:
+        return named(self.table, Role.SETTING, Role.LOCATION, Role.STEERING)
+
+    @cached_property
+    def computed(self) -> tuple[str, ...]:
+        return named(self.table, Role.COMPUTED)
+
+    def where(self, owner: str) -> str:
+        """`org 'acme'` or `enterprise 'acme-corp'`, for messages."""
+        return f"{self.location} '{owner}'"
+
+
+ORG_GROUPS = GroupScope(
+    "org",
+    RUNNER_GROUP_FIELDS,
+    RUNNER_GROUP_RULES,
+    api.list_runner_groups,
+    api.create_runner_group,
+    api.get_runner_group_if_changed,
+    api.update_runner_group,
+    api.delete_runner_group,
+)
+COMPUTED = ORG_GROUPS.computed
 
 
 class RunnerGroupProvider(GitHubProvider):
+    scope = ORG_GROUPS
+
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.CheckResult:
-        checker = self.start_check(news, set(INPUTS))  # also org: its default and rule are shared by all resources
+        scope = self.scope
+        # also the location (org or enterprise): its default and rule are shared by all resources
+        checker = self.start_check(news, set(scope.inputs), scope.location)
         adopting = checker.inputs.get("adopt") is True
         ghes = on_ghes(self.settings.client.base_url)
-        for field in RUNNER_GROUP_FIELDS:
+        for field in scope.table:
             if field.role in (Role.SETTING, Role.STEERING):
                 check_field(checker, field, adopting=adopting, ghes=ghes)
         known = {name: value for name, value in checker.inputs.items() if not contains_unknown(value)}
-        for rule in RUNNER_GROUP_RULES:
+        for rule in scope.rules:
             for path, reason in rule(known):
                 checker.fail(path, reason)
         return check_result(checker, news)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.DiffResult:
-        changes = _changed(olds, news, ("org", *_managed(news)))
-        replaces = ["org"] if "org" in changes else []
+        location = self.scope.location
+        changes = _changed(self.scope, olds, news, (location, *_managed(self.scope, news)))
+        replaces = [location] if location in changes else []
         # Create the new group before deleting the old: if the create fails, the old group stays.
         return pulumi.dynamic.DiffResult(changes=bool(changes), replaces=replaces, delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
+        scope = self.scope
         inputs = without_provider(props)
-        org, name = str(inputs["org"]), str(inputs["name"])
+        owner, name = str(inputs[scope.location]), str(inputs["name"])
         client = self.client()
-        action = f"{'adopting' if inputs.get('adopt') else 'creating'} runner group '{name}' in org '{org}'"
-        refuse_what_ghes_lacks(client, org, action, RUNNER_GROUP_FIELDS, inputs)
-        groups = group_registry.org_groups(client, org)
+        action = f"{'adopting' if inputs.get('adopt') else 'creating'} runner group '{name}' in {scope.where(owner)}"
+        refuse_what_ghes_lacks(client, scope.location, owner, action, scope.table, inputs)
+        groups = group_registry.org_groups(client, owner, scope.list_groups)
         claim = groups.claim(name)
         if claim.busy or claim.owned_in_this_run:
             raise Refused(action, _owned_in_this_run_hint(name, claim.group))
         made = None
         try:
             if claim.group is not None and inputs.get("adopt"):
-                made = _take_over(client, org, claim.group, inputs)
+                made = _take_over(scope, client, owner, claim.group, inputs)
             elif claim.group is not None:
                 raise Refused(action, _taken_hint(claim.group))
             else:
-                made = _create(client, org, inputs, groups)
+                made = _create(scope, client, owner, inputs, groups)
         finally:
             groups.release(name, made.body if made is not None else None)
-        outputs = _outputs(org, bool(inputs.get("adopt")), made.body, made.etag)
+        outputs = _outputs(scope, owner, bool(inputs.get("adopt")), made.body, made.etag)
         return pulumi.dynamic.CreateResult(str(made.body.id), outputs)
 
     def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
-        org = str(props["org"])
+        scope = self.scope
+        owner = str(props[scope.location])
         group_id = _group_id(id_)
         client = self.client()
         try:
-            fetched = api.get_runner_group_if_changed(client, org, group_id, props.get("etag"))
+            fetched = scope.get_if_changed(client, owner, group_id, props.get("etag"))
         except GitHubNotFound:
-            return gone(client, org)
+            return gone(client, owner, scope.list_groups)
         if fetched.body is None:
             outputs = dict(without_provider(props))
         else:
-            outputs = _outputs(org, bool(props.get("adopt")), fetched.body, fetched.etag)
-        inputs = {key: outputs[key] for key in INPUTS if outputs.get(key) is not None}
+            outputs = _outputs(scope, owner, bool(props.get("adopt")), fetched.body, fetched.etag)
+        inputs = {key: outputs[key] for key in scope.inputs if outputs.get(key) is not None}
         return pulumi.dynamic.ReadResult(str(group_id), outputs, inputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.UpdateResult:
+        scope = self.scope
         inputs = without_provider(news)
-        org = str(inputs["org"])
+        owner = str(inputs[scope.location])
         group_id = _group_id(id_)
-        differing = _changed(olds, inputs, _managed(inputs))
+        action = f"updating runner group {group_id} in {scope.where(owner)}"
+        differing = _changed(scope, olds, inputs, _managed(scope, inputs))
         if olds.get("inherited"):
-            raise Refused(
-                f"updating runner group {group_id} in org '{org}'",
-                "it is inherited from the enterprise: change it in the enterprise settings.",
-            )
+            raise Refused(action, f"{_INHERITED_HINT}.")
         _refuse_read_only_workflows(olds, differing)
-        _refuse_broken_rules(f"updating runner group {group_id} in org '{org}'", olds, inputs)
+        _refuse_broken_rules(scope, action, olds, inputs)
         if olds.get("default") and "name" in differing:
-            raise _default_rename(org, str(olds.get("name")), str(inputs["name"]))
+            raise _default_rename(scope.where(owner), str(olds.get("name")), str(inputs["name"]))
         if not differing:
             return pulumi.dynamic.UpdateResult({**olds, **inputs})
         client = self.client()
         changing = {name: inputs.get(name) for name in differing}
-        refuse_what_ghes_lacks(
-            client, org, f"updating runner group {group_id} in org '{org}'", RUNNER_GROUP_FIELDS, changing
-        )
-        updated = _patch(client, org, group_id, _body(inputs, ("name", *differing)))
-        known = group_registry.known_org_groups(client, org)
+        refuse_what_ghes_lacks(client, scope.location, owner, action, scope.table, changing)
+        updated = _patch(scope, client, owner, group_id, _body(scope, inputs, ("name", *differing)))
+        known = group_registry.known_org_groups(client, owner, scope.list_groups)
         if known is not None:
             known.remember(updated.body)
-        return pulumi.dynamic.UpdateResult(_outputs(org, bool(inputs.get("adopt")), updated.body, updated.etag))
+        return pulumi.dynamic.UpdateResult(
+            _outputs(scope, owner, bool(inputs.get("adopt")), updated.body, updated.etag)
+        )
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        org = str(props["org"])
+        scope = self.scope
+        owner = str(props[scope.location])
         group_id = _group_id(id_)
         if props.get("default") or props.get("inherited"):
             what = "the Default group" if props.get("default") else "an enterprise-inherited group"
             raise Refused(
-                f"deleting runner group {group_id} ('{props.get('name')}') in org '{org}'",
-                f"it is {what}, which GitHub does not let an organization delete. To stop managing it, run "
+                f"deleting runner group {group_id} ('{props.get('name')}') in {scope.where(owner)}",
+                f"it is {what}, which GitHub does not let anyone delete here. To stop managing it, run "
                 "`pulumi state delete <urn>` (the group stays as it is), or mark the resource "
                 "retain_on_delete=True.",
             )
         client = self.client()
         try:
-            api.delete_runner_group(client, org, group_id)
+            scope.delete(client, owner, group_id)
         except GitHubNotFound:
             pass  # Already gone: the desired end state.
-        known = group_registry.known_org_groups(client, org)
+        known = group_registry.known_org_groups(client, owner, scope.list_groups)
         if known is not None:
             known.forget(group_id)
 
 
+# An org sees a group its enterprise shares with it read-only; the EnterpriseRunnerGroup resource manages it.
+_INHERITED_HINT = (
+    "it is inherited from the enterprise, and an organization cannot change it: manage it with an "
+    "EnterpriseRunnerGroup resource (enterprise=SLUG, adopt=True, a token with admin:enterprise), or in the "
+    "enterprise's settings"
+)
+
+
 def _create(
-    client: GitHubClient, org: str, inputs: Mapping[str, Any], groups: group_registry.OrgGroups
+    scope: GroupScope, client: GitHubClient, owner: str, inputs: Mapping[str, Any], groups: group_registry.OrgGroups
 ) -> api.Versioned[api.RunnerGroup]:
-    """POST a group whose name nobody held when the org was listed; claim it if the answer was lost."""
-    body = _body(inputs, _managed(inputs), send_nulls=False)
+    """POST a group whose name nobody held when the groups were listed; claim it if the answer was lost."""
+    body = _body(scope, inputs, _managed(scope, inputs), send_nulls=False)
     try:
-        return _post(client, org, body)
+        return _post(scope, client, owner, body)
     except GitHubOutcomeUnknown as lost:
         # The POST may have created the group: look before retrying, so that no duplicate is made.
-        found = group_registry.find_by_name(api.list_runner_groups(client, org), str(body["name"]))
+        found = group_registry.find_by_name(scope.list_groups(client, owner), str(body["name"]))
         if found is None:
-            return _post(client, org, body)
-        if found.id in groups.listed_ids or not _matches(found, body):
+            return _post(scope, client, owner, body)
+        if found.id in groups.listed_ids or not _matches(scope, found, body):
             raise Refused(f"{lost.action} (its answer was lost)", _taken_hint(found)) from None
         return api.Versioned(found, None)  # the listing's ETag is not the group's
 
 
-def _post(client: GitHubClient, org: str, body: Mapping[str, Any]) -> api.Versioned[api.RunnerGroup]:
+def _post(
+    scope: GroupScope, client: GitHubClient, owner: str, body: Mapping[str, Any]
+) -> api.Versioned[api.RunnerGroup]:
     try:
-        return api.create_runner_group(client, org, body)
+        return scope.create(client, owner, body)
     except GitHubValidationError as exc:
-        existing = group_registry.find_by_name(api.list_runner_groups(client, org), str(body["name"]))
+        existing = group_registry.find_by_name(scope.list_groups(client, owner), str(body["name"]))
         if existing is None:
             raise
         raise exc.with_hint(_taken_hint(existing)) from None
@@ -194,36 +266,36 @@ def _taken_hint(existing: api.RunnerGroup) -> str:
 
 
 def _take_over(
-    client: GitHubClient, org: str, group: api.RunnerGroup, inputs: Mapping[str, Any]
+    scope: GroupScope, client: GitHubClient, owner: str, group: api.RunnerGroup, inputs: Mapping[str, Any]
 ) -> api.Versioned[api.RunnerGroup]:
     """Adopt an existing group: write only the fields the program sets that differ from GitHub's."""
+    action = f"adopting runner group '{group.name}' in {scope.where(owner)}"
     if group.inherited:
-        raise Refused(
-            f"adopting runner group '{group.name}' in org '{org}'",
-            "it is inherited from the enterprise and can only be managed there; remove adopt or choose another name.",
-        )
-    live = _outputs(org, True, group)
-    differing = _changed(live, inputs, _managed(inputs))
+        raise Refused(action, f"{_INHERITED_HINT}; to manage a group of your own, remove adopt or choose another name.")
+    live = _outputs(scope, owner, True, group)
+    differing = _changed(scope, live, inputs, _managed(scope, inputs))
     if not differing:
         return api.Versioned(group, None)  # the group came from a listing, whose ETag is not the group's
     if group.default and "name" in differing:
-        raise _default_rename(org, group.name, str(inputs["name"]))
+        raise _default_rename(scope.where(owner), group.name, str(inputs["name"]))
     _refuse_read_only_workflows(live, differing)
-    _refuse_broken_rules(f"adopting runner group '{group.name}' in org '{org}'", live, inputs)
-    return _patch(client, org, group.id, _body(inputs, ("name", *differing)))
+    _refuse_broken_rules(scope, action, live, inputs)
+    return _patch(scope, client, owner, group.id, _body(scope, inputs, ("name", *differing)))
 
 
-def _patch(client: GitHubClient, org: str, group_id: int, body: Mapping[str, Any]) -> api.Versioned[api.RunnerGroup]:
+def _patch(
+    scope: GroupScope, client: GitHubClient, owner: str, group_id: int, body: Mapping[str, Any]
+) -> api.Versioned[api.RunnerGroup]:
     """PATCH, explaining the two refusals a program can cause: the group is gone, or the new name is taken."""
     try:
-        return api.update_runner_group(client, org, group_id, body)
+        return scope.update(client, owner, group_id, body)
     except GitHubNotFound as exc:
         raise exc.with_hint(
-            "The group was deleted outside this stack, or the token lost access to the org: run `pulumi refresh` "
-            "to drop a deleted group from the state (the next `pulumi up` creates it again)."
+            f"The group was deleted outside this stack, or the token lost access to the {scope.location}: run "
+            "`pulumi refresh` to drop a deleted group from the state (the next `pulumi up` creates it again)."
         ) from None
     except GitHubValidationError as exc:
-        holder = group_registry.find_by_name(api.list_runner_groups(client, org), str(body["name"]))
+        holder = group_registry.find_by_name(scope.list_groups(client, owner), str(body["name"]))
         if holder is None or holder.id == group_id:
             raise
         raise exc.with_hint(
@@ -232,9 +304,9 @@ def _patch(client: GitHubClient, org: str, group_id: int, body: Mapping[str, Any
         ) from None
 
 
-def _default_rename(org: str, name: str, new_name: str) -> Refused:
+def _default_rename(where: str, name: str, new_name: str) -> Refused:
     return Refused(
-        f"renaming the Default runner group of org '{org}' to {new_name!r}",
+        f"renaming the Default runner group of {where} to {new_name!r}",
         f"GitHub does not allow renaming the Default group: keep name={name!r}.",
     )
 
@@ -250,35 +322,38 @@ def _refuse_read_only_workflows(group: Mapping[str, Any], differing: Iterable[st
         )
 
 
-def _refuse_broken_rules(action: str, current: Mapping[str, Any], inputs: Mapping[str, Any]) -> None:
+def _refuse_broken_rules(scope: GroupScope, action: str, current: Mapping[str, Any], inputs: Mapping[str, Any]) -> None:
     """With adopt, unset settings keep GitHub's values: the rules check held for the program alone must also hold
     for that mix (workflows given, while GitHub's restricted_to_workflows is false, would be ignored forever)."""
-    result = {**current, **{name: inputs.get(name) for name in _managed(inputs)}}
-    problems = [reason for rule in RUNNER_GROUP_RULES for _, reason in rule(result)]
+    result = {**current, **{name: inputs.get(name) for name in _managed(scope, inputs)}}
+    problems = [reason for rule in scope.rules for _, reason in rule(result)]
     if problems:
         raise Refused(action, " ".join(problems))
 
 
-def _managed(inputs: Mapping[str, Any]) -> tuple[str, ...]:
-    return managed_settings(inputs, SETTABLE)
+def _managed(scope: GroupScope, inputs: Mapping[str, Any]) -> tuple[str, ...]:
+    return managed_settings(inputs, scope.settable)
 
 
-def _changed(olds: Mapping[str, Any], news: Mapping[str, Any], names: tuple[str, ...]) -> list[str]:
-    return changed_fields(olds, news, names, lambda name, value: FIELDS[name].compare(value))
+def _changed(scope: GroupScope, olds: Mapping[str, Any], news: Mapping[str, Any], names: tuple[str, ...]) -> list[str]:
+    return changed_fields(olds, news, names, lambda name, value: scope.fields[name].compare(value))
 
 
-def _matches(group: api.RunnerGroup, body: Mapping[str, Any]) -> bool:
+def _matches(scope: GroupScope, group: api.RunnerGroup, body: Mapping[str, Any]) -> bool:
     """Whether `group` has exactly the settings a POST of `body` would give it (else it is not the one we made)."""
+    fields = scope.fields
     return all(
-        FIELDS[name].compare(FIELDS[name].from_model(group)) == FIELDS[name].compare(v) for name, v in body.items()
+        fields[name].compare(fields[name].from_model(group)) == fields[name].compare(v) for name, v in body.items()
     )
 
 
-def _body(inputs: Mapping[str, Any], names: Iterable[str], *, send_nulls: bool = True) -> dict[str, Any]:
+def _body(
+    scope: GroupScope, inputs: Mapping[str, Any], names: Iterable[str], *, send_nulls: bool = True
+) -> dict[str, Any]:
     """Request body for `names`; `send_nulls` clears an unset network configuration on PATCH."""
     body: dict[str, Any] = {}
     for name in dict.fromkeys(names):
-        value = FIELDS[name].to_json(inputs.get(name))
+        value = scope.fields[name].to_json(inputs.get(name))
         if value is not None or send_nulls:
             body[name] = value
     return body
@@ -288,9 +363,11 @@ def _group_id(id_: str) -> int:
     return numeric_id(id_, "runner group")
 
 
-def _outputs(org: str, adopt: bool, group: api.RunnerGroup, etag: str | None = None) -> dict[str, Any]:
+def _outputs(
+    scope: GroupScope, owner: str, adopt: bool, group: api.RunnerGroup, etag: str | None = None
+) -> dict[str, Any]:
     """`etag` is that of the last full read: the next refresh (a new process) sends it and gets a 304 if unchanged."""
-    return table_outputs(RUNNER_GROUP_FIELDS, group, {"org": org, "adopt": adopt, "etag": etag})
+    return table_outputs(scope.table, group, {scope.location: owner, "adopt": adopt, "etag": etag})
 
 
 @dataclass
