@@ -10,12 +10,13 @@ from typing import Any
 import pytest
 from github_runner_groups.client import reset_clients
 from github_runner_groups.errors import GitHubRunnerGroupsError
+from github_runner_groups.resources.enterprise_runner_group import EnterpriseRunnerGroupProvider
 from github_runner_groups.resources.hosted_runner import HostedRunnerProvider
 from github_runner_groups.resources.membership import RunnerGroupMembershipProvider
 from github_runner_groups.resources.repository_access import RunnerGroupRepositoryAccessProvider
 from github_runner_groups.resources.runner_group import RunnerGroupArgs, RunnerGroupProvider
 from github_runner_groups.settings import resolve_settings
-from github_runner_groups.testing import DEMO_TOKEN, EmulatorServer, FakeGitHub
+from github_runner_groups.testing import DEMO_TOKEN, SEEDED_ENTERPRISE, EmulatorServer, FakeGitHub
 from github_runner_groups.testing.wire import FakeResponse
 from harness import Engine, HarnessError, Ref, Res
 
@@ -109,6 +110,37 @@ def test_a_group_without_network_configuration_asks_no_version(
 ) -> None:
     create(group_provider, name="ci")
     assert [r.query for r in fake.requests if r.method == "GET"] == ["per_page=100"]  # only the group listing
+
+
+def test_an_enterprise_group_asks_the_enterprise_which_release_before_its_post_and_patch(
+    emulator: EmulatorServer, fake: FakeGitHub
+) -> None:
+    """The release is read from the enterprise's own group listing (the token may see no org), and the
+    refusal names the enterprise and the release, on a create and on an update alike."""
+    reset_clients()
+    provider = EnterpriseRunnerGroupProvider()
+    provider._settings = resolve_settings(None, {"GITHUB_TOKEN": DEMO_TOKEN, "GITHUB_BASE_URL": emulator.url})
+    inputs = {"enterprise": SEEDED_ENTERPRISE, "name": "shared", "adopt": False, "visibility": "all"}
+    release = f"GitHub Enterprise Server {fake.flavour.ghes_version}.0"
+    try:
+        with pytest.raises(GitHubRunnerGroupsError) as refused_create:
+            provider.create({**inputs, "network_configuration_id": "nc-1"})
+        made = provider.create(inputs)
+        state = made.outs or {}
+        with pytest.raises(GitHubRunnerGroupsError) as refused_update:
+            provider.update(str(made.id), state, {**state, "network_configuration_id": "nc-1"})
+    finally:
+        reset_clients()
+    for refused, action in ((refused_create, "creating runner group 'shared'"), (refused_update, "updating")):
+        message = str(refused.value)
+        assert action in message and f"enterprise '{SEEDED_ENTERPRISE}'" in message, message
+        assert release in message and "network_configuration_id" in message and "remove it" in message, message
+    probes = [r.path for r in fake.requests if r.query == "per_page=1"]
+    assert probes == [f"/enterprises/{SEEDED_ENTERPRISE}/actions/runner-groups"] * 2
+    assert fake.count("POST") == 1 and fake.count("PATCH") == 0
+    assert [
+        g["network_configuration_id"] for g in fake.enterprise_groups(SEEDED_ENTERPRISE) if g["name"] == "shared"
+    ] == [None]
 
 
 def test_every_ghes_answer_names_its_release_and_github_com_none(fake: FakeGitHub) -> None:
