@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from github_runner_groups import api
 from github_runner_groups.client import ClientSettings, GitHubClient
 from github_runner_groups.component import hosted_runner_args
@@ -144,3 +145,28 @@ def test_the_exported_hosted_runners_are_adopted_without_a_write(
     assert sum(r.type.endswith(":HostedRunner") for r in created) == 2
     assert fake.hosted_runners("acme") == before
     assert not [r for r in fake.requests if "hosted-runners" in r.path and r.method != "GET"]
+
+
+def test_hosted_runners_belong_to_org_groups_not_enterprise_groups() -> None:
+    """An enterprise group has no hosted runners in the spec: the key is unknown there, its runners not read."""
+    data = {"enterprise": {"slug": "acme-corp", "groups": {"shared": {"hosted_runners": {"linux 4core": LINUX}}}}}
+    with pytest.raises(SpecError) as failed:
+        parse_spec(data)
+    message = str(failed.value)
+    assert "enterprise group 'shared': unknown field 'hosted_runners'" in message, message
+    assert "letters, digits" not in message, message
+
+
+def test_dump_round_trips_hosted_runners_next_to_an_enterprise_section() -> None:
+    data = {
+        "org": "acme",
+        "groups": {"ci": {"hosted_runners": {"linux": {**LINUX, "maximum_runners": 5}}}},
+        "enterprise": {
+            "slug": "acme-corp",
+            "groups": {"shared": {"visibility": "selected", "organizations": ["acme"]}},
+        },
+    }
+    spec = parse_spec(data)
+    assert spec.groups[0].hosted_runners == (HostedRunnerSpec("linux", "ubuntu-24.04", "4-core", maximum_runners=5),)
+    assert spec.enterprise is not None and spec.enterprise.groups[0].organizations == ("acme",)
+    assert parse_spec(yaml.safe_load(dump_spec(spec))) == spec
