@@ -21,6 +21,9 @@ _EXPORTS = {
     "RunnerGroupMembership": "resources.membership",
     "RunnerGroupMembershipArgs": "resources.membership",
     "RunnerGroupMembershipProvider": "resources.membership",
+    "HostedRunner": "resources.hosted_runner",
+    "HostedRunnerArgs": "resources.hosted_runner",
+    "HostedRunnerProvider": "resources.hosted_runner",
     "EnterpriseRunnerGroup": "resources.enterprise_runner_group",
     "EnterpriseRunnerGroupArgs": "resources.enterprise_runner_group",
     "EnterpriseRunnerGroupProvider": "resources.enterprise_runner_group",
@@ -58,6 +61,9 @@ if TYPE_CHECKING:
     from .resources.enterprise_runner_group import EnterpriseRunnerGroup as EnterpriseRunnerGroup
     from .resources.enterprise_runner_group import EnterpriseRunnerGroupArgs as EnterpriseRunnerGroupArgs
     from .resources.enterprise_runner_group import EnterpriseRunnerGroupProvider as EnterpriseRunnerGroupProvider
+    from .resources.hosted_runner import HostedRunner as HostedRunner
+    from .resources.hosted_runner import HostedRunnerArgs as HostedRunnerArgs
+    from .resources.hosted_runner import HostedRunnerProvider as HostedRunnerProvider
     from .resources.membership import RunnerGroupMembership as RunnerGroupMembership
     from .resources.membership import RunnerGroupMembershipArgs as RunnerGroupMembershipArgs
     from .resources.membership import RunnerGroupMembershipProvider as RunnerGroupMembershipProvider

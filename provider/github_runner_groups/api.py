@@ -408,6 +408,206 @@ def list_actions_enabled_repositories(client: GitHubClient, org: str) -> list[Re
     return _list(client, path, action, "repositories", Repository.from_json)
 
 
+# GitHub-hosted larger runners (github.com and GHEC; GitHub Enterprise Server has none)
+
+ENTERPRISE_VERSION_HEADER = "X-GitHub-Enterprise-Version"
+
+
+@dataclass(frozen=True)
+class MachineSize:
+    """GitHub's `actions-hosted-runner-machine-spec`: a size an org may give its hosted runners."""
+
+    id: str
+    cpu_cores: int
+    memory_gb: int
+    storage_gb: int
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> MachineSize:
+        return cls(
+            id=str(data.get("id")),
+            cpu_cores=_number(data.get("cpu_cores")),
+            memory_gb=_number(data.get("memory_gb")),
+            storage_gb=_number(data.get("storage_gb")),
+        )
+
+
+@dataclass(frozen=True)
+class HostedImage:
+    """An image an org may build hosted runners from (`actions-hosted-runner-curated-image`)."""
+
+    id: str
+    source: str
+    platform: str
+    size_gb: int
+    display_name: str
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any], source: str) -> HostedImage:
+        return cls(
+            id=str(data.get("id")),
+            source=str(data.get("source") or source),
+            platform=str(data.get("platform") or ""),
+            size_gb=_number(data.get("size_gb")),
+            display_name=str(data.get("display_name") or data.get("id")),
+        )
+
+
+@dataclass(frozen=True)
+class PublicIpLimits:
+    """How many static public IP ranges the org may use, and how many its hosted runners use now."""
+
+    maximum: int
+    current_usage: int
+
+
+@dataclass(frozen=True)
+class HostedRunner:
+    """GitHub's `actions-hosted-runner`, flattened: the image and machine size details become plain attributes
+    named as the PATCH body names them (image_id, image_source, image_version, size)."""
+
+    id: int
+    name: str
+    runner_group_id: int | None
+    image_id: str
+    image_source: str
+    image_version: str | None
+    size: str
+    maximum_runners: int | None
+    public_ip_enabled: bool
+    image_gen: bool
+    status: str
+    platform: str
+    machine_size_details: dict[str, Any]
+    public_ips: tuple[str, ...] = ()
+    last_active_on: str | None = None
+
+    @classmethod
+    def from_json(cls, data: object, action: str) -> HostedRunner:
+        data = _identified(data, action, "a GitHub-hosted runner")
+        image = _mapping(data.get("image_details"))
+        machine = _mapping(data.get("machine_size_details"))
+        ips = data.get("public_ips")
+        group_id = data.get("runner_group_id")
+        maximum = data.get("maximum_runners")
+        return cls(
+            id=int(data["id"]),
+            name=str(data["name"]),
+            runner_group_id=group_id if _is_id(group_id) else None,
+            image_id=str(image.get("id") or ""),
+            image_source=str(image.get("source") or "github"),
+            image_version=_text(image.get("version")),
+            size=str(machine.get("id") or ""),
+            maximum_runners=maximum if _is_id(maximum) else None,
+            public_ip_enabled=data.get("public_ip_enabled") is True,
+            image_gen=data.get("image_gen") is True,
+            status=str(data.get("status") or ""),
+            platform=str(data.get("platform") or ""),
+            machine_size_details=dict(machine),
+            public_ips=tuple(
+                f"{ip.get('prefix')}/{ip.get('length')}"
+                for ip in _listed(ips)
+                if isinstance(ip, Mapping) and ip.get("enabled")
+            ),
+            last_active_on=_text(data.get("last_active_on")),
+        )
+
+
+def _mapping(value: object) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _number(value: object) -> int:
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
+
+
+def _hosted(org: str) -> str:
+    return f"{_org(org)}/actions/hosted-runners"
+
+
+def _hosted_label(org: str, hosted_runner_id: int) -> str:
+    return f"GitHub-hosted runner {int(hosted_runner_id)} in org '{org}'"
+
+
+def list_hosted_runners(client: GitHubClient, org: str) -> list[HostedRunner]:
+    action = f"listing GitHub-hosted runners of org '{org}'"
+    return _list(client, _hosted(org), action, "runners", HostedRunner.from_json)
+
+
+def get_hosted_runner(client: GitHubClient, org: str, hosted_runner_id: int) -> HostedRunner:
+    action = f"reading {_hosted_label(org, hosted_runner_id)}"
+    return HostedRunner.from_json(client.get(f"{_hosted(org)}/{int(hosted_runner_id)}", action=action), action)
+
+
+def create_hosted_runner(client: GitHubClient, org: str, body: RequestBody) -> HostedRunner:
+    action = f"creating GitHub-hosted runner '{body.get('name')}' in org '{org}'"
+    response = client.request("POST", _hosted(org), action=action, json_body=dict(body))
+    return HostedRunner.from_json(response.body, action)
+
+
+def update_hosted_runner(client: GitHubClient, org: str, hosted_runner_id: int, body: RequestBody) -> HostedRunner:
+    action = f"updating {_hosted_label(org, hosted_runner_id)}"
+    response = client.request("PATCH", f"{_hosted(org)}/{int(hosted_runner_id)}", action=action, json_body=dict(body))
+    return HostedRunner.from_json(response.body, action)
+
+
+def delete_hosted_runner(client: GitHubClient, org: str, hosted_runner_id: int) -> None:
+    """GitHub answers 202 with the runner, now `Deleting`: it goes away shortly after."""
+    client.request(
+        "DELETE", f"{_hosted(org)}/{int(hosted_runner_id)}", action=f"deleting {_hosted_label(org, hosted_runner_id)}"
+    )
+
+
+def list_hosted_machine_sizes(client: GitHubClient, org: str) -> list[MachineSize]:
+    body = client.get(
+        f"{_hosted(org)}/machine-sizes", action=f"listing the machine sizes org '{org}' offers for hosted runners"
+    )
+    return [MachineSize.from_json(item) for item in _listed_in(body, "machine_specs")]
+
+
+def list_hosted_images(client: GitHubClient, org: str, source: str) -> list[HostedImage]:
+    """The `github`-owned or `partner` images the org may use (custom images have no listing in the pinned API)."""
+    path = "github-owned" if source == "github" else source
+    body = client.get(
+        f"{_hosted(org)}/images/{quote(path, safe='')}",
+        action=f"listing the {source} images org '{org}' offers for hosted runners",
+    )
+    return [HostedImage.from_json(item, source) for item in _listed_in(body, "images")]
+
+
+def list_hosted_platforms(client: GitHubClient, org: str) -> list[str]:
+    body = client.get(
+        f"{_hosted(org)}/platforms", action=f"listing the platforms org '{org}' offers for hosted runners"
+    )
+    return [str(item) for item in _listed_in(body, "platforms")]
+
+
+def get_hosted_runner_limits(client: GitHubClient, org: str) -> PublicIpLimits:
+    body = client.get(f"{_hosted(org)}/limits", action=f"reading the hosted-runner limits of org '{org}'")
+    ips = body.get("public_ips") if isinstance(body, Mapping) else None
+    ips = ips if isinstance(ips, Mapping) else {}
+    return PublicIpLimits(maximum=_number(ips.get("maximum")), current_usage=_number(ips.get("current_usage")))
+
+
+def enterprise_server_version(client: GitHubClient, location: str, owner: str) -> str | None:
+    """The GitHub Enterprise Server release behind the client (`3.19.0`), from the header GHES puts on every
+    answer; None for github.com and GHEC. One read of the owner's group listing (its first item only), where
+    `location` says whose: an `org` or an `enterprise`, which the same token can read."""
+    base = _enterprise(owner) if location == "enterprise" else _org(owner)
+    response = client.request(
+        "GET",
+        f"{base}/actions/runner-groups",
+        action=f"reading which GitHub serves {location} '{owner}'",
+        params={"per_page": 1},
+    )
+    return next((str(v) for k, v in response.headers.items() if k.lower() == ENTERPRISE_VERSION_HEADER.lower()), None)
+
+
+def _listed_in(body: object, key: str) -> list[Any]:
+    """The list under `key` of a wrapper object (`{"total_count": N, key: [...]}`), or none."""
+    return [item for item in _listed(body.get(key) if isinstance(body, Mapping) else None) if item is not None]
+
+
 # Enterprise runner groups: the same operations under /enterprises/{enterprise}; organizations are shared by id.
 
 ENTERPRISE_PERMISSION_HINT = (

@@ -1,5 +1,5 @@
-"""OrgRunnerGroups: every runner group of a spec, with its repository access and runners, as one component; and
-the spec's enterprise groups, with the organizations that may use them and their runners."""
+"""OrgRunnerGroups: every runner group of a spec, with its repository access, runners and GitHub-hosted runners,
+as one component; and the spec's enterprise groups, with the organizations that may use them and their runners."""
 
 from __future__ import annotations
 
@@ -14,21 +14,25 @@ from .resources.enterprise_organization_access import (
     EnterpriseRunnerGroupOrganizationAccessArgs,
 )
 from .resources.enterprise_runner_group import EnterpriseRunnerGroup, EnterpriseRunnerGroupArgs
-from .resources.fields import RUNNER_GROUP_FIELDS
+from .resources.fields import HOSTED_RUNNER_FIELDS, RUNNER_GROUP_FIELDS
+from .resources.hosted_runner import HostedRunner, HostedRunnerArgs
 from .resources.membership import RunnerGroupMembership, RunnerGroupMembershipArgs
 from .resources.repository_access import RunnerGroupRepositoryAccess, RunnerGroupRepositoryAccessArgs
 from .resources.runner_group import RunnerGroup, RunnerGroupArgs
-from .spec import EnterpriseGroupSpec, GroupSpec, OrgSpec, SpecError, load_spec
+from .spec import EnterpriseGroupSpec, GroupSpec, HostedRunnerSpec, OrgSpec, SpecError, load_spec
 
 SPEC_FIELDS = tuple(f.name for f in RUNNER_GROUP_FIELDS if f.in_spec)
+HOSTED_SPEC_FIELDS = tuple(f.name for f in HOSTED_RUNNER_FIELDS if f.in_spec)
 
 
 class OrgRunnerGroups(pulumi.ComponentResource):
-    """Creates, per group of the spec, a RunnerGroup and (when the spec lists them) its access and membership.
+    """Creates, per group of the spec, a RunnerGroup and (when the spec lists them) its access, membership and
+    GitHub-hosted runners.
 
-    Children are named `{name}-{group}`, `{name}-{group}-repositories` and `{name}-{group}-runners` (enterprise
-    groups: `{name}-enterprise-{group}`, `...-organizations`, `...-runners`), so renaming the component or a
-    group replaces them: use Pulumi aliases when that is not wanted.
+    Children are named `{name}-{group}`, `{name}-{group}-repositories`, `{name}-{group}-runners` and
+    `{name}-hosted-{runner}` (a hosted runner moved to another group of the spec stays the same resource: the
+    move is one PATCH; enterprise groups: `{name}-enterprise-{group}`, `...-organizations`, `...-runners`), so
+    renaming the component or a group replaces them: use Pulumi aliases when that is not wanted.
     """
 
     group_ids: pulumi.Output[dict[str, str]]
@@ -73,6 +77,8 @@ class OrgRunnerGroups(pulumi.ComponentResource):
             ("runners", RunnerGroupMembership, RunnerGroupMembershipArgs),
         )
         _lists(f"{prefix}-{group.name}", resource.id, {"org": org}, group, lists, child)
+        for hosted in group.hosted_runners or ():
+            HostedRunner(f"{prefix}-hosted-{hosted.name}", hosted_runner_args(org, group, hosted, resource.id), child)
         return resource
 
     @staticmethod
@@ -112,6 +118,14 @@ def runner_group_args(org: str | None, group: GroupSpec) -> RunnerGroupArgs:
     """The RunnerGroup a spec group describes: its settings as given (unset ones stay unset)."""
     settings: dict[str, Any] = {name: _program_value(getattr(group, name)) for name in SPEC_FIELDS}
     return RunnerGroupArgs(name=group.name, org=org, **settings)
+
+
+def hosted_runner_args(
+    org: str | None, group: GroupSpec, hosted: HostedRunnerSpec, group_id: pulumi.Input[str]
+) -> HostedRunnerArgs:
+    """The HostedRunner a spec's hosted runner describes, in its group (whose `adopt` it shares)."""
+    settings: dict[str, Any] = {name: getattr(hosted, name) for name in HOSTED_SPEC_FIELDS}
+    return HostedRunnerArgs(name=hosted.name, runner_group_id=group_id, org=org, adopt=group.adopt, **settings)
 
 
 def _program_value(value: Any) -> Any:

@@ -1,10 +1,11 @@
 """Existing runner groups -> a spec (YAML) or a Pulumi program, with `adopt` set, to bring them under management.
 
 The first `pulumi up` of the output takes every group over without recreating it: groups are adopted by name
-(no write when the settings match), and access and membership resources set the lists they already have.
-Inherited groups (managed by the enterprise) and the Default group (which cannot be created or deleted) are
-listed as comments, not exported. An enterprise's groups (`--enterprise SLUG`, a token with admin:enterprise) go
-into the spec's `enterprise:` section, with the organizations that may use them and their runners.
+(no write when the settings match), access and membership resources set the lists they already have, and each
+GitHub-hosted runner is adopted in its group. Inherited groups (managed by the enterprise) and the Default group
+(which cannot be created or deleted) are listed as comments, not exported. An enterprise's groups (`--enterprise
+SLUG`, a token with admin:enterprise) go into the spec's `enterprise:` section, with the organizations that may
+use them and their runners.
 """
 
 from __future__ import annotations
@@ -17,13 +18,15 @@ from typing import Any
 
 from . import api
 from .client import GitHubClient
-from .errors import ConfigError
-from .resources.fields import RUNNER_GROUP_FIELDS, Role, on_ghes
+from .errors import ConfigError, GitHubNotFound
+from .resources.fields import HOSTED_RUNNER_FIELDS, RUNNER_GROUP_FIELDS, Role, on_ghes
 from .resources.values import enterprise_problem, require_org
-from .spec import EnterpriseGroupSpec, EnterpriseSpec, GroupSpec, OrgSpec, dump_spec
+from .spec import EnterpriseGroupSpec, EnterpriseSpec, GroupSpec, HostedRunnerSpec, OrgSpec, dump_spec
 
 # Every setting a group has (not what GitHub computes); `adopt` is written as True for every group.
 EXPORTED = tuple(f for f in RUNNER_GROUP_FIELDS if f.in_spec and f.role is Role.SETTING)
+# Every setting of a hosted runner but its group, which the spec says by where it lists the runner.
+EXPORTED_HOSTED = tuple(f for f in HOSTED_RUNNER_FIELDS if f.in_spec)
 
 
 @dataclass(frozen=True)
@@ -38,14 +41,20 @@ def export_org(client: GitHubClient, org: str) -> Export:
     groups: list[GroupSpec] = []
     skipped: list[str] = []
     ghes = on_ghes(client.settings.base_url)
-    for group in api.list_runner_groups(client, org):
-        if group.default:
+    listed = api.list_runner_groups(client, org)
+    hosted = _hosted_runners_by_group(client, org, skipped) if not ghes else {}
+    for group in listed:
+        if group.default or group.inherited:
             skipped.append(
                 f"{group.name}: the Default group cannot be created or deleted; its settings are not exported"
+                if group.default
+                else f"{group.name}: inherited from the enterprise, managed there (export it with --enterprise)"
             )
-            continue
-        if group.inherited:
-            skipped.append(f"{group.name}: inherited from the enterprise, managed there (export it with --enterprise)")
+            skipped.extend(
+                f"hosted runner {r.name}: in group {group.name}, which is not exported; move it to an exported "
+                "group to manage it"
+                for r in hosted.get(group.id, ())
+            )
             continue
         settings = _settings(group, ghes)
         repositories = None
@@ -53,9 +62,34 @@ def export_org(client: GitHubClient, org: str) -> Export:
             repositories = _sorted_names(api.list_group_repositories(client, org, group.id))
         runners = _sorted_names(api.list_group_runners(client, org, group.id))
         groups.append(
-            GroupSpec(name=group.name, **settings, repositories=repositories, runners=runners or None, adopt=True)
+            GroupSpec(
+                name=group.name,
+                **settings,
+                repositories=repositories,
+                runners=runners or None,
+                hosted_runners=tuple(_hosted_spec(r) for r in hosted.get(group.id, ())) or None,
+                adopt=True,
+            )
         )
     return Export(OrgSpec(org=org, groups=tuple(groups)), tuple(skipped))
+
+
+def _hosted_runners_by_group(client: GitHubClient, org: str, skipped: list[str]) -> dict[int, list[api.HostedRunner]]:
+    """The org's GitHub-hosted runners by group, sorted by name; none (with the reason) where the org has no
+    access to them."""
+    try:
+        runners = api.list_hosted_runners(client, org)
+    except GitHubNotFound:
+        skipped.append("hosted runners: GitHub answered 404 to their listing (the org's plan has none)")
+        return {}
+    by_group: dict[int, list[api.HostedRunner]] = {}
+    for runner in sorted(runners, key=lambda r: r.name.lower()):
+        by_group.setdefault(runner.runner_group_id or 0, []).append(runner)
+    return by_group
+
+
+def _hosted_spec(runner: api.HostedRunner) -> HostedRunnerSpec:
+    return HostedRunnerSpec(name=runner.name, **{f.name: f.from_model(runner) for f in EXPORTED_HOSTED})
 
 
 def export_enterprise(client: GitHubClient, enterprise: str) -> Export:
@@ -186,7 +220,23 @@ def _group_program(
                 f"rg.{resource}({name + '-' + field_name!r}, runner_group_id={variable}.id, "
                 f"{kind.location}={location!r}, {field_name}={list(members)!r})"
             )
+    if isinstance(group, GroupSpec):
+        lines += _hosted_program(group, variable, location)
     return [*lines, ""]
+
+
+def _hosted_program(group: GroupSpec, variable: str, org: str | None) -> list[str]:
+    """A HostedRunner per hosted runner of the group, in the group the variable holds."""
+    lines = []
+    for hosted in group.hosted_runners or ():
+        settings = "".join(
+            f", {f.name}={getattr(hosted, f.name)!r}" for f in EXPORTED_HOSTED if getattr(hosted, f.name) is not None
+        )
+        lines.append(
+            f"rg.HostedRunner({hosted.name!r}, name={hosted.name!r}, runner_group_id={variable}.id, org={org!r}"
+            f"{settings}, adopt=True)"
+        )
+    return lines
 
 
 def _identifier(name: str, used: set[str]) -> str:

@@ -18,13 +18,18 @@ from . import safe_yaml
 from .errors import GitHubRunnerGroupsError
 from .resources.fields import (
     ENTERPRISE_RUNNER_GROUP_FIELDS,
+    HOSTED_RUNNER_FIELDS,
     RUNNER_GROUP_FIELDS,
     RUNNER_GROUP_RULES,
     Field,
     check_flag,
+    check_hosted_name,
     check_name,
 )
-from .resources.values import enterprise_problem, org_problem
+from .resources.values import enterprise_problem, org_problem, shown
+
+# The HostedRunner settings a spec's hosted runner carries; its group gives org, runner_group_id and adopt.
+_HOSTED_FIELDS: dict[str, Field] = {f.name: f for f in HOSTED_RUNNER_FIELDS if f.in_spec}
 
 
 class SpecError(GitHubRunnerGroupsError, ValueError):
@@ -33,6 +38,21 @@ class SpecError(GitHubRunnerGroupsError, ValueError):
     def __init__(self, message: str) -> None:
         self.uncapped = message
         super().__init__(safe_yaml.capped(message))
+
+
+@dataclass(frozen=True)
+class HostedRunnerSpec:
+    """One GitHub-hosted runner of a group, keyed by its name in the spec. A setting left None gets the
+    HostedRunner default. The settings are those of the HostedRunner field table; a test keeps the two in step."""
+
+    name: str
+    image_id: str
+    size: str
+    image_source: str | None = None
+    image_version: str | None = None
+    maximum_runners: int | None = None
+    enable_static_ip: bool | None = None
+    image_gen: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -50,10 +70,12 @@ class _GroupSettings:
 
 @dataclass(frozen=True)
 class GroupSpec(_GroupSettings):
-    """One runner group and, optionally, the repositories and runners it holds (None: not managed)."""
+    """One runner group and, optionally, the repositories, runners and GitHub-hosted runners it holds (None: not
+    managed)."""
 
     repositories: tuple[str | int, ...] | None = None
     runners: tuple[str | int, ...] | None = None
+    hosted_runners: tuple[HostedRunnerSpec, ...] | None = None
     exclusive: bool = True
     adopt: bool = False
 
@@ -162,6 +184,7 @@ def parse_spec(data: Any, source: str = "spec") -> OrgSpec:
         problems.append("groups must be a mapping of group name to settings, e.g. 'groups: {ci: {visibility: all}}'")
     else:
         groups = _parse_groups(raw_groups, "group", _ORG_GROUP, problems)
+    problems.extend(_hosted_names_repeated(groups))
     if problems:
         raise SpecError(f"{source}: " + "; ".join(problems) + ".")
     return OrgSpec(org=org, groups=tuple(groups), enterprise=enterprise)
@@ -205,6 +228,22 @@ def _parse_groups(
     return groups
 
 
+def _hosted_names_repeated(groups: Sequence[GroupSpec]) -> list[str]:
+    """Hosted runner names are unique in an org (GitHub ignores case), across its groups."""
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    for group in groups:
+        for runner in group.hosted_runners or ():
+            where = f"group {group.name!r}, hosted runner {runner.name!r}"
+            first = seen.setdefault(runner.name.lower(), f"group {group.name!r}, hosted runner {runner.name!r}")
+            if first != where:
+                problems.append(
+                    f"{where}: the same name as {first} (hosted runner names are unique in an org, whatever the "
+                    "case): rename one"
+                )
+    return problems
+
+
 def dump_spec(spec: OrgSpec) -> str:
     """YAML text that `load_spec` reads back to the same spec; unset and default values are left out."""
     import yaml
@@ -227,9 +266,19 @@ def _dumped_groups(groups: Sequence[AnyGroupSpec], kind: _GroupKind[AnyGroupSpec
         for key in kind.keys:
             value = getattr(group, key)
             if value != getattr(defaults, key):
-                entry[key] = list(value) if isinstance(value, tuple) else value
+                entry[key] = _dumped(value)
         dumped[group.name] = entry
     return dumped
+
+
+def _dumped(value: Any) -> Any:
+    """A spec value as YAML holds it: lists for tuples, hosted runners as a mapping of name to settings."""
+    if isinstance(value, tuple) and value and isinstance(value[0], HostedRunnerSpec):
+        return {
+            runner.name: {key: getattr(runner, key) for key in _HOSTED_FIELDS if getattr(runner, key) is not None}
+            for runner in value
+        }
+    return list(value) if isinstance(value, tuple) else value
 
 
 def _parse_group(
@@ -267,6 +316,8 @@ def _parse_group(
     for key in kind.lists:
         if key in settings:
             values[key] = _list_of(where, key, settings[key], (str, int), problems)
+    if "hosted_runners" in kind.keys and "hosted_runners" in settings:  # org groups only
+        values["hosted_runners"] = _hosted_runners(where, settings["hosted_runners"], problems)
     visibility = effective.get("visibility")
     selected_only = kind.lists[0]
     if values.get(selected_only) is not None and visibility != "selected":
@@ -278,6 +329,40 @@ def _parse_group(
     if len(problems) > before:
         return None
     return kind.spec_type(name=name, **values)
+
+
+def _hosted_runners(where: str, value: Any, problems: list[str]) -> tuple[HostedRunnerSpec, ...]:
+    """`hosted_runners: {NAME: {image_id: ..., size: ..., ...}}`; every problem of every runner is reported."""
+    if value is None:
+        return ()
+    if not isinstance(value, Mapping):
+        problems.append(
+            f"{where}: hosted_runners must be a mapping of runner name to settings, e.g. "
+            f"'hosted_runners: {{linux-4core: {{image_id: ubuntu-24.04, size: 4-core}}}}', got {shown(value)}"
+        )
+        return ()
+    runners: list[HostedRunnerSpec] = []
+    for name, settings in value.items():
+        at = f"{where}, hosted runner {shown(name)}"
+        before = len(problems)
+        problems.extend(f"{at}: {reason.rstrip('.')}" for _, reason in check_hosted_name("name", name))
+        settings = {} if settings is None else settings
+        if not isinstance(settings, Mapping):
+            problems.append(f"{at}: settings must be a mapping, got {shown(settings)}")
+            continue
+        for key in settings:
+            if key not in _HOSTED_FIELDS:
+                problems.append(f"{at}: unknown field {key!r}{_suggest(str(key), tuple(_HOSTED_FIELDS))}")
+        for key, described in _HOSTED_FIELDS.items():
+            given = settings.get(key)
+            if given is None and described.required:
+                problems.append(f"{at}: {key} is required: {described.required.rstrip('.')}")
+            elif given is not None and described.validate is not None:
+                problems.extend(f"{at}: {reason.rstrip('.')}" for _, reason in described.validate(key, given))
+        if len(problems) == before:
+            known = {key: settings[key] for key in _HOSTED_FIELDS if settings.get(key) is not None}
+            runners.append(HostedRunnerSpec(name=str(name), **known))
+    return tuple(runners)
 
 
 def _list_of(where: str, key: str, value: Any, types: tuple[type, ...], problems: list[str]) -> tuple[Any, ...]:

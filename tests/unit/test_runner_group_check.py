@@ -279,6 +279,7 @@ def test_every_typed_declaration_follows_the_field_table() -> None:
     assert in_spec | {"name"} == {f.name for f in dataclass_fields(GroupSpec)} - {
         "repositories",
         "runners",
+        "hosted_runners",
         "exclusive",
     }
     model = {f.name for f in dataclass_fields(api.RunnerGroup)}

@@ -12,18 +12,23 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, ReadResult, ResourceProvider
 
 from .. import api
 from ..client import GitHubClient, get_client
-from ..errors import ConfigError
+from ..errors import ConfigError, GitHubRunnerGroupsError
 from ..settings import ProviderSettings, resolve_settings
 from .values import enterprise_problem
 from .values import is_unknown as is_unknown  # re-exported: the resources import it from here
 from .values import org_problem as org_problem
 from .values import shown as shown
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from .fields import Field
 
 PROVIDER_KEY = "__provider"
 LOG_LEVEL_ENV = "GITHUB_RUNNER_GROUPS_LOG"
@@ -240,6 +245,26 @@ class Checker:
         self.inputs[name] = normalised
 
 
+def numeric_id(id_: str, what: str) -> int:
+    """A resource's id as the numeric GitHub id it is (`what`: "runner group", "hosted runner")."""
+    parsed = parse_id(id_)
+    if parsed is None:
+        raise ValueError(f"{what} resource id {id_!r} is not a numeric {what} id")
+    return parsed
+
+
+def managed_settings(inputs: Mapping[str, Any], settable: tuple[str, ...]) -> tuple[str, ...]:
+    """The settings a resource owns: all of them, or with `adopt=True` only those the program sets."""
+    if inputs.get("adopt") is True:
+        return tuple(name for name in settable if inputs.get(name) is not None)
+    return settable
+
+
+def table_outputs(table: Iterable[Field], model: Any, given: Mapping[str, Any]) -> dict[str, Any]:
+    """A resource's outputs: `given` values (org, adopt, ...) and every other field of `table` from GitHub's model."""
+    return {f.name: given[f.name] if f.name in given else f.from_model(model) for f in table}
+
+
 def parse_id(value: Any) -> int | None:
     """A GitHub id from a program or state: ints, whole floats (numbers from state) and ASCII digits, 1..2**53."""
     if isinstance(value, bool):
@@ -279,3 +304,49 @@ def changed_fields(
         for name in fields
         if contains_unknown(news.get(name)) or normalise(name, olds.get(name)) != normalise(name, news.get(name))
     ]
+
+
+class Refused(GitHubRunnerGroupsError):
+    """A change the provider refuses before asking GitHub: it would touch what the stack does not own, or what
+    GitHub does not let an organization change."""
+
+    def __init__(self, action: str, reason: str) -> None:
+        super().__init__(f"{action} refused: {reason}")
+
+
+def check_field(checker: Checker, field: Field, *, adopting: bool, ghes: bool) -> None:
+    """Validate a given value, or fill in the default (not when adopting: unset then means "leave as it is")."""
+    value = checker.inputs.get(field.name)
+    if value is None:
+        if field.required:
+            checker.fail(field.name, f"{field.name} is required: {field.required}")
+        elif not adopting and field.default is not None:
+            checker.inputs[field.name] = list(field.default) if isinstance(field.default, tuple) else field.default
+        return
+    if contains_unknown(value) and not isinstance(value, list):
+        return  # a list is checked item by item: its unknown items pass
+    for path, reason in field.validate(field.name, value) if field.validate else []:
+        checker.fail(path, reason)
+    if ghes and not field.on_ghes:
+        checker.fail(
+            field.name,
+            f"{field.name} is set ({shown(value)}) but GitHub Enterprise Server has no such setting: remove it.",
+        )
+
+
+def refuse_what_ghes_lacks(
+    client: GitHubClient, location: str, owner: str, action: str, table: Iterable[Field], inputs: Mapping[str, Any]
+) -> None:
+    """Settings GitHub Enterprise Server lacks (it silently ignores them), refused before a write naming its
+    release, for a GHES whose base URL did not say so (check refuses those whose base URL does). Asks GitHub only
+    when such a setting is given."""
+    lacking = [f.name for f in table if not f.on_ghes and inputs.get(f.name) is not None]
+    if not lacking:
+        return
+    version = api.enterprise_server_version(client, location, owner)
+    if version is not None:
+        raise Refused(
+            action,
+            f"{', '.join(lacking)} is set, but GitHub Enterprise Server {version} has no such setting and would "
+            "ignore it: remove it.",
+        )

@@ -58,6 +58,11 @@ class OrgGroups:
         with self._lock:
             self._by_id[group.id] = group
 
+    def known_ids(self) -> frozenset[int]:
+        """The groups that exist as far as this process knows (a reference to verify before a write)."""
+        with self._lock:
+            return frozenset(self._by_id)
+
     def forget(self, group_id: int) -> None:
         with self._lock:
             self._by_id.pop(group_id, None)

@@ -17,24 +17,35 @@ import pulumi.dynamic
 
 from .. import api
 from ..client import GitHubClient
-from ..errors import GitHubNotFound, GitHubOutcomeUnknown, GitHubRunnerGroupsError, GitHubValidationError
+from ..errors import GitHubNotFound, GitHubOutcomeUnknown, GitHubValidationError
 from . import group_registry
 from ._common import (
-    Checker,
     GitHubProvider,
     GroupLister,
+    Refused,
     changed_fields,
+    check_field,
     check_result,
     contains_unknown,
     gone,
-    parse_id,
+    managed_settings,
+    numeric_id,
+    refuse_what_ghes_lacks,
     registration,
-    shown,
+    table_outputs,
 )
 from ._common import user_inputs as without_provider
 from .fields import RUNNER_GROUP_FIELDS, RUNNER_GROUP_RULES, VISIBILITIES, Field, Problem, Role, named, on_ghes
 
-__all__ = ["ORG_GROUPS", "VISIBILITIES", "GroupScope", "RunnerGroup", "RunnerGroupArgs", "RunnerGroupProvider"]
+__all__ = [
+    "ORG_GROUPS",
+    "VISIBILITIES",
+    "GroupScope",
+    "Refused",
+    "RunnerGroup",
+    "RunnerGroupArgs",
+    "RunnerGroupProvider",
+]
 
 Rule = Callable[[Mapping[str, Any]], list[Problem]]
 
@@ -87,14 +98,6 @@ ORG_GROUPS = GroupScope(
 COMPUTED = ORG_GROUPS.computed
 
 
-class Refused(GitHubRunnerGroupsError):
-    """A change the provider refuses before asking GitHub: it would touch what the stack does not own, or what
-    GitHub does not let an organization change."""
-
-    def __init__(self, action: str, reason: str) -> None:
-        super().__init__(f"{action} refused: {reason}")
-
-
 class RunnerGroupProvider(GitHubProvider):
     scope = ORG_GROUPS
 
@@ -106,7 +109,7 @@ class RunnerGroupProvider(GitHubProvider):
         ghes = on_ghes(self.settings.client.base_url)
         for field in scope.table:
             if field.role in (Role.SETTING, Role.STEERING):
-                _check_field(checker, field, adopting=adopting, ghes=ghes)
+                check_field(checker, field, adopting=adopting, ghes=ghes)
         known = {name: value for name, value in checker.inputs.items() if not contains_unknown(value)}
         for rule in scope.rules:
             for path, reason in rule(known):
@@ -125,9 +128,10 @@ class RunnerGroupProvider(GitHubProvider):
         inputs = without_provider(props)
         owner, name = str(inputs[scope.location]), str(inputs["name"])
         client = self.client()
+        action = f"{'adopting' if inputs.get('adopt') else 'creating'} runner group '{name}' in {scope.where(owner)}"
+        refuse_what_ghes_lacks(client, scope.location, owner, action, scope.table, inputs)
         groups = group_registry.org_groups(client, owner, scope.list_groups)
         claim = groups.claim(name)
-        action = f"{'adopting' if inputs.get('adopt') else 'creating'} runner group '{name}' in {scope.where(owner)}"
         if claim.busy or claim.owned_in_this_run:
             raise Refused(action, _owned_in_this_run_hint(name, claim.group))
         made = None
@@ -175,6 +179,8 @@ class RunnerGroupProvider(GitHubProvider):
         if not differing:
             return pulumi.dynamic.UpdateResult({**olds, **inputs})
         client = self.client()
+        changing = {name: inputs.get(name) for name in differing}
+        refuse_what_ghes_lacks(client, scope.location, owner, action, scope.table, changing)
         updated = _patch(scope, client, owner, group_id, _body(scope, inputs, ("name", *differing)))
         known = group_registry.known_org_groups(client, owner, scope.list_groups)
         if known is not None:
@@ -211,26 +217,6 @@ _INHERITED_HINT = (
     "EnterpriseRunnerGroup resource (enterprise=SLUG, adopt=True, a token with admin:enterprise), or in the "
     "enterprise's settings"
 )
-
-
-def _check_field(checker: Checker, field: Field, *, adopting: bool, ghes: bool) -> None:
-    """Validate a given value, or fill in the default (not when adopting: unset then means "leave as it is")."""
-    value = checker.inputs.get(field.name)
-    if value is None:
-        if field.required:
-            checker.fail(field.name, f"{field.name} is required: {field.required}")
-        elif not adopting and field.default is not None:
-            checker.inputs[field.name] = list(field.default) if isinstance(field.default, tuple) else field.default
-        return
-    if contains_unknown(value) and not isinstance(value, list):
-        return  # a list is checked item by item: its unknown items pass
-    for path, reason in field.validate(field.name, value) if field.validate else []:
-        checker.fail(path, reason)
-    if ghes and not field.on_ghes:
-        checker.fail(
-            field.name,
-            f"{field.name} is set ({shown(value)}) but GitHub Enterprise Server has no such setting: remove it.",
-        )
 
 
 def _create(
@@ -346,10 +332,7 @@ def _refuse_broken_rules(scope: GroupScope, action: str, current: Mapping[str, A
 
 
 def _managed(scope: GroupScope, inputs: Mapping[str, Any]) -> tuple[str, ...]:
-    """The settings this resource owns: all of them, or with `adopt=True` only those the program sets."""
-    if inputs.get("adopt") is True:
-        return tuple(name for name in scope.settable if inputs.get(name) is not None)
-    return scope.settable
+    return managed_settings(inputs, scope.settable)
 
 
 def _changed(scope: GroupScope, olds: Mapping[str, Any], news: Mapping[str, Any], names: tuple[str, ...]) -> list[str]:
@@ -377,18 +360,14 @@ def _body(
 
 
 def _group_id(id_: str) -> int:
-    parsed = parse_id(id_)
-    if parsed is None:
-        raise ValueError(f"runner group resource id {id_!r} is not a numeric group id")
-    return parsed
+    return numeric_id(id_, "runner group")
 
 
 def _outputs(
     scope: GroupScope, owner: str, adopt: bool, group: api.RunnerGroup, etag: str | None = None
 ) -> dict[str, Any]:
     """`etag` is that of the last full read: the next refresh (a new process) sends it and gets a 304 if unchanged."""
-    given: dict[str, Any] = {scope.location: owner, "adopt": adopt, "etag": etag}
-    return {f.name: given[f.name] if f.name in given else f.from_model(group) for f in scope.table}
+    return table_outputs(scope.table, group, {scope.location: owner, "adopt": adopt, "etag": etag})
 
 
 @dataclass
