@@ -19,7 +19,6 @@ from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "provider")]
@@ -45,7 +44,7 @@ def main() -> None:
     step = max(1, options.repos // options.misspelled)
     misspelled = [name.replace("platform", "platfrom") for name in names[::step][: options.misspelled]]
     listings: list[float] = []
-    list_items: Callable[[GitHubClient, str], Sequence[Any]]
+    list_items: Callable[[GitHubClient, str], Sequence[api.Named]]
 
     with ExitStack() as stack:
         if options.emulator:
@@ -56,10 +55,10 @@ def main() -> None:
             add_to_responses(fake, stack.enter_context(responses.RequestsMock()), BASE)
             list_items = api.list_org_repositories
         else:
-            items = [{"id": 1_000 + index, "name": name} for index, name in enumerate(names)]
+            items = [api.Repository(1_000 + index, name) for index, name in enumerate(names)]
             list_items = lambda _client, _org: items  # noqa: E731
 
-        def timed_listing(client: GitHubClient, org: str) -> Sequence[Any]:
+        def timed_listing(client: GitHubClient, org: str) -> Sequence[api.Named]:
             started = time.perf_counter()
             listed = list_items(client, org)
             listings.append(time.perf_counter() - started)

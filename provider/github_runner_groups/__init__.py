@@ -21,6 +21,18 @@ _EXPORTS = {
     "RunnerGroupMembership": "resources.membership",
     "RunnerGroupMembershipArgs": "resources.membership",
     "RunnerGroupMembershipProvider": "resources.membership",
+    "HostedRunner": "resources.hosted_runner",
+    "HostedRunnerArgs": "resources.hosted_runner",
+    "HostedRunnerProvider": "resources.hosted_runner",
+    "EnterpriseRunnerGroup": "resources.enterprise_runner_group",
+    "EnterpriseRunnerGroupArgs": "resources.enterprise_runner_group",
+    "EnterpriseRunnerGroupProvider": "resources.enterprise_runner_group",
+    "EnterpriseRunnerGroupOrganizationAccess": "resources.enterprise_organization_access",
+    "EnterpriseRunnerGroupOrganizationAccessArgs": "resources.enterprise_organization_access",
+    "EnterpriseRunnerGroupOrganizationAccessProvider": "resources.enterprise_organization_access",
+    "EnterpriseRunnerGroupMembership": "resources.enterprise_membership",
+    "EnterpriseRunnerGroupMembershipArgs": "resources.enterprise_membership",
+    "EnterpriseRunnerGroupMembershipProvider": "resources.enterprise_membership",
     "OrgRunnerGroups": "component",
     "OrgSpec": "spec",
     "GroupSpec": "spec",
@@ -30,6 +42,28 @@ _EXPORTS = {
 
 if TYPE_CHECKING:
     from .component import OrgRunnerGroups as OrgRunnerGroups
+    from .resources.enterprise_membership import EnterpriseRunnerGroupMembership as EnterpriseRunnerGroupMembership
+    from .resources.enterprise_membership import (
+        EnterpriseRunnerGroupMembershipArgs as EnterpriseRunnerGroupMembershipArgs,
+    )
+    from .resources.enterprise_membership import (
+        EnterpriseRunnerGroupMembershipProvider as EnterpriseRunnerGroupMembershipProvider,
+    )
+    from .resources.enterprise_organization_access import (
+        EnterpriseRunnerGroupOrganizationAccess as EnterpriseRunnerGroupOrganizationAccess,
+    )
+    from .resources.enterprise_organization_access import (
+        EnterpriseRunnerGroupOrganizationAccessArgs as EnterpriseRunnerGroupOrganizationAccessArgs,
+    )
+    from .resources.enterprise_organization_access import (
+        EnterpriseRunnerGroupOrganizationAccessProvider as EnterpriseRunnerGroupOrganizationAccessProvider,
+    )
+    from .resources.enterprise_runner_group import EnterpriseRunnerGroup as EnterpriseRunnerGroup
+    from .resources.enterprise_runner_group import EnterpriseRunnerGroupArgs as EnterpriseRunnerGroupArgs
+    from .resources.enterprise_runner_group import EnterpriseRunnerGroupProvider as EnterpriseRunnerGroupProvider
+    from .resources.hosted_runner import HostedRunner as HostedRunner
+    from .resources.hosted_runner import HostedRunnerArgs as HostedRunnerArgs
+    from .resources.hosted_runner import HostedRunnerProvider as HostedRunnerProvider
     from .resources.membership import RunnerGroupMembership as RunnerGroupMembership
     from .resources.membership import RunnerGroupMembershipArgs as RunnerGroupMembershipArgs
     from .resources.membership import RunnerGroupMembershipProvider as RunnerGroupMembershipProvider

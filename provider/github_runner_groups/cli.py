@@ -17,10 +17,12 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     export = commands.add_parser(
         "export",
-        help="write an org's runner groups as a YAML spec or a Pulumi program (adopt=True)",
-        description="Settings come from GITHUB_TOKEN (or the GitHub App variables) and GITHUB_BASE_URL.",
+        help="write an org's (and an enterprise's) runner groups as a YAML spec or a Pulumi program (adopt=True)",
+        description="Settings come from GITHUB_TOKEN (or the GitHub App variables) and GITHUB_BASE_URL. "
+        "--enterprise needs a token with admin:enterprise.",
     )
-    export.add_argument("--org", required=True, help="organization login")
+    export.add_argument("--org", help="organization login")
+    export.add_argument("--enterprise", help="enterprise slug: its runner groups go into the spec's enterprise:")
     export.add_argument("--format", choices=("yaml", "python"), default="yaml")
     export.add_argument("--output", type=Path, help="file to write (default: standard output)")
     audit = commands.add_parser(
@@ -62,7 +64,9 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(options, "output", None) is not None and not options.output.parent.is_dir():
             raise ConfigError(f"cannot write --output {options.output}: no such folder; pick a writable file.")
         if options.command == "export":
-            return _export(options.org, options.format, options.output)
+            if not (options.org or options.enterprise):
+                export.error("give --org ORG, --enterprise SLUG, or both")
+            return _export(options.org, options.enterprise, options.format, options.output)
         if options.command == "audit":
             return _audit(options)
         if options.command == "demo":
@@ -77,17 +81,23 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def _export(org: str, output_format: str, output: Path | None) -> int:
+def _export(org: str | None, enterprise: str | None, output_format: str, output: Path | None) -> int:
     from . import export
     from .client import get_client
     from .settings import resolve_settings
 
-    settings = resolve_settings()
-    exported = export.export_org(get_client(settings.client), org)
+    client = get_client(resolve_settings().client)
+    exported = export.export_org(client, org) if org else None
+    if enterprise:
+        of_enterprise = export.export_enterprise(client, enterprise)
+        exported = of_enterprise if exported is None else export.merged(exported, of_enterprise)
+    assert exported is not None  # main() requires --org or --enterprise
     text = export.to_yaml(exported) if output_format == "yaml" else export.to_python(exported)
     _write(text, output)
     if output is not None:
-        print(f"wrote {len(exported.spec.groups)} groups of '{org}' to {output}", file=sys.stderr)
+        shared = exported.spec.enterprise
+        count = len(exported.spec.groups) + (len(shared.groups) if shared is not None else 0)
+        print(f"wrote {count} groups of {export.describe_source(exported.spec)} to {output}", file=sys.stderr)
     return 0
 
 

@@ -2,27 +2,32 @@
 
 The first `pulumi up` of the output takes every group over without recreating it and writes nothing: groups are
 adopted by name (no write when the settings match) with their repository and runner lists inline, each read once
-and written only if it differs.
-Inherited groups (managed by the enterprise) and the Default group (which cannot be created or deleted) are
-listed as comments, not exported.
+and written only if it differs, and each GitHub-hosted runner is adopted in its group. Inherited groups (managed
+by the enterprise) and the Default group (which cannot be created or deleted) are listed as comments, not
+exported. An enterprise's groups (`--enterprise SLUG`, a token with admin:enterprise) go into the spec's
+`enterprise:` section, with the organizations that may use them and their runners, whose access and membership
+resources set the lists they already have.
 """
 
 from __future__ import annotations
 
 import keyword
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from . import api
 from .client import GitHubClient
-from .resources.fields import INLINE_LISTS, RUNNER_GROUP_FIELDS, Role, on_ghes
-from .resources.values import require_org
-from .spec import GroupSpec, OrgSpec, dump_spec
+from .errors import ConfigError, GitHubNotFound
+from .resources.fields import HOSTED_RUNNER_FIELDS, INLINE_LISTS, RUNNER_GROUP_FIELDS, Role, on_ghes
+from .resources.values import enterprise_problem, require_org
+from .spec import EnterpriseGroupSpec, EnterpriseSpec, GroupSpec, HostedRunnerSpec, OrgSpec, dump_spec
 
 # Every setting a group has (not what GitHub computes); `adopt` is written as True for every group.
 EXPORTED = tuple(f for f in RUNNER_GROUP_FIELDS if f.in_spec and f.role is Role.SETTING)
+# Every setting of a hosted runner but its group, which the spec says by where it lists the runner.
+EXPORTED_HOSTED = tuple(f for f in HOSTED_RUNNER_FIELDS if f.in_spec)
 
 
 @dataclass(frozen=True)
@@ -37,37 +42,115 @@ def export_org(client: GitHubClient, org: str) -> Export:
     groups: list[GroupSpec] = []
     skipped: list[str] = []
     ghes = on_ghes(client.settings.base_url)
-    for group in api.list_runner_groups(client, org):
-        if group.default:
+    listed = api.list_runner_groups(client, org)
+    hosted = _hosted_runners_by_group(client, org, skipped) if not ghes else {}
+    for group in listed:
+        if group.default or group.inherited:
             skipped.append(
                 f"{group.name}: the Default group cannot be created or deleted; its settings are not exported"
+                if group.default
+                else f"{group.name}: inherited from the enterprise, managed there (export it with --enterprise)"
+            )
+            skipped.extend(
+                f"hosted runner {r.name}: in group {group.name}, which is not exported; move it to an exported "
+                "group to manage it"
+                for r in hosted.get(group.id, ())
             )
             continue
-        if group.inherited:
-            skipped.append(f"{group.name}: inherited from the enterprise, managed there")
-            continue
-        settings = {f.name: _spec_value(f.from_model(group)) for f in EXPORTED if f.on_ghes or not ghes}
+        settings = _settings(group, ghes)
         repositories = None
         if group.visibility == "selected":
             repositories = _sorted_names(api.list_group_repositories(client, org, group.id))
         runners = _sorted_names(api.list_group_runners(client, org, group.id))
         groups.append(
-            GroupSpec(name=group.name, **settings, repositories=repositories, runners=runners or None, adopt=True)
+            GroupSpec(
+                name=group.name,
+                **settings,
+                repositories=repositories,
+                runners=runners or None,
+                hosted_runners=tuple(_hosted_spec(r) for r in hosted.get(group.id, ())) or None,
+                adopt=True,
+            )
         )
     return Export(OrgSpec(org=org, groups=tuple(groups)), tuple(skipped))
+
+
+def _hosted_runners_by_group(client: GitHubClient, org: str, skipped: list[str]) -> dict[int, list[api.HostedRunner]]:
+    """The org's GitHub-hosted runners by group, sorted by name; none (with the reason) where the org has no
+    access to them."""
+    try:
+        runners = api.list_hosted_runners(client, org)
+    except GitHubNotFound:
+        skipped.append("hosted runners: GitHub answered 404 to their listing (the org's plan has none)")
+        return {}
+    by_group: dict[int, list[api.HostedRunner]] = {}
+    for runner in sorted(runners, key=lambda r: r.name.lower()):
+        by_group.setdefault(runner.runner_group_id or 0, []).append(runner)
+    return by_group
+
+
+def _hosted_spec(runner: api.HostedRunner) -> HostedRunnerSpec:
+    return HostedRunnerSpec(name=runner.name, **{f.name: f.from_model(runner) for f in EXPORTED_HOSTED})
+
+
+def export_enterprise(client: GitHubClient, enterprise: str) -> Export:
+    """The enterprise's groups (but Default) with every setting, their organizations (for `selected` groups) and
+    runners, as the `enterprise:` section of a spec."""
+    problem = enterprise_problem(enterprise)
+    if problem is not None:
+        raise ConfigError(problem)
+    groups: list[EnterpriseGroupSpec] = []
+    skipped: list[str] = []
+    ghes = on_ghes(client.settings.base_url)
+    for group in api.list_enterprise_runner_groups(client, enterprise):
+        if group.default:
+            skipped.append(f"enterprise group {group.name}: the Default group cannot be created or deleted")
+            continue
+        settings = _settings(group, ghes)
+        organizations = None
+        if group.visibility == "selected":
+            organizations = _sorted_names(api.list_enterprise_group_organizations(client, enterprise, group.id))
+        runners = _sorted_names(api.list_enterprise_group_runners(client, enterprise, group.id))
+        groups.append(
+            EnterpriseGroupSpec(
+                name=group.name, **settings, organizations=organizations, runners=runners or None, adopt=True
+            )
+        )
+    return Export(OrgSpec(org=None, enterprise=EnterpriseSpec(enterprise, tuple(groups))), tuple(skipped))
+
+
+def merged(org_export: Export, enterprise_export: Export) -> Export:
+    """One spec of an org's groups and an enterprise's."""
+    return Export(
+        replace(org_export.spec, enterprise=enterprise_export.spec.enterprise),
+        org_export.skipped + enterprise_export.skipped,
+    )
+
+
+def _settings(group: api.RunnerGroup, ghes: bool) -> dict[str, Any]:
+    """Every setting the group has, as a spec holds it (GitHub Enterprise Server has not all of them)."""
+    return {f.name: _spec_value(f.from_model(group)) for f in EXPORTED if f.on_ghes or not ghes}
 
 
 def _spec_value(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
-def _sorted_names(members: Iterable[Mapping[str, Any]]) -> tuple[str, ...]:
-    return tuple(sorted((str(m["name"]) for m in members), key=str.lower))
+def _sorted_names(members: Iterable[api.Named]) -> tuple[str, ...]:
+    return tuple(sorted((m.name for m in members), key=str.lower))
+
+
+def describe_source(spec: OrgSpec) -> str:
+    """`org 'acme'`, `enterprise 'acme-corp'` or both."""
+    parts = [f"org '{spec.org}'"] if spec.org else []
+    if spec.enterprise is not None:
+        parts.append(f"enterprise '{spec.enterprise.enterprise}'")
+    return " and ".join(parts)
 
 
 def to_yaml(exported: Export) -> str:
     header = [
-        f"# Runner groups of org '{exported.spec.org}', exported by `github-runner-groups export`.",
+        f"# Runner groups of {describe_source(exported.spec)}, exported by `github-runner-groups export`.",
         "# adopt: true takes each group over as it is on the first `pulumi up` (nothing is recreated).",
         *(f"# Not exported: {reason}." for reason in exported.skipped),
     ]
@@ -75,10 +158,12 @@ def to_yaml(exported: Export) -> str:
 
 
 def to_python(exported: Export) -> str:
-    """A Pulumi program using RunnerGroup directly, each with its lists inline (as the spec's exclusive groups)."""
+    """A Pulumi program using the resources directly: each org group with its lists inline (as the spec's exclusive
+    groups), each enterprise group's `id` feeding its access and membership."""
     org = exported.spec.org
     lines = [
-        f'"""Runner groups of org {org!r}, exported by `github-runner-groups export --format python`.',
+        f'"""Runner groups of {describe_source(exported.spec)}, exported by '
+        "`github-runner-groups export --format python`.",
         "",
         "adopt=True takes each group over as it is on the first `pulumi up` (nothing is recreated).",
         *(f"Not exported: {reason}." for reason in exported.skipped),
@@ -89,16 +174,72 @@ def to_python(exported: Export) -> str:
     ]
     used: set[str] = set()
     for group in exported.spec.groups:
-        variable = _identifier(group.name, used)
-        arguments = [f"name={group.name!r}", f"org={org!r}"]
-        for name in (*(field.name for field in EXPORTED), *INLINE_LISTS):
-            value = getattr(group, name)
-            if value is not None:
-                arguments.append(f"{name}={list(value) if isinstance(value, tuple) else value!r}")
-        arguments.append("adopt=True")
-        lines.append(f"{variable} = rg.RunnerGroup({group.name!r}, {', '.join(arguments)})")
-        lines.append("")
+        lines += _group_program(group, _ORG_PROGRAM, org, used)
+    if exported.spec.enterprise is not None:
+        for shared in exported.spec.enterprise.groups:
+            lines += _group_program(shared, _ENTERPRISE_PROGRAM, exported.spec.enterprise.enterprise, used)
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class _ProgramKind:
+    """How an org or an enterprise group is written as resources: the group's resource, where it lives, the
+    prefix of its resource names, the lists it carries inline, and a resource per other list (named as its Args
+    field)."""
+
+    group_resource: str
+    location: str
+    prefix: str
+    inline: tuple[str, ...]
+    lists: tuple[tuple[str, str], ...]
+
+
+_ORG_PROGRAM = _ProgramKind("RunnerGroup", "org", "", INLINE_LISTS, ())
+_ENTERPRISE_PROGRAM = _ProgramKind(
+    "EnterpriseRunnerGroup",
+    "enterprise",
+    "enterprise-",
+    (),
+    (("organizations", "EnterpriseRunnerGroupOrganizationAccess"), ("runners", "EnterpriseRunnerGroupMembership")),
+)
+
+
+def _group_program(
+    group: GroupSpec | EnterpriseGroupSpec, kind: _ProgramKind, location: str | None, used: set[str]
+) -> list[str]:
+    name = kind.prefix + group.name
+    variable = _identifier(name, used)
+    arguments = [f"name={group.name!r}", f"{kind.location}={location!r}"]
+    for setting in (*(field.name for field in EXPORTED), *kind.inline):
+        value = getattr(group, setting)
+        if value is not None:
+            arguments.append(f"{setting}={list(value) if isinstance(value, tuple) else value!r}")
+    arguments.append("adopt=True")
+    lines = [f"{variable} = rg.{kind.group_resource}({name!r}, {', '.join(arguments)})"]
+    for field_name, resource in kind.lists:
+        members = getattr(group, field_name)
+        if members is not None:
+            lines.append(
+                f"rg.{resource}({name + '-' + field_name!r}, runner_group_id={variable}.id, "
+                f"{kind.location}={location!r}, {field_name}={list(members)!r})"
+            )
+    if isinstance(group, GroupSpec):
+        lines += _hosted_program(group, variable, location)
+    return [*lines, ""]
+
+
+def _hosted_program(group: GroupSpec, variable: str, org: str | None) -> list[str]:
+    """A HostedRunner per hosted runner of the group, in the group the variable holds."""
+    lines = []
+    for hosted in group.hosted_runners or ():
+        settings = "".join(
+            f", {f.name}={getattr(hosted, f.name)!r}" for f in EXPORTED_HOSTED if getattr(hosted, f.name) is not None
+        )
+        lines.append(
+            f"rg.HostedRunner({hosted.name!r}, name={hosted.name!r}, runner_group_id={variable}.id, org={org!r}"
+            f"{settings}, adopt=True)"
+        )
+    return lines
 
 
 def _identifier(name: str, used: set[str]) -> str:

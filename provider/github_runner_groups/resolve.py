@@ -13,13 +13,12 @@ import difflib
 import threading
 import weakref
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from . import api
 from .client import GitHubClient
-from .errors import GitHubRunnerGroupsError
+from .errors import GitHubNotFound, GitHubRunnerGroupsError
 
 # How many unknown references an error names one by one; the rest are counted. A typo in a generated list of
 # thousands must still give a message a person can read.
@@ -37,14 +36,19 @@ class UnknownNameError(GitHubRunnerGroupsError, LookupError):
 
 @dataclass(frozen=True)
 class NameKind:
-    """One kind of thing a reference can name: how to list the org's items and how to talk about them."""
+    """One kind of thing a reference can name: how to list the owner's items (or, where GitHub has no listing,
+    how to look one up by name) and how to talk about them."""
 
     noun: str
     plural: str
-    list_items: Callable[[GitHubClient, str], Sequence[Any]]
+    list_items: Callable[[GitHubClient, str], Sequence[api.Named]] | None
     hint: str
     # Whether a reference may be written `org/name` (repositories), which must then be the resource's own org.
     qualified_by_org: bool
+    # One item by name ({"id", "name"}), for kinds without a listing; None when the name does not exist.
+    look_up: Callable[[GitHubClient, str], api.Named | None] | None = None
+    # What holds the items, for messages: `org`, or `enterprise`.
+    owner_noun: str = "org"
 
 
 REPOSITORIES = NameKind(
@@ -63,6 +67,37 @@ RUNNERS = NameKind(
     "level cannot join an org runner group, and a runner that registered again has a new id (name it instead).",
     qualified_by_org=False,
 )
+ENTERPRISE_RUNNERS = NameKind(
+    noun="enterprise self-hosted runner",
+    plural="enterprise self-hosted runners",
+    list_items=api.list_enterprise_runners,
+    hint="Check the runner's name in the enterprise's Policies > Actions > Runners; a runner registered at an "
+    "organization or repository cannot join an enterprise runner group, and a runner that registered again has "
+    "a new id (name it instead).",
+    qualified_by_org=False,
+    owner_noun="enterprise",
+)
+
+
+def _organization(client: GitHubClient, login: str) -> api.Organization | None:
+    try:
+        return api.get_organization(client, login)
+    except GitHubNotFound:
+        return None
+
+
+# REST has no listing of an enterprise's organizations: each login is read once (GET /orgs/{org}) per process.
+# A numeric id cannot be looked up; GitHub refuses an id that is not a member organization when it is written.
+ORGANIZATIONS = NameKind(
+    noun="organization",
+    plural="organizations",
+    list_items=None,
+    hint="Check the login (the ORG of github.com/ORG) and that the token can see the organization; give the "
+    "organizations of the enterprise only.",
+    qualified_by_org=False,
+    look_up=_organization,
+    owner_noun="enterprise",
+)
 
 
 @dataclass
@@ -72,9 +107,9 @@ class _Index:
     lock: threading.Lock = field(default_factory=threading.Lock)
     _by_pair: dict[str, list[str]] | None = None
 
-    def load(self, items: Sequence[Any]) -> None:
-        self.ids_by_name = {str(item["name"]).lower(): int(item["id"]) for item in items}
-        self.names_by_id = {int(item["id"]): str(item["name"]) for item in items}
+    def load(self, items: Sequence[api.Named]) -> None:
+        self.ids_by_name = {item.name.lower(): item.id for item in items}
+        self.names_by_id = {item.id: item.name for item in items}
         self._by_pair = None
 
     def close_matches(self, name: str) -> list[str]:
@@ -107,7 +142,7 @@ def _index(client: GitHubClient, kind: NameKind, org: str, *, refresh: bool) -> 
             index = per_client[key] = _Index()
             refresh = True
     with index.lock:
-        if refresh:
+        if refresh and kind.list_items is not None:
             index.load(kind.list_items(client, org))
         return index
 
@@ -130,14 +165,32 @@ def resolve_ids(client: GitHubClient, kind: NameKind, org: str, refs: Iterable[s
     numbers = [ref for ref in refs if isinstance(ref, int)]
     fresh = not _is_loaded(client, kind, org)
     index = _index(client, kind, org, refresh=False)
-    if not fresh and _unresolved(index, names, numbers) != ([], []):
+    checked_numbers = numbers
+    if kind.look_up is not None:
+        _look_up_missing(client, kind, index, names)
+        checked_numbers = []  # nothing lists them: GitHub refuses an unknown id when it is written
+    elif not fresh and _unresolved(index, names, numbers) != ([], []):
         index = _index(client, kind, org, refresh=True)
-    missing_names, missing_ids = _unresolved(index, names, numbers)
+    missing_names, missing_ids = _unresolved(index, names, checked_numbers)
     if missing_names or missing_ids:
         raise UnknownNameError(_unknown_message(kind, org, missing_names, missing_ids, index))
     result: dict[str | int, int] = {ref: index.ids_by_name[name] for ref, name in names.items()}
     result.update({number: number for number in numbers})
     return result
+
+
+def _look_up_missing(client: GitHubClient, kind: NameKind, index: _Index, names: Mapping[str, str]) -> None:
+    """Read each name the index does not hold yet, once per process: the lock makes a resource that needs the
+    same name wait for the first one's answer. A name GitHub does not know stays missing."""
+    assert kind.look_up is not None
+    with index.lock:
+        for name in dict.fromkeys(names.values()):
+            if name in index.ids_by_name:
+                continue
+            item = kind.look_up(client, name)
+            if item is not None:
+                index.ids_by_name[name] = item.id
+                index.names_by_id[item.id] = item.name
 
 
 def names_for_ids(client: GitHubClient, kind: NameKind, org: str, ids: Iterable[int]) -> dict[int, str]:
@@ -200,7 +253,7 @@ def _unknown_message(kind: NameKind, org: str, names: list[str], ids: list[int],
         clauses.append(f"no {noun} with id {', '.join(str(number) for number in shown_ids)}")
     shown = len(shown_names) + len(shown_ids)
     more = f" ({total - shown} more not shown; {total} unknown in all)" if total > shown else ""
-    return f"org '{org}' has {' and '.join(clauses)}{more}. {kind.hint}"
+    return f"{kind.owner_noun} '{org}' has {' and '.join(clauses)}{more}. {kind.hint}"
 
 
 def _quoted(text: str) -> str:

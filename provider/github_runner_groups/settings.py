@@ -44,6 +44,7 @@ MAX_KEY_FILE_BYTES = 64 * 1024
 class ProviderSettings:
     owner: str | None
     client: ClientSettings
+    enterprise: str | None = None  # the default enterprise slug of the enterprise runner-group resources
 
 
 def resolve_settings(config: ConfigLookup | None = None, environ: Mapping[str, str] | None = None) -> ProviderSettings:
@@ -60,6 +61,7 @@ def resolve_settings(config: ConfigLookup | None = None, environ: Mapping[str, s
     app = _app_credentials(env, lookup)
     return ProviderSettings(
         owner=pick("GITHUB_OWNER", "github:owner"),
+        enterprise=pick("GITHUB_ENTERPRISE", "github:enterprise"),
         client=ClientSettings(
             base_url=_normalise_base_url(base_url),
             token=token,

@@ -1,4 +1,5 @@
-"""The runner groups of an org as data: a typed spec, read from and written to YAML.
+"""The runner groups of an org (and, optionally, of its enterprise) as data: a typed spec, read from and written
+to YAML.
 
 `OrgRunnerGroups` builds resources from it and the exporter writes it, so that a platform team can keep the
 whole org in one reviewed file. Errors name the file, the group and the field, and say the fix, before Pulumi
@@ -11,16 +12,24 @@ import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from . import safe_yaml
 from .errors import GitHubRunnerGroupsError
-from .resources.fields import RUNNER_GROUP_FIELDS, RUNNER_GROUP_RULES, Field, check_flag, check_name
-from .resources.values import org_problem
+from .resources.fields import (
+    ENTERPRISE_RUNNER_GROUP_FIELDS,
+    HOSTED_RUNNER_FIELDS,
+    RUNNER_GROUP_FIELDS,
+    RUNNER_GROUP_RULES,
+    Field,
+    check_flag,
+    check_hosted_name,
+    check_name,
+)
+from .resources.values import enterprise_problem, org_problem, shown
 
-# The RunnerGroup settings a spec group carries: every other key of a group is about its members.
-_GROUP_FIELDS: dict[str, Field] = {f.name: f for f in RUNNER_GROUP_FIELDS if f.in_spec}
-_DEFAULTS = {name: f.default for name, f in _GROUP_FIELDS.items() if f.default is not None}
+# The HostedRunner settings a spec's hosted runner carries; its group gives org, runner_group_id and adopt.
+_HOSTED_FIELDS: dict[str, Field] = {f.name: f for f in HOSTED_RUNNER_FIELDS if f.in_spec}
 
 
 class SpecError(GitHubRunnerGroupsError, ValueError):
@@ -32,12 +41,24 @@ class SpecError(GitHubRunnerGroupsError, ValueError):
 
 
 @dataclass(frozen=True)
-class GroupSpec:
-    """One runner group and, optionally, the repositories and runners it holds (None: not managed).
+class HostedRunnerSpec:
+    """One GitHub-hosted runner of a group, keyed by its name in the spec. A setting left None gets the
+    HostedRunner default. The settings are those of the HostedRunner field table; a test keeps the two in step."""
 
-    A setting left None gets the RunnerGroup default, or with `adopt` stays as GitHub has it. The settings are
-    those of the RunnerGroup field table (resources/fields.py); a test keeps the two in step.
-    """
+    name: str
+    image_id: str
+    size: str
+    image_source: str | None = None
+    image_version: str | None = None
+    maximum_runners: int | None = None
+    enable_static_ip: bool | None = None
+    image_gen: bool | None = None
+
+
+@dataclass(frozen=True)
+class _GroupSettings:
+    """The settings an org and an enterprise group share in a spec (None: the resource's default, or with `adopt`
+    as GitHub has it); each resource's field table lists them, and a test keeps the two in step."""
 
     name: str
     visibility: str | None = None
@@ -45,10 +66,36 @@ class GroupSpec:
     restricted_to_workflows: bool | None = None
     selected_workflows: tuple[str, ...] | None = None
     network_configuration_id: str | None = None
+
+
+@dataclass(frozen=True)
+class GroupSpec(_GroupSettings):
+    """One runner group and, optionally, the repositories, runners and GitHub-hosted runners it holds (None: not
+    managed)."""
+
     repositories: tuple[str | int, ...] | None = None
+    runners: tuple[str | int, ...] | None = None
+    hosted_runners: tuple[HostedRunnerSpec, ...] | None = None
+    exclusive: bool = True
+    adopt: bool = False
+
+
+@dataclass(frozen=True)
+class EnterpriseGroupSpec(_GroupSettings):
+    """One enterprise runner group and, optionally, the organizations that may use it and its runners."""
+
+    organizations: tuple[str | int, ...] | None = None
     runners: tuple[str | int, ...] | None = None
     exclusive: bool = True
     adopt: bool = False
+
+
+@dataclass(frozen=True)
+class EnterpriseSpec:
+    """`enterprise` None means the provider's (github:enterprise / GITHUB_ENTERPRISE)."""
+
+    enterprise: str | None
+    groups: tuple[EnterpriseGroupSpec, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)
@@ -57,9 +104,37 @@ class OrgSpec:
 
     org: str | None
     groups: tuple[GroupSpec, ...] = field(default_factory=tuple)
+    enterprise: EnterpriseSpec | None = None
 
 
-_GROUP_KEYS = tuple(f.name for f in fields(GroupSpec) if f.name != "name")
+AnyGroupSpec = TypeVar("AnyGroupSpec", GroupSpec, EnterpriseGroupSpec)
+
+
+@dataclass(frozen=True)
+class _GroupKind(Generic[AnyGroupSpec]):
+    """An org or an enterprise group in a spec: its settings (from the resource's field table) and its lists,
+    the first of which GitHub keeps only for `visibility: selected` (`selected_list` names it in messages; None
+    when the list is a field of the resource's own table, whose rules check it)."""
+
+    spec_type: type[AnyGroupSpec]
+    table: tuple[Field, ...]
+    lists: tuple[str, str]
+    selected_list: str | None
+
+    @property
+    def settings(self) -> dict[str, Field]:
+        """The settings a spec group carries: every other key of a group is about its members."""
+        return {f.name: f for f in self.table if f.in_spec}
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(self.spec_type) if f.name != "name")
+
+
+_ORG_GROUP = _GroupKind(GroupSpec, RUNNER_GROUP_FIELDS, ("repositories", "runners"), None)
+_ENTERPRISE_GROUP = _GroupKind(
+    EnterpriseGroupSpec, ENTERPRISE_RUNNER_GROUP_FIELDS, ("organizations", "runners"), "an organization list"
+)
 
 
 def load_spec(path: str | Path) -> OrgSpec:
@@ -94,52 +169,122 @@ def parse_spec(data: Any, source: str = "spec") -> OrgSpec:
     problems: list[str] = []
     if not isinstance(data, Mapping):
         raise SpecError(f"{source}: expected a mapping with 'org' and 'groups', got {type(data).__name__}.")
+    top_level = ("org", "groups", "enterprise")
     for key in data:
-        if key not in ("org", "groups"):
-            problems.append(f"unknown top-level key {key!r}{_suggest(str(key), ('org', 'groups'))}")
+        if key not in top_level:
+            problems.append(f"unknown top-level key {key!r}{_suggest(str(key), top_level)}")
     org = data.get("org")
     if org is not None and org_problem(org) is not None:
         problems.append(str(org_problem(org)).rstrip("."))
+    enterprise = _parse_enterprise(data["enterprise"], problems) if "enterprise" in data else None
     raw_groups = data.get("groups")
     groups: list[GroupSpec] = []
-    if not isinstance(raw_groups, Mapping) or not raw_groups:
+    if enterprise is not None and raw_groups is None:
+        pass  # a spec of enterprise groups only
+    elif not isinstance(raw_groups, Mapping) or not raw_groups:
         problems.append("groups must be a mapping of group name to settings, e.g. 'groups: {ci: {visibility: all}}'")
     else:
-        seen: dict[str, str] = {}
-        for name, settings in raw_groups.items():
-            where = f"group {name!r}"
-            folded = str(name).lower()
-            if folded in seen:
-                problems.append(f"{where}: the same name as group {seen[folded]!r} (GitHub ignores case)")
-                continue
-            seen[folded] = str(name)
-            group = _parse_group(name, settings, where, problems)
-            if group is not None:
-                groups.append(group)
+        groups = _parse_groups(raw_groups, "group", _ORG_GROUP, problems)
+    problems.extend(_hosted_names_repeated(groups))
     if problems:
         raise SpecError(f"{source}: " + "; ".join(problems) + ".")
-    return OrgSpec(org=org, groups=tuple(groups))
+    return OrgSpec(org=org, groups=tuple(groups), enterprise=enterprise)
+
+
+def _parse_enterprise(section: Any, problems: list[str]) -> EnterpriseSpec | None:
+    """`enterprise: {slug: SLUG, groups: {NAME: {...}}}`; `slug` defaults to github:enterprise."""
+    example = "'enterprise: {slug: acme-corp, groups: {shared: {visibility: selected, organizations: [acme]}}}'"
+    if not isinstance(section, Mapping):
+        problems.append(f"enterprise must be a mapping with 'slug' and 'groups', e.g. {example}")
+        return None
+    for key in section:
+        if key not in ("slug", "groups"):
+            problems.append(f"enterprise: unknown key {key!r}{_suggest(str(key), ('slug', 'groups'))}")
+    slug = section.get("slug")
+    if slug is not None and enterprise_problem(slug) is not None:
+        problems.append(f"enterprise: {str(enterprise_problem(slug)).rstrip('.')}")
+    raw_groups = section.get("groups")
+    if not isinstance(raw_groups, Mapping) or not raw_groups:
+        problems.append(f"enterprise: groups must be a mapping of group name to settings, e.g. {example}")
+        return None
+    groups = _parse_groups(raw_groups, "enterprise group", _ENTERPRISE_GROUP, problems)
+    return EnterpriseSpec(enterprise=slug, groups=tuple(groups))
+
+
+def _parse_groups(
+    raw_groups: Mapping[Any, Any], noun: str, kind: _GroupKind[AnyGroupSpec], problems: list[str]
+) -> list[AnyGroupSpec]:
+    groups: list[AnyGroupSpec] = []
+    seen: dict[str, str] = {}
+    for name, settings in raw_groups.items():
+        where = f"{noun} {name!r}"
+        folded = str(name).lower()
+        if folded in seen:
+            problems.append(f"{where}: the same name as {noun} {seen[folded]!r} (GitHub ignores case)")
+            continue
+        seen[folded] = str(name)
+        group = _parse_group(name, settings, where, problems, kind)
+        if group is not None:
+            groups.append(group)
+    return groups
+
+
+def _hosted_names_repeated(groups: Sequence[GroupSpec]) -> list[str]:
+    """Hosted runner names are unique in an org (GitHub ignores case), across its groups."""
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    for group in groups:
+        for runner in group.hosted_runners or ():
+            where = f"group {group.name!r}, hosted runner {runner.name!r}"
+            first = seen.setdefault(runner.name.lower(), f"group {group.name!r}, hosted runner {runner.name!r}")
+            if first != where:
+                problems.append(
+                    f"{where}: the same name as {first} (hosted runner names are unique in an org, whatever the "
+                    "case): rename one"
+                )
+    return problems
 
 
 def dump_spec(spec: OrgSpec) -> str:
     """YAML text that `load_spec` reads back to the same spec; unset and default values are left out."""
     import yaml
 
-    defaults = GroupSpec(name="")
-    groups: dict[str, dict[str, Any]] = {}
-    for group in spec.groups:
-        entry: dict[str, Any] = {}
-        for key in _GROUP_KEYS:
-            value = getattr(group, key)
-            if value != getattr(defaults, key):
-                entry[key] = list(value) if isinstance(value, tuple) else value
-        groups[group.name] = entry
     document: dict[str, Any] = {"org": spec.org} if spec.org else {}
-    document["groups"] = groups
+    if spec.groups or spec.enterprise is None:
+        document["groups"] = _dumped_groups(spec.groups, _ORG_GROUP)
+    if spec.enterprise is not None:
+        section: dict[str, Any] = {"slug": spec.enterprise.enterprise} if spec.enterprise.enterprise else {}
+        section["groups"] = _dumped_groups(spec.enterprise.groups, _ENTERPRISE_GROUP)
+        document["enterprise"] = section
     return str(yaml.safe_dump(document, sort_keys=False, default_flow_style=False))
 
 
-def _parse_group(name: Any, settings: Any, where: str, problems: list[str]) -> GroupSpec | None:
+def _dumped_groups(groups: Sequence[AnyGroupSpec], kind: _GroupKind[AnyGroupSpec]) -> dict[str, dict[str, Any]]:
+    defaults = kind.spec_type(name="")
+    dumped: dict[str, dict[str, Any]] = {}
+    for group in groups:
+        entry: dict[str, Any] = {}
+        for key in kind.keys:
+            value = getattr(group, key)
+            if value != getattr(defaults, key):
+                entry[key] = _dumped(value)
+        dumped[group.name] = entry
+    return dumped
+
+
+def _dumped(value: Any) -> Any:
+    """A spec value as YAML holds it: lists for tuples, hosted runners as a mapping of name to settings."""
+    if isinstance(value, tuple) and value and isinstance(value[0], HostedRunnerSpec):
+        return {
+            runner.name: {key: getattr(runner, key) for key in _HOSTED_FIELDS if getattr(runner, key) is not None}
+            for runner in value
+        }
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _parse_group(
+    name: Any, settings: Any, where: str, problems: list[str], kind: _GroupKind[AnyGroupSpec]
+) -> AnyGroupSpec | None:
     before = len(problems)
     problems.extend(f"{where}: {reason.rstrip('.')}" for _, reason in check_name("name", name))
     if settings is None:
@@ -148,10 +293,11 @@ def _parse_group(name: Any, settings: Any, where: str, problems: list[str]) -> G
         problems.append(f"{where}: settings must be a mapping, got {settings!r}")
         return None
     for key in settings:
-        if key not in _GROUP_KEYS:
-            problems.append(f"{where}: unknown field {key!r}{_suggest(str(key), _GROUP_KEYS)}")
+        if key not in kind.keys:
+            problems.append(f"{where}: unknown field {key!r}{_suggest(str(key), kind.keys)}")
     values: dict[str, Any] = {}
-    for key, described in _GROUP_FIELDS.items():
+    settable = kind.settings
+    for key, described in settable.items():
         value = settings.get(key)
         if value is None:
             continue
@@ -163,16 +309,61 @@ def _parse_group(name: Any, settings: Any, where: str, problems: list[str]) -> G
             f"{where}: {reason.rstrip('.')}" for _, reason in check_flag("exclusive", settings["exclusive"])
         )
         values["exclusive"] = settings["exclusive"]
-    for key in ("repositories", "runners"):
+    for key in kind.lists:
         if key in settings:
             values[key] = _list_of(where, key, settings[key], (str, int), problems)
     # Without adopt, unset settings get their defaults: check the rules on what `pulumi up` will send.
-    effective = values if values.get("adopt") else {**_DEFAULTS, **values}
+    defaults = {key: f.default for key, f in settable.items() if f.default is not None}
+    effective = values if values.get("adopt") else {**defaults, **values}
     for rule in RUNNER_GROUP_RULES:
         problems.extend(f"{where}: {reason.rstrip('.')}" for _, reason in rule(effective))
+    if "hosted_runners" in kind.keys and "hosted_runners" in settings:  # org groups only
+        values["hosted_runners"] = _hosted_runners(where, settings["hosted_runners"], problems)
+    visibility = effective.get("visibility")
+    selected_only = kind.lists[0]
+    if kind.selected_list is not None and values.get(selected_only) is not None and visibility != "selected":
+        stated = "not set" if visibility is None else repr(visibility)
+        problems.append(
+            f"{where}: {selected_only} are listed but visibility is {stated}; GitHub keeps {kind.selected_list} "
+            "only for 'visibility: selected'"
+        )
     if len(problems) > before:
         return None
-    return GroupSpec(name=name, **values)
+    return kind.spec_type(name=name, **values)
+
+
+def _hosted_runners(where: str, value: Any, problems: list[str]) -> tuple[HostedRunnerSpec, ...]:
+    """`hosted_runners: {NAME: {image_id: ..., size: ..., ...}}`; every problem of every runner is reported."""
+    if value is None:
+        return ()
+    if not isinstance(value, Mapping):
+        problems.append(
+            f"{where}: hosted_runners must be a mapping of runner name to settings, e.g. "
+            f"'hosted_runners: {{linux-4core: {{image_id: ubuntu-24.04, size: 4-core}}}}', got {shown(value)}"
+        )
+        return ()
+    runners: list[HostedRunnerSpec] = []
+    for name, settings in value.items():
+        at = f"{where}, hosted runner {shown(name)}"
+        before = len(problems)
+        problems.extend(f"{at}: {reason.rstrip('.')}" for _, reason in check_hosted_name("name", name))
+        settings = {} if settings is None else settings
+        if not isinstance(settings, Mapping):
+            problems.append(f"{at}: settings must be a mapping, got {shown(settings)}")
+            continue
+        for key in settings:
+            if key not in _HOSTED_FIELDS:
+                problems.append(f"{at}: unknown field {key!r}{_suggest(str(key), tuple(_HOSTED_FIELDS))}")
+        for key, described in _HOSTED_FIELDS.items():
+            given = settings.get(key)
+            if given is None and described.required:
+                problems.append(f"{at}: {key} is required: {described.required.rstrip('.')}")
+            elif given is not None and described.validate is not None:
+                problems.extend(f"{at}: {reason.rstrip('.')}" for _, reason in described.validate(key, given))
+        if len(problems) == before:
+            known = {key: settings[key] for key in _HOSTED_FIELDS if settings.get(key) is not None}
+            runners.append(HostedRunnerSpec(name=str(name), **known))
+    return tuple(runners)
 
 
 def _list_of(where: str, key: str, value: Any, types: tuple[type, ...], problems: list[str]) -> tuple[Any, ...]:

@@ -25,7 +25,7 @@ from github_runner_groups import api
 from github_runner_groups.client import AppCredentials, ClientSettings, GitHubClient, PacingSettings
 from github_runner_groups.errors import GitHubError
 from github_runner_groups.testing import DEMO_TOKEN, FLAVOURS, OPENAPI_VERSION, FakeGitHub, add_to_responses
-from github_runner_groups.testing.flavours import ENTERPRISE, HOSTED_RUNNERS
+from github_runner_groups.testing.flavours import ENTERPRISE, HOSTED_RUNNERS, NETWORK_CONFIGURATION
 from github_runner_groups.testing.routes import routes_of
 
 UNPACED = PacingSettings(write_delay_seconds=0)  # tests do not wait between writes
@@ -76,8 +76,8 @@ def session(request: pytest.FixtureRequest) -> Iterator[Session]:
 
 def exercise_every_operation(fake: FakeGitHub, client: GitHubClient) -> None:
     """What the providers, lookups and exporter do over a stack's life, errors included."""
-    repos = {r["name"]: r["id"] for r in api.list_org_repositories(client, "acme")}
-    runners = {r["name"]: r["id"] for r in api.list_org_runners(client, "acme")}
+    repos = {r.name: r.id for r in api.list_org_repositories(client, "acme")}
+    runners = {r.name: r.id for r in api.list_org_runners(client, "acme")}
     fake.set_actions_permissions(
         "acme", enabled_repositories="selected", selected_repository_ids=[repos["api"], repos["data-pipeline"]]
     )
@@ -168,54 +168,46 @@ def exercise_hosted_runners(client: GitHubClient) -> None:
 
 
 def exercise_enterprise(fake: FakeGitHub, client: GitHubClient) -> None:
-    """The enterprise operations: a group shared with orgs one at a time, its runners, errors; the org's view."""
-    enterprise = "/enterprises/acme-corp/actions"
-    fake.add_enterprise("acme-corp", orgs=["acme-labs"])
-    org_ids = [client.get(f"/orgs/{login}", action="resolving an org")["id"] for login in ("acme", "acme-labs")]
-    runners = {
-        r["name"]: r["id"] for r in client.paginate(f"{enterprise}/runners", action="runners", item_key="runners")
-    }
-    client.paginate(f"{enterprise}/runner-groups", action="listing enterprise groups", item_key="runner_groups")
+    """The enterprise operations as the enterprise resources, the exporter and the name resolution send them: a
+    group shared with orgs one at a time, its runners, errors; the org's view."""
+    slug = "acme-corp"
+    fake.add_enterprise(slug, orgs=["acme-labs"])
+    org_ids = [api.get_organization(client, login).id for login in ("acme", "acme-labs")]
+    runners = {r.name: r.id for r in api.list_enterprise_runners(client, slug)}
+    api.list_enterprise_runner_groups(client, slug)
     client.paginate(
-        f"{enterprise}/runner-groups",
+        f"/enterprises/{slug}/actions/runner-groups",
         action="listing the enterprise groups acme may use",
         item_key="runner_groups",
         params={"visible_to_organization": "acme"},
     )
-    created = client.request(
-        "POST",
-        f"{enterprise}/runner-groups",
-        action="creating an enterprise group",
-        json_body={"name": "shared", "visibility": "selected", "selected_organization_ids": org_ids[:1]},
-    ).body
-    group = f"{enterprise}/runner-groups/{created['id']}"
-    client.request("PATCH", group, action="updating", json_body={"allows_public_repositories": True})
-    client.get(group, action="reading an enterprise group")
-    client.request("PUT", f"{group}/organizations", action="setting orgs", json_body={"selected_organization_ids": []})
-    client.request("PUT", f"{group}/organizations/{org_ids[0]}", action="adding an org")
-    client.request("PUT", f"{group}/organizations/{org_ids[1]}", action="adding an org")
-    client.request("DELETE", f"{group}/organizations/{org_ids[1]}", action="removing an org")
-    client.paginate(f"{group}/organizations", action="listing orgs", item_key="organizations")
-    client.request("PUT", f"{group}/runners", action="setting runners", json_body={"runners": [runners["ent-linux-1"]]})
-    client.request("PUT", f"{group}/runners/{runners['ent-linux-2']}", action="adding a runner")
-    client.request("DELETE", f"{group}/runners/{runners['ent-linux-1']}", action="removing a runner")
-    client.paginate(f"{group}/runners", action="listing runners", item_key="runners")
-    api.get_runner_group(client, "acme", int(created["id"]))  # the org's view: inherited
+    body = {"name": "shared", "visibility": "selected", "selected_organization_ids": org_ids[:1]}
+    created = api.create_enterprise_runner_group(client, slug, body).body.id
+    api.update_enterprise_runner_group(client, slug, created, {"name": "shared", "allows_public_repositories": True})
+    if fake.flavour.serves(NETWORK_CONFIGURATION):
+        api.update_enterprise_runner_group(client, slug, created, {"name": "shared", "network_configuration_id": None})
+    api.get_enterprise_runner_group_if_changed(client, slug, created, None)
+    api.set_enterprise_group_organizations(client, slug, created, [])
+    api.add_enterprise_group_organization(client, slug, created, org_ids[0])
+    api.add_enterprise_group_organization(client, slug, created, org_ids[1])
+    api.remove_enterprise_group_organization(client, slug, created, org_ids[1])
+    api.list_enterprise_group_organizations_if_changed(client, slug, created, None)
+    api.set_enterprise_group_runners(client, slug, created, [runners["ent-linux-1"]])
+    api.add_enterprise_group_runner(client, slug, created, runners["ent-linux-2"])
+    api.remove_enterprise_group_runner(client, slug, created, runners["ent-linux-1"])
+    api.list_enterprise_group_runners_if_changed(client, slug, created, None)
+    api.get_runner_group(client, "acme", created)  # the org's view: inherited
     for failing in (
-        lambda: client.request(
-            "POST", f"{enterprise}/runner-groups", action="name taken", json_body={"name": "shared"}
-        ),
-        lambda: client.request("DELETE", f"{enterprise}/runner-groups/1", action="deleting Default"),
-        lambda: client.request(
-            "PUT", f"{group}/organizations", action="unknown org", json_body={"selected_organization_ids": [999999]}
-        ),
-        lambda: client.request("PUT", f"{group}/runners", action="unknown runners", json_body={"runners": [999999]}),
-        lambda: client.get(f"{enterprise}/runner-groups/999999", action="no such group"),
-        lambda: api.update_runner_group(client, "acme", int(created["id"]), {"name": "shared"}),  # inherited
+        lambda: api.create_enterprise_runner_group(client, slug, {"name": "shared"}),  # name taken
+        lambda: api.delete_enterprise_runner_group(client, slug, 1),  # Default cannot be deleted
+        lambda: api.set_enterprise_group_organizations(client, slug, created, [999999]),  # not a member org
+        lambda: api.set_enterprise_group_runners(client, slug, created, [999999]),  # unknown runner
+        lambda: api.get_enterprise_runner_group_if_changed(client, slug, 999999, None),  # no such group
+        lambda: api.update_runner_group(client, "acme", created, {"name": "shared"}),  # inherited
     ):
         with pytest.raises(GitHubError):
             failing()
-    client.request("DELETE", group, action="deleting an enterprise group")
+    api.delete_enterprise_runner_group(client, slug, created)
 
 
 def mint_installation_token(fake: FakeGitHub, key_pair: tuple[str, str]) -> None:

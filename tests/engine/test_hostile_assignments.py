@@ -11,25 +11,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import pytest
 from github_runner_groups.resources.membership import RunnerGroupMembershipProvider
 from github_runner_groups.resources.repository_access import RunnerGroupRepositoryAccessProvider
 from github_runner_groups.testing import FakeGitHub, FaultRule
 from harness import Engine, HarnessError, Res
+from hostile_check import HostileCheck
 
 MakeEngine = Callable[..., Engine]
-
-
-class Hostile(Protocol):
-    """The `hostile` fixture (tests/conftest.py): asserts and records one case of the hostile suite."""
-
-    def refused(self, area: str, case: str, message: str, *fragments: str, outputs: tuple[str, ...] = ()) -> None: ...
-
-    def contained(
-        self, area: str, case: str, message: str, *fragments: str, expected: dict[str, Any] | None = None
-    ) -> None: ...
 
 
 def group_id(fake: FakeGitHub, name: str) -> int:
@@ -306,7 +297,7 @@ def reported(message: str) -> str:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES], indirect=True)
-def test_hostile_assignment(case: Case, hostile: Hostile, engine: MakeEngine, fake: FakeGitHub) -> None:
+def test_hostile_assignment(case: Case, hostile: HostileCheck, engine: MakeEngine, fake: FakeGitHub) -> None:
     stack = engine(parallel=1)
     with pytest.raises(HarnessError) as failed:
         stack.up(case.program(fake))

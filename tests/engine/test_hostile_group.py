@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import pytest
 from github_runner_groups.resources.repository_access import RunnerGroupRepositoryAccessProvider
 from github_runner_groups.resources.runner_group import RunnerGroupProvider
 from github_runner_groups.testing import DEMO_TOKEN, FakeGitHub, FaultRule
 from harness import Engine, HarnessError, Res
+from hostile_check import HostileCheck
 
 MakeEngine = Callable[..., Engine]
 WORKFLOW = "acme/deploy/.github/workflows/release.yml@main"
@@ -34,14 +35,6 @@ def access(runner_group_id: Any) -> Res:
 
 def restricted(*workflows: str) -> Res:
     return group(restricted_to_workflows=True, selected_workflows=list(workflows))
-
-
-class Hostile(Protocol):
-    """The shared `hostile` fixture (tests/conftest.py), as these tests use it."""
-
-    def refused(self, area: str, case: str, message: str, *fragments: str, outputs: tuple[str, ...] = ()) -> None: ...
-
-    def contained(self, area: str, case: str, message: str, *fragments: str) -> None: ...
 
 
 def error_line(failure: HarnessError) -> str:
@@ -116,7 +109,7 @@ INPUT_CASES = [
 
 
 @pytest.mark.parametrize("case", INPUT_CASES, ids=[f"{c.area}: {c.name}" for c in INPUT_CASES])
-def test_hostile_input_is_refused(engine: MakeEngine, hostile: Hostile, case: Case) -> None:
+def test_hostile_input_is_refused(engine: MakeEngine, hostile: HostileCheck, case: Case) -> None:
     with pytest.raises(HarnessError) as failed:
         engine(case.config, process_per_run=False).up([case.program])
     assert failed.value.step == "check"
@@ -124,11 +117,11 @@ def test_hostile_input_is_refused(engine: MakeEngine, hostile: Hostile, case: Ca
     hostile.refused(case.area, case.name, failed.value.message, *case.fragments)
 
 
-def settled(fake: FakeGitHub, request: pytest.FixtureRequest) -> Hostile:
+def settled(fake: FakeGitHub, request: pytest.FixtureRequest) -> HostileCheck:
     """The `hostile` check, taken after a case's set-up: the set-up's writes are not the case's, and the org as
     it now is must stay so."""
     fake.reset_log()
-    checker: Hostile = request.getfixturevalue("hostile")
+    checker: HostileCheck = request.getfixturevalue("hostile")
     return checker
 
 

@@ -17,9 +17,9 @@ from github_runner_groups.resources.repository_access import RunnerGroupReposito
 from github_runner_groups.resources.runner_group import RunnerGroupArgs, RunnerGroupProvider
 from github_runner_groups.testing import FakeGitHub
 from harness import Engine, HarnessError, Res
+from hostile_check import HostileCheck
 from test_hostile_assignments import (  # `case`: the fixture that makes a case's setup before the snapshot
     OLD_LINUX_4,
-    Hostile,
     case,
     group_id,
     repo,
@@ -164,7 +164,7 @@ CASES = [
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES], indirect=True)
-def test_hostile_inline_list(case: Case, hostile: Hostile, engine: MakeEngine, fake: FakeGitHub) -> None:
+def test_hostile_inline_list(case: Case, hostile: HostileCheck, engine: MakeEngine, fake: FakeGitHub) -> None:
     stack = engine(parallel=1)
     with pytest.raises(HarnessError) as failed:
         stack.up(case.program(fake))

@@ -29,8 +29,7 @@ from github_runner_groups.errors import (
 )
 from github_runner_groups.settings import SETTING_NAMES, resolve_settings
 from github_runner_groups.testing import DEMO_TOKEN, FakeGitHub, add_to_responses
-
-from tests.conftest import HostileCheck
+from hostile_check import HostileCheck
 
 BASE = "https://api.github.com"
 GROUPS = f"{BASE}/orgs/acme/actions/runner-groups"

@@ -7,7 +7,6 @@ the real providers) against the emulator, so "nothing written" is what GitHub sa
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 from github_runner_groups import cli, lookups
@@ -15,9 +14,7 @@ from github_runner_groups.client import reset_clients
 from github_runner_groups.errors import GitHubRunnerGroupsError
 from github_runner_groups.testing import DEMO_TOKEN, EmulatorServer
 from github_runner_groups.testing.mocks import program_file, run_program
-
-if TYPE_CHECKING:  # at run time `conftest` may name another folder's conftest module
-    from conftest import HostileCheck  # type: ignore[import-not-found]
+from hostile_check import HostileCheck
 
 SPEC = "runner-groups.yaml"
 PROGRAM = f"from github_runner_groups.component import OrgRunnerGroups\nOrgRunnerGroups('acme', spec_file='{SPEC}')\n"

@@ -28,6 +28,7 @@ EXAMPLES = {
     "quickstart": (ROOT, "ci-linux"),
     "python-resources": (ROOT / "examples" / "python-resources", "build"),
     "with-pulumi-github": (ROOT / "examples" / "with-pulumi-github", "services"),
+    "hosted-runners": (ROOT / "examples" / "hosted-runners", "large-runners"),
 }
 
 

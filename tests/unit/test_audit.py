@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -423,11 +424,8 @@ def test_runners_without_their_group_id_are_read_group_by_group(
     group(org, "open", runners=("o1",))
     listed = api.list_org_runners
 
-    def without_group_ids(client: GitHubClient, org_login: str) -> list[api.RunnerJson]:
-        runners = listed(client, org_login)
-        for runner in runners:
-            del runner["runner_group_id"]
-        return runners
+    def without_group_ids(client: GitHubClient, org_login: str) -> list[api.Runner]:
+        return [replace(runner, runner_group_id=None) for runner in listed(client, org_login)]
 
     monkeypatch.setattr(api, "list_org_runners", without_group_ids)
     report = audit_org(client, ORG)

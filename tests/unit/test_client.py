@@ -147,7 +147,7 @@ def test_pagination_follows_link_with_per_page_100(client: GitHubClient, fake: F
     for index in range(238):
         fake.add_repo("acme", f"extra-{index:03d}")
     repos = api.list_org_repositories(client, "acme")
-    assert len(repos) == 250 and len({r["id"] for r in repos}) == 250
+    assert len(repos) == 250 and len({r.id for r in repos}) == 250
     pages = [r for r in fake.requests if r.path == "/orgs/acme/repos"]
     assert [r.query for r in pages] == [
         "per_page=100&type=all",
@@ -184,12 +184,12 @@ def test_an_etag_kept_in_state_serves_a_new_process(rsps: Any, clock: Clock, fak
     assert fresh.get_if_changed(path, action="reading", etag=etag).unchanged
     fake.update_group("acme", build_id(fake), allows_public_repositories=True)
     changed = make_client(clock).get_if_changed(path, action="reading", etag=etag)
-    assert changed.body["allows_public_repositories"] is True and changed.etag != etag
+    assert changed.body is not None and changed.body["allows_public_repositories"] is True and changed.etag != etag
 
 
 def test_only_one_page_listings_get_an_etag(client: GitHubClient, fake: FakeGitHub) -> None:
     listing = client.paginate_if_changed(GROUPS, action="listing", item_key="runner_groups")
-    assert listing.etag is not None and len(listing.body) == 3
+    assert listing.etag is not None and listing.body is not None and len(listing.body) == 3
     for index in range(120):
         fake.add_repo("acme", f"more-{index}")
     assert client.paginate_if_changed("/orgs/acme/repos", action="listing", item_key=None).etag is None

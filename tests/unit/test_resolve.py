@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import responses
-from github_runner_groups import resolve
+from github_runner_groups import api, resolve
 from github_runner_groups.client import ClientSettings, GitHubClient
 from github_runner_groups.resolve import REPOSITORIES, RUNNERS, UnknownNameError
 from github_runner_groups.testing import DEMO_TOKEN, FakeGitHub, add_to_responses
@@ -100,7 +100,7 @@ def test_the_cache_belongs_to_the_client_object(rsps: responses.RequestsMock, fa
 
 
 def large_org(size: int) -> Any:
-    items = [{"id": 10_000 + index, "name": f"service-{index:05d}-{'abcdefghij'[index % 10]}"} for index in range(size)]
+    items = [api.Repository(10_000 + index, f"service-{index:05d}-{'abcdefghij'[index % 10]}") for index in range(size)]
     return replace(REPOSITORIES, list_items=lambda _client, _org: items)
 
 

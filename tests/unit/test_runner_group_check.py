@@ -266,7 +266,7 @@ def test_every_typed_declaration_follows_the_field_table() -> None:
     from dataclasses import fields as dataclass_fields
 
     from github_runner_groups import api
-    from github_runner_groups.resources.fields import RUNNER_GROUP_FIELDS, Role
+    from github_runner_groups.resources.fields import ENTERPRISE_RUNNER_GROUP_FIELDS, RUNNER_GROUP_FIELDS, Role
     from github_runner_groups.resources.runner_group import RunnerGroup, RunnerGroupArgs
     from github_runner_groups.spec import GroupSpec
 
@@ -279,10 +279,12 @@ def test_every_typed_declaration_follows_the_field_table() -> None:
     assert in_spec | {"name"} == {f.name for f in dataclass_fields(GroupSpec)} - {
         "repositories",
         "runners",
+        "hosted_runners",
         "exclusive",
     }
     model = {f.name for f in dataclass_fields(api.RunnerGroup)}
-    assert {f.json_name for f in RUNNER_GROUP_FIELDS if f.json_name} == model
+    # one model for org and enterprise groups: every attribute is read by one of the two tables
+    assert {f.json_name for f in RUNNER_GROUP_FIELDS + ENTERPRISE_RUNNER_GROUP_FIELDS if f.json_name} == model
     assert all(f.default is None for f in RUNNER_GROUP_FIELDS if f.role is Role.COMPUTED)
 
 

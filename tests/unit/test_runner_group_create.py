@@ -83,7 +83,7 @@ def test_renamed_and_deleted_groups_free_their_names(provider: RunnerGroupProvid
 
 @pytest.mark.parametrize("answer", [{}, [], {"id": "7", "name": "ci"}, {"id": True, "name": "ci"}, {"id": 7}, None])
 def test_an_answer_that_is_not_a_group_is_a_clear_error(answer: object) -> None:
-    with pytest.raises(api.NotARunnerGroup) as failure:
+    with pytest.raises(api.UnexpectedAnswer) as failure:
         api.RunnerGroup.from_json(answer, "creating runner group 'ci' in org 'acme'")
     assert str(failure.value).startswith("creating runner group 'ci' in org 'acme' failed: GitHub's answer is not")
     assert "github:baseUrl" in str(failure.value)

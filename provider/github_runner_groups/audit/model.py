@@ -96,41 +96,23 @@ def read_org(client: GitHubClient, org: str) -> OrgSnapshot:
     """One consistent picture of `org`, read only (see the module docstring for the calls it makes)."""
     require_org(org)
     groups_json = api.list_runner_groups(client, org)
-    repositories = tuple(
-        Repository(int(r["id"]), str(r["name"]), _visibility(r)) for r in api.list_org_repositories(client, org)
-    )
-    runners_json = api.list_org_runners(client, org)
-    if any("runner_group_id" not in r for r in runners_json):
-        runners_json = [
-            {**runner, "runner_group_id": group.id}
-            for group in groups_json
-            for runner in api.list_group_runners(client, org, group.id)
-        ]
+    repositories = tuple(Repository(r.id, r.name, r.visibility) for r in api.list_org_repositories(client, org))
+    listed = [(r, r.runner_group_id) for r in api.list_org_runners(client, org)]
+    if any(group_id is None for _runner, group_id in listed):
+        listed = [(r, group.id) for group in groups_json for r in api.list_group_runners(client, org, group.id)]
     runners = tuple(
-        Runner(
-            id=int(r["id"]),
-            name=str(r["name"]),
-            os=str(r.get("os", "")),
-            status=str(r.get("status", "")),
-            labels=tuple(str(label.get("name")) for label in r.get("labels", [])),
-            group_id=int(r["runner_group_id"]),
-        )
-        for r in runners_json
+        Runner(id=r.id, name=r.name, os=r.os, status=r.status, labels=r.labels, group_id=int(group_id))
+        for r, group_id in listed
+        if group_id is not None
     )
     groups = tuple(_group(client, org, g) for g in groups_json)
     return OrgSnapshot(org, groups, repositories, runners, _actions_policy(client, org))
 
 
-def _visibility(repository: api.RepositoryJson) -> str:
-    if "visibility" in repository:
-        return str(repository["visibility"])
-    return "private" if repository.get("private") else PUBLIC
-
-
 def _group(client: GitHubClient, org: str, group: api.RunnerGroup) -> Group:
     selected = group.visibility == "selected"
     repository_ids = (
-        frozenset(int(r["id"]) for r in api.list_group_repositories(client, org, group.id)) if selected else frozenset()
+        frozenset(r.id for r in api.list_group_repositories(client, org, group.id)) if selected else frozenset()
     )
     try:
         hosted = tuple(str(r.get("name")) for r in api.list_hosted_runners_in_group(client, org, group.id))
@@ -156,8 +138,8 @@ def _actions_policy(client: GitHubClient, org: str) -> ActionsPolicy:
         permissions = api.get_actions_permissions(client, org)
     except (GitHubAuthError, GitHubNotFound):
         return ActionsPolicy(readable=False)
-    enabled = str(permissions.get("enabled_repositories", "all"))
+    enabled = permissions.enabled_repositories
     if enabled != "selected":
         return ActionsPolicy(enabled)
-    ids = frozenset(int(r["id"]) for r in api.list_actions_enabled_repositories(client, org))
+    ids = frozenset(r.id for r in api.list_actions_enabled_repositories(client, org))
     return ActionsPolicy(enabled, ids)

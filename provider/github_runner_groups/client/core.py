@@ -125,7 +125,7 @@ class GitHubClient:
         """GET and return the parsed body; a 304 from the ETag cache costs no rate limit."""
         return self.request("GET", path, action=action, params=params).body
 
-    def get_if_changed(self, path: str, *, action: str, etag: str | None) -> Conditional:
+    def get_if_changed(self, path: str, *, action: str, etag: str | None) -> Conditional[Any]:
         """GET unless unchanged since `etag` (which a caller may keep across processes: then a refresh costs a 304)."""
         response = self._call(_Call("GET", self._url(path, None), action, if_none_match=etag))
         if response.status == 304:
@@ -146,7 +146,7 @@ class GitHubClient:
         item_key: str | None,
         etag: str | None = None,
         params: Mapping[str, str | int] | None = None,
-    ) -> Conditional:
+    ) -> Conditional[Any]:
         """Like `paginate`, but a 304 to `etag` means unchanged; only a one-page listing gets an ETag back.
 
         A later page can change while the first stays the same, so a multi-page listing is always read whole.

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
+
+# Covariant: a listing of repositories is a listing of named members.
+T_co = TypeVar("T_co", covariant=True)
 
 
 @dataclass(frozen=True)
@@ -18,10 +21,13 @@ class ApiResponse:
 
 
 @dataclass(frozen=True)
-class Conditional:
-    """A read made with an ETag from an earlier run: `body` is None when GitHub answered 304 Not Modified."""
+class Conditional(Generic[T_co]):
+    """A read made with an ETag from an earlier run: `body` is None when GitHub answered 304 Not Modified.
 
-    body: Any
+    The client returns the parsed JSON (`Conditional[Any]`); api.py makes the body a model.
+    """
+
+    body: T_co | None
     etag: str | None
 
     @property

@@ -1,11 +1,13 @@
-"""What RunnerGroupRepositoryAccess and RunnerGroupMembership share: a set of members of one runner group.
+"""What the access and membership resources (of org and of enterprise groups) share: a set of members of one
+runner group.
 
 Both resources hold a list of references (names or numeric ids) that resolve to ids, in one of two modes:
 exclusive (the resource owns the group's whole list: one PUT of the full set) or additive (it adds what is
 missing and removes only entries it added itself, so several stacks can share a group). The two differ only in
-a `Facet`.
+a `Facet`, which also says where the group lives (an org or an enterprise).
 
-Before the first write of an apply, every reference is proven to exist by the org's listing, and the resource
+Before the first write of an apply, every reference is proven to exist by the owner's listing (organizations,
+which no listing holds, by one read per login; an id is then checked by GitHub as it is written), and the resource
 claims its list or entries for the run (`_ownership`); an additive step that fails part-way undoes its earlier
 writes, so nothing is left that no resource owns.
 
@@ -17,7 +19,7 @@ shows as a diff, as does a changed program, while members that others added neve
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -25,11 +27,12 @@ from typing import Any
 import pulumi.dynamic
 
 from .. import api, resolve
-from ..client import Conditional, GitHubClient
+from ..client import GitHubClient
 from ..errors import GitHubError, GitHubNotFound, GitHubRunnerGroupsError, GitHubValidationError
 from ._common import (
     Checker,
     GitHubProvider,
+    GroupLister,
     check_result,
     contains_unknown,
     gone,
@@ -63,7 +66,7 @@ class Facet:
     found_field: str
     example: str
     kind: resolve.NameKind
-    list_members: Callable[[GitHubClient, str, int, str | None], Conditional]
+    list_members: Callable[[GitHubClient, str, int, str | None], api.Conditional[Sequence[api.Named]]]
     set_members: Callable[[GitHubClient, str, int, list[int]], None]
     body_key: str  # the list's key in GitHub's create-group body
     add_member: MemberWrite
@@ -77,6 +80,11 @@ class Facet:
     refused_means_no_list: bool
     # What an exclusive owner of the Default group's list would do.
     default_group_harm: str
+    # Where the group lives (the input naming it: `org` or `enterprise`), how to list its groups (to tell a
+    # deleted group from lost access), and what the token needs to see it.
+    location: str = "org"
+    list_groups: GroupLister = api.list_runner_groups
+    permission: str = "admin:org scope, or the organization permission 'Self-hosted runners'"
 
     @property
     def etag_field(self) -> str:
@@ -85,7 +93,7 @@ class Facet:
 
     @property
     def inputs(self) -> set[str]:
-        return {"org", "runner_group_id", self.refs_field, "exclusive"}
+        return {self.location, "runner_group_id", self.refs_field, "exclusive"}
 
     @property
     def owners(self) -> ListKind:
@@ -97,6 +105,7 @@ class Facet:
             self.list_noun,
             self.member_in_one_group,
             self.kind.qualified_by_org,
+            self.location,
         )
 
 
@@ -153,7 +162,7 @@ class AssignmentProvider(GitHubProvider):
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.CheckResult:
         facet = self.facet
-        checker = self.start_check(news, facet.inputs)
+        checker = self.start_check(news, facet.inputs, facet.location)
         checker.group_id()
         checker.default("exclusive", True)
         checker.boolean("exclusive")
@@ -165,7 +174,7 @@ class AssignmentProvider(GitHubProvider):
         replaces = [
             name
             for name, same in (
-                ("org", _same_text(olds.get("org"), news.get("org"))),
+                (self.facet.location, _same_text(olds.get(self.facet.location), news.get(self.facet.location))),
                 ("runner_group_id", _same_id(olds.get("runner_group_id"), news.get("runner_group_id"))),
             )
             if not same
@@ -178,20 +187,20 @@ class AssignmentProvider(GitHubProvider):
         inputs = user_inputs(props)
         outputs = self._apply(inputs, previous=set(), previous_found=set(), creating=True)
         return pulumi.dynamic.CreateResult(
-            _resource_id(str(inputs["org"]), int(str(inputs["runner_group_id"])), self.facet), outputs
+            _resource_id(str(inputs[self.facet.location]), int(str(inputs["runner_group_id"])), self.facet), outputs
         )
 
     def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
         facet = self.facet
-        org, group_id, client = str(props["org"]), int(str(props["runner_group_id"])), self.client()
+        org, group_id, client = str(props[facet.location]), int(str(props["runner_group_id"])), self.client()
         try:
             listing = facet.list_members(client, org, group_id, props.get("etag"))
         except GitHubNotFound:
-            return gone(client, org)
+            return gone(client, org, facet.list_groups)
         inputs = {key: props[key] for key in facet.inputs if key in props}
-        if listing.unchanged:
+        if listing.body is None:
             return pulumi.dynamic.ReadResult(id_, user_inputs(props), inputs)
-        live = {int(item["id"]): str(item["name"]) for item in listing.body}
+        live = {member.id: member.name for member in listing.body}
         found = _ids(props, facet.found_field)
         if not props.get("exclusive", True):
             own = _ids(props, facet.ids_field)
@@ -205,7 +214,7 @@ class AssignmentProvider(GitHubProvider):
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         facet = self.facet
-        org, group_id, client = str(props["org"]), int(str(props["runner_group_id"])), self.client()
+        org, group_id, client = str(props[facet.location]), int(str(props["runner_group_id"])), self.client()
         if exclusive_owner(client, facet.owners, org, group_id) is not None:
             return  # the list moved to another owner in this run (a RunnerGroup's inline list): it is theirs now
         try:
@@ -231,7 +240,7 @@ class AssignmentProvider(GitHubProvider):
         the live list differs); additive, a PUT for each missing entry and a DELETE for each of `previous` (this
         resource's members) no longer declared, except those it found in the group (`previous_found`)."""
         facet = self.facet
-        org, group_id, client = str(inputs["org"]), int(str(inputs["runner_group_id"])), self.client()
+        org, group_id, client = str(inputs[facet.location]), int(str(inputs["runner_group_id"])), self.client()
         exclusive = bool(inputs.get("exclusive", True))
         wanted = resolve_members(client, facet, org, inputs.get(facet.refs_field))
         claim(client, facet.owners, org, group_id, exclusive, wanted)
@@ -280,7 +289,7 @@ class AssignmentProvider(GitHubProvider):
                 if not undo:
                     raise explain(facet, exc, org, group_id) from None
                 # The group took this step's earlier writes, so the refusal is about this member, not the group.
-                note = undo_writes(undo, group_id)
+                note = undo_writes(undo, group_id, facet.location)
                 raise exc.with_hint(f"The refusal concerns {facet.noun} {member} itself. {note}") from None
             undo.append((f"{undo_verb} {facet.noun} {member}", partial(inverse, client, org, group_id, member)))
         return (wanted & present) - (previous - previous_found)
@@ -306,7 +315,8 @@ def check_references(checker: Checker, facet: Facet) -> None:
 def matches_members(facet: Facet, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
     """Do the program's references name exactly the members last seen (all of them when exclusive)?"""
     refs = news.get(facet.refs_field)
-    if contains_unknown(refs) or not isinstance(refs, list) or is_unknown(news.get("org")):
+    owner = news.get(facet.location)
+    if contains_unknown(refs) or not isinstance(refs, list) or is_unknown(owner):
         return False
     seen_ids = [int(i) for i in olds.get(facet.ids_field) or []]
     seen_names = [str(n).lower() for n in olds.get(facet.names_field) or []]
@@ -317,7 +327,7 @@ def matches_members(facet: Facet, olds: Mapping[str, Any], news: Mapping[str, An
         if isinstance(normalised, int):
             member = normalised if normalised in seen_ids else None
         else:
-            member = by_name.get(resolve.bare_name(str(news.get("org")), str(normalised)).lower())
+            member = by_name.get(resolve.bare_name(str(owner), str(normalised)).lower())
         if member is None:
             return False
         matched.add(member)
@@ -342,7 +352,8 @@ def resolve_members(client: GitHubClient, facet: Facet, org: str, refs: Any) -> 
 
 
 def live_members(client: GitHubClient, facet: Facet, org: str, group_id: int) -> set[int]:
-    return {int(item["id"]) for item in facet.list_members(client, org, group_id, None).body}
+    # Read without an ETag: never unchanged, so always a body.
+    return {member.id for member in facet.list_members(client, org, group_id, None).body or ()}
 
 
 def list_differs(
@@ -354,11 +365,13 @@ def list_differs(
     return None if current == set(wanted) else current
 
 
-def read_members(facet: Facet, listing: Conditional, props: Mapping[str, Any]) -> dict[str, Any]:
+def read_members(
+    facet: Facet, listing: api.Conditional[Sequence[api.Named]], props: Mapping[str, Any]
+) -> dict[str, Any]:
     """The outputs of a whole list as a (conditional) listing shows it; unchanged: those in `props`."""
     if listing.unchanged:
         return {name: props.get(name) for name in (facet.ids_field, facet.names_field, facet.etag_field)}
-    live = {int(item["id"]): str(item["name"]) for item in listing.body}
+    live = {member.id: member.name for member in listing.body or ()}
     return {**members_outputs(facet, live), facet.etag_field: listing.etag}
 
 
@@ -366,9 +379,8 @@ def explain(facet: Facet, exc: GitHubError, org: str, group_id: int) -> GitHubEr
     """GitHub's refusals, with the reason in the list's terms (every member was verified beforehand)."""
     if isinstance(exc, GitHubNotFound):
         return exc.with_hint(
-            f"Runner group {group_id} does not exist in org '{org}' (deleted outside Pulumi? run "
-            "`pulumi refresh`), or the token cannot see it (admin:org scope, or the organization "
-            "permission 'Self-hosted runners').",
+            f"Runner group {group_id} does not exist in {facet.location} '{org}' (deleted outside Pulumi? run "
+            f"`pulumi refresh`), or the token cannot see it ({facet.permission}).",
         )
     if isinstance(exc, GitHubValidationError):
         return exc.with_hint(facet.refusal_hint)
@@ -379,7 +391,7 @@ def explain(facet: Facet, exc: GitHubError, org: str, group_id: int) -> GitHubEr
 Undo = tuple[str, Callable[[], object]]
 
 
-def undo_writes(steps: list[Undo], group_id: int) -> str:
+def undo_writes(steps: list[Undo], group_id: int, location: str) -> str:
     """Run the undo steps, newest first; what to tell the user about them."""
     failed: list[str] = []
     for what, step in reversed(steps):
@@ -391,8 +403,8 @@ def undo_writes(steps: list[Undo], group_id: int) -> str:
         return f"The {len(steps)} change(s) this step had made to runner group {group_id} were undone first."
     return (
         f"Undoing this step's {len(steps)} change(s) to runner group {group_id} failed for {len(failed)} "
-        f"({'; '.join(failed[:3])}); no resource owns what is left: make that change by hand in the org's Settings > "
-        f"Actions > Runner groups."
+        f"({'; '.join(failed[:3])}); no resource owns what is left: make that change by hand in the "
+        f"{location}'s Actions runner-group settings."
     )
 
 
@@ -455,7 +467,8 @@ def _refuse_exclusive_default_group(checker: Checker, facet: Facet) -> None:
     if checker.inputs["exclusive"] is True and parse_id(checker.inputs["runner_group_id"]) == DEFAULT_GROUP_ID:
         checker.fail(
             "runner_group_id",
-            f"runner_group_id {DEFAULT_GROUP_ID} is the org's Default group, which GitHub fills itself; an exclusive "
+            f"runner_group_id {DEFAULT_GROUP_ID} is the {facet.location}'s Default group, which GitHub fills itself; "
+            "an exclusive "
             f"{facet.resource_type} cannot own its {facet.list_noun}: {facet.default_group_harm}. Put the "
             f"{facet.kind.plural} in a group of your own, or set exclusive=False to add and remove only these.",
         )

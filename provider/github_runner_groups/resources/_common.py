@@ -12,17 +12,23 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, ReadResult, ResourceProvider
 
 from .. import api
 from ..client import GitHubClient, get_client
-from ..errors import ConfigError
+from ..errors import ConfigError, GitHubRunnerGroupsError
 from ..settings import ProviderSettings, resolve_settings
+from .values import enterprise_problem
 from .values import is_unknown as is_unknown  # re-exported: the resources import it from here
 from .values import org_problem as org_problem
 from .values import shown as shown
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from .fields import Field
 
 PROVIDER_KEY = "__provider"
 LOG_LEVEL_ENV = "GITHUB_RUNNER_GROUPS_LOG"
@@ -64,8 +70,9 @@ class GitHubProvider(ResourceProvider):
         """The process's client; creating it validates the settings (ConfigError), once per settings."""
         return get_client(self.settings.client)
 
-    def start_check(self, news: Mapping[str, Any], allowed: set[str]) -> Checker:
-        """A Checker on the user's inputs, already holding what is wrong with the settings or the input names.
+    def start_check(self, news: Mapping[str, Any], allowed: set[str], location: str = "org") -> Checker:
+        """A Checker on the user's inputs, already holding what is wrong with the settings, the input names and the
+        `location` (`org`, or `enterprise` for the enterprise resources), filled in from the settings if unset.
 
         Bad settings fail `check` (so `pulumi preview` fails too): every later API call would trip on them.
         """
@@ -75,14 +82,21 @@ class GitHubProvider(ResourceProvider):
         except ConfigError as exc:
             checker.fail("provider", str(exc))
         checker.unexpected(allowed)
-        checker.org(self.settings.owner)
+        if location == "enterprise":
+            checker.enterprise(self.settings.enterprise)
+        else:
+            checker.org(self.settings.owner)
         return checker
 
 
-def gone(client: GitHubClient, org: str) -> ReadResult:
-    """What a read that got 404 returns: the resource is dropped from state, but only once the org itself is
-    readable, since a 404 may also mean the token lost access (and then the listing raises, naming admin:org)."""
-    api.list_runner_groups(client, org)
+GroupLister = Callable[[GitHubClient, str], list[api.RunnerGroup]]
+
+
+def gone(client: GitHubClient, org: str, list_groups: GroupLister = api.list_runner_groups) -> ReadResult:
+    """What a read that got 404 returns: the resource is dropped from state, but only once the org (or
+    enterprise) itself is readable, since a 404 may also mean the token lost access (and then the listing raises,
+    naming the scope)."""
+    list_groups(client, org)
     return ReadResult("", {})
 
 
@@ -149,18 +163,36 @@ class Checker:
 
     def org(self, owner: str | None) -> None:
         """`org` defaults to the provider's owner (github:owner / GITHUB_OWNER)."""
-        self.default("org", owner)
-        value = self.inputs.get("org")
+        self._location("org", owner, "organization", "github:owner", "ORG", "GITHUB_OWNER", org_problem)
+
+    def enterprise(self, default: str | None) -> None:
+        """`enterprise` defaults to github:enterprise / GITHUB_ENTERPRISE."""
+        self._location(
+            "enterprise", default, "enterprise", "github:enterprise", "SLUG", "GITHUB_ENTERPRISE", enterprise_problem
+        )
+
+    def _location(
+        self,
+        name: str,
+        default: str | None,
+        noun: str,
+        config_key: str,
+        placeholder: str,
+        env: str,
+        problem_of: Callable[[Any], str | None],
+    ) -> None:
+        self.default(name, default)
+        value = self.inputs.get(name)
         if value is None:
             self.fail(
-                "org",
-                "no organization given: set org= on the resource, or the stack config github:owner "
-                "(`pulumi config set github:owner ORG`), or GITHUB_OWNER.",
+                name,
+                f"no {noun} given: set {name}= on the resource, or the stack config {config_key} "
+                f"(`pulumi config set {config_key} {placeholder}`), or {env}.",
             )
-        elif self.known("org"):
-            problem = org_problem(value)
+        elif self.known(name):
+            problem = problem_of(value)
             if problem is not None:
-                self.fail("org", problem)
+                self.fail(name, problem)
 
     def group_id(self, name: str = "runner_group_id") -> None:
         """Ids arrive as str (a RunnerGroup's `id`), int, or float (numbers from state)."""
@@ -213,6 +245,26 @@ class Checker:
         self.inputs[name] = normalised
 
 
+def numeric_id(id_: str, what: str) -> int:
+    """A resource's id as the numeric GitHub id it is (`what`: "runner group", "hosted runner")."""
+    parsed = parse_id(id_)
+    if parsed is None:
+        raise ValueError(f"{what} resource id {id_!r} is not a numeric {what} id")
+    return parsed
+
+
+def managed_settings(inputs: Mapping[str, Any], settable: tuple[str, ...]) -> tuple[str, ...]:
+    """The settings a resource owns: all of them, or with `adopt=True` only those the program sets."""
+    if inputs.get("adopt") is True:
+        return tuple(name for name in settable if inputs.get(name) is not None)
+    return settable
+
+
+def table_outputs(table: Iterable[Field], model: Any, given: Mapping[str, Any]) -> dict[str, Any]:
+    """A resource's outputs: `given` values (org, adopt, ...) and every other field of `table` from GitHub's model."""
+    return {f.name: given[f.name] if f.name in given else f.from_model(model) for f in table}
+
+
 def parse_id(value: Any) -> int | None:
     """A GitHub id from a program or state: ints, whole floats (numbers from state) and ASCII digits, 1..2**53."""
     if isinstance(value, bool):
@@ -252,3 +304,49 @@ def changed_fields(
         for name in fields
         if contains_unknown(news.get(name)) or normalise(name, olds.get(name)) != normalise(name, news.get(name))
     ]
+
+
+class Refused(GitHubRunnerGroupsError):
+    """A change the provider refuses before asking GitHub: it would touch what the stack does not own, or what
+    GitHub does not let an organization change."""
+
+    def __init__(self, action: str, reason: str) -> None:
+        super().__init__(f"{action} refused: {reason}")
+
+
+def check_field(checker: Checker, field: Field, *, adopting: bool, ghes: bool) -> None:
+    """Validate a given value, or fill in the default (not when adopting: unset then means "leave as it is")."""
+    value = checker.inputs.get(field.name)
+    if value is None:
+        if field.required:
+            checker.fail(field.name, f"{field.name} is required: {field.required}")
+        elif not adopting and field.default is not None:
+            checker.inputs[field.name] = list(field.default) if isinstance(field.default, tuple) else field.default
+        return
+    if contains_unknown(value) and not isinstance(value, list):
+        return  # a list is checked item by item: its unknown items pass
+    for path, reason in field.validate(field.name, value) if field.validate else []:
+        checker.fail(path, reason)
+    if ghes and not field.on_ghes:
+        checker.fail(
+            field.name,
+            f"{field.name} is set ({shown(value)}) but GitHub Enterprise Server has no such setting: remove it.",
+        )
+
+
+def refuse_what_ghes_lacks(
+    client: GitHubClient, location: str, owner: str, action: str, table: Iterable[Field], inputs: Mapping[str, Any]
+) -> None:
+    """Settings GitHub Enterprise Server lacks (it silently ignores them), refused before a write naming its
+    release, for a GHES whose base URL did not say so (check refuses those whose base URL does). Asks GitHub only
+    when such a setting is given."""
+    lacking = [f.name for f in table if not f.on_ghes and inputs.get(f.name) is not None]
+    if not lacking:
+        return
+    version = api.enterprise_server_version(client, location, owner)
+    if version is not None:
+        raise Refused(
+            action,
+            f"{', '.join(lacking)} is set, but GitHub Enterprise Server {version} has no such setting and would "
+            "ignore it: remove it.",
+        )

@@ -49,6 +49,8 @@ class ListKind:
     member_in_one_group: bool
     # References may be written `org/name` (repositories): `acme/api` and `api` are one entry.
     qualified_by_org: bool
+    # The input naming where the group lives: `org`, or `enterprise` for the enterprise resources.
+    location: str = "org"
 
 
 # Program side
@@ -78,17 +80,22 @@ class _ProgramOwners:
     """The owners registered by one program run; `keep` holds the Outputs whose identity keys the groups."""
 
     default_org: str | None
+    default_enterprise: str | None
     owners: list[_Owner] = field(default_factory=list)
     keep: list[Any] = field(default_factory=list)
 
 
-def _default_org() -> str | None:
-    """The org of a resource without `org`, as the provider will resolve it (GITHUB_OWNER, else github:owner)."""
+def _program_owners() -> _ProgramOwners:
+    """With the org (enterprise) of a resource without `org` (`enterprise`), as the provider will resolve it
+    (GITHUB_OWNER, else github:owner; GITHUB_ENTERPRISE, else github:enterprise)."""
     try:
-        owner = resolve_settings(get_config).owner
+        settings = resolve_settings(get_config)
     except ConfigError:
-        return None  # the provider's check reports bad settings; here they only leave the org unknown
-    return owner.lower() if owner else None
+        return _ProgramOwners(None, None)  # the provider's check reports bad settings; here they leave it unknown
+    return _ProgramOwners(
+        settings.owner.lower() if settings.owner else None,
+        settings.enterprise.lower() if settings.enterprise else None,
+    )
 
 
 _program: tuple[object, _ProgramOwners] | None = None
@@ -103,7 +110,7 @@ def register(kind: ListKind, resource_name: str, props: Mapping[str, Any], *, in
     with _program_lock:
         monitor = get_monitor()
         if _program is None or _program[0] is not monitor:
-            _program = (monitor, _ProgramOwners(_default_org()))  # a new program (tests run several in one process)
+            _program = (monitor, _program_owners())  # a new program (tests run several in one process)
         owners = _program[1]
         owner = _program_owner(kind, resource_name, props, owners, inline)
         for other in owners.owners:
@@ -116,11 +123,12 @@ def register(kind: ListKind, resource_name: str, props: Mapping[str, Any], *, in
 def _program_owner(
     kind: ListKind, resource_name: str, props: Mapping[str, Any], program: _ProgramOwners, inline: bool
 ) -> _Owner:
-    org = props.get("org")
+    org = props.get(kind.location)
     if not (org is None or isinstance(org, str)):
         # An Output: which org is not known here, so neither is which group or runner; apply checks it.
         return _Owner(kind, resource_name, None, "", None, {}, inline)
-    org_key = program.default_org if org is None else org.lower()
+    default = program.default_enterprise if kind.location == "enterprise" else program.default_org
+    org_key = default if org is None else org.lower()
     group_input = props.get("runner_group_id")
     literal_id = parse_id(group_input)
     group: Hashable | None
@@ -208,13 +216,13 @@ class ListClaim:
         more = f" and {len(self.members) - 5} more" if len(self.members) > 5 else ""
         group = "a runner group being created" if self.group_id is None else f"runner group {self.group_id}"
         owner = f"the inline `{self.kind.refs_field}`" if self.inline else f"{mode} {self.kind.resource_type}"
-        return f"{owner} of {group} in org '{self.org}' (listing {listed or 'nothing'}{more})"
+        return f"{owner} of {group} in {self.kind.location} '{self.org}' (listing {listed or 'nothing'}{more})"
 
 
 @dataclass
 class _RunClaims:
     lock: threading.Lock = field(default_factory=threading.Lock)
-    by_list: dict[tuple[str, str, int | None], list[ListClaim]] = field(default_factory=dict)
+    by_list: dict[tuple[str, str, str, int | None], list[ListClaim]] = field(default_factory=dict)
     by_member: dict[tuple[Hashable, ...], ListClaim] = field(default_factory=dict)
 
 
@@ -245,7 +253,7 @@ def claim(
     with claims.lock:
         if replacing is not None:
             claims.by_member = {key: held for key, held in claims.by_member.items() if held is not replacing}
-        list_key = (kind.refs_field, org.lower(), group_id)
+        list_key = (kind.location, kind.refs_field, org.lower(), group_id)
         holders = claims.by_list.setdefault(list_key, [])
         if new in holders:
             return new
@@ -271,14 +279,14 @@ def exclusive_owner(client: GitHubClient, kind: ListKind, org: str, group_id: in
     if claims is None:
         return None
     with claims.lock:
-        holders = claims.by_list.get((kind.refs_field, org.lower(), group_id), [])
+        holders = claims.by_list.get((kind.location, kind.refs_field, org.lower(), group_id), [])
         return next((held.describe() for held in holders if held.exclusive), None)
 
 
 def _member_key(kind: ListKind, org: str, group_id: int | None, member: int) -> tuple[Hashable, ...]:
     if kind.member_in_one_group:
-        return (kind.refs_field, org.lower(), member)
-    return (kind.refs_field, org.lower(), group_id, member)
+        return (kind.location, kind.refs_field, org.lower(), member)
+    return (kind.location, kind.refs_field, org.lower(), group_id, member)
 
 
 def _list_conflict(new: ListClaim, other: ListClaim) -> str:

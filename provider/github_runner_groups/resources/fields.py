@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
@@ -54,14 +54,15 @@ class Field:
         """The value as a request body carries it (lists keep the program's order)."""
         return list(value) if isinstance(value, (list, tuple)) else self.compare(value)
 
-    def from_model(self, group: api.RunnerGroup) -> Any:
-        value = getattr(group, self.json_name) if self.json_name else None
+    def from_model(self, model: api.RunnerGroup | api.HostedRunner) -> Any:
+        value = getattr(model, self.json_name) if self.json_name else None
         return list(value) if isinstance(value, tuple) else value
 
 
 # Validators: each returns what is wrong, naming the field, the value and the fix.
 
 VISIBILITIES = ("all", "selected", "private")
+ENTERPRISE_VISIBILITIES = ("all", "selected")  # an enterprise group is shared with organizations, not repositories
 MAX_NAME_LENGTH = 64
 # OWNER/REPO/.github/workflows/FILE.yml@REF: GitHub requires the ref (branch, tag or full SHA).
 _WORKFLOW_REF = re.compile(
@@ -105,11 +106,14 @@ def check_flag(path: str, value: Any) -> list[Problem]:
     return [] if isinstance(value, bool) else [(path, f"{path} must be true or false, got {shown(value)}.")]
 
 
-def check_visibility(path: str, value: Any) -> list[Problem]:
-    if value in VISIBILITIES:
-        return []
-    options = ", ".join(repr(v) for v in VISIBILITIES)
-    return [(path, f"{path} must be one of {options}, got {shown(value)}.")]
+def check_choice(choices: tuple[str, ...]) -> Validator:
+    def check(path: str, value: Any) -> list[Problem]:
+        if value in choices:
+            return []
+        options = ", ".join(repr(v) for v in choices)
+        return [(path, f"{path} must be one of {options}, got {shown(value)}.")]
+
+    return check
 
 
 def check_workflows(path: str, value: Any) -> list[Problem]:
@@ -198,7 +202,14 @@ RUNNER_GROUP_FIELDS = (
         validate=check_name,
         json_name="name",
     ),
-    Field("visibility", Role.SETTING, default="all", validate=check_visibility, json_name="visibility", in_spec=True),
+    Field(
+        "visibility",
+        Role.SETTING,
+        default="all",
+        validate=check_choice(VISIBILITIES),
+        json_name="visibility",
+        in_spec=True,
+    ),
     Field(
         "allows_public_repositories",
         Role.SETTING,
@@ -258,6 +269,173 @@ RUNNER_GROUP_FIELDS = (
 RUNNER_GROUP_RULES: tuple[Callable[[Mapping[str, Any]], list[Problem]], ...] = (
     workflows_need_restriction,
     repositories_need_selected,
+)
+
+# An enterprise group has the org group's settings (visibility without `private`), lives in an enterprise, and
+# has no `inherited` flags; which organizations may use it is a list of its own.
+_ORG_FIELD = {f.name: f for f in RUNNER_GROUP_FIELDS}
+ENTERPRISE_RUNNER_GROUP_FIELDS = (
+    Field("enterprise", Role.LOCATION, compare=_folded),  # checked by Checker.enterprise
+    _ORG_FIELD["adopt"],
+    _ORG_FIELD["name"],
+    replace(_ORG_FIELD["visibility"], validate=check_choice(ENTERPRISE_VISIBILITIES)),
+    *(
+        _ORG_FIELD[name]
+        for name in (
+            "allows_public_repositories",
+            "restricted_to_workflows",
+            "selected_workflows",
+            "network_configuration_id",
+            "group_id",
+            "default",
+            "workflow_restrictions_read_only",
+            "runners_url",
+        )
+    ),
+    Field("selected_organizations_url", Role.COMPUTED, json_name="selected_organizations_url"),
+    _ORG_FIELD["hosted_runners_url"],
+    _ORG_FIELD["etag"],
+)
+
+
+# GitHub-hosted runners (github.com and GHEC only)
+
+HOSTED_NAME_FORM = "1-64 characters of letters, digits, '.', '-' and '_'"
+_HOSTED_NAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
+IMAGE_SOURCES = ("github", "partner", "custom")
+MAXIMUM_RUNNERS_CAP = 1000  # the largest concurrency GitHub lets one hosted runner have
+
+
+def check_hosted_name(path: str, value: Any) -> list[Problem]:
+    if isinstance(value, str) and _HOSTED_NAME.fullmatch(value):
+        return []
+    if isinstance(value, str) and value and len(value) > MAX_NAME_LENGTH and _HOSTED_NAME.fullmatch(value[:64]):
+        return [(path, f"{path} is {len(value)} characters long; use at most {MAX_NAME_LENGTH}.")]
+    fix = "; e.g. 'linux-x64-4core'" if isinstance(value, str) else "; quote it if it looks like a number"
+    hidden = invisible_characters(value) if isinstance(value, str) else []
+    seen = f" (it contains {', '.join(dict.fromkeys(hidden))})" if hidden else ""
+    return [(path, f"{path} must be {HOSTED_NAME_FORM}, got {shown(value)}{seen}{fix}.")]
+
+
+def check_catalog_text(path: str, value: Any) -> list[Problem]:
+    """An image id or a machine size: plain visible text; whether the org offers it is checked before the write."""
+    if isinstance(value, str) and value and value == value.strip() and not invisible_characters(value):
+        return []
+    hint = "the lookups get_hosted_runner_sizes() and get_hosted_runner_images() list what the org offers"
+    return [(path, f"{path} must be non-empty visible text without surrounding spaces, got {shown(value)}; {hint}.")]
+
+
+def check_image_source(path: str, value: Any) -> list[Problem]:
+    if value in IMAGE_SOURCES:
+        return []
+    return [(path, f"{path} must be one of {', '.join(map(repr, IMAGE_SOURCES))}, got {shown(value)}.")]
+
+
+def check_image_version(path: str, value: Any) -> list[Problem]:
+    if isinstance(value, str) and value and value == value.strip() and not invisible_characters(value):
+        return []
+    return [(path, f"{path} must be an image version such as 'latest' or '1.0.0', got {shown(value)}.")]
+
+
+def check_maximum_runners(path: str, value: Any) -> list[Problem]:
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAXIMUM_RUNNERS_CAP:
+        return []
+    if isinstance(value, float) and value.is_integer() and 1 <= value <= MAXIMUM_RUNNERS_CAP:
+        return []  # numbers come back from state as floats
+    return [(path, f"{path} must be a whole number from 1 to {MAXIMUM_RUNNERS_CAP}, got {shown(value)}.")]
+
+
+def _whole_or_text(value: Any) -> Any:
+    """Ids and counts compare as numbers whether they come as int, float (state) or digits (a resource's id)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
+    return value
+
+
+HOSTED_RUNNER_FIELDS = (
+    Field("org", Role.LOCATION, compare=_folded),
+    Field("adopt", Role.STEERING, default=False, validate=check_flag),  # in a spec: the group's `adopt`
+    Field(
+        "name",
+        Role.SETTING,
+        required=f"the hosted runner's name ({HOSTED_NAME_FORM}).",
+        validate=check_hosted_name,
+        json_name="name",
+    ),
+    Field(
+        "runner_group_id",
+        Role.SETTING,
+        required="the id of the runner group the runner serves, e.g. runner_group_id=group.id.",
+        compare=_whole_or_text,
+        json_name="runner_group_id",
+    ),
+    Field(
+        "image_id",
+        Role.SETTING,
+        required="the image to build the runner from, e.g. 'ubuntu-24.04' (see get_hosted_runner_images()).",
+        validate=check_catalog_text,
+        json_name="image_id",
+        in_spec=True,
+    ),
+    Field(
+        "image_source",
+        Role.SETTING,
+        default="github",
+        validate=check_image_source,
+        json_name="image_source",
+        in_spec=True,
+    ),
+    Field(
+        "image_version",
+        Role.SETTING,
+        compare=_text_or_none,
+        validate=check_image_version,
+        json_name="image_version",
+        in_spec=True,
+    ),
+    Field(
+        "size",
+        Role.SETTING,
+        required="the machine size, e.g. '4-core' (see get_hosted_runner_sizes()).",
+        validate=check_catalog_text,
+        json_name="size",
+        in_spec=True,
+    ),
+    Field(
+        "maximum_runners",
+        Role.SETTING,
+        default=10,
+        compare=_whole_or_text,
+        validate=check_maximum_runners,
+        json_name="maximum_runners",
+        in_spec=True,
+    ),
+    Field(
+        "enable_static_ip",
+        Role.SETTING,
+        default=False,
+        compare=_flag,
+        validate=check_flag,
+        json_name="public_ip_enabled",
+        in_spec=True,
+    ),
+    Field(
+        "image_gen",
+        Role.SETTING,
+        default=False,
+        compare=_flag,
+        validate=check_flag,
+        json_name="image_gen",
+        in_spec=True,
+    ),
+    # Only what changes with the settings: the volatile `status` and `last_active_on` would make every refresh
+    # report drift; get_org_hosted_runners() reads them live.
+    Field("hosted_runner_id", Role.COMPUTED, json_name="id"),
+    Field("platform", Role.COMPUTED, json_name="platform"),
+    Field("machine_size_details", Role.COMPUTED, json_name="machine_size_details"),
+    Field("public_ips", Role.COMPUTED, json_name="public_ips"),
 )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .. import api
@@ -57,6 +58,11 @@ class OrgGroups:
         with self._lock:
             self._by_id[group.id] = group
 
+    def known_ids(self) -> frozenset[int]:
+        """The groups that exist as far as this process knows (a reference to verify before a write)."""
+        with self._lock:
+            return frozenset(self._by_id)
+
     def forget(self, group_id: int) -> None:
         with self._lock:
             self._by_id.pop(group_id, None)
@@ -70,22 +76,26 @@ def find_by_name(groups: list[api.RunnerGroup], name: str) -> api.RunnerGroup | 
     return matches[0] if matches else None
 
 
-# Per client (one per settings in a process), per org (folded): dropped with the client.
-_registries: weakref.WeakKeyDictionary[GitHubClient, dict[str, OrgGroups]] = weakref.WeakKeyDictionary()
+# Lists an org's (or an enterprise's) groups; also what tells org and enterprise registries apart.
+Lister = Callable[[GitHubClient, str], list[api.RunnerGroup]]
+# Per client (one per settings in a process), per lister and org or enterprise (folded): dropped with the client.
+_registries: weakref.WeakKeyDictionary[GitHubClient, dict[tuple[Lister, str], OrgGroups]] = weakref.WeakKeyDictionary()
 _registries_lock = threading.Lock()
 
 
-def org_groups(client: GitHubClient, org: str) -> OrgGroups:
-    """The org's groups, listed on the first call (the SDK's worker threads wait for one listing)."""
+def org_groups(client: GitHubClient, org: str, list_groups: Lister = api.list_runner_groups) -> OrgGroups:
+    """The org's (or, with the enterprise lister, the enterprise's) groups, listed on the first call (the SDK's
+    worker threads wait for one listing)."""
     with _registries_lock:
-        per_org = _registries.setdefault(client, {})
-        known = per_org.get(org.lower())
+        per_owner = _registries.setdefault(client, {})
+        key = (list_groups, org.lower())
+        known = per_owner.get(key)
         if known is None:
-            known = per_org[org.lower()] = OrgGroups(api.list_runner_groups(client, org))
+            known = per_owner[key] = OrgGroups(list_groups(client, org))
         return known
 
 
-def known_org_groups(client: GitHubClient, org: str) -> OrgGroups | None:
-    """The org's groups if this process has listed them already (updates and deletes never list)."""
+def known_org_groups(client: GitHubClient, org: str, list_groups: Lister = api.list_runner_groups) -> OrgGroups | None:
+    """The groups if this process has listed them already (updates and deletes never list)."""
     with _registries_lock:
-        return _registries.get(client, {}).get(org.lower())
+        return _registries.get(client, {}).get((list_groups, org.lower()))

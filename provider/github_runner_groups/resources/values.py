@@ -12,7 +12,7 @@ from typing import Any
 
 from ..errors import ConfigError
 
-_ORG_LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
+_ACCOUNT_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9]))*")
 
 
 def is_unknown(value: Any) -> bool:
@@ -26,11 +26,22 @@ def is_unknown(value: Any) -> bool:
 
 def org_problem(value: Any) -> str | None:
     """What is wrong with `value` as an organization login (None: nothing); the exporter and lookups use it too."""
-    if isinstance(value, str) and _ORG_LOGIN.fullmatch(value):
+    return _account_problem(value, "org", "a GitHub organization login", 39, "the ORG of github.com/ORG")
+
+
+def enterprise_problem(value: Any) -> str | None:
+    """What is wrong with `value` as an enterprise slug (None: nothing)."""
+    where = "the ENTERPRISE of github.com/enterprises/ENTERPRISE"
+    return _account_problem(value, "enterprise", "an enterprise slug", 100, where)
+
+
+def _account_problem(value: Any, field: str, what: str, longest: int, where: str) -> str | None:
+    """Logins and slugs: letters, digits and single hyphens, not at either end, up to `longest` characters."""
+    if isinstance(value, str) and len(value) <= longest and _ACCOUNT_NAME.fullmatch(value):
         return None
     return (
-        f"org must be a GitHub organization login (letters, digits and single hyphens, at most 39 characters), "
-        f"got {shown(value)}; use the ORG of github.com/ORG."
+        f"{field} must be {what} (letters, digits and single hyphens, at most {longest} characters), "
+        f"got {shown(value)}; use {where}."
     )
 
 

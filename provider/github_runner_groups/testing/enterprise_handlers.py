@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .handlers import Reply, Request, check_known, group_fields, ids_in
+from .handlers import Reply, Request, check_known, group_fields, ids_in, leave_group, set_group_runners
 from .rendering import HttpError, enterprise_group_json, organization_json
-from .state import DEFAULT_GROUP_ID, Enterprise, new_enterprise_group
+from .state import Enterprise, new_enterprise_group
 
 ENTERPRISE_VISIBILITIES = ("all", "selected")
 
@@ -162,14 +162,7 @@ def list_members(request: Request) -> Reply:
 def set_members(request: Request) -> Reply:
     enterprise = _enterprise(request)
     group = _group(request, enterprise)
-    ids = ids_in(request.payload, "runners", required=True)
-    check_known(enterprise.runners, ids, "runners")
-    for runner in enterprise.runners.values():
-        if runner["id"] in ids:
-            runner["runner_group_id"] = group["id"]
-        elif runner["runner_group_id"] == group["id"]:
-            runner["runner_group_id"] = DEFAULT_GROUP_ID
-    return 204, None
+    return set_group_runners(enterprise.runners, group["id"], request.payload)
 
 
 def add_member(request: Request) -> Reply:
@@ -182,10 +175,7 @@ def add_member(request: Request) -> Reply:
 def remove_member(request: Request) -> Reply:
     enterprise = _enterprise(request)
     group = _group(request, enterprise)
-    runner = _runner(request, enterprise)
-    if runner["runner_group_id"] == group["id"]:
-        runner["runner_group_id"] = DEFAULT_GROUP_ID
-    return 204, None
+    return leave_group(_runner(request, enterprise), group["id"])
 
 
 def _runner(request: Request, enterprise: Enterprise) -> dict[str, Any]:

@@ -120,8 +120,11 @@ class Gateway:
             raise secondary_limit_exceeded(exchange.request_id, retry_after(wait))
 
     def _render(self, exchange: _Exchange, status: int, body: Any) -> FakeResponse:
-        """The body as JSON, the Link header of a page, the ETag (or a 304) and the rate-limit headers."""
+        """The body as JSON, the Link header of a page, the ETag (or a 304), the rate-limit headers and, as GitHub
+        Enterprise Server sends on every answer, its release."""
         headers = exchange.answer_headers
+        if self.state.flavour.ghes_version is not None:
+            headers["x-github-enterprise-version"] = f"{self.state.flavour.ghes_version}.0"
         if isinstance(body, Page):
             headers["link"] = body.link
             body = body.content

@@ -214,14 +214,7 @@ def list_members(request: Request) -> Reply:
 def set_members(request: Request) -> Reply:
     org = request.org
     group = request.own_group(org)
-    ids = ids_in(request.payload, "runners", required=True)
-    check_known(org.runners, ids, "runners")
-    for runner in org.runners.values():
-        if runner["id"] in ids:
-            runner["runner_group_id"] = group["id"]
-        elif runner["runner_group_id"] == group["id"]:
-            runner["runner_group_id"] = DEFAULT_GROUP_ID
-    return 204, None
+    return set_group_runners(org.runners, group["id"], request.payload)
 
 
 def add_member(request: Request) -> Reply:
@@ -234,9 +227,25 @@ def add_member(request: Request) -> Reply:
 def remove_member(request: Request) -> Reply:
     org = request.org
     group = request.own_group(org)
-    runner = _runner(request, org)
-    if runner["runner_group_id"] == group["id"]:
-        runner["runner_group_id"] = DEFAULT_GROUP_ID  # GitHub returns removed runners to the Default group
+    return leave_group(_runner(request, org), group["id"])
+
+
+def set_group_runners(runners: Mapping[int, dict[str, Any]], group_id: int, payload: Any) -> Reply:
+    """Exactly the runners in `payload` sit in the group; the others it had go back to Default (org or enterprise)."""
+    ids = ids_in(payload, "runners", required=True)
+    check_known(runners, ids, "runners")
+    for runner in runners.values():
+        if runner["id"] in ids:
+            runner["runner_group_id"] = group_id
+        elif runner["runner_group_id"] == group_id:
+            runner["runner_group_id"] = DEFAULT_GROUP_ID
+    return 204, None
+
+
+def leave_group(runner: dict[str, Any], group_id: int) -> Reply:
+    """GitHub returns a runner removed from its group to the Default group; one in another group stays there."""
+    if runner["runner_group_id"] == group_id:
+        runner["runner_group_id"] = DEFAULT_GROUP_ID
     return 204, None
 
 

@@ -1,0 +1,357 @@
+"""HostedRunner: one GitHub-hosted larger runner of an organization, in one of its runner groups.
+
+Everything the pinned API's PATCH accepts changes in place (name, size, image, maximum_runners, static IP,
+image_gen and the group: moving between groups is a PATCH); only a new org replaces the runner. Before any
+write, create and update check what the org offers (sizes, images, static IPs, read once per run), that the
+group exists and that no other hosted runner holds the name. GitHub Enterprise Server has no hosted runners:
+check refuses them when github:baseUrl is a GHES one, and a GHES behind another URL is named by its release
+before any write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi.dynamic
+
+from .. import api
+from ..client import GitHubClient
+from ..errors import GitHubNotFound, GitHubOutcomeUnknown, GitHubValidationError
+from . import group_registry, hosted_catalog
+from ._common import (
+    GitHubProvider,
+    Refused,
+    changed_fields,
+    check_field,
+    check_result,
+    gone,
+    managed_settings,
+    numeric_id,
+    registration,
+    table_outputs,
+)
+from ._common import user_inputs as without_provider
+from .fields import HOSTED_RUNNER_FIELDS, Role, named, on_ghes
+
+__all__ = ["HostedRunner", "HostedRunnerArgs", "HostedRunnerProvider"]
+
+FIELDS = {f.name: f for f in HOSTED_RUNNER_FIELDS}
+SETTABLE = named(HOSTED_RUNNER_FIELDS, Role.SETTING)
+INPUTS = named(HOSTED_RUNNER_FIELDS, Role.SETTING, Role.LOCATION, Role.STEERING)
+COMPUTED = named(HOSTED_RUNNER_FIELDS, Role.COMPUTED)
+_UNSET_OPTIONAL = {
+    f.name for f in HOSTED_RUNNER_FIELDS if f.role is Role.SETTING and f.default is None and not f.required
+}
+# PATCH names the image fields flat; POST nests them in `image`.
+_IMAGE_KEYS = {"image_id": "id", "image_source": "source", "image_version": "version"}
+
+
+class HostedRunnerProvider(GitHubProvider):
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.CheckResult:
+        checker = self.start_check(news, set(INPUTS))
+        base_url = self.settings.client.base_url
+        if on_ghes(base_url):
+            server = f"GitHub Enterprise Server (github:baseUrl {base_url})"
+            checker.fail("provider", hosted_catalog.ghes_has_no_hosted_runners(server))
+        adopting = checker.inputs.get("adopt") is True
+        for field in HOSTED_RUNNER_FIELDS:
+            if field.role in (Role.SETTING, Role.STEERING) and field.name != "runner_group_id":
+                check_field(checker, field, adopting=adopting, ghes=False)
+        checker.group_id("runner_group_id")
+        if isinstance(checker.inputs.get("maximum_runners"), float):
+            checker.inputs["maximum_runners"] = int(checker.inputs["maximum_runners"])  # a number from state
+        return check_result(checker, news)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.DiffResult:
+        changes = _changed(olds, news, ("org", *_managed(news)))
+        replaces = ["org"] if "org" in changes else []
+        return pulumi.dynamic.DiffResult(changes=bool(changes), replaces=replaces, delete_before_replace=False)
+
+    def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
+        inputs = without_provider(props)
+        org, name = str(inputs["org"]), str(inputs["name"])
+        adopting = inputs.get("adopt") is True
+        action = f"{'adopting' if adopting else 'creating'} GitHub-hosted runner '{name}' in org '{org}'"
+        client = self.client()
+        catalog = hosted_catalog.org_catalog(client, org, action)
+        existing = catalog.holder_of(name) if adopting else None
+        if existing is None:
+            made = _create_new(client, org, action, catalog, inputs)
+        else:
+            made = _take_over(client, org, action, catalog, existing, inputs)
+        catalog.remember(made)
+        return pulumi.dynamic.CreateResult(str(made.id), _outputs(org, adopting, made))
+
+    def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
+        org = str(props["org"])
+        client = self.client()
+        try:
+            found = api.get_hosted_runner(client, org, _hosted_runner_id(id_))
+        except GitHubNotFound:
+            return gone(client, org)
+        outputs = _outputs(org, props.get("adopt") is True, found)
+        inputs = {key: outputs[key] for key in INPUTS if outputs.get(key) is not None}
+        return pulumi.dynamic.ReadResult(str(found.id), outputs, inputs)
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.UpdateResult:
+        inputs = without_provider(news)
+        org = str(inputs["org"])
+        hosted_runner_id = _hosted_runner_id(id_)
+        differing = _changed(olds, inputs, _managed(inputs))
+        if not differing:
+            return pulumi.dynamic.UpdateResult({**olds, **inputs})
+        action = f"updating GitHub-hosted runner {hosted_runner_id} ('{olds.get('name')}') in org '{org}'"
+        client = self.client()
+        catalog = hosted_catalog.org_catalog(client, org, action)
+        updated = _patch(client, org, action, catalog, hosted_runner_id, _wanted(olds, inputs), differing)
+        catalog.remember(updated)
+        return pulumi.dynamic.UpdateResult(_outputs(org, inputs.get("adopt") is True, updated))
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        org = str(props["org"])
+        hosted_runner_id = _hosted_runner_id(id_)
+        client = self.client()
+        try:
+            api.delete_hosted_runner(client, org, hosted_runner_id)
+        except GitHubNotFound:
+            pass  # Already gone: the desired end state.
+        catalog = hosted_catalog.known_org_catalog(client, org)
+        if catalog is not None:
+            catalog.forget(hosted_runner_id)
+            if props.get("enable_static_ip"):
+                catalog.give_back_public_ip()
+
+
+def _create_new(
+    client: GitHubClient, org: str, action: str, catalog: hosted_catalog.OrgHostedCatalog, inputs: Mapping[str, Any]
+) -> api.HostedRunner:
+    _verify(client, org, action, catalog, inputs, SETTABLE, own_id=None)
+    taking_ip = inputs.get("enable_static_ip") is True
+    with _public_ip(catalog, action, taking=taking_ip):
+        made = _create(client, org, action, _post_body(inputs), catalog)
+    catalog.own(made.id)
+    return made
+
+
+def _take_over(
+    client: GitHubClient,
+    org: str,
+    action: str,
+    catalog: hosted_catalog.OrgHostedCatalog,
+    existing: api.HostedRunner,
+    inputs: Mapping[str, Any],
+) -> api.HostedRunner:
+    """Adopt a hosted runner: write only the settings the program sets that differ from GitHub's."""
+    if not catalog.own(existing.id):
+        raise Refused(
+            action,
+            f"another resource of this program already creates or adopts the hosted runner '{existing.name}' (id "
+            f"{existing.id}); two resources owning one runner would overwrite each other: keep one of them.",
+        )
+    live = _outputs(org, True, existing)
+    differing = _changed(live, inputs, _managed(inputs))
+    if not differing:
+        return existing
+    return _patch(client, org, action, catalog, existing.id, _wanted(live, inputs), differing)
+
+
+def _patch(
+    client: GitHubClient,
+    org: str,
+    action: str,
+    catalog: hosted_catalog.OrgHostedCatalog,
+    hosted_runner_id: int,
+    wanted: Mapping[str, Any],
+    differing: list[str],
+) -> api.HostedRunner:
+    """PATCH only `differing`, once what it sets is verified; a static IP turned off goes back to the org."""
+    _verify(client, org, action, catalog, wanted, differing, own_id=hosted_runner_id)
+    turning_ip = "enable_static_ip" in differing
+    with _public_ip(catalog, action, taking=turning_ip and wanted.get("enable_static_ip") is True):
+        try:
+            updated = api.update_hosted_runner(client, org, hosted_runner_id, _patch_body(wanted, differing))
+        except GitHubNotFound as exc:
+            raise exc.with_hint(
+                "The hosted runner was deleted outside this stack: run `pulumi refresh` to drop it from the state "
+                "(the next `pulumi up` creates it again)."
+            ) from None
+    if turning_ip and not updated.public_ip_enabled:
+        catalog.give_back_public_ip()
+    return updated
+
+
+@contextmanager
+def _public_ip(catalog: hosted_catalog.OrgHostedCatalog, action: str, *, taking: bool) -> Iterator[None]:
+    """Hold one of the org's static IP ranges for the write inside, when it turns one on; give it back if the
+    write fails."""
+    if taking:
+        catalog.take_public_ip(action)
+    try:
+        yield
+    except BaseException:
+        if taking:
+            catalog.give_back_public_ip()
+        raise
+
+
+def _verify(
+    client: GitHubClient,
+    org: str,
+    action: str,
+    catalog: hosted_catalog.OrgHostedCatalog,
+    wanted: Mapping[str, Any],
+    changing: Iterable[str],
+    *,
+    own_id: int | None,
+) -> None:
+    """What `changing` sets is offered by the org, free and existing: checked before any write."""
+    changing = set(changing)
+    image_changing = bool({"image_id", "image_source"} & changing)
+    catalog.refuse_unoffered(
+        action,
+        {
+            "size": wanted.get("size") if "size" in changing else None,
+            "image_source": wanted.get("image_source"),
+            "image_id": wanted.get("image_id") if image_changing else None,
+        },
+    )
+    if "name" in changing:
+        holder = catalog.holder_of(str(wanted["name"]), own_id)
+        if holder is not None:
+            raise Refused(action, _taken_hint(holder))
+    if "runner_group_id" in changing:
+        group_id = int(wanted["runner_group_id"])
+        groups = group_registry.org_groups(client, org)
+        if group_id not in groups.known_ids():
+            raise Refused(
+                action,
+                f"runner_group_id={group_id} is not a runner group of org '{org}' (deleted, or never made there): "
+                "pass the id of an existing RunnerGroup, e.g. runner_group_id=group.id.",
+            )
+
+
+def _wanted(current: Mapping[str, Any], inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The runner as it is to be: the program's settings over the current ones (with adopt, unset ones stay)."""
+    return {**current, **{name: inputs.get(name) for name in _managed(inputs)}}
+
+
+def _managed(inputs: Mapping[str, Any]) -> tuple[str, ...]:
+    """With adopt, what the program sets; without, every setting but an unset optional one (`image_version`),
+    which stays as GitHub keeps it (GitHub may report the version it chose)."""
+    return tuple(
+        name
+        for name in managed_settings(inputs, SETTABLE)
+        if name not in _UNSET_OPTIONAL or inputs.get(name) is not None
+    )
+
+
+def _create(
+    client: GitHubClient, org: str, action: str, body: Mapping[str, Any], catalog: hosted_catalog.OrgHostedCatalog
+) -> api.HostedRunner:
+    """POST; if the answer was lost, look before retrying: a runner of that name made since the org was read is
+    the one this POST made."""
+    try:
+        return api.create_hosted_runner(client, org, body)
+    except GitHubOutcomeUnknown:
+        found = next((r for r in api.list_hosted_runners(client, org) if r.name == body["name"]), None)
+        if found is None:
+            return api.create_hosted_runner(client, org, body)
+        if found.id in catalog.listed_ids:
+            raise Refused(f"{action} (its answer was lost)", _taken_hint(found)) from None
+        return found
+    except GitHubValidationError as refused:
+        holder = next((r for r in api.list_hosted_runners(client, org) if r.name.lower() == body["name"].lower()), None)
+        if holder is None:
+            raise
+        raise refused.with_hint(_taken_hint(holder)) from None
+
+
+def _taken_hint(holder: api.HostedRunner) -> str:
+    return (
+        f"a GitHub-hosted runner named '{holder.name}' already exists in the org (id {holder.id}) and this stack "
+        "does not own it: set adopt=True to take it over (the next `pulumi up` changes only what differs), or "
+        "choose another name."
+    )
+
+
+def _post_body(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """Every setting; the image fields nested as POST wants them, an unset image version left to GitHub."""
+    body: dict[str, Any] = {}
+    image: dict[str, Any] = {}
+    for name, value in _patch_body(inputs, SETTABLE).items():
+        if name in _IMAGE_KEYS:
+            if value is not None:
+                image[_IMAGE_KEYS[name]] = value
+        else:
+            body[name] = value
+    return {**body, "image": image}
+
+
+def _patch_body(inputs: Mapping[str, Any], names: Iterable[str]) -> dict[str, Any]:
+    """Only `names`, as JSON: ids as integers, as GitHub's schema wants them."""
+    return {name: FIELDS[name].compare(inputs.get(name)) for name in names}
+
+
+def _changed(olds: Mapping[str, Any], news: Mapping[str, Any], names: tuple[str, ...]) -> list[str]:
+    return changed_fields(olds, news, names, lambda name, value: FIELDS[name].compare(value))
+
+
+def _hosted_runner_id(id_: str) -> int:
+    return numeric_id(id_, "hosted runner")
+
+
+def _outputs(org: str, adopt: bool, runner: api.HostedRunner) -> dict[str, Any]:
+    return table_outputs(HOSTED_RUNNER_FIELDS, runner, {"org": org, "adopt": adopt})
+
+
+@dataclass
+class HostedRunnerArgs:
+    """Inputs of a HostedRunner. `org` defaults to github:owner / GITHUB_OWNER; unset settings get the defaults
+    this library pins (image_source 'github', maximum_runners 10, no static IP, no image_gen), except with
+    `adopt=True`, which takes over the org's hosted runner of that name and leaves unset settings as they are."""
+
+    name: pulumi.Input[str]
+    runner_group_id: pulumi.Input[int | str]
+    image_id: pulumi.Input[str]
+    size: pulumi.Input[str]
+    org: pulumi.Input[str] | None = None
+    image_source: pulumi.Input[str] | None = None
+    image_version: pulumi.Input[str] | None = None
+    maximum_runners: pulumi.Input[int] | None = None
+    enable_static_ip: pulumi.Input[bool] | None = None
+    image_gen: pulumi.Input[bool] | None = None
+    adopt: pulumi.Input[bool] = False
+
+
+class HostedRunner(pulumi.dynamic.Resource, module="github", name="HostedRunner"):
+    """A GitHub-hosted larger runner; its `id` is GitHub's numeric hosted runner id as text."""
+
+    org: pulumi.Output[str]
+    name: pulumi.Output[str]
+    runner_group_id: pulumi.Output[int]
+    image_id: pulumi.Output[str]
+    image_source: pulumi.Output[str]
+    image_version: pulumi.Output[str | None]
+    size: pulumi.Output[str]
+    maximum_runners: pulumi.Output[int]
+    enable_static_ip: pulumi.Output[bool]
+    image_gen: pulumi.Output[bool]
+    hosted_runner_id: pulumi.Output[int]
+    platform: pulumi.Output[str]
+    machine_size_details: pulumi.Output[dict[str, Any]]
+    public_ips: pulumi.Output[list[str]]
+    adopt: pulumi.Output[bool]
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: HostedRunnerArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Any,
+    ) -> None:
+        props = registration(HostedRunnerArgs, args, kwargs, COMPUTED)
+        super().__init__(HostedRunnerProvider(), resource_name, props, opts)
