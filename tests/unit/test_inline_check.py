@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from github_runner_groups.resources.enterprise_runner_group import EnterpriseRunnerGroupProvider
 from github_runner_groups.resources.runner_group import RunnerGroupProvider
 from github_runner_groups.settings import resolve_settings
 from pulumi.output import Unknown
@@ -81,3 +82,15 @@ def test_diff_of_lists(provider: RunnerGroupProvider, news: dict[str, Any], chan
 def test_drift_seen_by_refresh_is_a_change(provider: RunnerGroupProvider) -> None:
     drifted = {**OLDS, "repository_ids": [10, 11], "repository_names": ["api", "web"]}
     assert provider.diff("7", drifted, OLDS).changes is True
+
+
+@pytest.mark.parametrize("field", ["repositories", "runners"])
+def test_an_enterprise_group_has_no_inline_lists(field: str) -> None:
+    """Inline lists are an org group's: the enterprise scope's table has none, so they are unknown inputs there
+    (its lists are EnterpriseRunnerGroupOrganizationAccess / EnterpriseRunnerGroupMembership)."""
+    enterprise = EnterpriseRunnerGroupProvider()
+    enterprise._settings = resolve_settings(None, {"GITHUB_TOKEN": "t", "GITHUB_ENTERPRISE": "acme-corp"})
+    result = enterprise.check({}, {"__provider": "p", "name": "ci", "visibility": "selected", field: ["x"]})
+    problems = {f.property: f.reason for f in result.failures}
+    assert enterprise.scope.lists == {}
+    assert set(problems) == {field} and f"unknown input '{field}'" in problems[field]
