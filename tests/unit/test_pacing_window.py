@@ -25,3 +25,18 @@ def test_the_window_is_a_setting_with_a_checked_range() -> None:
     bad = resolve_settings(None, {"GITHUB_TOKEN": "ghp_" + "a" * 36, "GITHUB_RUNNER_GROUPS_POINTS_WINDOW_SECONDS": "0"})
     with pytest.raises(ConfigError, match="POINTS_WINDOW_SECONDS is 0: give a number of seconds above 0"):
         bad.client.validate()
+
+
+def test_points_leave_one_window_after_the_answer_not_the_start() -> None:
+    """GitHub counts a request's points from its arrival, later than its start here: reads started at 0 s and
+    answered at 2 s still count at 61 s, and a read that runs keeps its points however long it takes."""
+    clock = [0.0]
+    paced = Pacer(PacingSettings(write_delay_seconds=0, points_per_minute=10), lambda: clock[0])
+    for _ in range(10):
+        assert paced.reserve(False, now=0.0) == 0
+    assert paced.reserve(False, now=100.0) == pytest.approx(60.0)  # still running: not one point has left
+    clock[0] = 2.0
+    for _ in range(10):
+        paced.release(write=False)
+    assert paced.reserve(False, now=61.0) == pytest.approx(1.0)  # counted from the answers at 2 s
+    assert paced.reserve(False, now=62.0) == 0
