@@ -27,7 +27,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy --strict provider/
-	for path in $(TYPED_TESTS); do MYPYPATH=provider:tests:tests/engine $(BIN)/mypy --strict $$path || exit 1; done
+	for path in $(TYPED_TESTS); do MYPYPATH=provider:tests:tests/engine:benchmarks $(BIN)/mypy --strict $$path || exit 1; done
 
 ## The Pulumi SDKs that tests/engine and tests/program run against, each in its own .venv-sdk-VERSION: the oldest
 ## the package allows (the lower bound in pyproject.toml, read from there) and the newest release, pinned here.

@@ -1,108 +1,108 @@
-"""How many GitHub API calls each operation costs, and how long 200 groups take, against the emulator.
+"""What an org's runner groups cost to apply on GitHub: calls per operation, and a 200-group stack under GitHub's
+secondary limits, time-compressed (see scale.py), through the paced providers.
 
-Runs the providers through the engine-protocol rig (tests/engine/rig: the SDK's own provider server, one process
-per run, 4 steps in parallel like `pulumi up`; `up` skips the preview the CLI runs first, so its figures are the
-update's alone) against the loopback emulator, and prints:
+Runs the providers through the engine-protocol rig (the SDK's own provider server, one process per run, 4 steps
+in parallel like `pulumi up`; `up` skips the preview the CLI runs first, so its figures are the update's alone)
+against the loopback emulator in a process of its own, and prints:
 
-1. API calls per operation for one RunnerGroup with repository access and membership (create, no-op up, update,
-   refresh of unchanged resources, destroy), next to the targets in the README;
-2. wall time of up / refresh / destroy of N groups (default 200), each with repository access and membership,
-   with an injected latency per request (default 50 ms), next to the ideal: calls x latency / 4 workers.
+1. API calls per operation for one spec'd group with 2 repositories and 1 runner inline, limits off;
+2. per step of the 200-group stack (as OrgRunnerGroups registers it: one RunnerGroup each, lists inline), at two
+   latencies: writes, points, secondary-limit hits, wall, and the floor = max(writes x write spacing, points /
+   points budget); the wall is the median of `--runs` runs;
+3. the same up and destroy in two comparison rows at the same compression: the call pattern before inline lists
+   (a RunnerGroup, an exclusive access and an exclusive membership per group) under the same pacer, and a
+   Terraform-style transport (every request serialised, the spacing after each write).
 
-    python benchmarks/bench_runner_groups.py [--groups 200] [--latency-ms 50] [--repos 250]
+    python benchmarks/bench_runner_groups.py [--groups 200] [--compression 10] [--runs 3] [--markdown]
 
-Numbers only; nothing is asserted here (the tests assert behaviour; this measures it).
+Times are given at the compressed scale (seconds on this machine); x compression is what github.com would take.
+Numbers only; nothing is asserted here (tests/engine/test_scale.py asserts the counts and the 0 hits).
 """
 
 from __future__ import annotations
 
 import argparse
-import math
+import datetime
 import multiprocessing
 import os
+import platform
+import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "provider"), str(ROOT / "tests" / "engine")]
+sys.path[:0] = [str(ROOT / "provider"), str(ROOT / "tests" / "engine"), str(ROOT / "benchmarks")]
 
-from github_runner_groups.resources.membership import RunnerGroupMembershipProvider  # noqa: E402
-from github_runner_groups.resources.repository_access import RunnerGroupRepositoryAccessProvider  # noqa: E402
-from github_runner_groups.resources.runner_group import RunnerGroupProvider  # noqa: E402
-from github_runner_groups.testing import FakeGitHub, serve  # noqa: E402
-from harness import Engine, Ref, Res  # noqa: E402
+from github_runner_groups.testing import FakeGitHub, SecondaryLimits, serve  # noqa: E402
+from harness import Engine, Res  # noqa: E402
+from scale import NAME_LISTINGS, WRITE_METHODS, Compression, inline_stack, seed, separate_stack  # noqa: E402
 
 ORG = "bench"
 TOKEN = "ghp_benchmarkToken0000000000000000000000"
 WORKERS = 4
-WRITE_METHODS = ("POST", "PATCH", "PUT", "DELETE")
+LATENCIES_MS = (50.0, 300.0)  # at github.com's scale
+README_START = "<!-- benchmark output: start -->"
+README_END = "<!-- benchmark output: end -->"
 
 
-@dataclass
-class Calls:
-    """API requests of one step, split the way the targets are stated."""
+@dataclass(frozen=True)
+class Usage:
+    """What one step sent, as the emulator counted it."""
 
     writes: int
-    full_reads: int
+    points: int
+    hits: int
     not_modified: int
-    listings: int
+    full_reads: int
+    name_listings: int
 
     @property
-    def total(self) -> int:
-        return self.writes + self.full_reads + self.not_modified
-
-    def show(self) -> str:
-        return f"{self.writes} writes, {self.full_reads} full GETs, {self.not_modified} 304s"
+    def calls(self) -> int:
+        return self.writes + self.not_modified + self.full_reads
 
 
 class Emulator:
-    """The emulator in a process of its own, so its threads do not compete with the harness's for one GIL.
+    """The emulator in a process of its own, so its threads do not compete with the rig's for one GIL.
 
-    Commands over a pipe: reset the request log, read the counts of the calls made since.
+    Commands over a pipe: reset the request log, read what was sent since.
     """
 
-    def __init__(self, repos: int, runners: int, latency: float) -> None:
+    def __init__(self, groups: int, latency: float, limits: SecondaryLimits | None) -> None:
         self._pipe, child = multiprocessing.Pipe()
         self._process = multiprocessing.get_context("fork").Process(
-            target=_serve, args=(child, repos, runners, latency), daemon=True
+            target=_serve, args=(child, groups, latency, limits), daemon=True
         )
         self._process.start()
         self.url: str = self._pipe.recv()
 
-    def counted(self, step: Callable[[], Any]) -> tuple[Calls, float]:
-        """Run `step` and return the API calls it made and its wall time."""
+    def measured(self, step: Callable[[], Any]) -> tuple[Usage, float]:
+        """Run `step`; what it sent and its wall time."""
         self._pipe.send("reset")
         self._pipe.recv()
         started = time.perf_counter()
         step()
         seconds = time.perf_counter() - started
         self._pipe.send("count")
-        calls: Calls = self._pipe.recv()
-        return calls, seconds
-
-    def close(self) -> None:
-        self._pipe.send("stop")
-        self._process.join(timeout=5)
+        usage: Usage = self._pipe.recv()
+        return usage, seconds
 
     def __enter__(self) -> Emulator:
         return self
 
     def __exit__(self, *_exc: object) -> None:
-        self.close()
+        self._pipe.send("stop")
+        self._process.join(timeout=5)
 
 
-def _serve(pipe: Connection, repos: int, runners: int, latency: float) -> None:
-    fake = FakeGitHub(tokens={TOKEN: ("admin:org", "repo")})
+def _serve(pipe: Connection, groups: int, latency: float, limits: SecondaryLimits | None) -> None:
+    fake = FakeGitHub(tokens={TOKEN: ("admin:org", "repo")}, secondary_limits=limits)
     fake.add_org(ORG)
-    for index in range(repos):
-        fake.add_repo(ORG, f"repo-{index:04d}")
-    for index in range(runners):
-        fake.add_runner(ORG, f"runner-{index:04d}")
+    seed(fake, ORG, groups)
     fake.latency_seconds = latency
     with serve(fake) as server:
         pipe.send(server.url)
@@ -111,116 +111,225 @@ def _serve(pipe: Connection, repos: int, runners: int, latency: float) -> None:
                 fake.reset_log()
                 pipe.send(None)
             else:
-                writes = sum(fake.count(method=m) for m in WRITE_METHODS)
                 not_modified = fake.count(method="GET", status=304)
-                full_reads = fake.count(method="GET") - not_modified
-                listings = fake.count(method="GET", path=r"/orgs/[^/]+/(repos|actions/runners)$")
-                pipe.send(Calls(writes, full_reads, not_modified, listings))
+                spent = fake.secondary_usage
+                pipe.send(
+                    Usage(
+                        writes=sum(fake.count(method=m) for m in WRITE_METHODS),
+                        points=spent.points,
+                        hits=spent.hits,
+                        not_modified=not_modified,
+                        full_reads=fake.count(method="GET") - not_modified,
+                        name_listings=fake.count(method="GET", path=NAME_LISTINGS),
+                    )
+                )
 
 
-def program(groups: int, visibility: str = "selected") -> list[Res]:
-    """Per group: a RunnerGroup, access for two repositories (by name) and membership of one runner (by name)."""
-    resources: list[Res] = []
-    for index in range(groups):
-        group = Res(f"group-{index}", RunnerGroupProvider(), {"name": f"group-{index:04d}", "visibility": visibility})
-        resources += [
-            group,
-            Res(
-                f"access-{index}",
-                RunnerGroupRepositoryAccessProvider(),
-                {"runner_group_id": Ref(group), "repositories": [f"repo-{2 * index:04d}", f"repo-{2 * index + 1:04d}"]},
-            ),
-            Res(
-                f"members-{index}",
-                RunnerGroupMembershipProvider(),
-                {"runner_group_id": Ref(group), "runners": [f"runner-{index:04d}"]},
-            ),
-        ]
-    return resources
-
-
-def new_engine(url: str) -> Engine:
+def new_engine(url: str, pacing: dict[str, Any], parallel: int = WORKERS) -> Engine:
     env = {key: value for key, value in os.environ.items() if not key.startswith("GITHUB_")}
-    config = {"github:token": TOKEN, "github:owner": ORG, "github:baseUrl": url, "github:writeDelayMs": 0}
-    # `up` without the preview the CLI runs first: the figures are those of the update alone.
+    config = {"github:token": TOKEN, "github:owner": ORG, "github:baseUrl": url, **pacing}
     return Engine(
-        config, secret_keys={"github:token"}, env=env, parallel=WORKERS, record=False, preview_before_up=False
+        config, secret_keys={"github:token"}, env=env, parallel=parallel, record=False, preview_before_up=False
     )
 
 
-def per_operation() -> None:
-    """Part 1: one group with access and membership, no latency."""
-    with Emulator(repos=10, runners=4, latency=0.0) as emulator, new_engine(emulator.url) as engine:
-        created = program(1)
-        changed = program(1, visibility="selected")
-        changed[0].inputs["allows_public_repositories"] = True
-        rows = [
-            ("create (group + access + membership)", lambda: engine.up(created), "3 writes (1 per resource)"),
-            ("no-op up", lambda: engine.up(created), "0 writes"),
-            ("update (1 group field)", lambda: engine.up(changed), "1 write"),
-            ("refresh, first after the writes", engine.refresh, "0 writes (PUTs return no ETag: 1 GET each)"),
-            ("refresh, nothing changed", engine.refresh, "0 writes, 0 full GETs (304s only)"),
-            ("destroy", engine.destroy, "3 writes (1 per resource)"),
+# Part 1
+
+
+def per_operation(markdown: bool) -> list[str]:
+    """One spec'd group with its lists inline, no latency, no limits, writes unpaced."""
+    with Emulator(groups=2, latency=0.0, limits=None) as emulator:
+        engine = new_engine(emulator.url, {"github:writeDelayMs": 0})
+        created = inline_stack(ORG, 1)
+        field_changed = inline_stack(ORG, 1)
+        field_changed[0].inputs.allows_public_repositories = True
+        list_changed = inline_stack(ORG, 1)
+        list_changed[0].inputs.allows_public_repositories = True
+        list_changed[0].inputs.runners = ["runner-0001"]
+        steps: list[tuple[str, Callable[[], Any], str]] = [
+            ("create", lambda: engine.up(created), "1 write"),
+            ("no-op up", lambda: engine.up(created), "0 calls"),
+            ("update (1 group field)", lambda: engine.up(field_changed), "1 write"),
+            ("update (the runner list)", lambda: engine.up(list_changed), "1 write"),
+            ("refresh, first after the writes", engine.refresh, "0 writes"),
+            ("refresh, nothing changed", engine.refresh, "304s only"),
+            ("destroy", engine.destroy, "1 write"),
         ]
-        print("API calls per operation (1 group with 2 repositories and 1 runner):")
-        print(f"  {'operation':40} {'calls':>5}  {'detail':45} target")
-        for label, step, target in rows:
-            calls, _ = emulator.counted(step)
-            print(f"  {label:40} {calls.total:>5}  {calls.show():45} {target}")
+        rows = []
+        for label, step, target in steps:
+            usage, _ = emulator.measured(step)
+            counts = (usage.calls, usage.writes, usage.full_reads, usage.not_modified)
+            rows.append((label, *map(str, counts), target))
+        engine.close()
+    title = "API calls per operation: 1 group, visibility selected, 2 repositories and 1 runner inline (by name)"
+    return [title, "", *table(("operation", "calls", "writes", "full GETs", "304s", "target"), rows, markdown)]
 
 
-STEPS = ("up", "no-op up", "refresh", "refresh 2", "destroy")
+# Parts 2 and 3
 
 
-def run_steps(groups: int, latency: float, repos: int) -> tuple[list[tuple[Calls, float]], list[float]]:
-    """One stack through STEPS against an emulator answering after `latency` seconds."""
-    resources = program(groups)
-    with Emulator(max(repos, 2 * groups), groups, latency) as emulator, new_engine(emulator.url) as engine:
-        steps = {
+@dataclass(frozen=True)
+class Pattern:
+    """A way of applying the stack: which resources, how many steps at once, what spacing between writes."""
+
+    label: str
+    stack: Callable[[str, int], list[Res]]
+    steps: tuple[str, ...]
+    parallel: int = WORKERS
+    # Terraform-style: the spacing follows each write's answer; with one request at a time that is a start-to-start
+    # spacing of latency + spacing.
+    spacing_after_write: bool = False
+    hourly_limit: bool = True
+
+
+INLINE = Pattern("inline lists (OrgRunnerGroups)", inline_stack, ("up", "no-op up", "refresh", "refresh 2", "destroy"))
+SEPARATE = Pattern(
+    "separate resources, same pacer", separate_stack, ("up", "destroy"), hourly_limit=False
+)  # 600 writes an up: over GitHub's 500 writes an hour, so that limit is lifted for this row to finish
+TERRAFORM = Pattern("Terraform-style transport", inline_stack, ("up", "destroy"), parallel=1, spacing_after_write=True)
+
+
+@dataclass(frozen=True)
+class StepResult:
+    usage: Usage
+    walls: tuple[float, ...]
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(self.walls)
+
+
+def run_pattern(
+    pattern: Pattern, groups: int, latency_ms: float, compression: Compression
+) -> dict[str, tuple[Usage, float]]:
+    """One stack through the pattern's steps on a fresh emulator; (usage, wall) by step."""
+    latency = latency_ms / 1000 / compression.factor
+    spacing = compression.write_spacing_seconds + (latency if pattern.spacing_after_write else 0.0)
+    resources = pattern.stack(ORG, groups)
+    limits = compression.limits(hourly=pattern.hourly_limit)
+    measured: dict[str, tuple[Usage, float]] = {}
+    with Emulator(groups, latency, limits) as emulator:
+        engine = new_engine(emulator.url, compression.pacing(spacing), pattern.parallel)
+        actions: dict[str, Callable[[], Any]] = {
             "up": lambda: engine.up(resources),
             "no-op up": lambda: engine.up(resources),
             "refresh": engine.refresh,
             "refresh 2": engine.refresh,
             "destroy": engine.destroy,
         }
-        measured = [emulator.counted(steps[label]) for label in STEPS]
-        return measured, engine.startup_seconds
+        for step in pattern.steps:
+            measured[step] = emulator.measured(actions[step])
+        engine.close()
+    return measured
 
 
-def at_scale(groups: int, latency: float, repos: int) -> None:
-    """Part 2: `groups` groups with access and membership, `latency` seconds per request.
+def measure(
+    pattern: Pattern, groups: int, latency_ms: float, compression: Compression, runs: int
+) -> dict[str, StepResult]:
+    results = [run_pattern(pattern, groups, latency_ms, compression) for _ in range(runs)]
+    return {
+        step: StepResult(results[0][step][0], tuple(result[step][1] for result in results)) for step in pattern.steps
+    }
 
-    The same steps also run with no latency: that wall time is the CPU the provider server, the harness and the
-    emulator (three Python processes on this machine's cores) spend, which a remote GitHub would not add. The
-    `net ratio` takes it out, leaving how well the run overlaps GitHub's latency.
-    """
-    listing_target = math.ceil(max(repos, 2 * groups) / 100) + math.ceil(groups / 100)
-    baseline, _ = run_steps(groups, 0.0, repos)
-    measured, startups = run_steps(groups, latency, repos)
-    print(f"\n{groups} groups, each with access (2 repositories) and membership (1 runner), {latency * 1000:g} ms per")
-    print(f"request, {WORKERS} parallel steps; ideal = calls x latency / {WORKERS}. Name resolution: at most")
-    print(f"{listing_target} listing calls per run (ceil(N/100) per org and kind). 'cpu s' is the same step at 0 ms.")
-    header = f"  {'step':9} {'wall s':>7} {'ideal s':>8} {'ratio':>6} {'cpu s':>6} {'net ratio':>9} {'calls':>6}"
-    print(f"{header} {'listings':>8}  detail")
-    for label, (calls, seconds), (_, cpu) in zip(STEPS, measured, baseline, strict=True):
-        ideal = calls.total * latency / WORKERS
-        ratio = f"{seconds / ideal:6.2f}" if ideal else "     -"
-        net = f"{(seconds - cpu) / ideal:9.2f}" if ideal else "        -"
-        print(
-            f"  {label:9} {seconds:7.2f} {ideal:8.2f} {ratio} {cpu:6.2f} {net} {calls.total:6} {calls.listings:8}"
-            f"  {calls.show()}"
+
+def report(
+    rows: Sequence[tuple[Pattern, float, dict[str, StepResult]]], compression: Compression, markdown: bool
+) -> list[str]:
+    header = ("pattern", "latency", "step", "writes", "points", "hits", "304s", "wall s", "floor s", "wall/floor")
+    lines = []
+    for pattern, latency_ms, steps in rows:
+        for step, result in steps.items():
+            usage = result.usage
+            floor = compression.floor(usage.writes, usage.points)
+            lines.append(
+                (
+                    pattern.label,
+                    f"{latency_ms:g} ms",
+                    step,
+                    str(usage.writes),
+                    str(usage.points),
+                    str(usage.hits),
+                    str(usage.not_modified),
+                    f"{result.wall:.2f}",
+                    f"{floor:.2f}" if floor else "-",
+                    f"{result.wall / floor:.2f}" if floor else "-",
+                )
+            )
+    return table(header, lines, markdown)
+
+
+def speedups(rows: Sequence[tuple[Pattern, float, dict[str, StepResult]]]) -> list[str]:
+    by_key = {(pattern.label, latency): steps for pattern, latency, steps in rows}
+    lines = []
+    for pattern, latency, steps in rows:
+        if pattern is not INLINE:
+            continue
+        for other in (SEPARATE, TERRAFORM):
+            theirs = by_key.get((other.label, latency), {})
+            for step in ("up", "destroy") if theirs else ():
+                lines.append(
+                    f"- {latency:g} ms, {step}: inline lists are {theirs[step].wall / steps[step].wall:.2f}x as fast "
+                    f"as the {other.label}"
+                )
+    return lines
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]], markdown: bool) -> list[str]:
+    """Markdown, or aligned text (the first three columns to the left, numbers to the right)."""
+    if markdown:
+        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        return lines + ["| " + " | ".join(row) + " |" for row in rows]
+    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
+    return [
+        "  "
+        + "  ".join(
+            cell.rjust(w) if i > 2 else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True))
         )
-    print(f"  provider server start-up per run (s): {[round(s, 2) for s in startups]}")
+        for row in (header, *rows)
+    ]
+
+
+def write_readme(lines: Sequence[str]) -> None:
+    """Replace what lies between README.md's benchmark markers with `lines`."""
+    readme = ROOT / "README.md"
+    before, start, rest = readme.read_text().partition(README_START)
+    _, end, after = rest.partition(README_END)
+    if not (start and end):
+        raise SystemExit(f"README.md has no {README_START} ... {README_END} section to write into")
+    readme.write_text(before + start + "\n" + "\n".join(lines) + "\n" + end + after)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--groups", type=int, default=200)
-    parser.add_argument("--latency-ms", type=float, default=50.0)
-    parser.add_argument("--repos", type=int, default=450, help="repositories in the org (listing pages = N/100)")
+    parser.add_argument("--compression", type=float, default=10.0, help="time runs this many times faster")
+    parser.add_argument("--runs", type=int, default=3, help="walls are the median of this many runs")
+    parser.add_argument("--readme", action="store_true", help="write the report into README.md, as Markdown")
     args = parser.parse_args()
-    per_operation()
-    at_scale(args.groups, args.latency_ms / 1000, args.repos)
+    compression = Compression(args.compression)
+    lines = [
+        f"Measured {datetime.date.today().isoformat()} on {platform.machine()} with {os.cpu_count()} cores "
+        f"({platform.python_implementation()} {platform.python_version()}), by `python "
+        f"benchmarks/bench_runner_groups.py --groups {args.groups} --compression {args.compression:g} --runs "
+        f"{args.runs}`.",
+        "",
+        *per_operation(args.readme),
+        "",
+        f"{args.groups} groups (2 repositories, 1 runner each), time compressed {args.compression:g}x: limit window "
+        f"{compression.window_seconds:g} s with GitHub's budgets, writes {compression.write_spacing_seconds * 1000:g} "
+        f"ms apart, latency (given at github.com's scale) divided by {args.compression:g}. Walls are medians of "
+        f"{args.runs} runs, in compressed seconds (x{args.compression:g} for github.com); floor = max(writes x "
+        f"write spacing, points / points budget); hits = secondary-limit answers.",
+        "",
+    ]
+    rows = []
+    for pattern in (INLINE, SEPARATE, TERRAFORM):
+        for latency_ms in LATENCIES_MS:
+            rows.append((pattern, latency_ms, measure(pattern, args.groups, latency_ms, compression, args.runs)))
+    lines += [*report(rows, compression, args.readme), "", *speedups(rows)]
+    print("\n".join(lines))
+    if args.readme:
+        write_readme(lines)
 
 
 if __name__ == "__main__":

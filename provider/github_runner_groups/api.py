@@ -19,6 +19,10 @@ from .errors import GitHubAuthError, GitHubNotFound, GitHubRunnerGroupsError
 T = TypeVar("T")
 # A request body as sent: JSON values by field name.
 RequestBody = Mapping[str, object]
+# GitHub's body keys for a group's whole repository list and runner list, in the create POST and in the PUTs.
+REPOSITORY_IDS_KEY = "selected_repository_ids"
+RUNNER_IDS_KEY = "runners"
+ORGANIZATION_IDS_KEY = "selected_organization_ids"  # an enterprise group's organizations
 
 
 @dataclass(frozen=True)
@@ -261,6 +265,7 @@ def list_runner_groups(
 
 
 def create_runner_group(client: GitHubClient, org: str, body: RequestBody) -> Versioned[RunnerGroup]:
+    """`body` may carry the group's lists (REPOSITORY_IDS_KEY, RUNNER_IDS_KEY): one POST makes the whole group."""
     action = f"creating runner group '{body.get('name')}' in org '{org}'"
     response = client.request(
         "POST", f"{_org(org)}/actions/runner-groups", action=action, json_body=dict(body), required_keys=("id",)
@@ -320,7 +325,7 @@ def set_group_repositories(client: GitHubClient, org: str, group_id: int, reposi
         "PUT",
         f"{_group(org, group_id)}/repositories",
         action=f"setting the repository list of {_group_label(org, group_id)} ({_count(repository_ids, 'repository')})",
-        json_body={"selected_repository_ids": sorted(int(i) for i in repository_ids)},
+        json_body={REPOSITORY_IDS_KEY: sorted(int(i) for i in repository_ids)},
     )
 
 
@@ -360,7 +365,7 @@ def set_group_runners(client: GitHubClient, org: str, group_id: int, runner_ids:
         "PUT",
         f"{_group(org, group_id)}/runners",
         action=f"setting the self-hosted runners of {_group_label(org, group_id)} ({_count(runner_ids, 'runner')})",
-        json_body={"runners": sorted(int(i) for i in runner_ids)},
+        json_body={RUNNER_IDS_KEY: sorted(int(i) for i in runner_ids)},
     )
 
 
@@ -722,7 +727,7 @@ def set_enterprise_group_organizations(
             "PUT",
             f"{_enterprise_group(enterprise, group_id)}/organizations",
             action=f"setting the organization list of {label} ({_count(organization_ids, 'organization')})",
-            json_body={"selected_organization_ids": sorted(int(i) for i in organization_ids)},
+            json_body={ORGANIZATION_IDS_KEY: sorted(int(i) for i in organization_ids)},
         )
 
 

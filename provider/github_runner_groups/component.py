@@ -14,7 +14,7 @@ from .resources.enterprise_organization_access import (
     EnterpriseRunnerGroupOrganizationAccessArgs,
 )
 from .resources.enterprise_runner_group import EnterpriseRunnerGroup, EnterpriseRunnerGroupArgs
-from .resources.fields import HOSTED_RUNNER_FIELDS, RUNNER_GROUP_FIELDS
+from .resources.fields import HOSTED_RUNNER_FIELDS, INLINE_LISTS, RUNNER_GROUP_FIELDS
 from .resources.hosted_runner import HostedRunner, HostedRunnerArgs
 from .resources.membership import RunnerGroupMembership, RunnerGroupMembershipArgs
 from .resources.repository_access import RunnerGroupRepositoryAccess, RunnerGroupRepositoryAccessArgs
@@ -26,13 +26,19 @@ HOSTED_SPEC_FIELDS = tuple(f.name for f in HOSTED_RUNNER_FIELDS if f.in_spec)
 
 
 class OrgRunnerGroups(pulumi.ComponentResource):
-    """Creates, per group of the spec, a RunnerGroup and (when the spec lists them) its access, membership and
+    """Creates, per group of the spec, a RunnerGroup with its lists and (when the spec lists them) its
     GitHub-hosted runners.
 
-    Children are named `{name}-{group}`, `{name}-{group}-repositories`, `{name}-{group}-runners` and
-    `{name}-hosted-{runner}` (a hosted runner moved to another group of the spec stays the same resource: the
-    move is one PATCH; enterprise groups: `{name}-enterprise-{group}`, `...-organizations`, `...-runners`), so
-    renaming the component or a group replaces them: use Pulumi aliases when that is not wanted.
+    An exclusive org group (the default) owns its lists inline, so it costs one POST to create and one DELETE to
+    destroy. An additive group (`exclusive: false`) leaves its lists to separate RunnerGroupRepositoryAccess and
+    RunnerGroupMembership resources that add and remove only the entries the spec lists. Enterprise groups always
+    have separate list resources.
+
+    Children are named `{name}-{group}`, for additive groups also `{name}-{group}-repositories` and
+    `{name}-{group}-runners`, and `{name}-hosted-{runner}` (a hosted runner moved to another group of the spec
+    stays the same resource: the move is one PATCH; enterprise groups: `{name}-enterprise-{group}`,
+    `...-organizations`, `...-runners`), so renaming the component or a group replaces them: use Pulumi aliases
+    when that is not wanted.
     """
 
     group_ids: pulumi.Output[dict[str, str]]
@@ -76,7 +82,8 @@ class OrgRunnerGroups(pulumi.ComponentResource):
             ("repositories", RunnerGroupRepositoryAccess, RunnerGroupRepositoryAccessArgs),
             ("runners", RunnerGroupMembership, RunnerGroupMembershipArgs),
         )
-        _lists(f"{prefix}-{group.name}", resource.id, {"org": org}, group, lists, child)
+        if not group.exclusive:  # an exclusive group owns its lists inline (see runner_group_args)
+            _lists(f"{prefix}-{group.name}", resource.id, {"org": org}, group, lists, child)
         for hosted in group.hosted_runners or ():
             HostedRunner(f"{prefix}-hosted-{hosted.name}", hosted_runner_args(org, group, hosted, resource.id), child)
         return resource
@@ -115,8 +122,11 @@ def _lists(
 
 
 def runner_group_args(org: str | None, group: GroupSpec) -> RunnerGroupArgs:
-    """The RunnerGroup a spec group describes: its settings as given (unset ones stay unset)."""
+    """The RunnerGroup a spec group describes: its settings as given (unset ones stay unset), and for an exclusive
+    group its lists inline."""
     settings: dict[str, Any] = {name: _program_value(getattr(group, name)) for name in SPEC_FIELDS}
+    if group.exclusive:
+        settings.update({name: _program_value(getattr(group, name)) for name in INLINE_LISTS})
     return RunnerGroupArgs(name=group.name, org=org, **settings)
 
 

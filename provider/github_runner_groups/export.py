@@ -1,11 +1,12 @@
 """Existing runner groups -> a spec (YAML) or a Pulumi program, with `adopt` set, to bring them under management.
 
-The first `pulumi up` of the output takes every group over without recreating it: groups are adopted by name
-(no write when the settings match), access and membership resources set the lists they already have, and each
-GitHub-hosted runner is adopted in its group. Inherited groups (managed by the enterprise) and the Default group
-(which cannot be created or deleted) are listed as comments, not exported. An enterprise's groups (`--enterprise
-SLUG`, a token with admin:enterprise) go into the spec's `enterprise:` section, with the organizations that may
-use them and their runners.
+The first `pulumi up` of the output takes every group over without recreating it and writes nothing: groups are
+adopted by name (no write when the settings match) with their repository and runner lists inline, each read once
+and written only if it differs, and each GitHub-hosted runner is adopted in its group. Inherited groups (managed
+by the enterprise) and the Default group (which cannot be created or deleted) are listed as comments, not
+exported. An enterprise's groups (`--enterprise SLUG`, a token with admin:enterprise) go into the spec's
+`enterprise:` section, with the organizations that may use them and their runners, whose access and membership
+resources set the lists they already have.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 from . import api
 from .client import GitHubClient
 from .errors import ConfigError, GitHubNotFound
-from .resources.fields import HOSTED_RUNNER_FIELDS, RUNNER_GROUP_FIELDS, Role, on_ghes
+from .resources.fields import HOSTED_RUNNER_FIELDS, INLINE_LISTS, RUNNER_GROUP_FIELDS, Role, on_ghes
 from .resources.values import enterprise_problem, require_org
 from .spec import EnterpriseGroupSpec, EnterpriseSpec, GroupSpec, HostedRunnerSpec, OrgSpec, dump_spec
 
@@ -157,7 +158,8 @@ def to_yaml(exported: Export) -> str:
 
 
 def to_python(exported: Export) -> str:
-    """A Pulumi program using the resources directly; each group's `id` feeds its access and membership."""
+    """A Pulumi program using the resources directly: each org group with its lists inline (as the spec's exclusive
+    groups), each enterprise group's `id` feeding its access and membership."""
     org = exported.spec.org
     lines = [
         f'"""Runner groups of {describe_source(exported.spec)}, exported by '
@@ -182,21 +184,22 @@ def to_python(exported: Export) -> str:
 @dataclass(frozen=True)
 class _ProgramKind:
     """How an org or an enterprise group is written as resources: the group's resource, where it lives, the
-    prefix of its resource names, and a resource per list (named as its Args field)."""
+    prefix of its resource names, the lists it carries inline, and a resource per other list (named as its Args
+    field)."""
 
     group_resource: str
     location: str
     prefix: str
+    inline: tuple[str, ...]
     lists: tuple[tuple[str, str], ...]
 
 
-_ORG_PROGRAM = _ProgramKind(
-    "RunnerGroup", "org", "", (("repositories", "RunnerGroupRepositoryAccess"), ("runners", "RunnerGroupMembership"))
-)
+_ORG_PROGRAM = _ProgramKind("RunnerGroup", "org", "", INLINE_LISTS, ())
 _ENTERPRISE_PROGRAM = _ProgramKind(
     "EnterpriseRunnerGroup",
     "enterprise",
     "enterprise-",
+    (),
     (("organizations", "EnterpriseRunnerGroupOrganizationAccess"), ("runners", "EnterpriseRunnerGroupMembership")),
 )
 
@@ -207,10 +210,10 @@ def _group_program(
     name = kind.prefix + group.name
     variable = _identifier(name, used)
     arguments = [f"name={group.name!r}", f"{kind.location}={location!r}"]
-    for field in EXPORTED:
-        value = getattr(group, field.name)
+    for setting in (*(field.name for field in EXPORTED), *kind.inline):
+        value = getattr(group, setting)
         if value is not None:
-            arguments.append(f"{field.name}={list(value) if isinstance(value, tuple) else value!r}")
+            arguments.append(f"{setting}={list(value) if isinstance(value, tuple) else value!r}")
     arguments.append("adopt=True")
     lines = [f"{variable} = rg.{kind.group_resource}({name!r}, {', '.join(arguments)})"]
     for field_name, resource in kind.lists:

@@ -31,6 +31,7 @@ SETTING_NAMES = SettingNames(
     ca_bundle="github-runner-groups:caBundle / GITHUB_CA_BUNDLE",
     write_delay="github:writeDelayMs / GITHUB_WRITE_DELAY_MS",
     points_per_minute="github-runner-groups:pointsPerMinute / GITHUB_RUNNER_GROUPS_POINTS_PER_MINUTE",
+    points_window="github-runner-groups:pointsWindowSeconds / GITHUB_RUNNER_GROUPS_POINTS_WINDOW_SECONDS",
     max_in_flight="github-runner-groups:maxInFlight / GITHUB_RUNNER_GROUPS_MAX_IN_FLIGHT",
     pacing_off="github:parallelRequests / GITHUB_PARALLEL_REQUESTS",
     rerun="run `pulumi up` again (every finished step is in the stack's state, so it continues where this stopped)",
@@ -80,6 +81,10 @@ def _pacing(pick: Callable[[str, str], str | None]) -> PacingSettings:
         pick("GITHUB_RUNNER_GROUPS_POINTS_PER_MINUTE", "github-runner-groups:pointsPerMinute"),
         SETTING_NAMES.points_per_minute,
     )
+    window = _number(
+        pick("GITHUB_RUNNER_GROUPS_POINTS_WINDOW_SECONDS", "github-runner-groups:pointsWindowSeconds"),
+        SETTING_NAMES.points_window,
+    )
     in_flight = _number(
         pick("GITHUB_RUNNER_GROUPS_MAX_IN_FLIGHT", "github-runner-groups:maxInFlight"), SETTING_NAMES.max_in_flight
     )
@@ -88,6 +93,7 @@ def _pacing(pick: Callable[[str, str], str | None]) -> PacingSettings:
         write_delay_seconds=defaults.write_delay_seconds if delay_ms is None else delay_ms / 1000,
         points_per_minute=defaults.points_per_minute if points is None else int(points),
         max_in_flight=defaults.max_in_flight if in_flight is None else int(in_flight),
+        points_window_seconds=defaults.points_window_seconds if window is None else window,
     )
 
 

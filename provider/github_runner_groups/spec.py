@@ -113,12 +113,13 @@ AnyGroupSpec = TypeVar("AnyGroupSpec", GroupSpec, EnterpriseGroupSpec)
 @dataclass(frozen=True)
 class _GroupKind(Generic[AnyGroupSpec]):
     """An org or an enterprise group in a spec: its settings (from the resource's field table) and its lists,
-    the first of which GitHub keeps only for `visibility: selected` (`selected_list` names it in messages)."""
+    the first of which GitHub keeps only for `visibility: selected` (`selected_list` names it in messages; None
+    when the list is a field of the resource's own table, whose rules check it)."""
 
     spec_type: type[AnyGroupSpec]
     table: tuple[Field, ...]
     lists: tuple[str, str]
-    selected_list: str
+    selected_list: str | None
 
     @property
     def settings(self) -> dict[str, Field]:
@@ -130,7 +131,7 @@ class _GroupKind(Generic[AnyGroupSpec]):
         return tuple(f.name for f in fields(self.spec_type) if f.name != "name")
 
 
-_ORG_GROUP = _GroupKind(GroupSpec, RUNNER_GROUP_FIELDS, ("repositories", "runners"), "a repository list")
+_ORG_GROUP = _GroupKind(GroupSpec, RUNNER_GROUP_FIELDS, ("repositories", "runners"), None)
 _ENTERPRISE_GROUP = _GroupKind(
     EnterpriseGroupSpec, ENTERPRISE_RUNNER_GROUP_FIELDS, ("organizations", "runners"), "an organization list"
 )
@@ -308,19 +309,19 @@ def _parse_group(
             f"{where}: {reason.rstrip('.')}" for _, reason in check_flag("exclusive", settings["exclusive"])
         )
         values["exclusive"] = settings["exclusive"]
+    for key in kind.lists:
+        if key in settings:
+            values[key] = _list_of(where, key, settings[key], (str, int), problems)
     # Without adopt, unset settings get their defaults: check the rules on what `pulumi up` will send.
     defaults = {key: f.default for key, f in settable.items() if f.default is not None}
     effective = values if values.get("adopt") else {**defaults, **values}
     for rule in RUNNER_GROUP_RULES:
         problems.extend(f"{where}: {reason.rstrip('.')}" for _, reason in rule(effective))
-    for key in kind.lists:
-        if key in settings:
-            values[key] = _list_of(where, key, settings[key], (str, int), problems)
     if "hosted_runners" in kind.keys and "hosted_runners" in settings:  # org groups only
         values["hosted_runners"] = _hosted_runners(where, settings["hosted_runners"], problems)
     visibility = effective.get("visibility")
     selected_only = kind.lists[0]
-    if values.get(selected_only) is not None and visibility != "selected":
+    if kind.selected_list is not None and values.get(selected_only) is not None and visibility != "selected":
         stated = "not set" if visibility is None else repr(visibility)
         problems.append(
             f"{where}: {selected_only} are listed but visibility is {stated}; GitHub keeps {kind.selected_list} "

@@ -55,7 +55,11 @@ def test_a_spec_moves_a_hosted_runner_between_groups_in_place(fake: FakeGitHub, 
     program = program_file(tmp_path)
     stack = stacks()
     spec.write_text(BEFORE)
-    assert rig_bridge.up(stack, program).summary == {"create": 4}  # 2 groups, their access, the hosted runner
+    # 2 groups (large-runners with its repository list inline: no access resource) and the hosted runner.
+    assert rig_bridge.up(stack, program).summary == {"create": 3}
+    large = next(g["id"] for g in fake.groups("acme") if g["name"] == "large-runners")
+    api_repo = next(r["id"] for r in fake.repositories("acme") if r["name"] == "api")
+    assert fake.group_repository_ids("acme", large) == {api_repo}
     (made,) = fake.hosted_runners("acme")
     fake.reset_log()
     spec.write_text(AFTER)

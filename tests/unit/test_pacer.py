@@ -47,10 +47,12 @@ def test_writes_run_one_at_a_time_and_reads_never_queue_behind_them() -> None:
 
 
 def test_the_points_budget_counts_reads_1_and_writes_5_per_minute() -> None:
-    paced = pacer(points_per_minute=20, write_delay_seconds=0)
+    clock = [0.0]  # each request is answered the moment it starts: its points leave a window later
+    paced = Pacer(PacingSettings(points_per_minute=20, write_delay_seconds=0), clock=lambda: clock[0])
     assert paced.reserve(True, now=0.0) == 0  # 5
     paced.release(write=True)
     for second in range(1, 16):  # 15 reads: 20 points
+        clock[0] = float(second)
         assert paced.reserve(False, now=float(second)) == 0
         paced.release(write=False)
     assert paced.reserve(False, now=30.0) == pytest.approx(WINDOW_SECONDS - 30.0)  # the write's 5 points leave at 60

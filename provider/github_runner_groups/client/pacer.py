@@ -3,9 +3,12 @@
 GitHub documents: at most 100 concurrent requests, 900 points a minute (a read costs 1, a write 5), and asks
 for writes one at a time, at least a second apart. So: writes run one at a time and start at least
 `write_delay_seconds` apart (start to start: latency below the spacing costs nothing); every request spends
-points from a one-minute window; at most `max_in_flight` requests run at once; reads never wait for the write
-spacing. A secondary-limit answer on any thread pauses every thread until its retry-after, then slows the
-pace (twice the spacing, half the budget), which recovers a little with every write that passes.
+points from a one-minute window (shorter only when a benchmark compresses time); at most `max_in_flight`
+requests run at once; reads never wait for the write spacing. A secondary-limit answer on any thread pauses
+every thread until its retry-after, then slows the pace (twice the spacing, half the budget), which recovers a
+little with every write that passes. A request's points leave the window one window after its answer, not its
+start: GitHub counts them from when the request arrives, later than it starts here, so a read started at the
+window's edge would otherwise be refused.
 
 Hand-written because the rate-limit libraries on PyPI (`limits`, `pyrate-limiter`) answer "may I, now?" for
 one budget; none blocks threads fairly, runs writes one at a time, or pauses everyone on a server's signal.
@@ -25,7 +28,7 @@ from .config import PacingSettings
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 READ_POINTS = 1
 WRITE_POINTS = 5
-WINDOW_SECONDS = 60.0
+WINDOW_SECONDS = PacingSettings().points_window_seconds  # GitHub's: a minute
 _MAX_SLOWDOWN = 16.0
 _RECOVERY_PER_WRITE = 0.9
 _RECHECK_SECONDS = 1.0
@@ -37,6 +40,14 @@ Wait = Callable[[threading.Condition, float], object]
 
 def wait_on_condition(condition: threading.Condition, seconds: float) -> object:
     return condition.wait(seconds)
+
+
+@dataclass
+class _Spent:
+    """The points one request spent, and when it was answered (None while it runs: its points cannot leave yet)."""
+
+    points: int
+    answered: float | None = None
 
 
 @dataclass(frozen=True)
@@ -64,7 +75,7 @@ class Pacer:
         self._writing = False
         self._next_write = float("-inf")
         self._paused_until = float("-inf")
-        self._spent: deque[tuple[float, int]] = deque()
+        self._spent: deque[_Spent] = deque()
         self._slowdown = 1.0
         self._writes = 0
         self._reads = 0
@@ -98,7 +109,7 @@ class Pacer:
                 return wait
             if self._in_flight >= self.pacing.max_in_flight or (write and self._writing):
                 return UNTIL_A_REQUEST_ENDS
-            self._spent.append((now, WRITE_POINTS if write else READ_POINTS))
+            self._spent.append(_Spent(WRITE_POINTS if write else READ_POINTS))
         self._in_flight += 1
         if write:
             self._writes += 1
@@ -112,6 +123,7 @@ class Pacer:
         """A request that `reserve` let start has ended: a written one lets the pace recover a little."""
         with self._condition:
             self._in_flight -= 1
+            self._answered(WRITE_POINTS if write else READ_POINTS, self._clock())
             if write:
                 self._writing = False
                 self._slowdown = max(1.0, self._slowdown * _RECOVERY_PER_WRITE)
@@ -128,16 +140,25 @@ class Pacer:
         with self._condition:
             return Progress(self._writes, self._reads)
 
+    def _answered(self, points: int, now: float) -> None:
+        """Stamp the oldest running request of this kind as answered: requests of one kind spend the same points,
+        so which of them ended first does not change when the points leave."""
+        running = next((spent for spent in self._spent if spent.answered is None and spent.points == points), None)
+        if running is not None:
+            running.answered = now
+
     def _budget_wait(self, write: bool, now: float) -> float:
-        """Seconds until the last minute's points leave room for this request, at the current pace."""
-        while self._spent and self._spent[0][0] <= now - WINDOW_SECONDS:
-            self._spent.popleft()
+        """Seconds until the last window's points leave room for this request, at the current pace."""
+        window = self.pacing.points_window_seconds
+        self._spent = deque(s for s in self._spent if s.answered is None or s.answered > now - window)
         budget = max(WRITE_POINTS, int(self.pacing.points_per_minute / self._slowdown))
-        excess = sum(points for _, points in self._spent) + (WRITE_POINTS if write else READ_POINTS) - budget
-        for started, points in self._spent:
+        excess = sum(spent.points for spent in self._spent) + (WRITE_POINTS if write else READ_POINTS) - budget
+        # A running request's points leave no sooner than a window from now.
+        leaving = sorted((now if s.answered is None else s.answered, s.points) for s in self._spent)
+        for answered, points in leaving:
             if excess <= 0:
                 break
             excess -= points
             if excess <= 0:
-                return started + WINDOW_SECONDS - now
+                return answered + window - now
         return 0.0

@@ -41,7 +41,7 @@ from ._common import (
     parse_id,
     user_inputs,
 )
-from ._ownership import ListKind, claim
+from ._ownership import ListKind, claim, exclusive_owner
 
 # One write of one member: (client, org, group id, member id).
 MemberWrite = Callable[[GitHubClient, str, int, int], None]
@@ -68,6 +68,7 @@ class Facet:
     kind: resolve.NameKind
     list_members: Callable[[GitHubClient, str, int, str | None], api.Conditional[Sequence[api.Named]]]
     set_members: Callable[[GitHubClient, str, int, list[int]], None]
+    body_key: str  # the list's key in GitHub's create-group body
     add_member: MemberWrite
     remove_member: MemberWrite
     refusal_hint: str
@@ -84,6 +85,11 @@ class Facet:
     location: str = "org"
     list_groups: GroupLister = api.list_runner_groups
     permission: str = "admin:org scope, or the organization permission 'Self-hosted runners'"
+
+    @property
+    def etag_field(self) -> str:
+        """Where the ETag of the last listing is kept (a RunnerGroup keeps one per inline list)."""
+        return f"{self.refs_field}_etag"
 
     @property
     def inputs(self) -> set[str]:
@@ -113,6 +119,7 @@ REPOSITORY_ACCESS = Facet(
     kind=resolve.REPOSITORIES,
     list_members=api.list_group_repositories_if_changed,
     set_members=api.set_group_repositories,
+    body_key=api.REPOSITORY_IDS_KEY,
     add_member=api.add_group_repository,
     remove_member=api.remove_group_repository,
     refusal_hint="GitHub keeps a repository list only for groups with visibility 'selected': set "
@@ -133,6 +140,7 @@ MEMBERSHIP = Facet(
     kind=resolve.RUNNERS,
     list_members=api.list_group_runners_if_changed,
     set_members=api.set_group_runners,
+    body_key=api.RUNNER_IDS_KEY,
     add_member=api.add_group_runner,
     remove_member=api.remove_group_runner,
     refusal_hint="Check that the runners are registered at the organization (not at a repository).",
@@ -143,6 +151,8 @@ MEMBERSHIP = Facet(
     default_group_harm="it would move every runner it lists out of the group that runner is in, while GitHub alone "
     "decides which runners fall back to Default",
 )
+# By the name of the list field, which a RunnerGroup's inline list shares.
+FACETS = {facet.refs_field: facet for facet in (REPOSITORY_ACCESS, MEMBERSHIP)}
 
 
 class AssignmentProvider(GitHubProvider):
@@ -156,9 +166,7 @@ class AssignmentProvider(GitHubProvider):
         checker.group_id()
         checker.default("exclusive", True)
         checker.boolean("exclusive")
-        checker.reference_list(facet.refs_field, facet.noun, facet.example)
-        if facet.kind.qualified_by_org and checker.known("org") and checker.known(facet.refs_field):
-            _check_qualified_refs(checker, facet.refs_field, str(checker.inputs["org"]))
+        check_references(checker, facet)
         _refuse_exclusive_default_group(checker, facet)
         return check_result(checker, news)
 
@@ -172,12 +180,12 @@ class AssignmentProvider(GitHubProvider):
             if not same
         ]
         changed = bool(replaces) or not _same_flag(olds.get("exclusive"), news.get("exclusive"))
-        changed = changed or not self._matches_members(olds, news)
+        changed = changed or not matches_members(self.facet, olds, news)
         return pulumi.dynamic.DiffResult(changes=changed, replaces=replaces, delete_before_replace=bool(replaces))
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
         inputs = user_inputs(props)
-        outputs = self._apply(inputs, previous=set(), previous_found=set())
+        outputs = self._apply(inputs, previous=set(), previous_found=set(), creating=True)
         return pulumi.dynamic.CreateResult(
             _resource_id(str(inputs[self.facet.location]), int(str(inputs["runner_group_id"])), self.facet), outputs
         )
@@ -207,6 +215,8 @@ class AssignmentProvider(GitHubProvider):
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         facet = self.facet
         org, group_id, client = str(props[facet.location]), int(str(props["runner_group_id"])), self.client()
+        if exclusive_owner(client, facet.owners, org, group_id) is not None:
+            return  # the list moved to another owner in this run (a RunnerGroup's inline list): it is theirs now
         try:
             if props.get("exclusive", True):
                 facet.set_members(client, org, group_id, [])
@@ -217,27 +227,31 @@ class AssignmentProvider(GitHubProvider):
             pass  # the group is gone, and its members with it
         except GitHubValidationError as exc:
             if not facet.refused_means_no_list:
-                raise self._explain(exc, org, group_id) from None
+                raise explain(facet, exc, org, group_id) from None
             # GitHub keeps no such list for the group (no longer `selected`): nothing is left to empty.
 
     # Helpers
 
-    def _apply(self, inputs: Mapping[str, Any], previous: set[int], previous_found: set[int]) -> dict[str, Any]:
+    def _apply(
+        self, inputs: Mapping[str, Any], previous: set[int], previous_found: set[int], *, creating: bool = False
+    ) -> dict[str, Any]:
         """Make the group's members what `inputs` declare, once every reference is proven to exist and no other
-        resource of the run owns the same list or entry: exclusive, one PUT of the whole set; additive, a PUT for
-        each missing entry and a DELETE for each of `previous` (this resource's members) no longer declared,
-        except those it found in the group (`previous_found`)."""
+        resource of the run owns the same list or entry: exclusive, one PUT of the whole set (on create, only when
+        the live list differs); additive, a PUT for each missing entry and a DELETE for each of `previous` (this
+        resource's members) no longer declared, except those it found in the group (`previous_found`)."""
         facet = self.facet
         org, group_id, client = str(inputs[facet.location]), int(str(inputs["runner_group_id"])), self.client()
         exclusive = bool(inputs.get("exclusive", True))
-        wanted = self._resolve(client, org, inputs)
+        wanted = resolve_members(client, facet, org, inputs.get(facet.refs_field))
         claim(client, facet.owners, org, group_id, exclusive, wanted)
         found: set[int] = set()
         if exclusive:
             try:
-                facet.set_members(client, org, group_id, sorted(wanted))
+                # On create, a list that already matches is left as it is: an exported program writes nothing.
+                if not creating or list_differs(client, facet, org, group_id, wanted, None) is not None:
+                    facet.set_members(client, org, group_id, sorted(wanted))
             except GitHubError as exc:
-                raise self._explain(exc, org, group_id) from None
+                raise explain(facet, exc, org, group_id) from None
         else:
             found = self._apply_additive(client, org, group_id, set(wanted), previous, previous_found)
         return {**inputs, **_members(facet, wanted, found), "etag": None}
@@ -256,10 +270,9 @@ class AssignmentProvider(GitHubProvider):
         writes made before it are undone (a create that raises leaves nothing in Pulumi's state to own them)."""
         facet = self.facet
         try:
-            # Read without an ETag: never unchanged, so always a body.
-            present = {member.id for member in facet.list_members(client, org, group_id, None).body or ()}
+            present = live_members(client, facet, org, group_id)
         except GitHubError as exc:
-            raise self._explain(exc, org, group_id) from None
+            raise explain(facet, exc, org, group_id) from None
         # Each step: the write, and how to take it back (what that is called, and the inverse write).
         steps: list[tuple[MemberWrite, str, MemberWrite, int]] = [
             (facet.add_member, "remove", self._remove, member) for member in sorted(wanted - present)
@@ -268,68 +281,18 @@ class AssignmentProvider(GitHubProvider):
             (self._remove, "add back", facet.add_member, member)
             for member in sorted((previous - previous_found - wanted) & present)
         ]
-        undo: list[tuple[str, int, Callable[[], None]]] = []
+        undo: list[Undo] = []
         for write, undo_verb, inverse, member in steps:
             try:
                 write(client, org, group_id, member)
             except GitHubError as exc:
                 if not undo:
-                    raise self._explain(exc, org, group_id) from None
+                    raise explain(facet, exc, org, group_id) from None
                 # The group took this step's earlier writes, so the refusal is about this member, not the group.
-                note = _undo(undo, facet, group_id)
+                note = undo_writes(undo, group_id, facet.location)
                 raise exc.with_hint(f"The refusal concerns {facet.noun} {member} itself. {note}") from None
-            undo.append((undo_verb, member, partial(inverse, client, org, group_id, member)))
+            undo.append((f"{undo_verb} {facet.noun} {member}", partial(inverse, client, org, group_id, member)))
         return (wanted & present) - (previous - previous_found)
-
-    def _matches_members(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
-        """Do the program's references name exactly the members last seen (all of them when exclusive)?"""
-        facet = self.facet
-        refs = news.get(facet.refs_field)
-        owner = news.get(facet.location)
-        if contains_unknown(refs) or not isinstance(refs, list) or is_unknown(owner):
-            return False
-        seen_ids = [int(i) for i in olds.get(facet.ids_field) or []]
-        seen_names = [str(n).lower() for n in olds.get(facet.names_field) or []]
-        by_name = dict(zip(seen_names, seen_ids, strict=False))
-        matched: set[int] = set()
-        for ref in refs:
-            normalised = normalise_reference(ref)
-            if isinstance(normalised, int):
-                member = normalised if normalised in seen_ids else None
-            else:
-                member = by_name.get(resolve.bare_name(str(owner), str(normalised)).lower())
-            if member is None:
-                return False
-            matched.add(member)
-        # Additive resources see only their own members, so the same test holds in both modes.
-        return matched == set(seen_ids)
-
-    def _resolve(self, client: GitHubClient, org: str, inputs: Mapping[str, Any]) -> dict[int, str]:
-        """The members (id -> name) the references name, each proven to exist by the org's listing."""
-        facet = self.facet
-        refs = [normalise_reference(r) for r in inputs.get(facet.refs_field) or []]
-        resolved = resolve.resolve_ids(client, facet.kind, org, [r for r in refs if r is not None])
-        written_as: dict[int, str | int] = {}
-        for ref, member in resolved.items():
-            if member in written_as:
-                raise DuplicateReferenceError(
-                    f"{facet.refs_field} names the {facet.noun} with id {member} twice, as {written_as[member]!r} "
-                    f"and {ref!r}; list it once."
-                )
-            written_as[member] = ref
-        names = resolve.names_for_ids(client, facet.kind, org, written_as)
-        return {member: names.get(member, str(member)) for member in sorted(written_as)}
-
-    def _explain(self, exc: GitHubError, org: str, group_id: int) -> GitHubError:
-        """GitHub's refusals, with the reason in this resource's terms (every member was verified beforehand)."""
-        if isinstance(exc, GitHubNotFound):
-            return exc.with_hint(
-                f"Runner group {group_id} does not exist in {self.facet.location} '{org}' (deleted outside Pulumi? "
-                f"run `pulumi refresh`), or the token cannot see it ({self.facet.permission}).",
-            )
-        if isinstance(exc, GitHubValidationError):
-            return exc.with_hint(self.facet.refusal_hint)
-        return exc
 
     def _remove(self, client: GitHubClient, org: str, group_id: int, member: int) -> None:
         try:
@@ -338,30 +301,121 @@ class AssignmentProvider(GitHubProvider):
             pass  # the member itself is gone (a deleted repository, an unregistered runner): nothing to remove
 
 
-def _undo(steps: list[tuple[str, int, Callable[[], None]]], facet: Facet, group_id: int) -> str:
+# What a RunnerGroup's inline lists share with the separate resources: checking, resolving, judging drift,
+# writing and explaining a list.
+
+
+def check_references(checker: Checker, facet: Facet) -> None:
+    """The facet's list of references: each a name or id, none twice (`acme/api` is `api`), none of another org."""
+    checker.reference_list(facet.refs_field, facet.noun, facet.example)
+    if facet.kind.qualified_by_org and checker.known("org") and checker.known(facet.refs_field):
+        _check_qualified_refs(checker, facet.refs_field, str(checker.inputs["org"]))
+
+
+def matches_members(facet: Facet, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+    """Do the program's references name exactly the members last seen (all of them when exclusive)?"""
+    refs = news.get(facet.refs_field)
+    owner = news.get(facet.location)
+    if contains_unknown(refs) or not isinstance(refs, list) or is_unknown(owner):
+        return False
+    seen_ids = [int(i) for i in olds.get(facet.ids_field) or []]
+    seen_names = [str(n).lower() for n in olds.get(facet.names_field) or []]
+    by_name = dict(zip(seen_names, seen_ids, strict=False))
+    matched: set[int] = set()
+    for ref in refs:
+        normalised = normalise_reference(ref)
+        if isinstance(normalised, int):
+            member = normalised if normalised in seen_ids else None
+        else:
+            member = by_name.get(resolve.bare_name(str(owner), str(normalised)).lower())
+        if member is None:
+            return False
+        matched.add(member)
+    # Additive resources see only their own members, so the same test holds in both modes.
+    return matched == set(seen_ids)
+
+
+def resolve_members(client: GitHubClient, facet: Facet, org: str, refs: Any) -> dict[int, str]:
+    """The members (id -> name) the references name, each proven to exist by the org's listing."""
+    normalised = [normalise_reference(r) for r in refs or []]
+    resolved = resolve.resolve_ids(client, facet.kind, org, [r for r in normalised if r is not None])
+    written_as: dict[int, str | int] = {}
+    for ref, member in resolved.items():
+        if member in written_as:
+            raise DuplicateReferenceError(
+                f"{facet.refs_field} names the {facet.noun} with id {member} twice, as {written_as[member]!r} "
+                f"and {ref!r}; list it once."
+            )
+        written_as[member] = ref
+    names = resolve.names_for_ids(client, facet.kind, org, written_as)
+    return {member: names.get(member, str(member)) for member in sorted(written_as)}
+
+
+def live_members(client: GitHubClient, facet: Facet, org: str, group_id: int) -> set[int]:
+    # Read without an ETag: never unchanged, so always a body.
+    return {member.id for member in facet.list_members(client, org, group_id, None).body or ()}
+
+
+def list_differs(
+    client: GitHubClient, facet: Facet, org: str, group_id: int, wanted: Mapping[int, str], before: set[int] | None
+) -> set[int] | None:
+    """The members the list has (`before`, or read when None) if they differ from `wanted`; None when they match,
+    and nothing needs writing."""
+    current = live_members(client, facet, org, group_id) if before is None else before
+    return None if current == set(wanted) else current
+
+
+def read_members(
+    facet: Facet, listing: api.Conditional[Sequence[api.Named]], props: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The outputs of a whole list as a (conditional) listing shows it; unchanged: those in `props`."""
+    if listing.unchanged:
+        return {name: props.get(name) for name in (facet.ids_field, facet.names_field, facet.etag_field)}
+    live = {member.id: member.name for member in listing.body or ()}
+    return {**members_outputs(facet, live), facet.etag_field: listing.etag}
+
+
+def explain(facet: Facet, exc: GitHubError, org: str, group_id: int) -> GitHubError:
+    """GitHub's refusals, with the reason in the list's terms (every member was verified beforehand)."""
+    if isinstance(exc, GitHubNotFound):
+        return exc.with_hint(
+            f"Runner group {group_id} does not exist in {facet.location} '{org}' (deleted outside Pulumi? run "
+            f"`pulumi refresh`), or the token cannot see it ({facet.permission}).",
+        )
+    if isinstance(exc, GitHubValidationError):
+        return exc.with_hint(facet.refusal_hint)
+    return exc
+
+
+# One write to take back: what it does, in words, and the write itself.
+Undo = tuple[str, Callable[[], object]]
+
+
+def undo_writes(steps: list[Undo], group_id: int, location: str) -> str:
     """Run the undo steps, newest first; what to tell the user about them."""
     failed: list[str] = []
-    for verb, member, step in reversed(steps):
+    for what, step in reversed(steps):
         try:
             step()
         except GitHubError as exc:
-            failed.append(f"{verb} {facet.noun} {member}: {exc}")
+            failed.append(f"{what}: {exc}")
     if not failed:
         return f"The {len(steps)} change(s) this step had made to runner group {group_id} were undone first."
     return (
         f"Undoing this step's {len(steps)} change(s) to runner group {group_id} failed for {len(failed)} "
         f"({'; '.join(failed[:3])}); no resource owns what is left: make that change by hand in the "
-        f"{facet.location}'s Actions runner-group settings."
+        f"{location}'s Actions runner-group settings."
     )
 
 
-def _members(facet: Facet, members: Mapping[int, str], found: set[int]) -> dict[str, Any]:
+def members_outputs(facet: Facet, members: Mapping[int, str]) -> dict[str, Any]:
+    """A list's members as outputs: ids sorted, names in the same order."""
     ordered = sorted(members)
-    return {
-        facet.ids_field: ordered,
-        facet.names_field: [members[m] for m in ordered],
-        facet.found_field: sorted(found & set(members)),
-    }
+    return {facet.ids_field: ordered, facet.names_field: [members[m] for m in ordered]}
+
+
+def _members(facet: Facet, members: Mapping[int, str], found: set[int]) -> dict[str, Any]:
+    return {**members_outputs(facet, members), facet.found_field: sorted(found & set(members))}
 
 
 def _ids(props: Mapping[str, Any], name: str) -> set[int]:

@@ -10,8 +10,9 @@ Each such `up` would report success while the list flips, so the conflict is ref
   Claims live as long as the client, that is one provider process, which Pulumi starts for each run.
 
 An exclusive owner owns a group's whole list; an additive one owns only its entries, and two additive ones may
-share a group as long as no entry is in both. A runner sits in exactly one group, so two resources that place
-the same runner conflict whatever their groups.
+share a group as long as no entry is in both. A RunnerGroup's inline list (`repositories`, `runners`) is an
+exclusive owner of its own group's list. A runner sits in exactly one group, so two resources that place the same
+runner conflict whatever their groups.
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ class ListKind:
 # Program side
 
 
+INLINE_OWNER = "RunnerGroup"
+
+
 @dataclass(frozen=True)
 class _Owner:
     kind: ListKind
@@ -63,10 +67,12 @@ class _Owner:
     group_label: str
     exclusive: bool | None
     members: Mapping[Hashable, str]
+    inline: bool = False
 
     @property
     def label(self) -> str:
-        return f"{self.kind.resource_type} '{self.name}'"
+        declared = f"{INLINE_OWNER} '{self.name}' (its inline `{self.kind.refs_field}`)"
+        return declared if self.inline else f"{self.kind.resource_type} '{self.name}'"
 
 
 @dataclass
@@ -96,15 +102,17 @@ _program: tuple[object, _ProgramOwners] | None = None
 _program_lock = threading.Lock()
 
 
-def register(kind: ListKind, resource_name: str, props: Mapping[str, Any]) -> None:
-    """Record a resource about to be constructed; raise OwnershipConflict naming both if it shares an owned list."""
+def register(kind: ListKind, resource_name: str, props: Mapping[str, Any], *, inline: bool = False) -> None:
+    """Record a resource about to be constructed; raise OwnershipConflict naming both if it shares an owned list.
+
+    `inline`: the list is a RunnerGroup's own (`props` then carry the group's `id` Output as runner_group_id)."""
     global _program
     with _program_lock:
         monitor = get_monitor()
         if _program is None or _program[0] is not monitor:
             _program = (monitor, _program_owners())  # a new program (tests run several in one process)
         owners = _program[1]
-        owner = _program_owner(kind, resource_name, props, owners)
+        owner = _program_owner(kind, resource_name, props, owners, inline)
         for other in owners.owners:
             problem = _program_conflict(owner, other)
             if problem:
@@ -112,11 +120,13 @@ def register(kind: ListKind, resource_name: str, props: Mapping[str, Any]) -> No
         owners.owners.append(owner)
 
 
-def _program_owner(kind: ListKind, resource_name: str, props: Mapping[str, Any], program: _ProgramOwners) -> _Owner:
+def _program_owner(
+    kind: ListKind, resource_name: str, props: Mapping[str, Any], program: _ProgramOwners, inline: bool
+) -> _Owner:
     org = props.get(kind.location)
     if not (org is None or isinstance(org, str)):
         # An Output: which org is not known here, so neither is which group or runner; apply checks it.
-        return _Owner(kind, resource_name, None, "", None, {})
+        return _Owner(kind, resource_name, None, "", None, {}, inline)
     default = program.default_enterprise if kind.location == "enterprise" else program.default_org
     org_key = default if org is None else org.lower()
     group_input = props.get("runner_group_id")
@@ -138,7 +148,7 @@ def _program_owner(kind: ListKind, resource_name: str, props: Mapping[str, Any],
             members.setdefault(key, str(ref))
     # An Output (or anything else not a bool) for `exclusive` is not known here: only a literal decides.
     known_exclusive = True if exclusive is None else exclusive if isinstance(exclusive, bool) else None
-    return _Owner(kind, resource_name, group, label, known_exclusive, members)
+    return _Owner(kind, resource_name, group, label, known_exclusive, members, inline)
 
 
 def _literal_key(kind: ListKind, org_key: str | None, ref: Any) -> Hashable | None:
@@ -159,6 +169,8 @@ def _program_conflict(new: _Owner, old: _Owner) -> str | None:
         return None
     both = f"{new.label} and {old.label}"
     same_group = new.group is not None and new.group == old.group
+    if same_group and (new.inline or old.inline):
+        return f"{both} both own the {new.kind.list_noun} of {new.group_label}: {_inline_fix(new.kind)}"
     if same_group and (new.exclusive or old.exclusive):
         return (
             f"{both} both own the {new.kind.list_noun} of {new.group_label}, and one of them is exclusive (it owns "
@@ -177,32 +189,41 @@ def _program_conflict(new: _Owner, old: _Owner) -> str | None:
     return None
 
 
+def _inline_fix(kind: ListKind) -> str:
+    """Why a RunnerGroup's inline list and any other owner of that list cannot both stay, and the two fixes."""
+    return (
+        f"a RunnerGroup's inline `{kind.refs_field}` owns the whole list, so each `pulumi up` would undo the other's "
+        f"writes. Keep the list in one place: list every {kind.noun} in the RunnerGroup's `{kind.refs_field}` and "
+        f"remove the {kind.resource_type}, or leave `{kind.refs_field}` unset on the RunnerGroup."
+    )
+
+
 # Provider side
 
 
 @dataclass(frozen=True)
-class _Claim:
+class ListClaim:
     kind: ListKind
     org: str
-    group_id: int
+    group_id: int | None  # None: the group is still to be created (its inline list goes in the create)
     exclusive: bool
     members: Mapping[int, str]
+    inline: bool = False
 
     def describe(self) -> str:
         mode = "an exclusive" if self.exclusive else "an additive"
         listed = ", ".join(repr(name) for name in list(self.members.values())[:5])
         more = f" and {len(self.members) - 5} more" if len(self.members) > 5 else ""
-        return (
-            f"{mode} {self.kind.resource_type} of runner group {self.group_id} in {self.kind.location} '{self.org}' "
-            f"(listing {listed or 'nothing'}{more})"
-        )
+        group = "a runner group being created" if self.group_id is None else f"runner group {self.group_id}"
+        owner = f"the inline `{self.kind.refs_field}`" if self.inline else f"{mode} {self.kind.resource_type}"
+        return f"{owner} of {group} in {self.kind.location} '{self.org}' (listing {listed or 'nothing'}{more})"
 
 
 @dataclass
 class _RunClaims:
     lock: threading.Lock = field(default_factory=threading.Lock)
-    by_list: dict[tuple[str, str, str, int], list[_Claim]] = field(default_factory=dict)
-    by_member: dict[tuple[Hashable, ...], _Claim] = field(default_factory=dict)
+    by_list: dict[tuple[str, str, str, int | None], list[ListClaim]] = field(default_factory=dict)
+    by_member: dict[tuple[Hashable, ...], ListClaim] = field(default_factory=dict)
 
 
 # Keyed by the client object: one per provider process, so one per run.
@@ -211,18 +232,31 @@ _runs_lock = threading.Lock()
 
 
 def claim(
-    client: GitHubClient, kind: ListKind, org: str, group_id: int, exclusive: bool, members: Mapping[int, str]
-) -> None:
+    client: GitHubClient,
+    kind: ListKind,
+    org: str,
+    group_id: int | None,
+    exclusive: bool,
+    members: Mapping[int, str],
+    *,
+    inline: bool = False,
+    replacing: ListClaim | None = None,
+) -> ListClaim:
     """Claim a list (exclusive) or its entries (additive) for this run before writing; raise OwnershipConflict
-    when another resource of the run already holds it. The same claim made twice is one claim."""
-    new = _Claim(kind, org, group_id, exclusive, dict(members))
+    when another resource of the run already holds it. The same claim made twice is one claim.
+
+    A group still to be created (`group_id` None) has a list nobody else can hold yet, but its runners may be
+    claimed elsewhere; once it exists, its claim is made again with the id, `replacing` the first one."""
+    new = ListClaim(kind, org, group_id, exclusive, dict(members), inline)
     with _runs_lock:
         claims = _runs.setdefault(client, _RunClaims())
     with claims.lock:
+        if replacing is not None:
+            claims.by_member = {key: held for key, held in claims.by_member.items() if held is not replacing}
         list_key = (kind.location, kind.refs_field, org.lower(), group_id)
         holders = claims.by_list.setdefault(list_key, [])
         if new in holders:
-            return
+            return new
         for other in holders:
             if new.exclusive or other.exclusive:
                 raise OwnershipConflict(_list_conflict(new, other))
@@ -231,17 +265,35 @@ def claim(
             holder = claims.by_member.get(key)
             if holder is not None:
                 raise OwnershipConflict(_member_conflict(new, holder, member))
-        holders.append(new)
+        if group_id is not None:
+            holders.append(new)
         claims.by_member.update(dict.fromkeys(member_keys.values(), new))
+        return new
 
 
-def _member_key(kind: ListKind, org: str, group_id: int, member: int) -> tuple[Hashable, ...]:
+def exclusive_owner(client: GitHubClient, kind: ListKind, org: str, group_id: int) -> str | None:
+    """Who owns the group's whole list in this run, if anyone: a resource leaving that list must not empty it
+    (a program moving a list from a separate resource into its RunnerGroup deletes the old one last)."""
+    with _runs_lock:
+        claims = _runs.get(client)
+    if claims is None:
+        return None
+    with claims.lock:
+        holders = claims.by_list.get((kind.location, kind.refs_field, org.lower(), group_id), [])
+        return next((held.describe() for held in holders if held.exclusive), None)
+
+
+def _member_key(kind: ListKind, org: str, group_id: int | None, member: int) -> tuple[Hashable, ...]:
     if kind.member_in_one_group:
         return (kind.location, kind.refs_field, org.lower(), member)
     return (kind.location, kind.refs_field, org.lower(), group_id, member)
 
 
-def _list_conflict(new: _Claim, other: _Claim) -> str:
+def _list_conflict(new: ListClaim, other: ListClaim) -> str:
+    if new.inline or other.inline:
+        return f"not writing {new.describe()}: {other.describe()} already owns that list in this run; " + _inline_fix(
+            new.kind
+        )
     return (
         f"not writing {new.describe()}: {other.describe()} already owns that {new.kind.list_noun} in this run, and "
         f"one of them is exclusive (it owns the whole list), so each `pulumi up` would undo the other's writes. "
@@ -250,7 +302,7 @@ def _list_conflict(new: _Claim, other: _Claim) -> str:
     )
 
 
-def _member_conflict(new: _Claim, holder: _Claim, member: int) -> str:
+def _member_conflict(new: ListClaim, holder: ListClaim, member: int) -> str:
     where = "" if holder.group_id == new.group_id else " (a runner sits in one group only)"
     return (
         f"not writing {new.describe()}: {new.kind.noun} {new.members[member]!r} (id {member}) is already claimed "

@@ -29,6 +29,7 @@ ENTERPRISE_MEMBERSHIP = Facet(
     kind=resolve.ENTERPRISE_RUNNERS,
     list_members=api.list_enterprise_group_runners_if_changed,
     set_members=api.set_enterprise_group_runners,
+    body_key=api.RUNNER_IDS_KEY,
     add_member=api.add_enterprise_group_runner,
     remove_member=api.remove_enterprise_group_runner,
     refusal_hint="Check that the runners are registered at the enterprise (not at an organization or repository).",

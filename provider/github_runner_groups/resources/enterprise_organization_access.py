@@ -32,6 +32,7 @@ ORGANIZATION_ACCESS = Facet(
     kind=resolve.ORGANIZATIONS,
     list_members=api.list_enterprise_group_organizations_if_changed,
     set_members=api.set_enterprise_group_organizations,
+    body_key=api.ORGANIZATION_IDS_KEY,
     add_member=api.add_enterprise_group_organization,
     remove_member=api.remove_enterprise_group_organization,
     refusal_hint="GitHub keeps an organization list only for enterprise groups with visibility 'selected', and "

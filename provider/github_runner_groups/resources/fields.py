@@ -30,6 +30,7 @@ class Role(Enum):
     SETTING = "setting"  # the program sets it and GitHub stores it: compared, sent, exported
     LOCATION = "location"  # where the object lives (`org`): changing it replaces the resource
     STEERING = "steering"  # steers the provider only (`adopt`): never sent, never a change
+    MEMBERS = "members"  # a list the group owns when given (names or ids): inline in the create POST, else one PUT
     COMPUTED = "computed"  # GitHub (or the provider) sets it: an output only
 
 
@@ -145,6 +146,22 @@ def check_network_configuration(path: str, value: Any) -> list[Problem]:
     ]
 
 
+def repositories_need_selected(values: Mapping[str, Any]) -> list[Problem]:
+    """GitHub keeps a repository list only for `selected` groups: elsewhere it refuses or drops it."""
+    if values.get("repositories") is None or values.get("visibility") == "selected":
+        return []
+    visibility = values.get("visibility")
+    stated = "not set" if visibility is None else repr(visibility)
+    return [
+        (
+            "repositories",
+            f"repositories are listed but visibility is {stated}; GitHub keeps a repository list only for groups "
+            "with visibility 'selected': set visibility='selected' (in a spec: 'visibility: selected'), or leave "
+            "repositories unset.",
+        )
+    ]
+
+
 def workflows_need_restriction(values: Mapping[str, Any]) -> list[Problem]:
     """GitHub ignores a workflow list unless the group is restricted to workflows."""
     if values.get("selected_workflows") and values.get("restricted_to_workflows") is False:
@@ -229,6 +246,16 @@ RUNNER_GROUP_FIELDS = (
         in_spec=True,
         on_ghes=False,
     ),
+    # Lists the group owns exclusively when given (even []); omitted, the group does not own them. Each has its
+    # resolved members (ids and names, as last written or read) and the ETag of the last listing next to it.
+    Field("repositories", Role.MEMBERS),
+    Field("repository_ids", Role.COMPUTED),
+    Field("repository_names", Role.COMPUTED),
+    Field("repositories_etag", Role.COMPUTED),
+    Field("runners", Role.MEMBERS),
+    Field("runner_ids", Role.COMPUTED),
+    Field("runner_names", Role.COMPUTED),
+    Field("runners_etag", Role.COMPUTED),
     Field("group_id", Role.COMPUTED, json_name="id"),
     Field("default", Role.COMPUTED, json_name="default"),
     Field("inherited", Role.COMPUTED, json_name="inherited"),
@@ -239,7 +266,10 @@ RUNNER_GROUP_FIELDS = (
     Field("hosted_runners_url", Role.COMPUTED, json_name="hosted_runners_url"),
     Field("etag", Role.COMPUTED),  # of the last full read: the next refresh sends it back
 )
-RUNNER_GROUP_RULES: tuple[Callable[[Mapping[str, Any]], list[Problem]], ...] = (workflows_need_restriction,)
+RUNNER_GROUP_RULES: tuple[Callable[[Mapping[str, Any]], list[Problem]], ...] = (
+    workflows_need_restriction,
+    repositories_need_selected,
+)
 
 # An enterprise group has the org group's settings (visibility without `private`), lives in an enterprise, and
 # has no `inherited` flags; which organizations may use it is a list of its own.
@@ -411,6 +441,10 @@ HOSTED_RUNNER_FIELDS = (
 
 def named(table: Sequence[Field], *roles: Role) -> tuple[str, ...]:
     return tuple(f.name for f in table if f.role in roles)
+
+
+# The lists a RunnerGroup owns inline when given: the spec's exclusive groups carry them so.
+INLINE_LISTS = named(RUNNER_GROUP_FIELDS, Role.MEMBERS)
 
 
 def on_ghes(base_url: str) -> bool:

@@ -1,15 +1,22 @@
-"""RunnerGroup: one self-hosted runner group of an organization.
+"""RunnerGroup: one self-hosted runner group of an organization, optionally with its repository and runner lists.
 
 Ownership: a create takes only a name nobody holds (or, with `adopt=True`, the group holding it); a create whose
 answer was lost claims a group only if it did not exist before the attempt. With `adopt=True`, fields the program
 leaves unset stay as they are on GitHub; without it, unset fields get their defaults.
+
+Inline lists (`repositories`, `runners`): given (even `[]`), the group owns that list exclusively; omitted, it
+does not own it. They go in the create POST, so a whole group costs one write to create and one DELETE to destroy
+(GitHub drops a deleted group's repository list and moves its runners back to Default). A changed list is one
+PUT; a list that already matches (adopting) is not written. Resolution, drift, ownership and explanations are
+those of the separate RunnerGroupRepositoryAccess and RunnerGroupMembership (`_assignment`, `_ownership`).
+Only an org group's table has them: the enterprise scope (EnterpriseRunnerGroup) has no inline lists.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 import pulumi
@@ -17,8 +24,21 @@ import pulumi.dynamic
 
 from .. import api
 from ..client import GitHubClient
-from ..errors import GitHubNotFound, GitHubOutcomeUnknown, GitHubValidationError
+from ..errors import GitHubError, GitHubNotFound, GitHubOutcomeUnknown, GitHubValidationError
 from . import group_registry
+from ._assignment import (
+    FACETS,
+    Facet,
+    Undo,
+    check_references,
+    explain,
+    list_differs,
+    matches_members,
+    members_outputs,
+    read_members,
+    resolve_members,
+    undo_writes,
+)
 from ._common import (
     GitHubProvider,
     GroupLister,
@@ -35,6 +55,7 @@ from ._common import (
     table_outputs,
 )
 from ._common import user_inputs as without_provider
+from ._ownership import ListClaim, claim, register
 from .fields import RUNNER_GROUP_FIELDS, RUNNER_GROUP_RULES, VISIBILITIES, Field, Problem, Role, named, on_ghes
 
 __all__ = [
@@ -48,6 +69,8 @@ __all__ = [
 ]
 
 Rule = Callable[[Mapping[str, Any]], list[Problem]]
+# Members (id -> name) of each inline list a step writes, by list field.
+Wanted = dict[str, dict[int, str]]
 
 
 @dataclass(frozen=True)
@@ -74,11 +97,17 @@ class GroupScope:
 
     @cached_property
     def inputs(self) -> tuple[str, ...]:
-        return named(self.table, Role.SETTING, Role.LOCATION, Role.STEERING)
+        return named(self.table, Role.SETTING, Role.LOCATION, Role.STEERING, Role.MEMBERS)
 
     @cached_property
     def computed(self) -> tuple[str, ...]:
         return named(self.table, Role.COMPUTED)
+
+    @cached_property
+    def lists(self) -> dict[str, Facet]:
+        """The inline lists the table has (an org group's; an enterprise group has none), each with the facet whose
+        resolution, drift, ownership and explanations it shares."""
+        return {name: FACETS[name] for name in named(self.table, Role.MEMBERS)}
 
     def where(self, owner: str) -> str:
         """`org 'acme'` or `enterprise 'acme-corp'`, for messages."""
@@ -110,6 +139,8 @@ class RunnerGroupProvider(GitHubProvider):
         for field in scope.table:
             if field.role in (Role.SETTING, Role.STEERING):
                 check_field(checker, field, adopting=adopting, ghes=ghes)
+            elif field.role is Role.MEMBERS and checker.inputs.get(field.name) is not None:
+                check_references(checker, scope.lists[field.name])
         known = {name: value for name, value in checker.inputs.items() if not contains_unknown(value)}
         for rule in scope.rules:
             for path, reason in rule(known):
@@ -119,6 +150,7 @@ class RunnerGroupProvider(GitHubProvider):
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.DiffResult:
         location = self.scope.location
         changes = _changed(self.scope, olds, news, (location, *_managed(self.scope, news)))
+        changes += _changed_lists(self.scope, olds, news)
         replaces = [location] if location in changes else []
         # Create the new group before deleting the old: if the create fails, the old group stays.
         return pulumi.dynamic.DiffResult(changes=bool(changes), replaces=replaces, delete_before_replace=False)
@@ -130,21 +162,29 @@ class RunnerGroupProvider(GitHubProvider):
         client = self.client()
         action = f"{'adopting' if inputs.get('adopt') else 'creating'} runner group '{name}' in {scope.where(owner)}"
         refuse_what_ghes_lacks(client, scope.location, owner, action, scope.table, inputs)
+        # Every reference proven to exist before any write.
+        wanted = _resolve_lists(client, owner, inputs, _owned(scope, inputs))
         groups = group_registry.org_groups(client, owner, scope.list_groups)
-        claim = groups.claim(name)
-        if claim.busy or claim.owned_in_this_run:
-            raise Refused(action, _owned_in_this_run_hint(name, claim.group))
+        name_claim = groups.claim(name)
+        if name_claim.busy or name_claim.owned_in_this_run:
+            raise Refused(action, _owned_in_this_run_hint(name, name_claim.group))
         made = None
         try:
-            if claim.group is not None and inputs.get("adopt"):
-                made = _take_over(scope, client, owner, claim.group, inputs)
-            elif claim.group is not None:
-                raise Refused(action, _taken_hint(claim.group))
+            if name_claim.group is not None and inputs.get("adopt"):
+                made = _take_over(scope, client, owner, name_claim.group, inputs, wanted)
+            elif name_claim.group is not None:
+                raise Refused(action, _taken_hint(name_claim.group))
             else:
-                made = _create(scope, client, owner, inputs, groups)
+                pending = {
+                    field: _claim_list(scope, client, owner, None, field, members) for field, members in wanted.items()
+                }
+                made = _create(scope, client, owner, inputs, groups, wanted)
+                for field, members in wanted.items():
+                    _claim_list(scope, client, owner, made.body.id, field, members, replacing=pending[field])
         finally:
             groups.release(name, made.body if made is not None else None)
-        outputs = _outputs(scope, owner, bool(inputs.get("adopt")), made.body, made.etag)
+        lists = _list_outputs(scope, inputs, wanted)
+        outputs = _outputs(scope, owner, bool(inputs.get("adopt")), made.body, made.etag, lists)
         return pulumi.dynamic.CreateResult(str(made.body.id), outputs)
 
     def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
@@ -159,7 +199,12 @@ class RunnerGroupProvider(GitHubProvider):
         if fetched.body is None:
             outputs = dict(without_provider(props))
         else:
-            outputs = _outputs(scope, owner, bool(props.get("adopt")), fetched.body, fetched.etag)
+            outputs = _outputs(
+                scope, owner, bool(props.get("adopt")), fetched.body, fetched.etag, _list_outputs(scope, props, {})
+            )
+        for facet in _owned(scope, props).values():
+            listing = facet.list_members(client, owner, group_id, props.get(facet.etag_field))
+            outputs.update(read_members(facet, listing, props))
         inputs = {key: outputs[key] for key in scope.inputs if outputs.get(key) is not None}
         return pulumi.dynamic.ReadResult(str(group_id), outputs, inputs)
 
@@ -172,22 +217,39 @@ class RunnerGroupProvider(GitHubProvider):
         differing = _changed(scope, olds, inputs, _managed(scope, inputs))
         if olds.get("inherited"):
             raise Refused(action, f"{_INHERITED_HINT}.")
+        lists = {
+            field: scope.lists[field] for field in _changed_lists(scope, olds, inputs) if inputs.get(field) is not None
+        }
         _refuse_read_only_workflows(olds, differing)
         _refuse_broken_rules(scope, action, olds, inputs)
         if olds.get("default") and "name" in differing:
             raise _default_rename(scope.where(owner), str(olds.get("name")), str(inputs["name"]))
-        if not differing:
-            return pulumi.dynamic.UpdateResult({**olds, **inputs})
+        if olds.get("default") and _owned(scope, inputs):
+            raise _default_lists(scope.where(owner), group_id)
+        carried = {**olds, **inputs}
+        if not differing and not lists:
+            return pulumi.dynamic.UpdateResult({**carried, **_list_outputs(scope, inputs, {}, carried)})
         client = self.client()
         changing = {name: inputs.get(name) for name in differing}
         refuse_what_ghes_lacks(client, scope.location, owner, action, scope.table, changing)
-        updated = _patch(scope, client, owner, group_id, _body(scope, inputs, ("name", *differing)))
-        known = group_registry.known_org_groups(client, owner, scope.list_groups)
-        if known is not None:
-            known.remember(updated.body)
-        return pulumi.dynamic.UpdateResult(
-            _outputs(scope, owner, bool(inputs.get("adopt")), updated.body, updated.etag)
-        )
+        wanted = _resolve_lists(client, owner, inputs, lists)
+        for field, members in wanted.items():
+            _claim_list(scope, client, owner, group_id, field, members)
+        undo: list[Undo] = []
+        outputs = carried
+        if differing:
+            updated = _patch(scope, client, owner, group_id, _body(scope, inputs, ("name", *differing)))
+            restore = _body(scope, olds, ("name", *differing))
+            undo.append(("restore its settings", partial(_patch, scope, client, owner, group_id, restore)))
+            known = group_registry.known_org_groups(client, owner, scope.list_groups)
+            if known is not None:
+                known.remember(updated.body)
+            outputs = _outputs(scope, owner, bool(inputs.get("adopt")), updated.body, updated.etag)
+        before = {
+            field: _ids(olds, scope.lists[field].ids_field) if olds.get(field) is not None else None for field in wanted
+        }
+        _write_lists(scope, client, owner, group_id, wanted, before, undo)
+        return pulumi.dynamic.UpdateResult({**outputs, **_list_outputs(scope, inputs, wanted, carried)})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         scope = self.scope
@@ -220,10 +282,17 @@ _INHERITED_HINT = (
 
 
 def _create(
-    scope: GroupScope, client: GitHubClient, owner: str, inputs: Mapping[str, Any], groups: group_registry.OrgGroups
+    scope: GroupScope,
+    client: GitHubClient,
+    owner: str,
+    inputs: Mapping[str, Any],
+    groups: group_registry.OrgGroups,
+    wanted: Wanted,
 ) -> api.Versioned[api.RunnerGroup]:
-    """POST a group whose name nobody held when the groups were listed; claim it if the answer was lost."""
-    body = _body(scope, inputs, _managed(scope, inputs), send_nulls=False)
+    """POST a group (with its lists) whose name nobody held when the groups were listed; claim it if the answer
+    was lost."""
+    settings = _body(scope, inputs, _managed(scope, inputs), send_nulls=False)
+    body = {**settings, **{scope.lists[field].body_key: sorted(members) for field, members in wanted.items()}}
     try:
         return _post(scope, client, owner, body)
     except GitHubOutcomeUnknown as lost:
@@ -231,7 +300,7 @@ def _create(
         found = group_registry.find_by_name(scope.list_groups(client, owner), str(body["name"]))
         if found is None:
             return _post(scope, client, owner, body)
-        if found.id in groups.listed_ids or not _matches(scope, found, body):
+        if found.id in groups.listed_ids or not _matches(scope, found, settings):
             raise Refused(f"{lost.action} (its answer was lost)", _taken_hint(found)) from None
         return api.Versioned(found, None)  # the listing's ETag is not the group's
 
@@ -266,21 +335,37 @@ def _taken_hint(existing: api.RunnerGroup) -> str:
 
 
 def _take_over(
-    scope: GroupScope, client: GitHubClient, owner: str, group: api.RunnerGroup, inputs: Mapping[str, Any]
+    scope: GroupScope,
+    client: GitHubClient,
+    owner: str,
+    group: api.RunnerGroup,
+    inputs: Mapping[str, Any],
+    wanted: Wanted,
 ) -> api.Versioned[api.RunnerGroup]:
-    """Adopt an existing group: write only the fields the program sets that differ from GitHub's."""
+    """Adopt an existing group: write only the fields the program sets that differ from GitHub's, and only the
+    lists that differ from the live ones (an exported spec's first `up` writes nothing)."""
     action = f"adopting runner group '{group.name}' in {scope.where(owner)}"
     if group.inherited:
         raise Refused(action, f"{_INHERITED_HINT}; to manage a group of your own, remove adopt or choose another name.")
+    if group.default and wanted:
+        raise _default_lists(scope.where(owner), group.id)
     live = _outputs(scope, owner, True, group)
     differing = _changed(scope, live, inputs, _managed(scope, inputs))
-    if not differing:
-        return api.Versioned(group, None)  # the group came from a listing, whose ETag is not the group's
     if group.default and "name" in differing:
         raise _default_rename(scope.where(owner), group.name, str(inputs["name"]))
     _refuse_read_only_workflows(live, differing)
     _refuse_broken_rules(scope, action, live, inputs)
-    return _patch(scope, client, owner, group.id, _body(scope, inputs, ("name", *differing)))
+    for field, members in wanted.items():
+        _claim_list(scope, client, owner, group.id, field, members)
+    # The group came from a listing, whose ETag is not the group's.
+    made: api.Versioned[api.RunnerGroup] = api.Versioned(group, None)
+    undo: list[Undo] = []
+    if differing:
+        made = _patch(scope, client, owner, group.id, _body(scope, inputs, ("name", *differing)))
+        restore = _body(scope, live, ("name", *differing))
+        undo.append(("restore its settings", partial(_patch, scope, client, owner, group.id, restore)))
+    _write_lists(scope, client, owner, group.id, wanted, dict.fromkeys(wanted), undo)
+    return made
 
 
 def _patch(
@@ -304,6 +389,16 @@ def _patch(
         ) from None
 
 
+def _default_lists(where: str, group_id: int) -> Refused:
+    return Refused(
+        f"owning the lists of the Default runner group ({group_id}) of {where}",
+        "GitHub fills the Default group itself with every repository and runner no other group holds; an exclusive "
+        "list there would take the group away from every repository it does not list, or move runners out of the "
+        "groups they are in. Leave repositories and runners unset on this RunnerGroup, or use a "
+        "RunnerGroupRepositoryAccess / RunnerGroupMembership with exclusive=False.",
+    )
+
+
 def _default_rename(where: str, name: str, new_name: str) -> Refused:
     return Refused(
         f"renaming the Default runner group of {where} to {new_name!r}",
@@ -325,7 +420,7 @@ def _refuse_read_only_workflows(group: Mapping[str, Any], differing: Iterable[st
 def _refuse_broken_rules(scope: GroupScope, action: str, current: Mapping[str, Any], inputs: Mapping[str, Any]) -> None:
     """With adopt, unset settings keep GitHub's values: the rules check held for the program alone must also hold
     for that mix (workflows given, while GitHub's restricted_to_workflows is false, would be ignored forever)."""
-    result = {**current, **{name: inputs.get(name) for name in _managed(scope, inputs)}}
+    result = {**current, **{name: inputs.get(name) for name in (*_managed(scope, inputs), *scope.lists)}}
     problems = [reason for rule in scope.rules for _, reason in rule(result)]
     if problems:
         raise Refused(action, " ".join(problems))
@@ -337,6 +432,92 @@ def _managed(scope: GroupScope, inputs: Mapping[str, Any]) -> tuple[str, ...]:
 
 def _changed(scope: GroupScope, olds: Mapping[str, Any], news: Mapping[str, Any], names: tuple[str, ...]) -> list[str]:
     return changed_fields(olds, news, names, lambda name, value: scope.fields[name].compare(value))
+
+
+def _changed_lists(scope: GroupScope, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+    """Inline lists owned now and not before (or the reverse), or whose references no longer name exactly the
+    members last seen (a changed program, or drift that a refresh recorded)."""
+    return [
+        field
+        for field, facet in scope.lists.items()
+        if (olds.get(field) is None) != (news.get(field) is None)
+        or (news.get(field) is not None and not matches_members(facet, olds, news))
+    ]
+
+
+def _owned(scope: GroupScope, props: Mapping[str, Any]) -> dict[str, Facet]:
+    return {field: facet for field, facet in scope.lists.items() if props.get(field) is not None}
+
+
+def _resolve_lists(client: GitHubClient, owner: str, inputs: Mapping[str, Any], lists: Mapping[str, Facet]) -> Wanted:
+    return {field: resolve_members(client, facet, owner, inputs[field]) for field, facet in lists.items()}
+
+
+def _claim_list(
+    scope: GroupScope,
+    client: GitHubClient,
+    owner: str,
+    group_id: int | None,
+    field: str,
+    members: Mapping[int, str],
+    *,
+    replacing: ListClaim | None = None,
+) -> ListClaim:
+    """Claim the group's whole list for this run, before it is written (`group_id` None: the group is still to be
+    created)."""
+    return claim(client, scope.lists[field].owners, owner, group_id, True, members, inline=True, replacing=replacing)
+
+
+def _write_lists(
+    scope: GroupScope,
+    client: GitHubClient,
+    owner: str,
+    group_id: int,
+    wanted: Wanted,
+    before: Mapping[str, set[int] | None],
+    undo: list[Undo],
+) -> None:
+    """One PUT per list that differs from what it holds (`before`; read when None). When one fails, this step's
+    earlier writes (`undo`, which may already hold the settings' PATCH) are taken back first."""
+    for field, members in wanted.items():
+        facet = scope.lists[field]
+        try:
+            previous = list_differs(client, facet, owner, group_id, members, before[field])
+            if previous is None:
+                continue
+            facet.set_members(client, owner, group_id, sorted(members))
+        except GitHubError as exc:
+            explained = explain(facet, exc, owner, group_id)
+            if not undo:
+                raise explained from None
+            note = undo_writes(undo, group_id, scope.location)
+            raise exc.with_hint(f"{explained.hint or ''} {note}".strip()) from None
+        undo.append(
+            (f"restore its {facet.list_noun}", partial(facet.set_members, client, owner, group_id, sorted(previous)))
+        )
+
+
+def _list_outputs(
+    scope: GroupScope, inputs: Mapping[str, Any], written: Wanted, carried: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """Each inline list's outputs: those `written` (members as resolved; no listing ETag yet), those unchanged
+    (from `carried`), and None for lists the group does not own."""
+    outputs: dict[str, Any] = {}
+    for field, facet in scope.lists.items():
+        names = (facet.ids_field, facet.names_field, facet.etag_field)
+        if inputs.get(field) is None:
+            outputs.update(dict.fromkeys((field, *names)))
+        elif field in written:
+            outputs.update({field: inputs[field], **members_outputs(facet, written[field]), facet.etag_field: None})
+        else:
+            source = carried if carried is not None else inputs
+            outputs.update({field: inputs[field], **{name: source.get(name) for name in names}})
+    return outputs
+
+
+def _ids(props: Mapping[str, Any], name: str) -> set[int]:
+    """Ids from state (numbers come back as floats)."""
+    return {int(i) for i in props.get(name) or []}
 
 
 def _matches(scope: GroupScope, group: api.RunnerGroup, body: Mapping[str, Any]) -> bool:
@@ -364,16 +545,24 @@ def _group_id(id_: str) -> int:
 
 
 def _outputs(
-    scope: GroupScope, owner: str, adopt: bool, group: api.RunnerGroup, etag: str | None = None
+    scope: GroupScope,
+    owner: str,
+    adopt: bool,
+    group: api.RunnerGroup,
+    etag: str | None = None,
+    lists: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """`etag` is that of the last full read: the next refresh (a new process) sends it and gets a 304 if unchanged."""
-    return table_outputs(scope.table, group, {scope.location: owner, "adopt": adopt, "etag": etag})
+    """`etag` is that of the last full read: the next refresh (a new process) sends it and gets a 304 if unchanged.
+    `lists`: the inline lists' outputs (see `_list_outputs`); not owned when absent."""
+    return table_outputs(scope.table, group, {scope.location: owner, "adopt": adopt, "etag": etag, **(lists or {})})
 
 
 @dataclass
 class RunnerGroupArgs:
     """Inputs of a RunnerGroup. `org` defaults to github:owner / GITHUB_OWNER; an unset setting gets its default
-    (visibility 'all', flags false, no workflows), except with `adopt=True`, where it stays as GitHub has it."""
+    (visibility 'all', flags false, no workflows), except with `adopt=True`, where it stays as GitHub has it.
+    `repositories` / `runners` (names or ids): the group owns that whole list when given (even `[]`); unset, it
+    does not own it (leave it to GitHub, or to RunnerGroupRepositoryAccess / RunnerGroupMembership)."""
 
     name: pulumi.Input[str]
     org: pulumi.Input[str] | None = None
@@ -382,6 +571,8 @@ class RunnerGroupArgs:
     restricted_to_workflows: pulumi.Input[bool] | None = None
     selected_workflows: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
     network_configuration_id: pulumi.Input[str] | None = None
+    repositories: pulumi.Input[Sequence[pulumi.Input[str | int]]] | None = None
+    runners: pulumi.Input[Sequence[pulumi.Input[str | int]]] | None = None
     adopt: pulumi.Input[bool] = False
 
 
@@ -395,6 +586,14 @@ class RunnerGroup(pulumi.dynamic.Resource, module="github", name="RunnerGroup"):
     restricted_to_workflows: pulumi.Output[bool]
     selected_workflows: pulumi.Output[list[str]]
     network_configuration_id: pulumi.Output[str | None]
+    repositories: pulumi.Output[list[str | int] | None]
+    repository_ids: pulumi.Output[list[int] | None]
+    repository_names: pulumi.Output[list[str] | None]
+    repositories_etag: pulumi.Output[str | None]
+    runners: pulumi.Output[list[str | int] | None]
+    runner_ids: pulumi.Output[list[int] | None]
+    runner_names: pulumi.Output[list[str] | None]
+    runners_etag: pulumi.Output[str | None]
     adopt: pulumi.Output[bool]
     group_id: pulumi.Output[int]
     default: pulumi.Output[bool]
@@ -415,3 +614,7 @@ class RunnerGroup(pulumi.dynamic.Resource, module="github", name="RunnerGroup"):
     ) -> None:
         props = registration(RunnerGroupArgs, args, kwargs, COMPUTED)
         super().__init__(RunnerGroupProvider(), resource_name, props, opts)
+        for field, facet in ORG_GROUPS.lists.items():
+            if props.get(field) is not None:  # keyed by this group's `id`, as the separate resources give it
+                owner = {"org": props.get("org"), "runner_group_id": self.id, field: props[field], "exclusive": True}
+                register(facet.owners, resource_name, owner, inline=True)
