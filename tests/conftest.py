@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from github_runner_groups.testing import DEMO_TOKEN, EmulatorServer, FakeGitHub, serve
 from hostile_check import HostileCheck, Row
+
+# The pacing ledgers (client/ledger.py) of every provider run, in-process or a provider server, go to a directory
+# of this session's own: a developer's cache stays clean, and no earlier run's spending slows this one.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="github-runner-groups-tests-")
 
 
 @pytest.fixture

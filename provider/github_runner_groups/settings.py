@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .client import DEFAULT_BASE_URL, AppCredentials, ClientSettings, PacingSettings, SettingNames
+from .client.ledger import default_directory
 from .errors import ConfigError
 
 ConfigLookup = Callable[[str], Any]
@@ -33,6 +34,8 @@ SETTING_NAMES = SettingNames(
     points_per_minute="github-runner-groups:pointsPerMinute / GITHUB_RUNNER_GROUPS_POINTS_PER_MINUTE",
     points_window="github-runner-groups:pointsWindowSeconds / GITHUB_RUNNER_GROUPS_POINTS_WINDOW_SECONDS",
     max_in_flight="github-runner-groups:maxInFlight / GITHUB_RUNNER_GROUPS_MAX_IN_FLIGHT",
+    writes_per_minute="github-runner-groups:writesPerMinute / GITHUB_RUNNER_GROUPS_WRITES_PER_MINUTE",
+    writes_per_hour="github-runner-groups:writesPerHour / GITHUB_RUNNER_GROUPS_WRITES_PER_HOUR",
     pacing_off="github:parallelRequests / GITHUB_PARALLEL_REQUESTS",
     rerun="run `pulumi up` again (every finished step is in the stack's state, so it continues where this stopped)",
 )
@@ -67,13 +70,13 @@ def resolve_settings(config: ConfigLookup | None = None, environ: Mapping[str, s
             token=token,
             app=app if token is None else None,
             ca_bundle=pick("GITHUB_CA_BUNDLE", "github-runner-groups:caBundle"),
-            pacing=_pacing(pick),
+            pacing=_pacing(pick, env),
             names=SETTING_NAMES,
         ),
     )
 
 
-def _pacing(pick: Callable[[str, str], str | None]) -> PacingSettings:
+def _pacing(pick: Callable[[str, str], str | None], env: Mapping[str, str]) -> PacingSettings:
     defaults = PacingSettings()
     parallel = pick("GITHUB_PARALLEL_REQUESTS", "github:parallelRequests")
     delay_ms = _number(pick("GITHUB_WRITE_DELAY_MS", "github:writeDelayMs"), SETTING_NAMES.write_delay)
@@ -88,12 +91,24 @@ def _pacing(pick: Callable[[str, str], str | None]) -> PacingSettings:
     in_flight = _number(
         pick("GITHUB_RUNNER_GROUPS_MAX_IN_FLIGHT", "github-runner-groups:maxInFlight"), SETTING_NAMES.max_in_flight
     )
+    per_minute = _number(
+        pick("GITHUB_RUNNER_GROUPS_WRITES_PER_MINUTE", "github-runner-groups:writesPerMinute"),
+        SETTING_NAMES.writes_per_minute,
+    )
+    per_hour = _number(
+        pick("GITHUB_RUNNER_GROUPS_WRITES_PER_HOUR", "github-runner-groups:writesPerHour"),
+        SETTING_NAMES.writes_per_hour,
+    )
     return PacingSettings(
         enabled=not _flag(parallel, SETTING_NAMES.pacing_off),
         write_delay_seconds=defaults.write_delay_seconds if delay_ms is None else delay_ms / 1000,
         points_per_minute=defaults.points_per_minute if points is None else int(points),
         max_in_flight=defaults.max_in_flight if in_flight is None else int(in_flight),
         points_window_seconds=defaults.points_window_seconds if window is None else window,
+        writes_per_minute=defaults.writes_per_minute if per_minute is None else int(per_minute),
+        writes_per_hour=defaults.writes_per_hour if per_hour is None else int(per_hour),
+        ledger_directory=pick("GITHUB_RUNNER_GROUPS_LEDGER_DIR", "github-runner-groups:ledgerDir")
+        or default_directory(env),
     )
 
 

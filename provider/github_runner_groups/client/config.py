@@ -42,6 +42,8 @@ class SettingNames:
     points_per_minute: str = "pacing.points_per_minute"
     points_window: str = "pacing.points_window_seconds"
     max_in_flight: str = "pacing.max_in_flight"
+    writes_per_minute: str = "pacing.writes_per_minute"
+    writes_per_hour: str = "pacing.writes_per_hour"
     pacing_off: str = "pacing.enabled"
     rerun: str = "run it again"
 
@@ -65,6 +67,10 @@ class PacingSettings:
     max_in_flight: int = 16
     # The window the points budget is counted over: GitHub's minute; shorter only to compress time (benchmarks).
     points_window_seconds: float = 60.0
+    writes_per_minute: int = 80  # per window; the hour is 60 windows
+    writes_per_hour: int = 500
+    # Where processes on one credential share what they spent (ledger.py); None: this process counts alone.
+    ledger_directory: str | None = None
 
 
 @dataclass(frozen=True)
@@ -260,6 +266,14 @@ def check_pacing(pacing: PacingSettings, names: SettingNames) -> None:
             f"{names.points_window} is {pacing.points_window_seconds:g}: give a number of seconds above 0 and at most "
             "3600 (GitHub counts its points per minute: 60)."
         )
+    for setting, writes, most in (
+        (names.writes_per_minute, pacing.writes_per_minute, 80),
+        (names.writes_per_hour, pacing.writes_per_hour, 500),
+    ):
+        if not 1 <= writes <= 1_000_000:
+            raise ConfigError(
+                f"{setting} is {writes}: give a whole number from 1 to 1000000 (GitHub documents at most {most})."
+            )
     if not 1 <= pacing.max_in_flight <= 100:
         raise ConfigError(
             f"{names.max_in_flight} is {pacing.max_in_flight}: give a whole number from 1 to 100 (GitHub allows "

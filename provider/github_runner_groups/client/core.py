@@ -23,7 +23,8 @@ from ..errors import GitHubError, GitHubOutcomeUnknown, GitHubRateLimited, GitHu
 from . import failures
 from .config import DEFAULT_BASE_URL, ClientSettings
 from .etags import CachedGet, EtagCache
-from .pacer import Pacer, Wait, wait_on_condition
+from .ledger import Ledger, ledger_name
+from .pacer import HourlyWritesUsed, Pacer, Wait, wait_on_condition
 from .ratelimit import LimitWait, PrimaryLimit, limit_wait, when
 from .response import ApiResponse, Conditional
 from .secrets import Scrubber
@@ -167,6 +168,7 @@ class GitHubClient:
         return Conditional(items, first_etag if len(read) == 1 else None)
 
     def close(self) -> None:
+        self.pacer.close()
         if self._owns_session:
             self._transport.session.close()
 
@@ -191,6 +193,8 @@ class GitHubClient:
             try:
                 with self.pacer.slot(call.method):
                     response = self._transport.send(call.method, call.url, call.json_body, credential, etag)
+            except HourlyWritesUsed as used:
+                raise self._hourly_writes_used(call, used) from None
             except requests.RequestException as exc:
                 self._after_no_answer(call, attempts, exc)
                 continue
@@ -308,6 +312,21 @@ class GitHubClient:
         else:
             self._sleep(wait.seconds)
 
+    def _hourly_writes_used(self, call: _Call, used: HourlyWritesUsed) -> GitHubRateLimited:
+        """Refused here, before GitHub refuses it: repeated secondary-limit hits can get an integration blocked."""
+        return GitHubRateLimited(
+            call.action,
+            github_message=(
+                f"not sent: these credentials have made {used.writes} writes in the last hour, GitHub's secondary "
+                f"limit ({self._names.writes_per_hour})"
+            ),
+            hint=(
+                f"The next write fits {when(self._clock(), used.wait_seconds)}, later than this client waits "
+                f"({self.settings.max_rate_limit_wait_seconds:g}s); {used.progress.describe()}. "
+                f"After that, {self._names.rerun}."
+            ),
+        )
+
     # Authentication
 
     def _authorization(self) -> str:
@@ -387,9 +406,18 @@ class GitHubClient:
 def _pacer(settings: ClientSettings, sleep: Callable[[float], None], clock: Callable[[], float]) -> Pacer:
     """On the real clock the pacer measures with the monotonic one; tests that inject a clock with the `sleep`
     that advances it get the pacer's waits through that sleep too."""
+    pacing = settings.pacing
+    ledger = None
+    if pacing.enabled and pacing.ledger_directory is not None:
+        credential = settings.token or (
+            f"app {settings.app.app_id} {settings.app.installation_id}" if settings.app else ""
+        )
+        name = ledger_name(settings.base_url.rstrip("/"), credential)
+        ledger = Ledger.open(pacing.ledger_directory, name, keep_reads_seconds=pacing.points_window_seconds)
+    longest = settings.max_rate_limit_wait_seconds
     if clock is time.time:
-        return Pacer(settings.pacing, time.monotonic, wait_on_condition)
-    return Pacer(settings.pacing, clock, _waiting_by(sleep))
+        return Pacer(pacing, time.monotonic, wait_on_condition, ledger=ledger, longest_wait_seconds=longest)
+    return Pacer(pacing, clock, _waiting_by(sleep), ledger=ledger, longest_wait_seconds=longest)
 
 
 def _waiting_by(sleep: Callable[[float], None]) -> Wait:

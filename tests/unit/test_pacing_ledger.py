@@ -1,0 +1,251 @@
+"""The pacing ledger: processes on one credential count each other's spending, through a file they share.
+
+Each Ledger here stands for one process (its own random process id); times are given by an injected wall clock.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from github_runner_groups import api
+from github_runner_groups.client import ClientSettings, GitHubClient, PacingSettings
+from github_runner_groups.client import ledger as ledger_module
+from github_runner_groups.client.ledger import HORIZON_SECONDS, Ledger, Spending, ledger_name
+from github_runner_groups.client.pacer import HourlyWritesUsed, Pacer
+from github_runner_groups.errors import GitHubRateLimited
+from github_runner_groups.settings import SETTING_NAMES, resolve_settings
+from github_runner_groups.testing import DEMO_TOKEN, EmulatorServer
+
+NOW = 1_800_000_000.0
+
+
+class Wall:
+    def __init__(self) -> None:
+        self.now = NOW
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def process(path: Path, wall: Wall, keep_reads_seconds: float = 60.0) -> Ledger:
+    """A Ledger as one process opens it (what Ledger.open does after its checks)."""
+    opened = Ledger(path, keep_reads_seconds, wall)
+    opened._reopen()
+    return opened
+
+
+@pytest.fixture
+def directory(tmp_path: Path) -> Path:
+    made = tmp_path / "ledgers"
+    made.mkdir(mode=0o700)
+    return made
+
+
+def test_a_process_sees_what_the_others_spent_once_and_never_its_own(directory: Path) -> None:
+    wall = Wall()
+    first, second = process(directory / "a.ledger", wall), process(directory / "a.ledger", wall)
+    for points in (1, 1, 5):
+        first.record(points)
+    wall.now += 2.0
+    assert second.news() == [Spending(2.0, 1), Spending(2.0, 1), Spending(2.0, 5)]
+    assert second.news() == []  # counted once
+    assert first.news() == []  # its own requests the pacer already counts
+    second.record(5)
+    assert first.news() == [Spending(0.0, 5)]
+
+
+def test_a_process_started_later_counts_the_last_hour_only(directory: Path) -> None:
+    wall = Wall()
+    earlier = process(directory / "a.ledger", wall)
+    earlier.record(5)
+    wall.now += HORIZON_SECONDS - 1
+    earlier.record(1)
+    wall.now += 2
+    assert process(directory / "a.ledger", wall).news() == [Spending(2.0, 1)]  # the write is over an hour old
+
+
+def test_damaged_lines_are_skipped_and_a_line_being_written_waits(directory: Path) -> None:
+    wall = Wall()
+    path = directory / "a.ledger"
+    reader = process(path, wall)
+    damaged = [
+        b"garbage",
+        b"p 1 notatime 5",
+        b"p 2 nan 5",
+        f"p 3 {NOW + 3600} 5".encode(),  # an hour in the future: would block every write for two
+        f"p 4 {NOW} 5000".encode(),  # points no request costs
+        f"p 0 {NOW} 5".encode(),
+        "\u00e9 5 1 5".encode(),
+        f"p 6 {NOW} 5 extra".encode(),
+    ]
+    path.write_bytes(b"\n".join(damaged) + b"\n" + f"q 1 {NOW} 1\nq 2 {NOW}".encode())
+    assert reader.news() == [Spending(0.0, 1)]
+    with path.open("ab") as appended:
+        appended.write(b" 5\n")
+    assert reader.news() == [Spending(0.0, 5)]
+
+
+def test_the_file_is_rewritten_with_what_still_counts_and_readers_follow_it(
+    directory: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ledger_module, "_REWRITE_AT_BYTES", 2000)
+    wall = Wall()
+    path = directory / "a.ledger"
+    writer, reader = process(path, wall, keep_reads_seconds=60), process(path, wall)
+    writer.record(5)
+    for _ in range(10):
+        writer.record(1)
+    assert len(reader.news()) == 11
+    wall.now += 120  # the reads have left their window; the write counts for the hour
+    for _ in range(60):
+        writer.record(1)
+    assert len(path.read_bytes().splitlines()) == 61  # rewritten: the 10 old reads are gone, the write kept
+    seen = reader.news()
+    assert sum(s.points for s in seen) == 60  # only the new reads: nothing counted twice after the rewrite
+    fresh = process(path, wall).news()
+    assert Spending(120.0, 5) in fresh
+    assert all(s.age_seconds < 60 for s in fresh if s.points == 1)
+
+
+def test_a_directory_others_can_write_to_is_not_used(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    with caplog.at_level(logging.WARNING, "github_runner_groups"):
+        assert Ledger.open(str(shared), "a.ledger", 60) is None
+    assert "others can write to it (chmod 700 it); pacing counts this process's requests only" in caplog.text
+    assert not list(shared.iterdir())
+
+
+def test_a_ledger_that_is_a_symlink_is_not_followed(directory: Path, tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere"
+    target.write_bytes(b"")
+    (directory / "a.ledger").symlink_to(target)
+    assert Ledger.open(str(directory), "a.ledger", 60) is None
+    assert target.read_bytes() == b""
+
+
+def test_the_directory_is_made_closed_to_others_and_old_ledgers_are_removed(tmp_path: Path) -> None:
+    made = tmp_path / "cache" / "github-runner-groups"
+    assert Ledger.open(str(made), "a.ledger", 60) is not None
+    assert made.stat().st_mode & 0o777 == 0o700
+    stale = made / "b.ledger"
+    stale.write_bytes(b"")
+    two_hours_ago = time.time() - 2 * HORIZON_SECONDS
+    os.utime(stale, (two_hours_ago, two_hours_ago))
+    Ledger.open(str(made), "a.ledger", 60)
+    assert not stale.exists()
+
+
+def test_the_name_hides_server_and_credential_and_tells_them_apart() -> None:
+    name = ledger_name("https://api.github.com", "ghp_secret")
+    assert "secret" not in name and "github" not in name
+    assert name != ledger_name("https://api.github.com", "ghp_other")
+    assert name != ledger_name("https://ghe.example/api/v3", "ghp_secret")
+
+
+# The pacer with a ledger: other processes' spending counts as its own
+
+
+def test_points_another_process_spent_delay_this_one(directory: Path) -> None:
+    wall = Wall()
+    other = process(directory / "a.ledger", wall)
+    for _ in range(20):
+        other.record(1)
+    wall.now += 1.0
+    paced = Pacer(
+        PacingSettings(write_delay_seconds=0, points_per_minute=20, points_window_seconds=6),
+        lambda: 100.0,
+        ledger=process(directory / "a.ledger", wall),
+    )
+    assert paced.reserve(False, now=100.0) == pytest.approx(5.0)  # the other's reads leave 6 s after their answer
+    assert paced.reserve(False, now=105.0) == 0
+
+
+def test_a_write_of_another_process_is_spaced_from(directory: Path) -> None:
+    wall = Wall()
+    process(directory / "a.ledger", wall).record(5)
+    wall.now += 0.25
+    paced = Pacer(PacingSettings(write_delay_seconds=1.0), lambda: 10.0, ledger=process(directory / "a.ledger", wall))
+    assert paced.reserve(True, now=10.0) == pytest.approx(0.75)
+
+
+def test_writes_a_minute_are_capped() -> None:
+    paced = Pacer(PacingSettings(write_delay_seconds=0, writes_per_minute=2), lambda: 0.0)
+    for _ in range(2):
+        assert paced.reserve(True, now=0.0) == 0
+        paced.release(write=True)
+    assert paced.reserve(True, now=10.0) == pytest.approx(50.0)
+
+
+def test_the_hours_writes_wait_when_short_and_fail_at_once_when_long() -> None:
+    clock = [0.0]
+    paced = Pacer(
+        PacingSettings(write_delay_seconds=0, writes_per_hour=3, points_window_seconds=1),  # an "hour" of 60 s
+        lambda: clock[0],
+        longest_wait_seconds=30,
+    )
+    for second in range(3):
+        clock[0] = float(second)
+        assert paced.reserve(True, now=float(second)) == 0
+        paced.release(write=True)
+    with pytest.raises(HourlyWritesUsed) as used:
+        paced.reserve(True, now=5.0)  # the first write leaves the hour at 60 s: 55 s away
+    assert (used.value.writes, round(used.value.wait_seconds)) == (3, 55)
+    assert used.value.progress.describe() == "3 write(s) and 0 read(s) had been sent before it"
+    assert paced.reserve(True, now=40.0) == pytest.approx(20.0)  # within what the client waits: waited
+    assert paced.reserve(False, now=40.0) == 0  # reads are not writes
+
+
+# Through the client, on the loopback emulator
+
+
+def paced_client(server: EmulatorServer, directory: Path, **pacing: Any) -> GitHubClient:
+    pacing_settings = PacingSettings(**{"write_delay_seconds": 0, "ledger_directory": str(directory), **pacing})
+    return GitHubClient(
+        ClientSettings(
+            base_url=server.url,
+            token=DEMO_TOKEN,
+            pacing=pacing_settings,
+            max_rate_limit_wait_seconds=5,
+            names=SETTING_NAMES,
+        )
+    )
+
+
+def test_two_processes_on_one_credential_share_the_hours_writes(emulator: EmulatorServer, directory: Path) -> None:
+    """The second "process" (a client of its own) refuses its write before sending it: the first spent the hour's
+    budget. The message says what was refused, why, when it fits and that a re-run continues."""
+    first = paced_client(emulator, directory, writes_per_hour=2, points_window_seconds=1)  # an "hour" of 60 s
+    for name in ("one", "two"):
+        api.create_runner_group(first, "acme", {"name": name, "visibility": "all"})
+    second = paced_client(emulator, directory, writes_per_hour=2, points_window_seconds=1)
+    before = len(emulator.fake.requests)
+    with pytest.raises(GitHubRateLimited) as refused:
+        api.create_runner_group(second, "acme", {"name": "three", "visibility": "all"})
+    assert len(emulator.fake.requests) == before  # never sent
+    message = str(refused.value)
+    assert message.startswith("creating runner group 'three' in org 'acme' failed: no answer from GitHub (not sent:")
+    for fragment in (
+        "these credentials have made 2 writes in the last hour, GitHub's secondary limit "
+        "(github-runner-groups:writesPerHour / GITHUB_RUNNER_GROUPS_WRITES_PER_HOUR)",
+        "later than this client waits (5s); 0 write(s) and 0 read(s) had been sent before it",
+        "run `pulumi up` again (every finished step is in the stack's state",
+    ):
+        assert fragment in message
+    assert [g.name for g in api.list_runner_groups(second, "acme")].count("three") == 0
+
+
+def test_the_providers_share_a_ledger_in_the_users_cache_unless_told_where() -> None:
+    env = {"GITHUB_TOKEN": "t", "XDG_CACHE_HOME": "/home/me/.cache"}
+    assert resolve_settings(None, env).client.pacing.ledger_directory == "/home/me/.cache/github-runner-groups"
+    env_home = {"GITHUB_TOKEN": "t", "HOME": "/home/me"}
+    assert resolve_settings(None, env_home).client.pacing.ledger_directory == "/home/me/.cache/github-runner-groups"
+    chosen = resolve_settings(lambda key: "/srv/ledgers" if key == "github-runner-groups:ledgerDir" else None, env)
+    assert chosen.client.pacing.ledger_directory == "/srv/ledgers"
+    assert PacingSettings().ledger_directory is None  # the client alone counts per process
