@@ -209,7 +209,8 @@ def run_pattern(
     limits = compression.limits(hourly=pattern.hourly_limit)
     measured: dict[str, tuple[Usage, float]] = {}
     with Emulator(groups, latency, limits) as emulator:
-        engine = new_engine(emulator.url, compression.pacing(spacing), pattern.parallel)
+        pacing = compression.pacing(spacing, hourly=pattern.hourly_limit)
+        engine = new_engine(emulator.url, pacing, pattern.parallel)
         actions: dict[str, Callable[[], Any]] = {
             "up": lambda: engine.up(resources),
             "no-op up": lambda: engine.up(resources),

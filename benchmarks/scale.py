@@ -97,13 +97,14 @@ class Compression:
             window_seconds=self.window_seconds, writes_per_hour=GITHUB.writes_per_hour if hourly else 10**9
         )
 
-    def pacing(self, write_spacing_seconds: float | None = None) -> dict[str, Any]:
-        """The stack config that paces the providers for this compression."""
+    def pacing(self, write_spacing_seconds: float | None = None, *, hourly: bool = True) -> dict[str, Any]:
+        """The stack config that paces the providers for this compression; `hourly=False` as for `limits`."""
         spacing = self.write_spacing_seconds if write_spacing_seconds is None else write_spacing_seconds
         return {
             "github:writeDelayMs": round(spacing * 1000, 3),
             "github-runner-groups:pointsPerMinute": GITHUB.points_per_window,
             "github-runner-groups:pointsWindowSeconds": self.window_seconds,
+            "github-runner-groups:writesPerHour": GITHUB.writes_per_hour if hourly else 1_000_000,
         }
 
     def floor(self, writes: int, points: int) -> float:
