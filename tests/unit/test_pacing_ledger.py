@@ -122,6 +122,27 @@ def test_a_directory_others_can_write_to_is_not_used(tmp_path: Path, caplog: pyt
     assert not list(shared.iterdir())
 
 
+@pytest.mark.parametrize("where", ["/proc/1/nowhere", "with\x00nul", "/dev/null"])
+def test_a_directory_that_cannot_be_used_leaves_pacing_per_process(
+    where: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, "github_runner_groups"):
+        assert Ledger.open(where, "a.ledger", 60) is None
+    assert f"pacing ledger directory {where}: " in caplog.text
+
+
+def test_an_io_error_mid_run_stops_sharing_and_the_run_goes_on(
+    directory: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    wall = Wall()
+    opened = process(directory / "a.ledger", wall)
+    os.close(opened._fd)  # as if the file system went away under it
+    with caplog.at_level(logging.WARNING, "github_runner_groups"):
+        opened.record(5)
+        assert opened.news() == []
+    assert "pacing counts this process's requests only" in caplog.text
+
+
 def test_a_ledger_that_is_a_symlink_is_not_followed(directory: Path, tmp_path: Path) -> None:
     target = tmp_path / "elsewhere"
     target.write_bytes(b"")
@@ -249,3 +270,20 @@ def test_the_providers_share_a_ledger_in_the_users_cache_unless_told_where() -> 
     chosen = resolve_settings(lambda key: "/srv/ledgers" if key == "github-runner-groups:ledgerDir" else None, env)
     assert chosen.client.pacing.ledger_directory == "/srv/ledgers"
     assert PacingSettings().ledger_directory is None  # the client alone counts per process
+
+
+def test_a_file_filled_with_junk_is_read_and_rewritten_within_bounds(
+    directory: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another program writing megabytes without a newline, or far more than a ledger holds: memory stays bounded
+    and the next line still counts."""
+    monkeypatch.setattr(ledger_module, "_REWRITE_AT_BYTES", 4096)
+    wall = Wall()
+    path = directory / "a.ledger"
+    reader, writer = process(path, wall), process(path, wall)
+    path.write_bytes(b"x" * 3_000_000)
+    assert reader.news() == []
+    assert len(reader._partial) == 0
+    writer.record(5)  # over the size: rewritten from the file's tail only
+    assert path.stat().st_size < 100
+    assert process(path, wall).news() == [Spending(0.0, 5)]

@@ -40,6 +40,8 @@ MAX_POINTS = 100  # far above any request's cost; a line claiming more is damage
 _FUTURE_SLACK_SECONDS = 5.0  # clocks of processes on one machine agree; more ahead than this is a damaged line
 _REWRITE_AT_BYTES = 256 * 1024  # about 6,000 lines: an hour of writes and several minutes of reads
 _READ_CHUNK_BYTES = 1024 * 1024
+_REWRITE_READ_BYTES = 4 * _REWRITE_AT_BYTES  # more only if something else writes to the file: keep its tail
+_LONGEST_LINE = 100
 
 
 @dataclass(frozen=True)
@@ -88,8 +90,8 @@ class Ledger:
                 ledger = cls(Path(directory) / name, keep_reads_seconds)
                 ledger._reopen()
                 return ledger
-        except OSError as exc:
-            problem = f"it cannot be used ({exc.strerror or exc})"
+        except (OSError, ValueError) as exc:  # ValueError: a path with a NUL in it
+            problem = f"it cannot be used ({getattr(exc, 'strerror', None) or exc})"
         _warn(directory, problem)
         return None
 
@@ -109,9 +111,10 @@ class Ledger:
             self._give_up(exc)
 
     def close(self) -> None:
-        if self._fd >= 0:
-            os.close(self._fd)
-            self._fd = -1
+        fd, self._fd = self._fd, -1
+        if fd >= 0:
+            with contextlib.suppress(OSError):  # closing after an I/O error
+                os.close(fd)
 
     def _give_up(self, error: OSError) -> None:
         """An I/O error: the run goes on, paced by this process's own count."""
@@ -125,7 +128,8 @@ class Ledger:
         self._follow_rewrite()
         chunk = os.pread(self._fd, _READ_CHUNK_BYTES, self._offset)
         self._offset += len(chunk)
-        *lines, self._partial = (self._partial + chunk).split(b"\n")
+        *lines, partial = (self._partial + chunk).split(b"\n")
+        self._partial = partial if len(partial) <= _LONGEST_LINE else b""  # never a line: not kept growing
         now = self._wall()
         spent = []
         for line in lines:
@@ -145,7 +149,8 @@ class Ledger:
         if self._fd < 0:
             return
         self._sequence += 1
-        line = f"{self._process} {self._sequence} {self._wall():.3f} {points}\n".encode()
+        # Led by a newline too: a line someone left unfinished cannot swallow this one.
+        line = f"\n{self._process} {self._sequence} {self._wall():.3f} {points}\n".encode()
         with self._locked(fcntl.LOCK_SH):
             os.write(self._fd, line)
             size = os.fstat(self._fd).st_size
@@ -155,11 +160,10 @@ class Ledger:
     def _rewrite(self) -> None:
         """Keep what still counts (writes for the hour, reads for the window); others follow the new file."""
         with self._locked(fcntl.LOCK_EX):
-            old = b""
-            while chunk := os.pread(self._fd, _READ_CHUNK_BYTES, len(old)):
-                old += chunk
+            size = os.fstat(self._fd).st_size
+            old = os.pread(self._fd, _REWRITE_READ_BYTES, max(0, size - _REWRITE_READ_BYTES))
             now = self._wall()
-            kept = [line for line in old.split(b"\n") if self._still_counts(line, now)]
+            kept = [line for line in old.split(b"\n") if self._still_counts(line, now)]  # empty lines go too
             fd, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".rewrite-")
             try:
                 os.write(fd, b"".join(line + b"\n" for line in kept))
@@ -237,7 +241,7 @@ def _directory_problem(info: os.stat_result) -> str | None:
 
 def _parse(line: bytes) -> tuple[str, int, float, int] | None:
     parts = line.split(b" ")
-    if len(parts) != 4 or len(line) > 100:
+    if len(parts) != 4 or len(line) > _LONGEST_LINE:
         return None
     process, sequence, answered, points = parts
     try:
