@@ -387,6 +387,10 @@ SETTINGS = [
     Setting("parallelRequests maybe", {"GITHUB_PARALLEL_REQUESTS": "maybe"}, ("github:parallelRequests", "true or")),
     Setting("points budget zero", {"GITHUB_RUNNER_GROUPS_POINTS_PER_MINUTE": "0"}, ("pointsPerMinute", "from 1")),
     Setting("in-flight cap 1000", {"GITHUB_RUNNER_GROUPS_MAX_IN_FLIGHT": "1000"}, ("maxInFlight", "at most 100")),
+    Setting(
+        "writes an hour zero", {"GITHUB_RUNNER_GROUPS_WRITES_PER_HOUR": "0"}, ("WRITES_PER_HOUR is 0", "at most 500")
+    ),
+    Setting("writes a minute 2.5", {"GITHUB_RUNNER_GROUPS_WRITES_PER_MINUTE": "2.5"}, ("writesPerMinute", "whole")),
 ]
 
 
