@@ -132,6 +132,7 @@ class Pacer:
         """
         if self.pacing.enabled:
             self._count_other_processes(now)
+            self._forget_before(now)
             wait = max(self._paused_until - now, self._budget_wait(write, now))
             if write:
                 wait = max(wait, self._next_write - now, self._writes_wait(now))
@@ -195,11 +196,17 @@ class Pacer:
             if spending.points == WRITE_POINTS:
                 self._next_write = max(self._next_write, answered + self.pacing.write_delay_seconds)
 
+    def _forget_before(self, now: float) -> None:
+        """Drop what no longer counts: reads after the window, writes after the hour."""
+        window = self.pacing.points_window_seconds
+        hour = window * WINDOWS_PER_HOUR
+        self._spent = deque(
+            s for s in self._spent if _leaves(s, now) > now - (hour if s.points == WRITE_POINTS else window)
+        )
+
     def _budget_wait(self, write: bool, now: float) -> float:
         """Seconds until the last window's points leave room for this request, at the current pace."""
         window = self.pacing.points_window_seconds
-        hour = window * WINDOWS_PER_HOUR  # writes count for the hour, reads for the window
-        self._spent = deque(s for s in self._spent if _leaves(s, now) > now - (hour if s.points > 1 else window))
         budget = max(WRITE_POINTS, int(self.pacing.points_per_minute / self._slowdown))
         cost = WRITE_POINTS if write else READ_POINTS
         return _room_wait([(_leaves(s, now), s.points) for s in self._spent], budget, cost, window, now)
