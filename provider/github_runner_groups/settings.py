@@ -9,8 +9,10 @@ stale stack value. This module names the settings; the client below only uses th
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
+import re
 import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -23,6 +25,33 @@ from .errors import ConfigError
 
 ConfigLookup = Callable[[str], Any]
 
+
+@dataclass(frozen=True)
+class _Setting:
+    """A setting's stack config key and environment variable (which wins)."""
+
+    key: str
+    env: str
+
+    @property
+    def named(self) -> str:
+        return f"{self.key} / {self.env}"
+
+
+def _own(name: str) -> _Setting:
+    """This library's own pacing setting `name` (camelCase): github-runner-groups:NAME / GITHUB_RUNNER_GROUPS_NAME."""
+    return _Setting(f"github-runner-groups:{name}", "GITHUB_RUNNER_GROUPS_" + re.sub("([A-Z])", r"_\1", name).upper())
+
+
+# PacingSettings fields set from whole numbers of the same unit, each by one of this library's own settings.
+_OWN_NUMBERS = {
+    "points_per_minute": _own("pointsPerMinute"),
+    "points_window_seconds": _own("pointsWindowSeconds"),
+    "max_in_flight": _own("maxInFlight"),
+    "writes_per_minute": _own("writesPerMinute"),
+    "writes_per_hour": _own("writesPerHour"),
+}
+_LEDGER_DIR = _own("ledgerDir")
 _APP_ENV = "GITHUB_APP_ID, GITHUB_APP_INSTALLATION_ID, GITHUB_APP_PEM_FILE"
 SETTING_NAMES = SettingNames(
     base_url="github:baseUrl / GITHUB_BASE_URL",
@@ -31,11 +60,11 @@ SETTING_NAMES = SettingNames(
     app_key="github:appAuth.pemFile / GITHUB_APP_PEM_FILE",
     ca_bundle="github-runner-groups:caBundle / GITHUB_CA_BUNDLE",
     write_delay="github:writeDelayMs / GITHUB_WRITE_DELAY_MS",
-    points_per_minute="github-runner-groups:pointsPerMinute / GITHUB_RUNNER_GROUPS_POINTS_PER_MINUTE",
-    points_window="github-runner-groups:pointsWindowSeconds / GITHUB_RUNNER_GROUPS_POINTS_WINDOW_SECONDS",
-    max_in_flight="github-runner-groups:maxInFlight / GITHUB_RUNNER_GROUPS_MAX_IN_FLIGHT",
-    writes_per_minute="github-runner-groups:writesPerMinute / GITHUB_RUNNER_GROUPS_WRITES_PER_MINUTE",
-    writes_per_hour="github-runner-groups:writesPerHour / GITHUB_RUNNER_GROUPS_WRITES_PER_HOUR",
+    points_per_minute=_OWN_NUMBERS["points_per_minute"].named,
+    points_window=_OWN_NUMBERS["points_window_seconds"].named,
+    max_in_flight=_OWN_NUMBERS["max_in_flight"].named,
+    writes_per_minute=_OWN_NUMBERS["writes_per_minute"].named,
+    writes_per_hour=_OWN_NUMBERS["writes_per_hour"].named,
     pacing_off="github:parallelRequests / GITHUB_PARALLEL_REQUESTS",
     rerun="run `pulumi up` again (every finished step is in the stack's state, so it continues where this stopped)",
 )
@@ -78,37 +107,15 @@ def resolve_settings(config: ConfigLookup | None = None, environ: Mapping[str, s
 
 def _pacing(pick: Callable[[str, str], str | None], env: Mapping[str, str]) -> PacingSettings:
     defaults = PacingSettings()
-    parallel = pick("GITHUB_PARALLEL_REQUESTS", "github:parallelRequests")
+    numbers = {field: _number(pick(setting.env, setting.key), setting.named) for field, setting in _OWN_NUMBERS.items()}
     delay_ms = _number(pick("GITHUB_WRITE_DELAY_MS", "github:writeDelayMs"), SETTING_NAMES.write_delay)
-    points = _number(
-        pick("GITHUB_RUNNER_GROUPS_POINTS_PER_MINUTE", "github-runner-groups:pointsPerMinute"),
-        SETTING_NAMES.points_per_minute,
-    )
-    window = _number(
-        pick("GITHUB_RUNNER_GROUPS_POINTS_WINDOW_SECONDS", "github-runner-groups:pointsWindowSeconds"),
-        SETTING_NAMES.points_window,
-    )
-    in_flight = _number(
-        pick("GITHUB_RUNNER_GROUPS_MAX_IN_FLIGHT", "github-runner-groups:maxInFlight"), SETTING_NAMES.max_in_flight
-    )
-    per_minute = _number(
-        pick("GITHUB_RUNNER_GROUPS_WRITES_PER_MINUTE", "github-runner-groups:writesPerMinute"),
-        SETTING_NAMES.writes_per_minute,
-    )
-    per_hour = _number(
-        pick("GITHUB_RUNNER_GROUPS_WRITES_PER_HOUR", "github-runner-groups:writesPerHour"),
-        SETTING_NAMES.writes_per_hour,
-    )
-    return PacingSettings(
-        enabled=not _flag(parallel, SETTING_NAMES.pacing_off),
+    return dataclasses.replace(
+        defaults,
+        enabled=not _flag(pick("GITHUB_PARALLEL_REQUESTS", "github:parallelRequests"), SETTING_NAMES.pacing_off),
         write_delay_seconds=defaults.write_delay_seconds if delay_ms is None else delay_ms / 1000,
-        points_per_minute=defaults.points_per_minute if points is None else int(points),
-        max_in_flight=defaults.max_in_flight if in_flight is None else int(in_flight),
-        points_window_seconds=defaults.points_window_seconds if window is None else window,
-        writes_per_minute=defaults.writes_per_minute if per_minute is None else int(per_minute),
-        writes_per_hour=defaults.writes_per_hour if per_hour is None else int(per_hour),
-        ledger_directory=pick("GITHUB_RUNNER_GROUPS_LEDGER_DIR", "github-runner-groups:ledgerDir")
-        or default_directory(env),
+        ledger_directory=pick(_LEDGER_DIR.env, _LEDGER_DIR.key) or default_directory(env),
+        # Each keeps its field's type: int for counts, float for the window.
+        **{field: type(getattr(defaults, field))(value) for field, value in numbers.items() if value is not None},
     )
 
 
