@@ -1,8 +1,9 @@
 """Provider processes one after another on one credential share GitHub's secondary-limit budget (client/ledger.py).
 
 A refresh followed at once by another (or an update right after its preview) is two provider processes; alone,
-each would spend the whole window's points again. Time is compressed: a 1 s window of 30 points, on an emulator
-enforcing the same. Counts and limit answers, never timings.
+each would spend the whole window's points again. Time is compressed: a 2 s window of 30 points (long enough
+that the next process starts inside it on a loaded machine too), on an emulator enforcing the same. Counts and
+limit answers, never timings.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from scale import inline_stack, seed
 
 MakeEngine = Callable[..., Engine]
 GROUPS = 6  # a refresh reads each group and its two lists: 18 points; two in a row, 36 of the window's 30
-POINTS, WINDOW = 30, 1.0
+POINTS, WINDOW = 30, 2.0
 PACING = {
     "github:writeDelayMs": 0,
     "github-runner-groups:pointsPerMinute": POINTS,
