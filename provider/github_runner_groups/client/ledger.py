@@ -76,6 +76,7 @@ class Ledger:
         self._fd = -1
         self._offset = 0
         self._partial = b""
+        self._kept_bytes = 0  # what the last rewrite kept: the next waits until the file has doubled
 
     @classmethod
     def open(cls, directory: str, name: str, keep_reads_seconds: float) -> Ledger | None:
@@ -154,7 +155,7 @@ class Ledger:
         with self._locked(fcntl.LOCK_SH):
             os.write(self._fd, line)
             size = os.fstat(self._fd).st_size
-        if size > _REWRITE_AT_BYTES:
+        if size > max(_REWRITE_AT_BYTES, 2 * self._kept_bytes):
             self._rewrite()
 
     def _rewrite(self) -> None:
@@ -164,9 +165,12 @@ class Ledger:
             old = os.pread(self._fd, _REWRITE_READ_BYTES, max(0, size - _REWRITE_READ_BYTES))
             now = self._wall()
             kept = [line for line in old.split(b"\n") if self._still_counts(line, now)]  # empty lines go too
+            text = b"".join(line + b"\n" for line in kept)
+            # Still-counting lines above the threshold would otherwise make every append rewrite them all.
+            self._kept_bytes = len(text)
             fd, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".rewrite-")
             try:
-                os.write(fd, b"".join(line + b"\n" for line in kept))
+                os.write(fd, text)
             finally:
                 os.close(fd)
             os.replace(temporary, self.path)
