@@ -111,3 +111,16 @@ def test_args_and_keywords_together_are_refused_naming_the_args_type(case: str) 
     resource, args_type, _, given, _ = CASES[case]
     with pytest.raises(TypeError, match=f"pass either a {args_type.__name__} or keyword arguments, not both"):
         registered(lambda: resource("r", args_type(**given), exclusive=True))
+
+
+def test_a_programs_own_subclass_keeps_the_args_and_the_provider() -> None:
+    class TeamMembership(rg.RunnerGroupMembership, module="acme", name="TeamMembership"):
+        """A program's own resource type built on RunnerGroupMembership."""
+
+    def program() -> None:
+        TeamMembership("t", runner_group_id=7, runners=["linux-1"])
+
+    ((token, inputs),) = registered(program).values()
+    assert token == "pulumi-python:dynamic/acme:TeamMembership"
+    assert type(provider_of(inputs)) is rg.RunnerGroupMembershipProvider
+    assert inputs["runners"] == ["linux-1"] and inputs["exclusive"] is True
