@@ -1,4 +1,4 @@
-"""What a request returns to api.py."""
+"""What a request returns to the api package."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ class ApiResponse:
 class Conditional(Generic[T_co]):
     """A read made with an ETag from an earlier run: `body` is None when GitHub answered 304 Not Modified.
 
-    The client returns the parsed JSON (`Conditional[Any]`); api.py makes the body a model.
+    The client returns the parsed JSON (`Conditional[Any]`); the api package makes the body a model.
     """
 
     body: T_co | None

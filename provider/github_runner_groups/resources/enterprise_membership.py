@@ -8,15 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import pulumi
-import pulumi.dynamic
 
 from .. import api, resolve
 from ._assignment import AssignmentProvider, Facet
-from ._common import registration
-from ._ownership import register
+from ._assignment_resource import AssignmentResource
 from .enterprise_organization_access import ENTERPRISE_PERMISSION
 
 ENTERPRISE_MEMBERSHIP = Facet(
@@ -60,8 +57,13 @@ class EnterpriseRunnerGroupMembershipArgs:
     exclusive: pulumi.Input[bool] = True
 
 
-class EnterpriseRunnerGroupMembership(pulumi.dynamic.Resource, module="github", name="EnterpriseRunnerGroupMembership"):
+class EnterpriseRunnerGroupMembership(
+    AssignmentResource[EnterpriseRunnerGroupMembershipArgs], module="github", name="EnterpriseRunnerGroupMembership"
+):
     """The enterprise self-hosted runners of an enterprise runner group; outputs their ids (sorted) and names."""
+
+    _provider_type = EnterpriseRunnerGroupMembershipProvider
+    _computed = COMPUTED
 
     enterprise: pulumi.Output[str]
     runner_group_id: pulumi.Output[str]
@@ -71,14 +73,3 @@ class EnterpriseRunnerGroupMembership(pulumi.dynamic.Resource, module="github", 
     runner_names: pulumi.Output[list[str]]
     found_runner_ids: pulumi.Output[list[int]]
     etag: pulumi.Output[str | None]
-
-    def __init__(
-        self,
-        resource_name: str,
-        args: EnterpriseRunnerGroupMembershipArgs | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-        **kwargs: Any,
-    ) -> None:
-        props = registration(EnterpriseRunnerGroupMembershipArgs, args, kwargs, COMPUTED)
-        register(ENTERPRISE_MEMBERSHIP.owners, resource_name, props)
-        super().__init__(EnterpriseRunnerGroupMembershipProvider(), resource_name, props, opts)

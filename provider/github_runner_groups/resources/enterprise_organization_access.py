@@ -10,15 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import pulumi
-import pulumi.dynamic
 
 from .. import api, resolve
 from ._assignment import AssignmentProvider, Facet
-from ._common import registration
-from ._ownership import register
+from ._assignment_resource import AssignmentResource
 
 ENTERPRISE_PERMISSION = "admin:enterprise scope, or the enterprise permission 'Self-hosted runners'"
 
@@ -66,9 +63,14 @@ class EnterpriseRunnerGroupOrganizationAccessArgs:
 
 
 class EnterpriseRunnerGroupOrganizationAccess(
-    pulumi.dynamic.Resource, module="github", name="EnterpriseRunnerGroupOrganizationAccess"
+    AssignmentResource[EnterpriseRunnerGroupOrganizationAccessArgs],
+    module="github",
+    name="EnterpriseRunnerGroupOrganizationAccess",
 ):
     """The organizations that may use a `selected` enterprise runner group; outputs their ids (sorted) and logins."""
+
+    _provider_type = EnterpriseRunnerGroupOrganizationAccessProvider
+    _computed = COMPUTED
 
     enterprise: pulumi.Output[str]
     runner_group_id: pulumi.Output[str]
@@ -78,14 +80,3 @@ class EnterpriseRunnerGroupOrganizationAccess(
     organization_logins: pulumi.Output[list[str]]
     found_organization_ids: pulumi.Output[list[int]]
     etag: pulumi.Output[str | None]
-
-    def __init__(
-        self,
-        resource_name: str,
-        args: EnterpriseRunnerGroupOrganizationAccessArgs | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-        **kwargs: Any,
-    ) -> None:
-        props = registration(EnterpriseRunnerGroupOrganizationAccessArgs, args, kwargs, COMPUTED)
-        register(ORGANIZATION_ACCESS.owners, resource_name, props)
-        super().__init__(EnterpriseRunnerGroupOrganizationAccessProvider(), resource_name, props, opts)

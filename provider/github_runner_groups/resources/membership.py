@@ -9,14 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import pulumi
-import pulumi.dynamic
 
 from ._assignment import MEMBERSHIP, AssignmentProvider
-from ._common import registration
-from ._ownership import register
+from ._assignment_resource import AssignmentResource
 
 COMPUTED = ("runner_ids", "runner_names", "found_runner_ids", "etag")
 
@@ -35,8 +32,13 @@ class RunnerGroupMembershipArgs:
     exclusive: pulumi.Input[bool] = True
 
 
-class RunnerGroupMembership(pulumi.dynamic.Resource, module="github", name="RunnerGroupMembership"):
+class RunnerGroupMembership(
+    AssignmentResource[RunnerGroupMembershipArgs], module="github", name="RunnerGroupMembership"
+):
     """The self-hosted runners of a runner group; outputs their ids (sorted) and names."""
+
+    _provider_type = RunnerGroupMembershipProvider
+    _computed = COMPUTED
 
     org: pulumi.Output[str]
     runner_group_id: pulumi.Output[str]
@@ -46,14 +48,3 @@ class RunnerGroupMembership(pulumi.dynamic.Resource, module="github", name="Runn
     runner_names: pulumi.Output[list[str]]
     found_runner_ids: pulumi.Output[list[int]]
     etag: pulumi.Output[str | None]
-
-    def __init__(
-        self,
-        resource_name: str,
-        args: RunnerGroupMembershipArgs | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-        **kwargs: Any,
-    ) -> None:
-        props = registration(RunnerGroupMembershipArgs, args, kwargs, COMPUTED)
-        register(MEMBERSHIP.owners, resource_name, props)
-        super().__init__(RunnerGroupMembershipProvider(), resource_name, props, opts)

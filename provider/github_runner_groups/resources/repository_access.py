@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import pulumi
-import pulumi.dynamic
 
 from ._assignment import REPOSITORY_ACCESS, AssignmentProvider
-from ._common import registration
-from ._ownership import register
+from ._assignment_resource import AssignmentResource
 
 COMPUTED = ("repository_ids", "repository_names", "found_repository_ids", "etag")
 
@@ -31,8 +28,13 @@ class RunnerGroupRepositoryAccessArgs:
     exclusive: pulumi.Input[bool] = True
 
 
-class RunnerGroupRepositoryAccess(pulumi.dynamic.Resource, module="github", name="RunnerGroupRepositoryAccess"):
+class RunnerGroupRepositoryAccess(
+    AssignmentResource[RunnerGroupRepositoryAccessArgs], module="github", name="RunnerGroupRepositoryAccess"
+):
     """The repositories with access to a `selected` runner group; outputs their ids (sorted) and names."""
+
+    _provider_type = RunnerGroupRepositoryAccessProvider
+    _computed = COMPUTED
 
     org: pulumi.Output[str]
     runner_group_id: pulumi.Output[str]
@@ -42,14 +44,3 @@ class RunnerGroupRepositoryAccess(pulumi.dynamic.Resource, module="github", name
     repository_names: pulumi.Output[list[str]]
     found_repository_ids: pulumi.Output[list[int]]
     etag: pulumi.Output[str | None]
-
-    def __init__(
-        self,
-        resource_name: str,
-        args: RunnerGroupRepositoryAccessArgs | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-        **kwargs: Any,
-    ) -> None:
-        props = registration(RunnerGroupRepositoryAccessArgs, args, kwargs, COMPUTED)
-        register(REPOSITORY_ACCESS.owners, resource_name, props)
-        super().__init__(RunnerGroupRepositoryAccessProvider(), resource_name, props, opts)
