@@ -81,13 +81,9 @@ def exercise_every_operation(fake: FakeGitHub, client: GitHubClient) -> None:
     fake.set_actions_permissions(
         "acme", enabled_repositories="selected", selected_repository_ids=[repos["api"], repos["data-pipeline"]]
     )
-    # The audit reads the org's Actions policy; no api.py function wraps these two operations yet.
-    client.get("/orgs/acme/actions/permissions", action="reading the org's Actions permissions")
-    client.paginate(
-        "/orgs/acme/actions/permissions/repositories",
-        action="listing the repositories allowed to run Actions",
-        item_key="repositories",
-    )
+    # The audit reads the org's Actions policy.
+    api.get_actions_permissions(client, "acme")
+    api.list_actions_enabled_repositories(client, "acme")
     api.list_runner_groups(client, "acme")
     api.list_runner_groups(client, "acme", visible_to_repository="api")
     created = api.create_runner_group(
