@@ -62,7 +62,8 @@ def test_a_spec_of_enterprise_groups_only_needs_no_org_groups() -> None:
         (
             {"groups": {"a": {"organizations": ["acme"]}}},
             "enterprise group 'a': organizations are listed but visibility is 'all'; GitHub keeps an organization "
-            "list only for 'visibility: selected'",
+            "list only for groups with visibility 'selected': set visibility='selected' (in a spec: 'visibility: "
+            "selected')",
         ),
         ({"groups": {"a": {"repositories": ["api"]}}}, "enterprise group 'a': unknown field 'repositories'"),
         ({"groups": {"a": {}, "A": {}}}, "enterprise group 'A': the same name as enterprise group 'a'"),

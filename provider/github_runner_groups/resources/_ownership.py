@@ -10,9 +10,9 @@ Each such `up` would report success while the list flips, so the conflict is ref
   Claims live as long as the client, that is one provider process, which Pulumi starts for each run.
 
 An exclusive owner owns a group's whole list; an additive one owns only its entries, and two additive ones may
-share a group as long as no entry is in both. A RunnerGroup's inline list (`repositories`, `runners`) is an
-exclusive owner of its own group's list. A runner sits in exactly one group, so two resources that place the same
-runner conflict whatever their groups.
+share a group as long as no entry is in both. A RunnerGroup's inline list (`repositories`, `runners`), like an
+EnterpriseRunnerGroup's (`organizations`, `runners`), is an exclusive owner of its own group's list. A runner sits
+in exactly one group, so two resources that place the same runner conflict whatever their groups.
 """
 
 from __future__ import annotations
@@ -51,12 +51,11 @@ class ListKind:
     qualified_by_org: bool
     # The input naming where the group lives: `org`, or `enterprise` for the enterprise resources.
     location: str = "org"
+    # The group resource that may own the list inline.
+    group_type: str = "RunnerGroup"
 
 
 # Program side
-
-
-INLINE_OWNER = "RunnerGroup"
 
 
 @dataclass(frozen=True)
@@ -71,7 +70,7 @@ class _Owner:
 
     @property
     def label(self) -> str:
-        declared = f"{INLINE_OWNER} '{self.name}' (its inline `{self.kind.refs_field}`)"
+        declared = f"{self.kind.group_type} '{self.name}' (its inline `{self.kind.refs_field}`)"
         return declared if self.inline else f"{self.kind.resource_type} '{self.name}'"
 
 
@@ -190,11 +189,12 @@ def _program_conflict(new: _Owner, old: _Owner) -> str | None:
 
 
 def _inline_fix(kind: ListKind) -> str:
-    """Why a RunnerGroup's inline list and any other owner of that list cannot both stay, and the two fixes."""
+    """Why a group's inline list and any other owner of that list cannot both stay, and the two fixes."""
+    group = kind.group_type
     return (
-        f"a RunnerGroup's inline `{kind.refs_field}` owns the whole list, so each `pulumi up` would undo the other's "
-        f"writes. Keep the list in one place: list every {kind.noun} in the RunnerGroup's `{kind.refs_field}` and "
-        f"remove the {kind.resource_type}, or leave `{kind.refs_field}` unset on the RunnerGroup."
+        f"a {group}'s inline `{kind.refs_field}` owns the whole list, so each `pulumi up` would undo the other's "
+        f"writes. Keep the list in one place: list every {kind.noun} in the {group}'s `{kind.refs_field}` and "
+        f"remove the {kind.resource_type}, or leave `{kind.refs_field}` unset on the {group}."
     )
 
 
