@@ -117,7 +117,7 @@ CASES = [
         "enterprise inline",
         "boolean as an organization",
         lambda f: [selected(organizations=[True])],
-        fixed("organizations[0]", "True"),
+        fixed("organizations[0] must be an organization name", "True"),
     ),
     Case(
         "enterprise inline",
