@@ -62,7 +62,7 @@ def with_access(group: Res) -> list[Res]:
 
 
 def runner_id(fake: FakeGitHub, name: str) -> int:
-    return next(r["id"] for r in fake.enterprise_runners(SEEDED_ENTERPRISE) if r["name"] == name)
+    return next(int(r["id"]) for r in fake.enterprise_runners(SEEDED_ENTERPRISE) if r["name"] == name)
 
 
 @dataclass(frozen=True)
