@@ -123,6 +123,22 @@ def test_an_exported_enterprise_is_adopted_without_a_change(
     assert "organizations=['acme', 'acme-labs']" in to_python(exported)
 
 
+def test_the_enterprise_export_owns_each_list_the_group_has(fake: FakeGitHub, emulator: EmulatorServer) -> None:
+    """A `selected` group's organization list is exported even empty (the group stays closed); an `all` group has
+    none; a runner list only when it holds runners. The program form carries them inline."""
+    closed = fake.add_enterprise_group(SEEDED_ENTERPRISE, "closed", visibility="selected")
+    fake.add_enterprise_group(SEEDED_ENTERPRISE, "everyone", visibility="all")
+    fake.add_enterprise_runner(SEEDED_ENTERPRISE, "ent-closed-1", group_id=closed["id"])
+    client = GitHubClient(ClientSettings(base_url=emulator.url, token=DEMO_TOKEN))
+    exported = export_enterprise(client, SEEDED_ENTERPRISE)
+    assert exported.spec.enterprise is not None
+    lists = {g.name: (g.organizations, g.runners, g.exclusive) for g in exported.spec.enterprise.groups}
+    assert lists == {"closed": ((), ("ent-closed-1",), True), "everyone": (None, None, True)}
+    program = to_python(exported)
+    assert "organizations=[], runners=['ent-closed-1'], adopt=True" in program
+    assert "OrganizationAccess" not in program and "Membership" not in program
+
+
 def test_cli_exports_an_enterprise_alone(
     fake: FakeGitHub,
     emulator: EmulatorServer,
