@@ -83,7 +83,7 @@ class GroupScope:
     location: str  # the input naming the owner: `org` or `enterprise`
     table: tuple[Field, ...]
     rules: tuple[Rule, ...]
-    facets: tuple[Facet, ...]  # the separate access/membership resources whose lists the table's MEMBERS fields are
+    facets: tuple[Facet, ...]  # what each MEMBERS field shares with its separate access/membership resource
     list_groups: GroupLister
     create: Callable[[GitHubClient, str, api.RequestBody], api.Versioned[api.RunnerGroup]]
     get_if_changed: Callable[[GitHubClient, str, int, str | None], api.Conditional[api.RunnerGroup]]
