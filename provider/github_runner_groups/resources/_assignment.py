@@ -219,7 +219,7 @@ class AssignmentProvider(GitHubProvider):
         facet = self.facet
         org, group_id, client = str(props[facet.location]), int(str(props["runner_group_id"])), self.client()
         if exclusive_owner(client, facet.owners, org, group_id) is not None:
-            return  # the list moved to another owner in this run (a RunnerGroup's inline list): it is theirs now
+            return  # the list moved to another owner in this run (a group's inline list): it is theirs now
         try:
             if props.get("exclusive", True):
                 facet.set_members(client, org, group_id, [])
@@ -304,8 +304,8 @@ class AssignmentProvider(GitHubProvider):
             pass  # the member itself is gone (a deleted repository, an unregistered runner): nothing to remove
 
 
-# What a RunnerGroup's inline lists share with the separate resources: checking, resolving, judging drift,
-# writing and explaining a list.
+# What a group's inline lists (RunnerGroup, EnterpriseRunnerGroup) share with the separate resources: checking,
+# resolving, judging drift, writing and explaining a list.
 
 
 def check_references(checker: Checker, facet: Facet) -> None:

@@ -104,7 +104,8 @@ _program_lock = threading.Lock()
 def register(kind: ListKind, resource_name: str, props: Mapping[str, Any], *, inline: bool = False) -> None:
     """Record a resource about to be constructed; raise OwnershipConflict naming both if it shares an owned list.
 
-    `inline`: the list is a RunnerGroup's own (`props` then carry the group's `id` Output as runner_group_id)."""
+    `inline`: the list is a RunnerGroup's or EnterpriseRunnerGroup's own (`props` then carry the group's `id` Output
+    as runner_group_id)."""
     global _program
     with _program_lock:
         monitor = get_monitor()
