@@ -268,3 +268,13 @@ def test_a_refused_list_write_undoes_the_settings_written_before_it(engine: Make
     made = next(g for g in fake.enterprise_groups(SEEDED_ENTERPRISE) if g["id"] == gid(stack))
     assert made["allows_public_repositories"] is False
     assert runners_in(fake, gid(stack)) == runner_ids(fake, "ent-linux-1")
+
+
+def test_groups_created_together_may_share_an_organization(engine: MakeEngine, fake: FakeGitHub) -> None:
+    """Two groups still being created (their claims not yet keyed by id) each own their own organization list;
+    slow creates make them overlap."""
+    fake.add_fault(FaultRule("POST", "/runner-groups$", delay_seconds=0.3, times=None))
+    stack = engine(ENTERPRISE)
+    stack.up([selected(["acme"], name=name, resource=name) for name in ("one", "two", "three")])
+    made = {g["name"]: g["id"] for g in fake.enterprise_groups(SEEDED_ENTERPRISE)}
+    assert all(shared_with(fake, made[name]) == org_ids(fake, "acme") for name in ("one", "two", "three"))

@@ -261,7 +261,10 @@ def claim(
         for other in holders:
             if new.exclusive or other.exclusive:
                 raise OwnershipConflict(_list_conflict(new, other))
-        member_keys = {member: _member_key(kind, org, group_id, member) for member in new.members}
+        # A group still to be created shares entries with no other group's list; only a runner (in one group at
+        # most) can be claimed elsewhere. Keyed by a None id, two such groups' entries would seem to collide.
+        claimed = new.members if group_id is not None or kind.member_in_one_group else {}
+        member_keys = {member: _member_key(kind, org, group_id, member) for member in claimed}
         for member, key in member_keys.items():
             holder = claims.by_member.get(key)
             if holder is not None:
