@@ -3,6 +3,8 @@ as one component; and the spec's enterprise groups, with the organizations that 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,7 @@ from .resources.enterprise_organization_access import (
     EnterpriseRunnerGroupOrganizationAccessArgs,
 )
 from .resources.enterprise_runner_group import EnterpriseRunnerGroup, EnterpriseRunnerGroupArgs
-from .resources.fields import HOSTED_RUNNER_FIELDS, INLINE_LISTS, RUNNER_GROUP_FIELDS
+from .resources.fields import ENTERPRISE_INLINE_LISTS, HOSTED_RUNNER_FIELDS, INLINE_LISTS, RUNNER_GROUP_FIELDS
 from .resources.hosted_runner import HostedRunner, HostedRunnerArgs
 from .resources.membership import RunnerGroupMembership, RunnerGroupMembershipArgs
 from .resources.repository_access import RunnerGroupRepositoryAccess, RunnerGroupRepositoryAccessArgs
@@ -25,20 +27,56 @@ SPEC_FIELDS = tuple(f.name for f in RUNNER_GROUP_FIELDS if f.in_spec)
 HOSTED_SPEC_FIELDS = tuple(f.name for f in HOSTED_RUNNER_FIELDS if f.in_spec)
 
 
+@dataclass(frozen=True)
+class _Scope:
+    """How a spec group of an org or an enterprise becomes resources: the group resource and its Args, the input
+    naming where it lives, the lists it owns inline when exclusive, and the separate resource (and Args) of each
+    list for an additive group (its Args field is named as the list)."""
+
+    group_type: Callable[..., Any]
+    args_type: Callable[..., Any]
+    location: str
+    inline: tuple[str, ...]
+    lists: tuple[tuple[str, Callable[..., Any], Callable[..., Any]], ...]
+
+
+_ORG = _Scope(
+    RunnerGroup,
+    RunnerGroupArgs,
+    "org",
+    INLINE_LISTS,
+    (
+        ("repositories", RunnerGroupRepositoryAccess, RunnerGroupRepositoryAccessArgs),
+        ("runners", RunnerGroupMembership, RunnerGroupMembershipArgs),
+    ),
+)
+_ENTERPRISE = _Scope(
+    EnterpriseRunnerGroup,
+    EnterpriseRunnerGroupArgs,
+    "enterprise",
+    ENTERPRISE_INLINE_LISTS,
+    (
+        ("organizations", EnterpriseRunnerGroupOrganizationAccess, EnterpriseRunnerGroupOrganizationAccessArgs),
+        ("runners", EnterpriseRunnerGroupMembership, EnterpriseRunnerGroupMembershipArgs),
+    ),
+)
+
+
 class OrgRunnerGroups(pulumi.ComponentResource):
     """Creates, per group of the spec, a RunnerGroup with its lists and (when the spec lists them) its
-    GitHub-hosted runners.
+    GitHub-hosted runners, and per enterprise group of the spec an EnterpriseRunnerGroup with its lists.
 
-    An exclusive org group (the default) owns its lists inline, so it costs one POST to create and one DELETE to
-    destroy. An additive group (`exclusive: false`) leaves its lists to separate RunnerGroupRepositoryAccess and
-    RunnerGroupMembership resources that add and remove only the entries the spec lists. Enterprise groups always
-    have separate list resources.
+    An exclusive group (the default) owns its lists inline, so it costs one POST to create and one DELETE to
+    destroy, in an org or an enterprise alike. An additive group (`exclusive: false`) leaves its lists to separate
+    resources (RunnerGroupRepositoryAccess and RunnerGroupMembership; in an enterprise
+    EnterpriseRunnerGroupOrganizationAccess and EnterpriseRunnerGroupMembership) that add and remove only the
+    entries the spec lists.
 
     Children are named `{name}-{group}`, for additive groups also `{name}-{group}-repositories` and
     `{name}-{group}-runners`, and `{name}-hosted-{runner}` (a hosted runner moved to another group of the spec
-    stays the same resource: the move is one PATCH; enterprise groups: `{name}-enterprise-{group}`,
-    `...-organizations`, `...-runners`), so renaming the component or a group replaces them: use Pulumi aliases
-    when that is not wanted.
+    stays the same resource: the move is one PATCH; enterprise groups: `{name}-enterprise-{group}`, and when
+    additive `...-organizations`, `...-runners`), so renaming the component or a group replaces them: use Pulumi
+    aliases when that is not wanted.
     """
 
     group_ids: pulumi.Output[dict[str, str]]
@@ -62,7 +100,9 @@ class OrgRunnerGroups(pulumi.ComponentResource):
         if resolved.enterprise is not None:
             slug = resolved.enterprise.enterprise
             for shared in resolved.enterprise.groups:
-                self.enterprise_groups[shared.name] = self._enterprise_group(f"{name}-enterprise", slug, shared, child)
+                self.enterprise_groups[shared.name] = _group_resources(
+                    f"{name}-enterprise", slug, shared, _ENTERPRISE, child
+                )
         self.group_ids = pulumi.Output.all(*(pulumi.Output.concat(g.id) for g in self.groups.values())).apply(
             lambda ids: dict(zip(self.groups, ids, strict=True))
         )
@@ -77,57 +117,47 @@ class OrgRunnerGroups(pulumi.ComponentResource):
 
     @staticmethod
     def _group(prefix: str, org: str | None, group: GroupSpec, child: pulumi.ResourceOptions) -> RunnerGroup:
-        resource = RunnerGroup(f"{prefix}-{group.name}", runner_group_args(org, group), child)
-        lists = (
-            ("repositories", RunnerGroupRepositoryAccess, RunnerGroupRepositoryAccessArgs),
-            ("runners", RunnerGroupMembership, RunnerGroupMembershipArgs),
-        )
-        if not group.exclusive:  # an exclusive group owns its lists inline (see runner_group_args)
-            _lists(f"{prefix}-{group.name}", resource.id, {"org": org}, group, lists, child)
+        resource: RunnerGroup = _group_resources(prefix, org, group, _ORG, child)
         for hosted in group.hosted_runners or ():
             HostedRunner(f"{prefix}-hosted-{hosted.name}", hosted_runner_args(org, group, hosted, resource.id), child)
         return resource
 
-    @staticmethod
-    def _enterprise_group(
-        prefix: str, slug: str | None, group: EnterpriseGroupSpec, child: pulumi.ResourceOptions
-    ) -> EnterpriseRunnerGroup:
-        settings = {name: _program_value(getattr(group, name)) for name in SPEC_FIELDS}
-        resource = EnterpriseRunnerGroup(
-            f"{prefix}-{group.name}", EnterpriseRunnerGroupArgs(name=group.name, enterprise=slug, **settings), child
-        )
-        lists = (
-            ("organizations", EnterpriseRunnerGroupOrganizationAccess, EnterpriseRunnerGroupOrganizationAccessArgs),
-            ("runners", EnterpriseRunnerGroupMembership, EnterpriseRunnerGroupMembershipArgs),
-        )
-        _lists(f"{prefix}-{group.name}", resource.id, {"enterprise": slug}, group, lists, child)
-        return resource
 
-
-def _lists(
+def _group_resources(
     prefix: str,
-    group_id: pulumi.Output[str],
-    location: dict[str, str | None],
+    location: str | None,
     group: GroupSpec | EnterpriseGroupSpec,
-    lists: tuple[tuple[str, Any, Any], ...],
+    scope: _Scope,
     child: pulumi.ResourceOptions,
-) -> None:
-    """For each list the spec group gives (`repositories`, ...), its resource `{prefix}-{list}`: the Args field
-    is named as the list, and `location` says where the group lives (`org` or `enterprise`)."""
-    for field, resource_type, args_type in lists:
-        members = getattr(group, field)
-        if members is not None:
-            args = args_type(runner_group_id=group_id, exclusive=group.exclusive, **location, **{field: list(members)})
-            resource_type(f"{prefix}-{field}", args, child)
+) -> Any:
+    """The group `{prefix}-{group}` with its lists inline when exclusive; when additive, its settings alone and a
+    resource `{prefix}-{group}-{list}` per list the spec gives."""
+    resource = scope.group_type(f"{prefix}-{group.name}", _group_args(location, group, scope), child)
+    if not group.exclusive:
+        for field, resource_type, args_type in scope.lists:
+            members = getattr(group, field)
+            if members is not None:
+                args = args_type(
+                    runner_group_id=resource.id,
+                    exclusive=False,
+                    **{scope.location: location, field: list(members)},
+                )
+                resource_type(f"{prefix}-{group.name}-{field}", args, child)
+    return resource
+
+
+def _group_args(location: str | None, group: GroupSpec | EnterpriseGroupSpec, scope: _Scope) -> Any:
+    """The group's settings as given (unset ones stay unset), and for an exclusive group its lists inline."""
+    names = (*SPEC_FIELDS, *scope.inline) if group.exclusive else SPEC_FIELDS
+    settings: dict[str, Any] = {name: _program_value(getattr(group, name)) for name in names}
+    return scope.args_type(name=group.name, **{scope.location: location}, **settings)
 
 
 def runner_group_args(org: str | None, group: GroupSpec) -> RunnerGroupArgs:
     """The RunnerGroup a spec group describes: its settings as given (unset ones stay unset), and for an exclusive
     group its lists inline."""
-    settings: dict[str, Any] = {name: _program_value(getattr(group, name)) for name in SPEC_FIELDS}
-    if group.exclusive:
-        settings.update({name: _program_value(getattr(group, name)) for name in INLINE_LISTS})
-    return RunnerGroupArgs(name=group.name, org=org, **settings)
+    args: RunnerGroupArgs = _group_args(org, group, _ORG)
+    return args
 
 
 def hosted_runner_args(

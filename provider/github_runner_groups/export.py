@@ -1,31 +1,30 @@
 """Existing runner groups -> a spec (YAML) or a Pulumi program, with `adopt` set, to bring them under management.
 
 The first `pulumi up` of the output takes every group over without recreating it and writes nothing: groups are
-adopted by name (no write when the settings match) with their repository and runner lists inline, each read once
-and written only if it differs, and each GitHub-hosted runner is adopted in its group. Inherited groups (managed
-by the enterprise) and the Default group (which cannot be created or deleted) are listed as comments, not
-exported. An enterprise's groups (`--enterprise SLUG`, a token with admin:enterprise) go into the spec's
-`enterprise:` section, with the organizations that may use them and their runners, whose access and membership
-resources set the lists they already have.
+adopted by name (no write when the settings match) with their lists inline (an org group's repositories and
+runners, an enterprise group's organizations and runners), each read once and written only if it differs, and
+each GitHub-hosted runner is adopted in its group. Inherited groups (managed by the enterprise) and the Default
+group (which cannot be created or deleted) are listed as comments, not exported. An enterprise's groups
+(`--enterprise SLUG`, a token with admin:enterprise) go into the spec's `enterprise:` section.
 """
 
 from __future__ import annotations
 
 import keyword
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
 from . import api
 from .client import GitHubClient
 from .errors import ConfigError, GitHubNotFound
-from .resources.fields import HOSTED_RUNNER_FIELDS, INLINE_LISTS, RUNNER_GROUP_FIELDS, Role, on_ghes
+from .resources.enterprise_runner_group import ENTERPRISE_GROUPS
+from .resources.fields import HOSTED_RUNNER_FIELDS, Field, Role, on_ghes
+from .resources.runner_group import ORG_GROUPS, GroupScope
 from .resources.values import enterprise_problem, require_org
 from .spec import EnterpriseGroupSpec, EnterpriseSpec, GroupSpec, HostedRunnerSpec, OrgSpec, dump_spec
 
-# Every setting a group has (not what GitHub computes); `adopt` is written as True for every group.
-EXPORTED = tuple(f for f in RUNNER_GROUP_FIELDS if f.in_spec and f.role is Role.SETTING)
 # Every setting of a hosted runner but its group, which the spec says by where it lists the runner.
 EXPORTED_HOSTED = tuple(f for f in HOSTED_RUNNER_FIELDS if f.in_spec)
 
@@ -39,40 +38,67 @@ class Export:
 def export_org(client: GitHubClient, org: str) -> Export:
     """Read the org's groups with every setting they have, their repositories (for `selected` groups) and runners."""
     require_org(org)
-    groups: list[GroupSpec] = []
     skipped: list[str] = []
     ghes = on_ghes(client.settings.base_url)
-    listed = api.list_runner_groups(client, org)
     hosted = _hosted_runners_by_group(client, org, skipped) if not ghes else {}
-    for group in listed:
-        if group.default or group.inherited:
-            skipped.append(
-                f"{group.name}: the Default group cannot be created or deleted; its settings are not exported"
-                if group.default
-                else f"{group.name}: inherited from the enterprise, managed there (export it with --enterprise)"
-            )
-            skipped.extend(
+
+    def left_out(group: api.RunnerGroup) -> list[str]:
+        if not (group.default or group.inherited):
+            return []
+        return [
+            f"{group.name}: the Default group cannot be created or deleted; its settings are not exported"
+            if group.default
+            else f"{group.name}: inherited from the enterprise, managed there (export it with --enterprise)",
+            *(
                 f"hosted runner {r.name}: in group {group.name}, which is not exported; move it to an exported "
                 "group to manage it"
                 for r in hosted.get(group.id, ())
-            )
-            continue
-        settings = _settings(group, ghes)
-        repositories = None
-        if group.visibility == "selected":
-            repositories = _sorted_names(api.list_group_repositories(client, org, group.id))
-        runners = _sorted_names(api.list_group_runners(client, org, group.id))
-        groups.append(
-            GroupSpec(
-                name=group.name,
-                **settings,
-                repositories=repositories,
-                runners=runners or None,
-                hosted_runners=tuple(_hosted_spec(r) for r in hosted.get(group.id, ())) or None,
-                adopt=True,
-            )
+            ),
+        ]
+
+    groups = [
+        GroupSpec(
+            name=group.name,
+            **values,
+            hosted_runners=tuple(_hosted_spec(r) for r in hosted.get(group.id, ())) or None,
+            adopt=True,
         )
+        for group, values in _exported_groups(client, ORG_GROUPS, org, ghes, left_out, skipped)
+    ]
     return Export(OrgSpec(org=org, groups=tuple(groups)), tuple(skipped))
+
+
+def _exported_groups(
+    client: GitHubClient,
+    scope: GroupScope,
+    owner: str,
+    ghes: bool,
+    left_out: Callable[[api.RunnerGroup], list[str]],
+    skipped: list[str],
+) -> list[tuple[api.RunnerGroup, dict[str, Any]]]:
+    """Each group of the org or enterprise but those `left_out` gives reasons for (added to `skipped`), with its
+    settings and its lists as a spec group holds them."""
+    exported: list[tuple[api.RunnerGroup, dict[str, Any]]] = []
+    for group in scope.list_groups(client, owner):
+        reasons = left_out(group)
+        skipped.extend(reasons)
+        if not reasons:
+            exported.append((group, {**_settings(scope, group, ghes), **_lists(client, scope, owner, group)}))
+    return exported
+
+
+def _lists(client: GitHubClient, scope: GroupScope, owner: str, group: api.RunnerGroup) -> dict[str, Any]:
+    """A list GitHub keeps only for `selected` groups (repositories, organizations) is exported whenever the group
+    has it, even empty, so that it stays closed; a runner list only when it holds runners (unset, the group leaves
+    new runners to whoever registers them)."""
+    lists: dict[str, Any] = {}
+    for field, facet in scope.lists.items():
+        if facet.refused_means_no_list and group.visibility != "selected":
+            lists[field] = None
+            continue
+        names = _sorted_names(facet.list_members(client, owner, group.id, None).body or ())
+        lists[field] = names if facet.refused_means_no_list else names or None
+    return lists
 
 
 def _hosted_runners_by_group(client: GitHubClient, org: str, skipped: list[str]) -> dict[int, list[api.HostedRunner]]:
@@ -99,23 +125,18 @@ def export_enterprise(client: GitHubClient, enterprise: str) -> Export:
     problem = enterprise_problem(enterprise)
     if problem is not None:
         raise ConfigError(problem)
-    groups: list[EnterpriseGroupSpec] = []
     skipped: list[str] = []
-    ghes = on_ghes(client.settings.base_url)
-    for group in api.list_enterprise_runner_groups(client, enterprise):
-        if group.default:
-            skipped.append(f"enterprise group {group.name}: the Default group cannot be created or deleted")
-            continue
-        settings = _settings(group, ghes)
-        organizations = None
-        if group.visibility == "selected":
-            organizations = _sorted_names(api.list_enterprise_group_organizations(client, enterprise, group.id))
-        runners = _sorted_names(api.list_enterprise_group_runners(client, enterprise, group.id))
-        groups.append(
-            EnterpriseGroupSpec(
-                name=group.name, **settings, organizations=organizations, runners=runners or None, adopt=True
-            )
+
+    def left_out(group: api.RunnerGroup) -> list[str]:
+        return (
+            [f"enterprise group {group.name}: the Default group cannot be created or deleted"] if group.default else []
         )
+
+    ghes = on_ghes(client.settings.base_url)
+    groups = [
+        EnterpriseGroupSpec(name=group.name, **values, adopt=True)
+        for group, values in _exported_groups(client, ENTERPRISE_GROUPS, enterprise, ghes, left_out, skipped)
+    ]
     return Export(OrgSpec(org=None, enterprise=EnterpriseSpec(enterprise, tuple(groups))), tuple(skipped))
 
 
@@ -127,9 +148,14 @@ def merged(org_export: Export, enterprise_export: Export) -> Export:
     )
 
 
-def _settings(group: api.RunnerGroup, ghes: bool) -> dict[str, Any]:
+def _settings(scope: GroupScope, group: api.RunnerGroup, ghes: bool) -> dict[str, Any]:
     """Every setting the group has, as a spec holds it (GitHub Enterprise Server has not all of them)."""
-    return {f.name: _spec_value(f.from_model(group)) for f in EXPORTED if f.on_ghes or not ghes}
+    return {f.name: _spec_value(f.from_model(group)) for f in _exported(scope) if f.on_ghes or not ghes}
+
+
+def _exported(scope: GroupScope) -> tuple[Field, ...]:
+    """Every setting a group has (not what GitHub computes); `adopt` is written as True for every group."""
+    return tuple(f for f in scope.table if f.in_spec and f.role is Role.SETTING)
 
 
 def _spec_value(value: Any) -> Any:
@@ -158,8 +184,8 @@ def to_yaml(exported: Export) -> str:
 
 
 def to_python(exported: Export) -> str:
-    """A Pulumi program using the resources directly: each org group with its lists inline (as the spec's exclusive
-    groups), each enterprise group's `id` feeding its access and membership."""
+    """A Pulumi program using the resources directly: each group with its lists inline (as the spec's exclusive
+    groups)."""
     org = exported.spec.org
     lines = [
         f'"""Runner groups of {describe_source(exported.spec)}, exported by '
@@ -174,55 +200,26 @@ def to_python(exported: Export) -> str:
     ]
     used: set[str] = set()
     for group in exported.spec.groups:
-        lines += _group_program(group, _ORG_PROGRAM, org, used)
+        lines += _group_program(group, ORG_GROUPS, "", org, used)
     if exported.spec.enterprise is not None:
         for shared in exported.spec.enterprise.groups:
-            lines += _group_program(shared, _ENTERPRISE_PROGRAM, exported.spec.enterprise.enterprise, used)
+            lines += _group_program(shared, ENTERPRISE_GROUPS, "enterprise-", exported.spec.enterprise.enterprise, used)
     return "\n".join(lines)
 
 
-@dataclass(frozen=True)
-class _ProgramKind:
-    """How an org or an enterprise group is written as resources: the group's resource, where it lives, the
-    prefix of its resource names, the lists it carries inline, and a resource per other list (named as its Args
-    field)."""
-
-    group_resource: str
-    location: str
-    prefix: str
-    inline: tuple[str, ...]
-    lists: tuple[tuple[str, str], ...]
-
-
-_ORG_PROGRAM = _ProgramKind("RunnerGroup", "org", "", INLINE_LISTS, ())
-_ENTERPRISE_PROGRAM = _ProgramKind(
-    "EnterpriseRunnerGroup",
-    "enterprise",
-    "enterprise-",
-    (),
-    (("organizations", "EnterpriseRunnerGroupOrganizationAccess"), ("runners", "EnterpriseRunnerGroupMembership")),
-)
-
-
 def _group_program(
-    group: GroupSpec | EnterpriseGroupSpec, kind: _ProgramKind, location: str | None, used: set[str]
+    group: GroupSpec | EnterpriseGroupSpec, scope: GroupScope, prefix: str, location: str | None, used: set[str]
 ) -> list[str]:
-    name = kind.prefix + group.name
+    """The group's resource (named `prefix` + its name) with every setting it has and its lists inline."""
+    name = prefix + group.name
     variable = _identifier(name, used)
-    arguments = [f"name={group.name!r}", f"{kind.location}={location!r}"]
-    for setting in (*(field.name for field in EXPORTED), *kind.inline):
+    arguments = [f"name={group.name!r}", f"{scope.location}={location!r}"]
+    for setting in (*(field.name for field in _exported(scope)), *scope.lists):
         value = getattr(group, setting)
         if value is not None:
             arguments.append(f"{setting}={list(value) if isinstance(value, tuple) else value!r}")
     arguments.append("adopt=True")
-    lines = [f"{variable} = rg.{kind.group_resource}({name!r}, {', '.join(arguments)})"]
-    for field_name, resource in kind.lists:
-        members = getattr(group, field_name)
-        if members is not None:
-            lines.append(
-                f"rg.{resource}({name + '-' + field_name!r}, runner_group_id={variable}.id, "
-                f"{kind.location}={location!r}, {field_name}={list(members)!r})"
-            )
+    lines = [f"{variable} = rg.{scope.group_type}({name!r}, {', '.join(arguments)})"]
     if isinstance(group, GroupSpec):
         lines += _hosted_program(group, variable, location)
     return [*lines, ""]

@@ -18,13 +18,17 @@ from . import safe_yaml
 from .errors import GitHubRunnerGroupsError
 from .resources.fields import (
     ENTERPRISE_RUNNER_GROUP_FIELDS,
+    ENTERPRISE_RUNNER_GROUP_RULES,
     HOSTED_RUNNER_FIELDS,
     RUNNER_GROUP_FIELDS,
     RUNNER_GROUP_RULES,
     Field,
+    Role,
+    Rule,
     check_flag,
     check_hosted_name,
     check_name,
+    named,
 )
 from .resources.values import enterprise_problem, org_problem, shown
 
@@ -82,7 +86,8 @@ class GroupSpec(_GroupSettings):
 
 @dataclass(frozen=True)
 class EnterpriseGroupSpec(_GroupSettings):
-    """One enterprise runner group and, optionally, the organizations that may use it and its runners."""
+    """One enterprise runner group and, optionally, the organizations that may use it and its runners (None: not
+    managed); exclusive (the default), the group owns them inline."""
 
     organizations: tuple[str | int, ...] | None = None
     runners: tuple[str | int, ...] | None = None
@@ -112,14 +117,12 @@ AnyGroupSpec = TypeVar("AnyGroupSpec", GroupSpec, EnterpriseGroupSpec)
 
 @dataclass(frozen=True)
 class _GroupKind(Generic[AnyGroupSpec]):
-    """An org or an enterprise group in a spec: its settings (from the resource's field table) and its lists,
-    the first of which GitHub keeps only for `visibility: selected` (`selected_list` names it in messages; None
-    when the list is a field of the resource's own table, whose rules check it)."""
+    """An org or an enterprise group in a spec: its settings and its lists (from the resource's field table), and
+    the rules the resource checks them by."""
 
     spec_type: type[AnyGroupSpec]
     table: tuple[Field, ...]
-    lists: tuple[str, str]
-    selected_list: str | None
+    rules: tuple[Rule, ...]
 
     @property
     def settings(self) -> dict[str, Field]:
@@ -127,14 +130,16 @@ class _GroupKind(Generic[AnyGroupSpec]):
         return {f.name: f for f in self.table if f.in_spec}
 
     @property
+    def lists(self) -> tuple[str, ...]:
+        return named(self.table, Role.MEMBERS)
+
+    @property
     def keys(self) -> tuple[str, ...]:
         return tuple(f.name for f in fields(self.spec_type) if f.name != "name")
 
 
-_ORG_GROUP = _GroupKind(GroupSpec, RUNNER_GROUP_FIELDS, ("repositories", "runners"), None)
-_ENTERPRISE_GROUP = _GroupKind(
-    EnterpriseGroupSpec, ENTERPRISE_RUNNER_GROUP_FIELDS, ("organizations", "runners"), "an organization list"
-)
+_ORG_GROUP = _GroupKind(GroupSpec, RUNNER_GROUP_FIELDS, RUNNER_GROUP_RULES)
+_ENTERPRISE_GROUP = _GroupKind(EnterpriseGroupSpec, ENTERPRISE_RUNNER_GROUP_FIELDS, ENTERPRISE_RUNNER_GROUP_RULES)
 
 
 def load_spec(path: str | Path) -> OrgSpec:
@@ -315,18 +320,10 @@ def _parse_group(
     # Without adopt, unset settings get their defaults: check the rules on what `pulumi up` will send.
     defaults = {key: f.default for key, f in settable.items() if f.default is not None}
     effective = values if values.get("adopt") else {**defaults, **values}
-    for rule in RUNNER_GROUP_RULES:
+    for rule in kind.rules:
         problems.extend(f"{where}: {reason.rstrip('.')}" for _, reason in rule(effective))
     if "hosted_runners" in kind.keys and "hosted_runners" in settings:  # org groups only
         values["hosted_runners"] = _hosted_runners(where, settings["hosted_runners"], problems)
-    visibility = effective.get("visibility")
-    selected_only = kind.lists[0]
-    if kind.selected_list is not None and values.get(selected_only) is not None and visibility != "selected":
-        stated = "not set" if visibility is None else repr(visibility)
-        problems.append(
-            f"{where}: {selected_only} are listed but visibility is {stated}; GitHub keeps {kind.selected_list} "
-            "only for 'visibility: selected'"
-        )
     if len(problems) > before:
         return None
     return kind.spec_type(name=name, **values)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import pytest
+from enterprise_seed import pooled_enterprise
 from github_runner_groups.resources.enterprise_membership import EnterpriseRunnerGroupMembershipProvider
 from github_runner_groups.resources.enterprise_organization_access import (
     EnterpriseRunnerGroupOrganizationAccessProvider,
@@ -38,15 +39,7 @@ class Hostile(Protocol):
 
 @pytest.fixture
 def fake() -> FakeGitHub:
-    seeded = FakeGitHub.seeded(flavour="ghec")
-    seeded.add_org("acme-labs")
-    seeded.add_org("outsider")
-    seeded.add_enterprise(SEEDED_ENTERPRISE, orgs=["acme-labs"])
-    pool = seeded.add_enterprise_group(SEEDED_ENTERPRISE, "pool", visibility="selected")
-    seeded.add_enterprise_group(SEEDED_ENTERPRISE, "everyone", visibility="all")
-    seeded.share_enterprise_group(SEEDED_ENTERPRISE, pool["id"], ["acme"])
-    seeded.add_enterprise_runner(SEEDED_ENTERPRISE, "ent-pool-1", group_id=pool["id"])
-    return seeded
+    return pooled_enterprise()
 
 
 def enterprise_snapshot(fake: FakeGitHub) -> dict[str, Any]:

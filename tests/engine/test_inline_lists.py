@@ -199,3 +199,13 @@ def test_a_separate_resource_whose_list_already_matches_writes_nothing(
     engine().up([access])
     assert writes(fake) == []
     assert fake.count("GET", rf"/runner-groups/{build}/repositories$") == 1  # one read instead of a PUT
+
+
+def test_groups_created_together_may_share_a_repository(engine: MakeEngine, fake: FakeGitHub) -> None:
+    """Two groups still being created (their claims not yet keyed by id) each own their own repository list;
+    slow creates make them overlap."""
+    fake.add_fault(FaultRule("POST", "/runner-groups$", delay_seconds=0.3, times=None))
+    stack = engine()
+    stack.up([selected(["api"], name=name) for name in ("one", "two", "three")])
+    for name in ("one", "two", "three"):
+        assert fake.group_repository_ids("acme", gid(stack, name)) == ids(fake, "repos", "api")

@@ -7,13 +7,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import rig_bridge
 from enterprise_seed import two_org_enterprise
+from github_runner_groups import EnterpriseRunnerGroup, EnterpriseRunnerGroupMembership
 from github_runner_groups.client import ClientSettings, GitHubClient
 from github_runner_groups.export import export_enterprise, export_org, merged, to_python, to_yaml
 from github_runner_groups.resources._ownership import OwnershipConflict
 from github_runner_groups.spec import load_spec
 from github_runner_groups.testing import DEMO_TOKEN, SEEDED_ENTERPRISE, EmulatorServer, FakeGitHub
 from github_runner_groups.testing.mocks import program_file, run_program
+from stacks import Stacks
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "enterprise"
 CONFIG = {"github:enterprise": SEEDED_ENTERPRISE}
@@ -52,6 +55,7 @@ def test_the_enterprise_example_shares_one_group_with_two_orgs(fake: FakeGitHub,
     assert shared["visibility"] == "selected"
     assert shared_with(fake, shared) == {"acme", "acme-labs"}
     assert runners_of(fake, shared) == {"ent-linux-1", "ent-linux-2"}
+    assert [r.method for r in fake.requests if r.method in WRITES] == ["POST"]  # the group with both lists inline
 
 
 def test_the_component_builds_the_spec_enterprise_section(
@@ -65,16 +69,27 @@ def test_the_component_builds_the_spec_enterprise_section(
         f"  slug: {SEEDED_ENTERPRISE}\n"
         "  groups:\n"
         "    shared: {visibility: selected, organizations: [acme-labs], runners: [ent-linux-2]}\n"
+        "    pooled: {visibility: selected, organizations: [acme], runners: [ent-linux-1], exclusive: false}\n"
     )
     (tmp_path / "__main__.py").write_text(
         "from github_runner_groups import OrgRunnerGroups\nOrgRunnerGroups('acme', spec_file='groups.yaml')\n"
     )
     created = run_program(program_file(tmp_path), base_url=emulator.url)
-    kinds = sorted(r.type.rsplit(":", 1)[-1] for r in created)
-    assert kinds.count("EnterpriseRunnerGroup") == 1 and kinds.count("RunnerGroup") == 1
-    shared = enterprise_group(fake, "shared")
-    assert shared_with(fake, shared) == {"acme-labs"}
-    assert runners_of(fake, shared) == {"ent-linux-2"}
+    names = sorted(r.name for r in created if "Enterprise" in r.type)
+    # The exclusive group owns its lists inline; the additive one has a resource per list.
+    assert names == [
+        "acme-enterprise-pooled",
+        "acme-enterprise-pooled-organizations",
+        "acme-enterprise-pooled-runners",
+        "acme-enterprise-shared",
+    ]
+    shared, pooled = enterprise_group(fake, "shared"), enterprise_group(fake, "pooled")
+    assert shared_with(fake, shared) == {"acme-labs"} and shared_with(fake, pooled) == {"acme"}
+    assert runners_of(fake, shared) == {"ent-linux-2"} and runners_of(fake, pooled) == {"ent-linux-1"}
+    shared_writes = [r for r in fake.requests if r.method in WRITES and f"/runner-groups/{shared['id']}" in r.path]
+    assert shared_writes == []  # the shared group's lists went in its POST (to the groups path, without an id)
+    post = next(r for r in fake.requests if r.method == "POST" and r.json["name"] == "shared")
+    assert post.json["selected_organization_ids"] == [fake.find_org("acme-labs").id]
 
 
 @pytest.mark.parametrize("output_format", ["yaml", "python"])
@@ -103,8 +118,25 @@ def test_an_exported_enterprise_is_adopted_without_a_change(
     fake.reset_log()
     run_program(program_file(tmp_path), base_url=emulator.url)
     assert enterprise_snapshot(fake) == before
-    # Groups are adopted with no write; access and membership set the lists they already have (idempotent PUTs).
-    assert (fake.count("POST"), fake.count("PATCH"), fake.count("DELETE")) == (0, 0, 0)
+    # Groups are adopted with their lists inline, each list read once: nothing is written.
+    assert [r.method for r in fake.requests if r.method in WRITES] == []
+    assert "organizations=['acme', 'acme-labs']" in to_python(exported)
+
+
+def test_the_enterprise_export_owns_each_list_the_group_has(fake: FakeGitHub, emulator: EmulatorServer) -> None:
+    """A `selected` group's organization list is exported even empty (the group stays closed); an `all` group has
+    none; a runner list only when it holds runners. The program form carries them inline."""
+    closed = fake.add_enterprise_group(SEEDED_ENTERPRISE, "closed", visibility="selected")
+    fake.add_enterprise_group(SEEDED_ENTERPRISE, "everyone", visibility="all")
+    fake.add_enterprise_runner(SEEDED_ENTERPRISE, "ent-closed-1", group_id=closed["id"])
+    client = GitHubClient(ClientSettings(base_url=emulator.url, token=DEMO_TOKEN))
+    exported = export_enterprise(client, SEEDED_ENTERPRISE)
+    assert exported.spec.enterprise is not None
+    lists = {g.name: (g.organizations, g.runners, g.exclusive) for g in exported.spec.enterprise.groups}
+    assert lists == {"closed": ((), ("ent-closed-1",), True), "everyone": (None, None, True)}
+    program = to_python(exported)
+    assert "organizations=[], runners=['ent-closed-1'], adopt=True" in program
+    assert "OrganizationAccess" not in program and "Membership" not in program
 
 
 def test_cli_exports_an_enterprise_alone(
@@ -167,3 +199,28 @@ def test_two_exclusive_org_lists_of_one_group_fail_when_the_program_is_built(
     assert "organization list" in str(failure.value) and "exclusive=False" in str(failure.value)
     # Refused as 'b' was constructed (mocks create what came before it; a preview writes nothing): 'b' never wrote.
     assert "acme-labs" not in shared_with(fake, enterprise_group(fake, "g"))
+
+
+def test_an_inline_list_and_a_separate_resource_for_it_fail_when_built(stacks: Stacks, fake: FakeGitHub) -> None:
+    def both() -> None:
+        group = EnterpriseRunnerGroup("g", name="g", enterprise=SEEDED_ENTERPRISE, runners=["ent-linux-1"])
+        EnterpriseRunnerGroupMembership(
+            "m", runner_group_id=group.id, enterprise=SEEDED_ENTERPRISE, runners=["ent-linux-2"], exclusive=False
+        )
+
+    with pytest.raises(OwnershipConflict) as failure:
+        rig_bridge.preview(stacks(CONFIG), both)
+    message = str(failure.value)
+    assert "EnterpriseRunnerGroupMembership 'm' and EnterpriseRunnerGroup 'g' (its inline `runners`)" in message
+    assert "leave `runners` unset on the EnterpriseRunnerGroup" in message
+    assert fake.count() == 0
+
+
+def test_one_runner_in_two_enterprise_groups_inline_lists_fails_when_built(stacks: Stacks, fake: FakeGitHub) -> None:
+    def both() -> None:
+        EnterpriseRunnerGroup("a", name="a", runners=["ent-linux-1"])
+        EnterpriseRunnerGroup("b", name="b", runners=["ENT-LINUX-1"])
+
+    with pytest.raises(OwnershipConflict, match=r"'ENT-LINUX-1' \(a runner sits in one group only\)"):
+        rig_bridge.preview(stacks(CONFIG), both)
+    assert fake.count() == 0

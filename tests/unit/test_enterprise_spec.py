@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from github_runner_groups.resources.enterprise_runner_group import EnterpriseRunnerGroup, EnterpriseRunnerGroupArgs
-from github_runner_groups.resources.fields import ENTERPRISE_RUNNER_GROUP_FIELDS, Role
+from github_runner_groups.resources.fields import ENTERPRISE_RUNNER_GROUP_FIELDS, Role, named
 from github_runner_groups.spec import (
     EnterpriseGroupSpec,
     EnterpriseSpec,
@@ -24,7 +24,9 @@ def test_the_typed_declarations_follow_the_enterprise_field_table() -> None:
     assert {f.name for f in fields(EnterpriseRunnerGroupArgs)} == inputs
     assert set(EnterpriseRunnerGroup.__annotations__) == {f.name for f in ENTERPRISE_RUNNER_GROUP_FIELDS}
     in_spec = {f.name for f in ENTERPRISE_RUNNER_GROUP_FIELDS if f.in_spec}
-    assert in_spec | {"name", "organizations", "runners", "exclusive"} == {f.name for f in fields(EnterpriseGroupSpec)}
+    lists = set(named(ENTERPRISE_RUNNER_GROUP_FIELDS, Role.MEMBERS))
+    assert lists == {"organizations", "runners"}
+    assert in_spec | lists | {"name", "exclusive"} == {f.name for f in fields(EnterpriseGroupSpec)}
 
 
 def test_an_enterprise_section_round_trips() -> None:
@@ -60,9 +62,18 @@ def test_a_spec_of_enterprise_groups_only_needs_no_org_groups() -> None:
             "enterprise group 'a': visibility must be one of 'all', 'selected', got 'private'",
         ),
         (
+            {"groups": {"a": {"organizations": ["acme"], "adopt": True}}},
+            "enterprise group 'a': organizations are listed but visibility is not set",
+        ),
+        (
+            {"groups": {"a": {"visibility": "selected", "organizations": "acme"}}},
+            "enterprise group 'a': organizations must be a list, got 'acme'",
+        ),
+        (
             {"groups": {"a": {"organizations": ["acme"]}}},
             "enterprise group 'a': organizations are listed but visibility is 'all'; GitHub keeps an organization "
-            "list only for 'visibility: selected'",
+            "list only for groups with visibility 'selected': set visibility='selected' (in a spec: 'visibility: "
+            "selected')",
         ),
         ({"groups": {"a": {"repositories": ["api"]}}}, "enterprise group 'a': unknown field 'repositories'"),
         ({"groups": {"a": {}, "A": {}}}, "enterprise group 'A': the same name as enterprise group 'a'"),

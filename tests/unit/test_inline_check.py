@@ -84,13 +84,12 @@ def test_drift_seen_by_refresh_is_a_change(provider: RunnerGroupProvider) -> Non
     assert provider.diff("7", drifted, OLDS).changes is True
 
 
-@pytest.mark.parametrize("field", ["repositories", "runners"])
-def test_an_enterprise_group_has_no_inline_lists(field: str) -> None:
-    """Inline lists are an org group's: the enterprise scope's table has none, so they are unknown inputs there
-    (its lists are EnterpriseRunnerGroupOrganizationAccess / EnterpriseRunnerGroupMembership)."""
+def test_an_enterprise_group_has_no_repository_list() -> None:
+    """An enterprise group is shared with organizations, not repositories: its inline lists are `organizations`
+    and `runners`, and `repositories` is an unknown input there."""
     enterprise = EnterpriseRunnerGroupProvider()
     enterprise._settings = resolve_settings(None, {"GITHUB_TOKEN": "t", "GITHUB_ENTERPRISE": "acme-corp"})
-    result = enterprise.check({}, {"__provider": "p", "name": "ci", "visibility": "selected", field: ["x"]})
+    result = enterprise.check({}, {"__provider": "p", "name": "ci", "visibility": "selected", "repositories": ["x"]})
     problems = {f.property: f.reason for f in result.failures}
-    assert enterprise.scope.lists == {}
-    assert set(problems) == {field} and f"unknown input '{field}'" in problems[field]
+    assert set(enterprise.scope.lists) == {"organizations", "runners"}
+    assert set(problems) == {"repositories"} and "unknown input 'repositories'" in problems["repositories"]

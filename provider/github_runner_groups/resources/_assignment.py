@@ -47,6 +47,8 @@ from ._ownership import ListKind, claim, exclusive_owner
 MemberWrite = Callable[[GitHubClient, str, int, int], None]
 # GitHub's id of every organization's Default group, which it fills itself with what no other group holds.
 DEFAULT_GROUP_ID = 1
+# Its name, in every org and enterprise: GitHub neither renames it nor lets another group take the name.
+DEFAULT_GROUP_NAME = "Default"
 
 
 class DuplicateReferenceError(GitHubRunnerGroupsError, ValueError):
@@ -85,6 +87,8 @@ class Facet:
     location: str = "org"
     list_groups: GroupLister = api.list_runner_groups
     permission: str = "admin:org scope, or the organization permission 'Self-hosted runners'"
+    # The group resource that may hold the list inline (`refs_field` is its field too).
+    group_type: str = "RunnerGroup"
 
     @property
     def etag_field(self) -> str:
@@ -106,6 +110,7 @@ class Facet:
             self.member_in_one_group,
             self.kind.qualified_by_org,
             self.location,
+            self.group_type,
         )
 
 
@@ -151,8 +156,6 @@ MEMBERSHIP = Facet(
     default_group_harm="it would move every runner it lists out of the group that runner is in, while GitHub alone "
     "decides which runners fall back to Default",
 )
-# By the name of the list field, which a RunnerGroup's inline list shares.
-FACETS = {facet.refs_field: facet for facet in (REPOSITORY_ACCESS, MEMBERSHIP)}
 
 
 class AssignmentProvider(GitHubProvider):
@@ -216,7 +219,7 @@ class AssignmentProvider(GitHubProvider):
         facet = self.facet
         org, group_id, client = str(props[facet.location]), int(str(props["runner_group_id"])), self.client()
         if exclusive_owner(client, facet.owners, org, group_id) is not None:
-            return  # the list moved to another owner in this run (a RunnerGroup's inline list): it is theirs now
+            return  # the list moved to another owner in this run (a group's inline list): it is theirs now
         try:
             if props.get("exclusive", True):
                 facet.set_members(client, org, group_id, [])
@@ -301,8 +304,8 @@ class AssignmentProvider(GitHubProvider):
             pass  # the member itself is gone (a deleted repository, an unregistered runner): nothing to remove
 
 
-# What a RunnerGroup's inline lists share with the separate resources: checking, resolving, judging drift,
-# writing and explaining a list.
+# What a group's inline lists (RunnerGroup, EnterpriseRunnerGroup) share with the separate resources: checking,
+# resolving, judging drift, writing and explaining a list.
 
 
 def check_references(checker: Checker, facet: Facet) -> None:

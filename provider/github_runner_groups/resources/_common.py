@@ -232,7 +232,8 @@ class Checker:
             if ref is None:
                 self.fail(
                     f"{name}[{index}]",
-                    f"{name}[{index}] must be a {noun} name (non-empty text) or a numeric id from 1 to 2**53, "
+                    f"{name}[{index}] must be {'an' if noun[0] in 'aeiou' else 'a'} {noun} name (non-empty text) or a "
+                    "numeric id from 1 to 2**53, "
                     f"got {shown(item)}.",
                 )
                 continue

@@ -10,9 +10,9 @@ Each such `up` would report success while the list flips, so the conflict is ref
   Claims live as long as the client, that is one provider process, which Pulumi starts for each run.
 
 An exclusive owner owns a group's whole list; an additive one owns only its entries, and two additive ones may
-share a group as long as no entry is in both. A RunnerGroup's inline list (`repositories`, `runners`) is an
-exclusive owner of its own group's list. A runner sits in exactly one group, so two resources that place the same
-runner conflict whatever their groups.
+share a group as long as no entry is in both. A RunnerGroup's inline list (`repositories`, `runners`), like an
+EnterpriseRunnerGroup's (`organizations`, `runners`), is an exclusive owner of its own group's list. A runner sits
+in exactly one group, so two resources that place the same runner conflict whatever their groups.
 """
 
 from __future__ import annotations
@@ -51,12 +51,11 @@ class ListKind:
     qualified_by_org: bool
     # The input naming where the group lives: `org`, or `enterprise` for the enterprise resources.
     location: str = "org"
+    # The group resource that may own the list inline.
+    group_type: str = "RunnerGroup"
 
 
 # Program side
-
-
-INLINE_OWNER = "RunnerGroup"
 
 
 @dataclass(frozen=True)
@@ -71,7 +70,7 @@ class _Owner:
 
     @property
     def label(self) -> str:
-        declared = f"{INLINE_OWNER} '{self.name}' (its inline `{self.kind.refs_field}`)"
+        declared = f"{self.kind.group_type} '{self.name}' (its inline `{self.kind.refs_field}`)"
         return declared if self.inline else f"{self.kind.resource_type} '{self.name}'"
 
 
@@ -105,7 +104,8 @@ _program_lock = threading.Lock()
 def register(kind: ListKind, resource_name: str, props: Mapping[str, Any], *, inline: bool = False) -> None:
     """Record a resource about to be constructed; raise OwnershipConflict naming both if it shares an owned list.
 
-    `inline`: the list is a RunnerGroup's own (`props` then carry the group's `id` Output as runner_group_id)."""
+    `inline`: the list is a RunnerGroup's or EnterpriseRunnerGroup's own (`props` then carry the group's `id` Output
+    as runner_group_id)."""
     global _program
     with _program_lock:
         monitor = get_monitor()
@@ -190,11 +190,12 @@ def _program_conflict(new: _Owner, old: _Owner) -> str | None:
 
 
 def _inline_fix(kind: ListKind) -> str:
-    """Why a RunnerGroup's inline list and any other owner of that list cannot both stay, and the two fixes."""
+    """Why a group's inline list and any other owner of that list cannot both stay, and the two fixes."""
+    group = kind.group_type
     return (
-        f"a RunnerGroup's inline `{kind.refs_field}` owns the whole list, so each `pulumi up` would undo the other's "
-        f"writes. Keep the list in one place: list every {kind.noun} in the RunnerGroup's `{kind.refs_field}` and "
-        f"remove the {kind.resource_type}, or leave `{kind.refs_field}` unset on the RunnerGroup."
+        f"a {group}'s inline `{kind.refs_field}` owns the whole list, so each `pulumi up` would undo the other's "
+        f"writes. Keep the list in one place: list every {kind.noun} in the {group}'s `{kind.refs_field}` and "
+        f"remove the {kind.resource_type}, or leave `{kind.refs_field}` unset on the {group}."
     )
 
 
@@ -260,7 +261,10 @@ def claim(
         for other in holders:
             if new.exclusive or other.exclusive:
                 raise OwnershipConflict(_list_conflict(new, other))
-        member_keys = {member: _member_key(kind, org, group_id, member) for member in new.members}
+        # A group still to be created shares entries with no other group's list; only a runner (in one group at
+        # most) can be claimed elsewhere. Keyed by a None id, two such groups' entries would seem to collide.
+        claimed = new.members if group_id is not None or kind.member_in_one_group else {}
+        member_keys = {member: _member_key(kind, org, group_id, member) for member in claimed}
         for member, key in member_keys.items():
             holder = claims.by_member.get(key)
             if holder is not None:

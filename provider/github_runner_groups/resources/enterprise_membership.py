@@ -39,6 +39,7 @@ ENTERPRISE_MEMBERSHIP = Facet(
     location="enterprise",
     list_groups=api.list_enterprise_runner_groups,
     permission=ENTERPRISE_PERMISSION,
+    group_type="EnterpriseRunnerGroup",
 )
 COMPUTED = ("runner_ids", "runner_names", "found_runner_ids", "etag")
 

@@ -43,6 +43,7 @@ ORGANIZATION_ACCESS = Facet(
     location="enterprise",
     list_groups=api.list_enterprise_runner_groups,
     permission=ENTERPRISE_PERMISSION,
+    group_type="EnterpriseRunnerGroup",
 )
 COMPUTED = ("organization_ids", "organization_logins", "found_organization_ids", "etag")
 

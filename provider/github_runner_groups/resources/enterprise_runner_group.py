@@ -1,9 +1,11 @@
 """EnterpriseRunnerGroup: one self-hosted runner group of an enterprise, which organizations may then use.
 
-The org resource's provider serves it with the enterprise's field table and operations (a GroupScope): update in
-place, adoption by name, the Default group never deleted or renamed, and a lost create claiming only a group that
-did not exist before. Which organizations and runners it has are the EnterpriseRunnerGroupOrganizationAccess and
-EnterpriseRunnerGroupMembership resources. The token needs admin:enterprise.
+The org resource's provider serves it with the enterprise's field table, operations and list facets (a
+GroupScope): update in place, adoption by name, the Default group never deleted or renamed, and a lost create
+claiming only a group that did not exist before. Its `organizations` and `runners` inline lists work as an org
+group's `repositories` and `runners`: given, they go in the create POST (one write per group, one DELETE to
+destroy it); otherwise EnterpriseRunnerGroupOrganizationAccess / EnterpriseRunnerGroupMembership may own them.
+The token needs admin:enterprise.
 """
 
 from __future__ import annotations
@@ -17,13 +19,16 @@ import pulumi.dynamic
 
 from .. import api
 from ._common import registration
-from .fields import ENTERPRISE_RUNNER_GROUP_FIELDS, RUNNER_GROUP_RULES
-from .runner_group import GroupScope, RunnerGroupProvider
+from .enterprise_membership import ENTERPRISE_MEMBERSHIP
+from .enterprise_organization_access import ORGANIZATION_ACCESS
+from .fields import ENTERPRISE_RUNNER_GROUP_FIELDS, ENTERPRISE_RUNNER_GROUP_RULES
+from .runner_group import GroupScope, RunnerGroupProvider, register_inline_lists
 
 ENTERPRISE_GROUPS = GroupScope(
     "enterprise",
     ENTERPRISE_RUNNER_GROUP_FIELDS,
-    RUNNER_GROUP_RULES,
+    ENTERPRISE_RUNNER_GROUP_RULES,
+    (ORGANIZATION_ACCESS, ENTERPRISE_MEMBERSHIP),
     api.list_enterprise_runner_groups,
     api.create_enterprise_runner_group,
     api.get_enterprise_runner_group_if_changed,
@@ -40,7 +45,9 @@ class EnterpriseRunnerGroupProvider(RunnerGroupProvider):
 class EnterpriseRunnerGroupArgs:
     """Inputs of an EnterpriseRunnerGroup. `enterprise` defaults to github:enterprise / GITHUB_ENTERPRISE; an unset
     setting gets its default (visibility 'all', flags false, no workflows), except with `adopt=True`, where it
-    stays as GitHub has it. `selected`: only the organizations an EnterpriseRunnerGroupOrganizationAccess gives."""
+    stays as GitHub has it. `organizations` (logins or ids; visibility 'selected' only) / `runners` (enterprise
+    runner names or ids): the group owns that whole list when given (even `[]`); unset, it does not own it (leave
+    it to GitHub, or to EnterpriseRunnerGroupOrganizationAccess / EnterpriseRunnerGroupMembership)."""
 
     name: pulumi.Input[str]
     enterprise: pulumi.Input[str] | None = None
@@ -49,6 +56,8 @@ class EnterpriseRunnerGroupArgs:
     restricted_to_workflows: pulumi.Input[bool] | None = None
     selected_workflows: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
     network_configuration_id: pulumi.Input[str] | None = None
+    organizations: pulumi.Input[Sequence[pulumi.Input[str | int]]] | None = None
+    runners: pulumi.Input[Sequence[pulumi.Input[str | int]]] | None = None
     adopt: pulumi.Input[bool] = False
 
 
@@ -62,6 +71,14 @@ class EnterpriseRunnerGroup(pulumi.dynamic.Resource, module="github", name="Ente
     restricted_to_workflows: pulumi.Output[bool]
     selected_workflows: pulumi.Output[list[str]]
     network_configuration_id: pulumi.Output[str | None]
+    organizations: pulumi.Output[list[str | int] | None]
+    organization_ids: pulumi.Output[list[int] | None]
+    organization_logins: pulumi.Output[list[str] | None]
+    organizations_etag: pulumi.Output[str | None]
+    runners: pulumi.Output[list[str | int] | None]
+    runner_ids: pulumi.Output[list[int] | None]
+    runner_names: pulumi.Output[list[str] | None]
+    runners_etag: pulumi.Output[str | None]
     adopt: pulumi.Output[bool]
     group_id: pulumi.Output[int]
     default: pulumi.Output[bool]
@@ -80,3 +97,4 @@ class EnterpriseRunnerGroup(pulumi.dynamic.Resource, module="github", name="Ente
     ) -> None:
         props = registration(EnterpriseRunnerGroupArgs, args, kwargs, ENTERPRISE_GROUPS.computed)
         super().__init__(EnterpriseRunnerGroupProvider(), resource_name, props, opts)
+        register_inline_lists(ENTERPRISE_GROUPS, resource_name, props, self.id)

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 # (field path, what is wrong with it and how to fix it); the path names a list item as `field[index]`.
 Problem = tuple[str, str]
 Validator = Callable[[str, Any], list[Problem]]
+# A rule over several fields of one resource (its inputs, or with adopt GitHub's values merged in).
+Rule = Callable[[Mapping[str, Any]], list[Problem]]
 
 
 class Role(Enum):
@@ -146,20 +148,25 @@ def check_network_configuration(path: str, value: Any) -> list[Problem]:
     ]
 
 
-def repositories_need_selected(values: Mapping[str, Any]) -> list[Problem]:
-    """GitHub keeps a repository list only for `selected` groups: elsewhere it refuses or drops it."""
-    if values.get("repositories") is None or values.get("visibility") == "selected":
-        return []
-    visibility = values.get("visibility")
-    stated = "not set" if visibility is None else repr(visibility)
-    return [
-        (
-            "repositories",
-            f"repositories are listed but visibility is {stated}; GitHub keeps a repository list only for groups "
-            "with visibility 'selected': set visibility='selected' (in a spec: 'visibility: selected'), or leave "
-            "repositories unset.",
-        )
-    ]
+def list_needs_selected(field: str, list_noun: str) -> Rule:
+    """GitHub keeps a group's repository list (an enterprise group's organization list) only for `selected`
+    groups: elsewhere it refuses or drops it."""
+
+    def rule(values: Mapping[str, Any]) -> list[Problem]:
+        if values.get(field) is None or values.get("visibility") == "selected":
+            return []
+        visibility = values.get("visibility")
+        stated = "not set" if visibility is None else repr(visibility)
+        return [
+            (
+                field,
+                f"{field} are listed but visibility is {stated}; GitHub keeps {list_noun} only for groups with "
+                "visibility 'selected': set visibility='selected' (in a spec: 'visibility: selected'), or leave "
+                f"{field} unset.",
+            )
+        ]
+
+    return rule
 
 
 def workflows_need_restriction(values: Mapping[str, Any]) -> list[Problem]:
@@ -190,6 +197,17 @@ def _flag(value: Any) -> Any:
 
 def _text_or_none(value: Any) -> Any:
     return value or None
+
+
+def members_fields(list_field: str, ids_field: str, names_field: str) -> tuple[Field, ...]:
+    """A list a group owns exclusively when given (even []; omitted, the group does not own it), then its resolved
+    members (ids and names, as last written or read) and the ETag of its last listing."""
+    return (
+        Field(list_field, Role.MEMBERS),
+        Field(ids_field, Role.COMPUTED),
+        Field(names_field, Role.COMPUTED),
+        Field(f"{list_field}_etag", Role.COMPUTED),
+    )
 
 
 RUNNER_GROUP_FIELDS = (
@@ -246,16 +264,8 @@ RUNNER_GROUP_FIELDS = (
         in_spec=True,
         on_ghes=False,
     ),
-    # Lists the group owns exclusively when given (even []); omitted, the group does not own them. Each has its
-    # resolved members (ids and names, as last written or read) and the ETag of the last listing next to it.
-    Field("repositories", Role.MEMBERS),
-    Field("repository_ids", Role.COMPUTED),
-    Field("repository_names", Role.COMPUTED),
-    Field("repositories_etag", Role.COMPUTED),
-    Field("runners", Role.MEMBERS),
-    Field("runner_ids", Role.COMPUTED),
-    Field("runner_names", Role.COMPUTED),
-    Field("runners_etag", Role.COMPUTED),
+    *members_fields("repositories", "repository_ids", "repository_names"),
+    *members_fields("runners", "runner_ids", "runner_names"),
     Field("group_id", Role.COMPUTED, json_name="id"),
     Field("default", Role.COMPUTED, json_name="default"),
     Field("inherited", Role.COMPUTED, json_name="inherited"),
@@ -266,13 +276,13 @@ RUNNER_GROUP_FIELDS = (
     Field("hosted_runners_url", Role.COMPUTED, json_name="hosted_runners_url"),
     Field("etag", Role.COMPUTED),  # of the last full read: the next refresh sends it back
 )
-RUNNER_GROUP_RULES: tuple[Callable[[Mapping[str, Any]], list[Problem]], ...] = (
+RUNNER_GROUP_RULES: tuple[Rule, ...] = (
     workflows_need_restriction,
-    repositories_need_selected,
+    list_needs_selected("repositories", "a repository list"),
 )
 
 # An enterprise group has the org group's settings (visibility without `private`), lives in an enterprise, and
-# has no `inherited` flags; which organizations may use it is a list of its own.
+# has no `inherited` flags; it owns (inline, when given) which organizations may use it and its runners.
 _ORG_FIELD = {f.name: f for f in RUNNER_GROUP_FIELDS}
 ENTERPRISE_RUNNER_GROUP_FIELDS = (
     Field("enterprise", Role.LOCATION, compare=_folded),  # checked by Checker.enterprise
@@ -286,15 +296,18 @@ ENTERPRISE_RUNNER_GROUP_FIELDS = (
             "restricted_to_workflows",
             "selected_workflows",
             "network_configuration_id",
-            "group_id",
-            "default",
-            "workflow_restrictions_read_only",
-            "runners_url",
         )
     ),
+    *members_fields("organizations", "organization_ids", "organization_logins"),
+    *(_ORG_FIELD[name] for name in ("runners", "runner_ids", "runner_names", "runners_etag")),
+    *(_ORG_FIELD[name] for name in ("group_id", "default", "workflow_restrictions_read_only", "runners_url")),
     Field("selected_organizations_url", Role.COMPUTED, json_name="selected_organizations_url"),
     _ORG_FIELD["hosted_runners_url"],
     _ORG_FIELD["etag"],
+)
+ENTERPRISE_RUNNER_GROUP_RULES: tuple[Rule, ...] = (
+    workflows_need_restriction,
+    list_needs_selected("organizations", "an organization list"),
 )
 
 
@@ -445,6 +458,7 @@ def named(table: Sequence[Field], *roles: Role) -> tuple[str, ...]:
 
 # The lists a RunnerGroup owns inline when given: the spec's exclusive groups carry them so.
 INLINE_LISTS = named(RUNNER_GROUP_FIELDS, Role.MEMBERS)
+ENTERPRISE_INLINE_LISTS = named(ENTERPRISE_RUNNER_GROUP_FIELDS, Role.MEMBERS)
 
 
 def on_ghes(base_url: str) -> bool:

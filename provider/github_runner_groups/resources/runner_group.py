@@ -4,12 +4,12 @@ Ownership: a create takes only a name nobody holds (or, with `adopt=True`, the g
 answer was lost claims a group only if it did not exist before the attempt. With `adopt=True`, fields the program
 leaves unset stay as they are on GitHub; without it, unset fields get their defaults.
 
-Inline lists (`repositories`, `runners`): given (even `[]`), the group owns that list exclusively; omitted, it
-does not own it. They go in the create POST, so a whole group costs one write to create and one DELETE to destroy
-(GitHub drops a deleted group's repository list and moves its runners back to Default). A changed list is one
-PUT; a list that already matches (adopting) is not written. Resolution, drift, ownership and explanations are
-those of the separate RunnerGroupRepositoryAccess and RunnerGroupMembership (`_assignment`, `_ownership`).
-Only an org group's table has them: the enterprise scope (EnterpriseRunnerGroup) has no inline lists.
+Inline lists (`repositories`, `runners`; an enterprise group's `organizations`, `runners`): given (even `[]`),
+the group owns that list exclusively; omitted, it does not own it. They go in the create POST, so a whole group
+costs one write to create and one DELETE to destroy (GitHub drops a deleted group's repository or organization
+list and moves its runners back to Default). A changed list is one PUT; a list that already matches (adopting) is
+not written. Resolution, drift, ownership and explanations are those of the separate access and membership
+resources (`_assignment`, `_ownership`), whose Facets each scope names.
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ from ..client import GitHubClient
 from ..errors import GitHubError, GitHubNotFound, GitHubOutcomeUnknown, GitHubValidationError
 from . import group_registry
 from ._assignment import (
-    FACETS,
+    DEFAULT_GROUP_NAME,
+    MEMBERSHIP,
+    REPOSITORY_ACCESS,
     Facet,
     Undo,
     check_references,
@@ -40,6 +42,7 @@ from ._assignment import (
     undo_writes,
 )
 from ._common import (
+    Checker,
     GitHubProvider,
     GroupLister,
     Refused,
@@ -56,7 +59,7 @@ from ._common import (
 )
 from ._common import user_inputs as without_provider
 from ._ownership import ListClaim, claim, register
-from .fields import RUNNER_GROUP_FIELDS, RUNNER_GROUP_RULES, VISIBILITIES, Field, Problem, Role, named, on_ghes
+from .fields import RUNNER_GROUP_FIELDS, RUNNER_GROUP_RULES, VISIBILITIES, Field, Role, Rule, named, on_ghes
 
 __all__ = [
     "ORG_GROUPS",
@@ -68,7 +71,6 @@ __all__ = [
     "RunnerGroupProvider",
 ]
 
-Rule = Callable[[Mapping[str, Any]], list[Problem]]
 # Members (id -> name) of each inline list a step writes, by list field.
 Wanted = dict[str, dict[int, str]]
 
@@ -81,6 +83,7 @@ class GroupScope:
     location: str  # the input naming the owner: `org` or `enterprise`
     table: tuple[Field, ...]
     rules: tuple[Rule, ...]
+    facets: tuple[Facet, ...]  # what each MEMBERS field shares with its separate access/membership resource
     list_groups: GroupLister
     create: Callable[[GitHubClient, str, api.RequestBody], api.Versioned[api.RunnerGroup]]
     get_if_changed: Callable[[GitHubClient, str, int, str | None], api.Conditional[api.RunnerGroup]]
@@ -105,9 +108,15 @@ class GroupScope:
 
     @cached_property
     def lists(self) -> dict[str, Facet]:
-        """The inline lists the table has (an org group's; an enterprise group has none), each with the facet whose
-        resolution, drift, ownership and explanations it shares."""
-        return {name: FACETS[name] for name in named(self.table, Role.MEMBERS)}
+        """The inline lists the table has, each with the facet (of the same field name) whose resolution, drift,
+        ownership and explanations it shares."""
+        by_field = {facet.refs_field: facet for facet in self.facets}
+        return {name: by_field[name] for name in named(self.table, Role.MEMBERS)}
+
+    @property
+    def group_type(self) -> str:
+        """The resource serving this scope, for messages (every facet names it as the owner of its inline list)."""
+        return next(iter(self.lists.values())).group_type
 
     def where(self, owner: str) -> str:
         """`org 'acme'` or `enterprise 'acme-corp'`, for messages."""
@@ -118,6 +127,7 @@ ORG_GROUPS = GroupScope(
     "org",
     RUNNER_GROUP_FIELDS,
     RUNNER_GROUP_RULES,
+    (REPOSITORY_ACCESS, MEMBERSHIP),
     api.list_runner_groups,
     api.create_runner_group,
     api.get_runner_group_if_changed,
@@ -141,6 +151,7 @@ class RunnerGroupProvider(GitHubProvider):
                 check_field(checker, field, adopting=adopting, ghes=ghes)
             elif field.role is Role.MEMBERS and checker.inputs.get(field.name) is not None:
                 check_references(checker, scope.lists[field.name])
+        _refuse_default_group_lists(checker, scope)
         known = {name: value for name, value in checker.inputs.items() if not contains_unknown(value)}
         for rule in scope.rules:
             for path, reason in rule(known):
@@ -225,7 +236,7 @@ class RunnerGroupProvider(GitHubProvider):
         if olds.get("default") and "name" in differing:
             raise _default_rename(scope.where(owner), str(olds.get("name")), str(inputs["name"]))
         if olds.get("default") and _owned(scope, inputs):
-            raise _default_lists(scope.where(owner), group_id)
+            raise _default_lists(scope, scope.where(owner), group_id)
         carried = {**olds, **inputs}
         if not differing and not lists:
             return pulumi.dynamic.UpdateResult({**carried, **_list_outputs(scope, inputs, {}, carried)})
@@ -312,9 +323,14 @@ def _post(
         return scope.create(client, owner, body)
     except GitHubValidationError as exc:
         existing = group_registry.find_by_name(scope.list_groups(client, owner), str(body["name"]))
-        if existing is None:
+        if existing is not None:
+            raise exc.with_hint(_taken_hint(existing)) from None
+        # Not the name: one of the lists sent inline (an organization id outside the enterprise, which no listing
+        # can verify beforehand). GitHub made nothing.
+        hints = [facet.refusal_hint for facet in scope.lists.values() if facet.body_key in body]
+        if not hints:
             raise
-        raise exc.with_hint(_taken_hint(existing)) from None
+        raise exc.with_hint(" ".join(dict.fromkeys(hints))) from None
 
 
 def _owned_in_this_run_hint(name: str, group: api.RunnerGroup | None) -> str:
@@ -348,7 +364,7 @@ def _take_over(
     if group.inherited:
         raise Refused(action, f"{_INHERITED_HINT}; to manage a group of your own, remove adopt or choose another name.")
     if group.default and wanted:
-        raise _default_lists(scope.where(owner), group.id)
+        raise _default_lists(scope, scope.where(owner), group.id)
     live = _outputs(scope, owner, True, group)
     differing = _changed(scope, live, inputs, _managed(scope, inputs))
     if group.default and "name" in differing:
@@ -389,14 +405,33 @@ def _patch(
         ) from None
 
 
-def _default_lists(where: str, group_id: int) -> Refused:
-    return Refused(
-        f"owning the lists of the Default runner group ({group_id}) of {where}",
-        "GitHub fills the Default group itself with every repository and runner no other group holds; an exclusive "
-        "list there would take the group away from every repository it does not list, or move runners out of the "
-        "groups they are in. Leave repositories and runners unset on this RunnerGroup, or use a "
-        "RunnerGroupRepositoryAccess / RunnerGroupMembership with exclusive=False.",
+def _default_lists(scope: GroupScope, where: str, group_id: int) -> Refused:
+    return Refused(f"owning the lists of the Default runner group ({group_id}) of {where}", _default_lists_hint(scope))
+
+
+def _default_lists_hint(scope: GroupScope) -> str:
+    harms = "; ".join(f"as its {facet.list_noun}, {facet.default_group_harm}" for facet in scope.lists.values())
+    separate = " / ".join(facet.resource_type for facet in scope.lists.values())
+    return (
+        f"GitHub fills the Default group itself with what no other group holds, so an exclusive list there fights "
+        f"it: {harms}. Leave {' and '.join(scope.lists)} unset on this {scope.group_type}, or use a {separate} "
+        "with exclusive=False."
     )
+
+
+def _refuse_default_group_lists(checker: Checker, scope: GroupScope) -> None:
+    """The Default group is the one named `Default` (GitHub neither renames it nor lets another group take the
+    name), so owning its lists is refused before anything is read; adopting it by id is refused at apply."""
+    name = checker.inputs.get("name")
+    if not isinstance(name, str) or name.lower() != DEFAULT_GROUP_NAME.lower():
+        return
+    for field in scope.lists:
+        if checker.inputs.get(field) is not None:
+            checker.fail(
+                field,
+                f"{field} is given for '{name}', the {scope.location}'s Default runner group: "
+                f"{_default_lists_hint(scope)}",
+            )
 
 
 def _default_rename(where: str, name: str, new_name: str) -> Refused:
@@ -614,7 +649,19 @@ class RunnerGroup(pulumi.dynamic.Resource, module="github", name="RunnerGroup"):
     ) -> None:
         props = registration(RunnerGroupArgs, args, kwargs, COMPUTED)
         super().__init__(RunnerGroupProvider(), resource_name, props, opts)
-        for field, facet in ORG_GROUPS.lists.items():
-            if props.get(field) is not None:  # keyed by this group's `id`, as the separate resources give it
-                owner = {"org": props.get("org"), "runner_group_id": self.id, field: props[field], "exclusive": True}
-                register(facet.owners, resource_name, owner, inline=True)
+        register_inline_lists(ORG_GROUPS, resource_name, props, self.id)
+
+
+def register_inline_lists(
+    scope: GroupScope, resource_name: str, props: Mapping[str, Any], group_id: pulumi.Output[str]
+) -> None:
+    """Record the group's inline lists as owners of its lists, while the program is built (see `_ownership`)."""
+    for field, facet in scope.lists.items():
+        if props.get(field) is not None:  # keyed by this group's `id`, as the separate resources give it
+            owner = {
+                scope.location: props.get(scope.location),
+                "runner_group_id": group_id,
+                field: props[field],
+                "exclusive": True,
+            }
+            register(facet.owners, resource_name, owner, inline=True)
