@@ -66,6 +66,8 @@ SETTING_NAMES = SettingNames(
     writes_per_minute=_OWN_NUMBERS["writes_per_minute"].named,
     writes_per_hour=_OWN_NUMBERS["writes_per_hour"].named,
     pacing_off="github:parallelRequests / GITHUB_PARALLEL_REQUESTS",
+    max_retries="github:maxRetries / GITHUB_MAX_RETRIES",
+    retry_delay="github:retryDelayMs / GITHUB_RETRY_DELAY_MS",
     rerun="run `pulumi up` again (every finished step is in the stack's state, so it continues where this stopped)",
 )
 # A GitHub App key is about 1.7 KiB; reading is bounded so that a device file or a wrong path cannot hang a run.
@@ -99,13 +101,26 @@ def resolve_settings(config: ConfigLookup | None = None, environ: Mapping[str, s
             token=token,
             app=app if token is None else None,
             ca_bundle=pick("GITHUB_CA_BUNDLE", "github-runner-groups:caBundle"),
-            pacing=_pacing(pick, env),
+            pacing=_pacing(pick),
             names=SETTING_NAMES,
+            **_retries(pick),
         ),
     )
 
 
-def _pacing(pick: Callable[[str, str], str | None], env: Mapping[str, str]) -> PacingSettings:
+def _retries(pick: Callable[[str, str], str | None]) -> dict[str, Any]:
+    """pulumi-github's retry keys, where set: how often a request that may pass is retried, and the first wait."""
+    retries = _number(pick("GITHUB_MAX_RETRIES", "github:maxRetries"), SETTING_NAMES.max_retries)
+    delay_ms = _number(pick("GITHUB_RETRY_DELAY_MS", "github:retryDelayMs"), SETTING_NAMES.retry_delay)
+    given: dict[str, Any] = {}
+    if retries is not None:
+        given["max_retries"] = int(retries)
+    if delay_ms is not None:
+        given["retry_delay_seconds"] = delay_ms / 1000
+    return given
+
+
+def _pacing(pick: Callable[[str, str], str | None]) -> PacingSettings:
     defaults = PacingSettings()
     numbers = {field: _number(pick(setting.env, setting.key), setting.named) for field, setting in _OWN_NUMBERS.items()}
     delay_ms = _number(pick("GITHUB_WRITE_DELAY_MS", "github:writeDelayMs"), SETTING_NAMES.write_delay)
@@ -113,7 +128,7 @@ def _pacing(pick: Callable[[str, str], str | None], env: Mapping[str, str]) -> P
         defaults,
         enabled=not _flag(pick("GITHUB_PARALLEL_REQUESTS", "github:parallelRequests"), SETTING_NAMES.pacing_off),
         write_delay_seconds=defaults.write_delay_seconds if delay_ms is None else delay_ms / 1000,
-        ledger_directory=pick(_LEDGER_DIR.env, _LEDGER_DIR.key) or default_directory(env),
+        ledger_directory=pick(_LEDGER_DIR.env, _LEDGER_DIR.key) or default_directory(),
         # Each keeps its field's type: int for counts, float for the window.
         **{field: type(getattr(defaults, field))(value) for field, value in numbers.items() if value is not None},
     )

@@ -390,6 +390,8 @@ SETTINGS = [
     Setting(
         "writes an hour zero", {"GITHUB_RUNNER_GROUPS_WRITES_PER_HOUR": "0"}, ("WRITES_PER_HOUR is 0", "at most 500")
     ),
+    Setting("retries 11", {"GITHUB_MAX_RETRIES": "11"}, ("github:maxRetries / GITHUB_MAX_RETRIES is 11", "0 to 10")),
+    Setting("retry delay negative", {"GITHUB_RETRY_DELAY_MS": "-1"}, ("github:retryDelayMs", "from 0 to 60000")),
     Setting("writes a minute 2.5", {"GITHUB_RUNNER_GROUPS_WRITES_PER_MINUTE": "2.5"}, ("writesPerMinute", "whole")),
 ]
 

@@ -40,7 +40,7 @@ from github_runner_groups.errors import (
     GitHubServerError,
     GitHubValidationError,
 )
-from github_runner_groups.settings import SETTING_NAMES
+from github_runner_groups.settings import SETTING_NAMES, resolve_settings
 from github_runner_groups.testing import DEMO_TOKEN, FakeGitHub, FaultRule, add_to_responses, serve
 
 BASE = "https://api.github.com"
@@ -205,6 +205,21 @@ def test_5xx_burst_on_get_is_retried_with_backoff_and_jitter(
     assert len(api.list_runner_groups(client, "acme")) == 3
     assert len(clock.sleeps) == 2
     assert 0.5 <= clock.sleeps[0] <= 1.0 and 1.0 <= clock.sleeps[1] <= 2.0
+
+
+def test_retries_follow_pulumi_githubs_retry_settings(
+    rsps: responses.RequestsMock, fake: FakeGitHub, clock: Clock
+) -> None:
+    """github:maxRetries and github:retryDelayMs: two retries after 200 ms and 400 ms (jittered down to half)."""
+    stack_config = {"github:retryDelayMs": "200"}
+    settings = resolve_settings(stack_config.get, {"GITHUB_TOKEN": DEMO_TOKEN, "GITHUB_MAX_RETRIES": "2"}).client
+    assert (settings.max_retries, settings.retry_delay_seconds) == (2, 0.2)
+    client = make_client(clock, max_retries=settings.max_retries, retry_delay_seconds=settings.retry_delay_seconds)
+    fake.add_fault(FaultRule(method="GET", path=f"{GROUPS}$", status=502, times=None))
+    with pytest.raises(GitHubServerError):
+        api.list_runner_groups(client, "acme")
+    assert len(clock.sleeps) == 2
+    assert 0.1 <= clock.sleeps[0] <= 0.2 and 0.2 <= clock.sleeps[1] <= 0.4
 
 
 def test_persistent_5xx_gives_up_with_a_clear_error(client: GitHubClient, fake: FakeGitHub) -> None:

@@ -264,11 +264,13 @@ def test_two_processes_on_one_credential_share_the_hours_writes(emulator: Emulat
     assert [g.name for g in api.list_runner_groups(second, "acme")].count("three") == 0
 
 
-def test_the_providers_share_a_ledger_in_the_users_cache_unless_told_where() -> None:
-    env = {"GITHUB_TOKEN": "t", "XDG_CACHE_HOME": "/home/me/.cache"}
+def test_the_providers_share_a_ledger_in_the_users_cache_unless_told_where(monkeypatch: pytest.MonkeyPatch) -> None:
+    env = {"GITHUB_TOKEN": "t"}
+    monkeypatch.setenv("XDG_CACHE_HOME", "/home/me/.cache")
     assert resolve_settings(None, env).client.pacing.ledger_directory == "/home/me/.cache/github-runner-groups"
-    env_home = {"GITHUB_TOKEN": "t", "HOME": "/home/me"}
-    assert resolve_settings(None, env_home).client.pacing.ledger_directory == "/home/me/.cache/github-runner-groups"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", "/home/me")
+    assert resolve_settings(None, env).client.pacing.ledger_directory == "/home/me/.cache/github-runner-groups"
     chosen = resolve_settings(lambda key: "/srv/ledgers" if key == "github-runner-groups:ledgerDir" else None, env)
     assert chosen.client.pacing.ledger_directory == "/srv/ledgers"
     assert PacingSettings().ledger_directory is None  # the client alone counts per process

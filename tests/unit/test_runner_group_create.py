@@ -22,7 +22,13 @@ def provider(emulator: EmulatorServer) -> Iterator[RunnerGroupProvider]:
     reset_clients()  # a fresh client: a fresh listing
     provider = RunnerGroupProvider()
     provider._settings = resolve_settings(
-        None, {"GITHUB_TOKEN": DEMO_TOKEN, "GITHUB_OWNER": "acme", "GITHUB_BASE_URL": emulator.url}
+        None,
+        {
+            "GITHUB_TOKEN": DEMO_TOKEN,
+            "GITHUB_OWNER": "acme",
+            "GITHUB_BASE_URL": emulator.url,
+            "GITHUB_WRITE_DELAY_MS": "0",
+        },
     )
     yield provider
     reset_clients()

@@ -45,6 +45,8 @@ class SettingNames:
     writes_per_minute: str = "pacing.writes_per_minute"
     writes_per_hour: str = "pacing.writes_per_hour"
     pacing_off: str = "pacing.enabled"
+    max_retries: str = "max_retries"
+    retry_delay: str = "retry_delay_seconds"
     rerun: str = "run it again"
 
 
@@ -83,6 +85,7 @@ class ClientSettings:
     ca_bundle: str | None = None
     timeout_seconds: float = 30.0
     max_retries: int = 4
+    retry_delay_seconds: float = 1.0  # the first backoff step; doubled for each retry, capped at 30 s
     max_rate_limit_wait_seconds: float = 120.0
     max_pages: int = 1000
     max_body_bytes: int = 64 * 1024 * 1024
@@ -239,15 +242,27 @@ def check_limits(settings: ClientSettings) -> None:
         "max_pages": settings.max_pages,
         "max_body_bytes": settings.max_body_bytes,
     }
-    non_negative = {
-        "max_retries": settings.max_retries,
-        "max_rate_limit_wait_seconds": settings.max_rate_limit_wait_seconds,
-    }
+    non_negative = {"max_rate_limit_wait_seconds": settings.max_rate_limit_wait_seconds}
     bad = [f"{name}={value}" for name, value in positive.items() if not (math.isfinite(value) and value > 0)]
     bad += [f"{name}={value}" for name, value in non_negative.items() if not (math.isfinite(value) and value >= 0)]
     if bad:
         raise ConfigError(f"Client limits must be finite and positive: {', '.join(bad)}.")
+    check_retries(settings)
     check_pacing(settings.pacing, settings.names)
+
+
+def check_retries(settings: ClientSettings) -> None:
+    names = settings.names
+    if not 0 <= settings.max_retries <= 10:
+        raise ConfigError(
+            f"{names.max_retries} is {settings.max_retries}: give a whole number from 0 to 10 (retries of a request "
+            "that failed in a way that may pass: a 5xx, a dropped connection)."
+        )
+    if not (math.isfinite(settings.retry_delay_seconds) and 0 <= settings.retry_delay_seconds <= 60):
+        raise ConfigError(
+            f"{names.retry_delay} is {settings.retry_delay_seconds * 1000:g} ms: give a number of milliseconds from 0 "
+            "to 60000 (the first wait before a retry; each further one doubles it, up to 30 s)."
+        )
 
 
 def check_pacing(pacing: PacingSettings, names: SettingNames) -> None:

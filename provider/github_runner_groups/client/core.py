@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 PER_PAGE = 100
 # PATCH is listed because every PATCH this package sends carries the full desired state.
 _REPEATABLE_METHODS = frozenset({"GET", "HEAD", "PUT", "PATCH", "DELETE"})
-_BACKOFF_BASE_SECONDS = 1.0
 _BACKOFF_CAP_SECONDS = 30.0
 
 
@@ -271,7 +270,7 @@ class GitHubClient:
     def _back_off(self, attempts: _Attempts, call: _Call, reason: str) -> None:
         """Exponential backoff with jitter (50-100% of the step) so that threads do not retry in lockstep."""
         attempts.retries += 1
-        step = min(_BACKOFF_CAP_SECONDS, _BACKOFF_BASE_SECONDS * 2 ** (attempts.retries - 1))
+        step = min(_BACKOFF_CAP_SECONDS, self.settings.retry_delay_seconds * 2 ** (attempts.retries - 1))
         delay = step * self._random.uniform(0.5, 1.0)
         log.debug("%s %s: %s, retry %d in %.2fs", call.method, call.url, reason, attempts.retries, delay)
         self._sleep(delay)

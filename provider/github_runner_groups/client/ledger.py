@@ -24,7 +24,7 @@ import secrets
 import stat
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,9 +57,10 @@ def ledger_name(base_url: str, credential: str) -> str:
     return hashlib.sha256(f"{base_url}\0{credential}".encode()).hexdigest()[:32] + ".ledger"
 
 
-def default_directory(env: Mapping[str, str]) -> str:
-    """`$XDG_CACHE_HOME/github-runner-groups`, else `~/.cache/github-runner-groups`."""
-    cache = env.get("XDG_CACHE_HOME") or os.path.join(env.get("HOME") or os.path.expanduser("~"), ".cache")
+def default_directory() -> str:
+    """`$XDG_CACHE_HOME/github-runner-groups`, else `~/.cache/github-runner-groups`: where the process's user keeps
+    caches (the process environment's, not a setting)."""
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(cache, "github-runner-groups")
 
 
