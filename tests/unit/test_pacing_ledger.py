@@ -157,12 +157,12 @@ def test_the_directory_is_made_closed_to_others_and_old_ledgers_are_removed(tmp_
     made = tmp_path / "cache" / "github-runner-groups"
     assert Ledger.open(str(made), "a.ledger", 60) is not None
     assert made.stat().st_mode & 0o777 == 0o700
-    stale = made / "b.ledger"
-    stale.write_bytes(b"")
     two_hours_ago = time.time() - 2 * HORIZON_SECONDS
-    os.utime(stale, (two_hours_ago, two_hours_ago))
+    for name in ("b.ledger", ".rewrite-x1y2", "keep.txt"):
+        (made / name).write_bytes(b"")
+        os.utime(made / name, (two_hours_ago, two_hours_ago))
     Ledger.open(str(made), "a.ledger", 60)
-    assert not stale.exists()
+    assert sorted(path.name for path in made.iterdir()) == ["a.ledger", "keep.txt"]  # only what a ledger leaves
 
 
 def test_the_name_hides_server_and_credential_and_tells_them_apart() -> None:

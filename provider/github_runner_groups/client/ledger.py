@@ -42,6 +42,7 @@ _REWRITE_AT_BYTES = 256 * 1024  # about 6,000 lines: an hour of writes and sever
 _READ_CHUNK_BYTES = 1024 * 1024
 _REWRITE_READ_BYTES = 4 * _REWRITE_AT_BYTES  # more only if something else writes to the file: keep its tail
 _LONGEST_LINE = 100
+_REWRITE_PREFIX = ".rewrite-"
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,7 @@ class Ledger:
             text = b"".join(line + b"\n" for line in kept)
             # Still-counting lines above the threshold would otherwise make every append rewrite them all.
             self._kept_bytes = len(text)
-            fd, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".rewrite-")
+            fd, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=_REWRITE_PREFIX)
             try:
                 os.write(fd, text)
             finally:
@@ -225,11 +226,13 @@ def _warn(directory: str, problem: str) -> None:
 
 
 def _forget_old_ledgers(directory: str) -> None:
-    """Ledgers untouched for an hour hold nothing that counts (an emulator on a new port each run leaves many)."""
+    """Ledgers untouched for an hour hold nothing that counts (an emulator on a new port each run leaves many), nor
+    does a rewrite's temporary file that a process killed mid-rewrite left behind."""
     old = time.time() - HORIZON_SECONDS
     with os.scandir(directory) as entries:
         for entry in entries:
-            if entry.name.endswith(".ledger") and entry.stat(follow_symlinks=False).st_mtime < old:
+            ours = entry.name.endswith(".ledger") or entry.name.startswith(_REWRITE_PREFIX)
+            if ours and entry.stat(follow_symlinks=False).st_mtime < old:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(entry.path)
 
