@@ -8,7 +8,7 @@ gone) comes back with what to do.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import Any
 
@@ -114,14 +114,31 @@ def take_over(
     made: api.Versioned[api.RunnerGroup] = api.Versioned(group, None)
     undo: list[Undo] = []
     if differing:
-        made = patch_group(scope, client, owner, group.id, scope.body(inputs, ("name", *differing)))
-        restore = scope.body(live, ("name", *differing))
-        undo.append(("restore its settings", partial(patch_group, scope, client, owner, group.id, restore)))
+        made = patch_settings(scope, client, owner, group.id, live, inputs, differing, undo)
     write_lists(scope, client, owner, group.id, wanted, dict.fromkeys(wanted), undo)
     return made
 
 
-def patch_group(
+def patch_settings(
+    scope: GroupScope,
+    client: GitHubClient,
+    owner: str,
+    group_id: int,
+    current: Mapping[str, Any],
+    inputs: Mapping[str, Any],
+    differing: Sequence[str],
+    undo: list[Undo],
+) -> api.Versioned[api.RunnerGroup]:
+    """PATCH the `differing` settings to the `inputs` (with `name`, which the org PATCH requires), and add to the
+    step's `undo` the PATCH that puts `current`'s back should a later write of the step fail."""
+    names = ("name", *differing)
+    patched = _patch(scope, client, owner, group_id, scope.body(inputs, names))
+    restore = scope.body(current, names)
+    undo.append(("restore its settings", partial(_patch, scope, client, owner, group_id, restore)))
+    return patched
+
+
+def _patch(
     scope: GroupScope, client: GitHubClient, owner: str, group_id: int, body: Mapping[str, Any]
 ) -> api.Versioned[api.RunnerGroup]:
     """PATCH, explaining the two refusals a program can cause: the group is gone, or the new name is taken."""

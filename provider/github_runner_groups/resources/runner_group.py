@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 import pulumi
@@ -57,7 +56,7 @@ from ._group_rules import (
     refuse_read_only_workflows,
     refuse_undeletable,
 )
-from ._group_writes import create_group, owned_in_this_run_hint, patch_group, take_over, taken_hint
+from ._group_writes import create_group, owned_in_this_run_hint, patch_settings, take_over, taken_hint
 from ._ownership import register
 from .fields import VISIBILITIES, Role, on_ghes
 from .group_scope import ORG_GROUPS, GroupScope
@@ -187,9 +186,7 @@ class RunnerGroupProvider(GitHubProvider):
         undo: list[Undo] = []
         outputs = carried
         if differing:
-            updated = patch_group(scope, client, owner, group_id, scope.body(inputs, ("name", *differing)))
-            restore = scope.body(olds, ("name", *differing))
-            undo.append(("restore its settings", partial(patch_group, scope, client, owner, group_id, restore)))
+            updated = patch_settings(scope, client, owner, group_id, olds, inputs, differing, undo)
             known = group_registry.known_org_groups(client, owner, scope.list_groups)
             if known is not None:
                 known.remember(updated.body)
