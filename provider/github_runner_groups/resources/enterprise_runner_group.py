@@ -22,7 +22,8 @@ from ._common import registration
 from .enterprise_membership import ENTERPRISE_MEMBERSHIP
 from .enterprise_organization_access import ORGANIZATION_ACCESS
 from .fields import ENTERPRISE_RUNNER_GROUP_FIELDS, ENTERPRISE_RUNNER_GROUP_RULES
-from .runner_group import GroupScope, RunnerGroupProvider, register_inline_lists
+from .group_scope import GroupScope
+from .runner_group import RunnerGroupProvider, register_inline_lists
 
 ENTERPRISE_GROUPS = GroupScope(
     "enterprise",

@@ -1,0 +1,91 @@
+"""What no runner group step may do, whatever the program says: the refusals a group's own nature causes.
+
+GitHub's Default group is never renamed or deleted and fills its own lists; a group an organization inherits
+from its enterprise is read-only there; workflow restrictions the enterprise set are read-only; and with adopt,
+the settings GitHub keeps must still satisfy the table's rules. Check, create, take-over, update and delete all
+ask here, so each refusal is worded once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ._assignment import DEFAULT_GROUP_NAME
+from ._common import Checker, Refused
+from .group_scope import GroupScope
+
+# An org sees a group its enterprise shares with it read-only; the EnterpriseRunnerGroup resource manages it.
+INHERITED_HINT = (
+    "it is inherited from the enterprise, and an organization cannot change it: manage it with an "
+    "EnterpriseRunnerGroup resource (enterprise=SLUG, adopt=True, a token with admin:enterprise), or in the "
+    "enterprise's settings"
+)
+
+
+def default_lists(scope: GroupScope, where: str, group_id: int) -> Refused:
+    return Refused(f"owning the lists of the Default runner group ({group_id}) of {where}", _default_lists_hint(scope))
+
+
+def _default_lists_hint(scope: GroupScope) -> str:
+    harms = "; ".join(f"as its {facet.list_noun}, {facet.default_group_harm}" for facet in scope.lists.values())
+    separate = " / ".join(facet.resource_type for facet in scope.lists.values())
+    return (
+        f"GitHub fills the Default group itself with what no other group holds, so an exclusive list there fights "
+        f"it: {harms}. Leave {' and '.join(scope.lists)} unset on this {scope.group_type}, or use a {separate} "
+        "with exclusive=False."
+    )
+
+
+def refuse_default_group_lists(checker: Checker, scope: GroupScope) -> None:
+    """The Default group is the one named `Default` (GitHub neither renames it nor lets another group take the
+    name), so owning its lists is refused before anything is read; adopting it by id is refused at apply."""
+    name = checker.inputs.get("name")
+    if not isinstance(name, str) or name.lower() != DEFAULT_GROUP_NAME.lower():
+        return
+    for field in scope.lists:
+        if checker.inputs.get(field) is not None:
+            checker.fail(
+                field,
+                f"{field} is given for '{name}', the {scope.location}'s Default runner group: "
+                f"{_default_lists_hint(scope)}",
+            )
+
+
+def default_rename(where: str, name: str, new_name: str) -> Refused:
+    return Refused(
+        f"renaming the Default runner group of {where} to {new_name!r}",
+        f"GitHub does not allow renaming the Default group: keep name={name!r}.",
+    )
+
+
+def refuse_undeletable(scope: GroupScope, owner: str, group_id: int, props: Mapping[str, Any]) -> None:
+    """Neither the Default group nor an inherited one can be deleted here: say how to stop managing it instead."""
+    if props.get("default") or props.get("inherited"):
+        what = "the Default group" if props.get("default") else "an enterprise-inherited group"
+        raise Refused(
+            f"deleting runner group {group_id} ('{props.get('name')}') in {scope.where(owner)}",
+            f"it is {what}, which GitHub does not let anyone delete here. To stop managing it, run "
+            "`pulumi state delete <urn>` (the group stays as it is), or mark the resource "
+            "retain_on_delete=True.",
+        )
+
+
+def refuse_read_only_workflows(group: Mapping[str, Any], differing: Iterable[str]) -> None:
+    if group.get("workflow_restrictions_read_only") and {"restricted_to_workflows", "selected_workflows"} & set(
+        differing
+    ):
+        raise Refused(
+            f"changing the workflow restrictions of runner group '{group.get('name')}'",
+            "GitHub reports them read-only for this group (set by the enterprise): remove "
+            "restricted_to_workflows/selected_workflows from the program or change them at the enterprise.",
+        )
+
+
+def refuse_broken_rules(scope: GroupScope, action: str, current: Mapping[str, Any], inputs: Mapping[str, Any]) -> None:
+    """With adopt, unset settings keep GitHub's values: the rules check held for the program alone must also hold
+    for that mix (workflows given, while GitHub's restricted_to_workflows is false, would be ignored forever)."""
+    result = {**current, **{name: inputs.get(name) for name in (*scope.managed(inputs), *scope.lists)}}
+    problems = [reason for rule in scope.rules for _, reason in rule(result)]
+    if problems:
+        raise Refused(action, " ".join(problems))

@@ -1,0 +1,167 @@
+"""The writes of a runner group's own record: the create POST, the adopting take-over, and the settings PATCH.
+
+Ownership lives here: a create takes only a name nobody held when the groups were listed, and a create whose
+answer was lost claims a group only if it did not exist before the attempt; a take-over writes only what
+differs from GitHub. Each GitHub refusal a program can cause (a name taken, a list member GitHub rejects, a group
+gone) comes back with what to do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import partial
+from typing import Any
+
+from .. import api
+from ..client import GitHubClient
+from ..errors import GitHubNotFound, GitHubOutcomeUnknown, GitHubValidationError
+from . import group_registry
+from ._assignment import Undo
+from ._common import Refused
+from ._group_lists import Wanted, claim_list, write_lists
+from ._group_rules import (
+    INHERITED_HINT,
+    default_lists,
+    default_rename,
+    refuse_broken_rules,
+    refuse_read_only_workflows,
+)
+from .group_scope import GroupScope
+
+
+def create_group(
+    scope: GroupScope,
+    client: GitHubClient,
+    owner: str,
+    inputs: Mapping[str, Any],
+    groups: group_registry.OrgGroups,
+    wanted: Wanted,
+) -> api.Versioned[api.RunnerGroup]:
+    """POST a group (with its lists) whose name nobody held when the groups were listed; claim it if the answer
+    was lost."""
+    settings = scope.body(inputs, scope.managed(inputs), send_nulls=False)
+    body = {**settings, **{scope.lists[field].body_key: sorted(members) for field, members in wanted.items()}}
+    try:
+        return _post(scope, client, owner, body)
+    except GitHubOutcomeUnknown as lost:
+        # The POST may have created the group: look before retrying, so that no duplicate is made.
+        found = group_registry.find_by_name(scope.list_groups(client, owner), str(body["name"]))
+        if found is None:
+            return _post(scope, client, owner, body)
+        if found.id in groups.listed_ids or not _matches(scope, found, settings):
+            raise Refused(f"{lost.action} (its answer was lost)", taken_hint(found)) from None
+        return api.Versioned(found, None)  # the listing's ETag is not the group's
+
+
+def _post(
+    scope: GroupScope, client: GitHubClient, owner: str, body: Mapping[str, Any]
+) -> api.Versioned[api.RunnerGroup]:
+    try:
+        return scope.create(client, owner, body)
+    except GitHubValidationError as exc:
+        existing = group_registry.find_by_name(scope.list_groups(client, owner), str(body["name"]))
+        if existing is not None:
+            raise exc.with_hint(taken_hint(existing)) from None
+        # Not the name: one of the lists sent inline (an organization id outside the enterprise, which no listing
+        # can verify beforehand). GitHub made nothing.
+        hints = [facet.refusal_hint for facet in scope.lists.values() if facet.body_key in body]
+        if not hints:
+            raise
+        raise exc.with_hint(" ".join(dict.fromkeys(hints))) from None
+
+
+def owned_in_this_run_hint(name: str, group: api.RunnerGroup | None) -> str:
+    held = f" (id {group.id})" if group is not None else ""
+    return (
+        f"another resource of this program creates or adopts the runner group named '{name}'{held}; two resources "
+        "owning one group would overwrite each other's settings on every `pulumi up`: keep one of them, or give "
+        "each its own name."
+    )
+
+
+def taken_hint(existing: api.RunnerGroup) -> str:
+    return (
+        f"a runner group named '{existing.name}' already exists (id {existing.id}) and this stack does not own it. "
+        "To manage it with this stack set adopt=True on the resource (the next `pulumi up` takes it over without "
+        "recreating it), or choose another name."
+    )
+
+
+def take_over(
+    scope: GroupScope,
+    client: GitHubClient,
+    owner: str,
+    group: api.RunnerGroup,
+    inputs: Mapping[str, Any],
+    wanted: Wanted,
+) -> api.Versioned[api.RunnerGroup]:
+    """Adopt an existing group: write only the fields the program sets that differ from GitHub's, and only the
+    lists that differ from the live ones (an exported spec's first `up` writes nothing)."""
+    action = f"adopting runner group '{group.name}' in {scope.where(owner)}"
+    if group.inherited:
+        raise Refused(action, f"{INHERITED_HINT}; to manage a group of your own, remove adopt or choose another name.")
+    if group.default and wanted:
+        raise default_lists(scope, scope.where(owner), group.id)
+    live = scope.outputs(owner, True, group)
+    differing = scope.changed(live, inputs, scope.managed(inputs))
+    if group.default and "name" in differing:
+        raise default_rename(scope.where(owner), group.name, str(inputs["name"]))
+    refuse_read_only_workflows(live, differing)
+    refuse_broken_rules(scope, action, live, inputs)
+    for field, members in wanted.items():
+        claim_list(scope, client, owner, group.id, field, members)
+    # The group came from a listing, whose ETag is not the group's.
+    made: api.Versioned[api.RunnerGroup] = api.Versioned(group, None)
+    undo: list[Undo] = []
+    if differing:
+        made = patch_settings(scope, client, owner, group.id, live, inputs, differing, undo)
+    write_lists(scope, client, owner, group.id, wanted, dict.fromkeys(wanted), undo)
+    return made
+
+
+def patch_settings(
+    scope: GroupScope,
+    client: GitHubClient,
+    owner: str,
+    group_id: int,
+    current: Mapping[str, Any],
+    inputs: Mapping[str, Any],
+    differing: Sequence[str],
+    undo: list[Undo],
+) -> api.Versioned[api.RunnerGroup]:
+    """PATCH the `differing` settings to the `inputs` (with `name`, which the org PATCH requires), and add to the
+    step's `undo` the PATCH that puts `current`'s back should a later write of the step fail."""
+    names = ("name", *differing)
+    patched = _patch(scope, client, owner, group_id, scope.body(inputs, names))
+    restore = scope.body(current, names)
+    undo.append(("restore its settings", partial(_patch, scope, client, owner, group_id, restore)))
+    return patched
+
+
+def _patch(
+    scope: GroupScope, client: GitHubClient, owner: str, group_id: int, body: Mapping[str, Any]
+) -> api.Versioned[api.RunnerGroup]:
+    """PATCH, explaining the two refusals a program can cause: the group is gone, or the new name is taken."""
+    try:
+        return scope.update(client, owner, group_id, body)
+    except GitHubNotFound as exc:
+        raise exc.with_hint(
+            f"The group was deleted outside this stack, or the token lost access to the {scope.location}: run "
+            "`pulumi refresh` to drop a deleted group from the state (the next `pulumi up` creates it again)."
+        ) from None
+    except GitHubValidationError as exc:
+        holder = group_registry.find_by_name(scope.list_groups(client, owner), str(body["name"]))
+        if holder is None or holder.id == group_id:
+            raise
+        raise exc.with_hint(
+            f"The name '{body['name']}' is held by another runner group (id {holder.id}), which this stack does "
+            "not own: choose another name."
+        ) from None
+
+
+def _matches(scope: GroupScope, group: api.RunnerGroup, body: Mapping[str, Any]) -> bool:
+    """Whether `group` has exactly the settings a POST of `body` would give it (else it is not the one we made)."""
+    fields = scope.fields
+    return all(
+        fields[name].compare(fields[name].from_model(group)) == fields[name].compare(v) for name, v in body.items()
+    )
