@@ -15,7 +15,9 @@ from ._ownership import register
 ArgsT = TypeVar("ArgsT")
 
 
-class AssignmentResource(pulumi.dynamic.Resource, Generic[ArgsT]):
+# Generic first: pulumi.dynamic.Resource's __init_subclass__ in older SDKs (3.216) does not call super(), so with it
+# first Generic never gets to set up the parameters and `AssignmentResource[...]` fails at import.
+class AssignmentResource(Generic[ArgsT], pulumi.dynamic.Resource):
     """Builds the properties (the Args fields, given as an Args or as keywords, and the computed outputs as None),
     claims the list for the program (`register` refuses a second owner while the program is built, before Pulumi
     hears of the resource), then registers them with a new instance of the resource's provider. A subclass names
