@@ -8,15 +8,12 @@ from typing import Any
 
 import pytest
 from enterprise_seed import two_org_enterprise
+from enterprise_stack import ENTERPRISE, GROUPS_PATH, group, runner_ids, runners_in, writes
 from github_runner_groups import api
 from github_runner_groups.client import ClientSettings, GitHubClient
 from github_runner_groups.resources.enterprise_membership import EnterpriseRunnerGroupMembershipProvider
 from github_runner_groups.resources.enterprise_organization_access import (
     EnterpriseRunnerGroupOrganizationAccessProvider,
-)
-from github_runner_groups.resources.enterprise_runner_group import (
-    EnterpriseRunnerGroupArgs,
-    EnterpriseRunnerGroupProvider,
 )
 from github_runner_groups.resources.runner_group import RunnerGroupProvider
 from github_runner_groups.testing import (
@@ -32,18 +29,11 @@ from harness import Engine, HarnessError, Ref, Res
 from stacks import Stacks
 
 MakeEngine = Callable[..., Engine]
-WRITES = ("POST", "PATCH", "PUT", "DELETE")
-ENTERPRISE = {"github:enterprise": SEEDED_ENTERPRISE}
-GROUPS_PATH = f"/enterprises/{SEEDED_ENTERPRISE}/actions/runner-groups"
 
 
 @pytest.fixture
 def fake() -> FakeGitHub:
     return two_org_enterprise()
-
-
-def group(name: str = "shared", resource: str = "shared", **args: Any) -> Res:
-    return Res(resource, EnterpriseRunnerGroupProvider(), EnterpriseRunnerGroupArgs(name=name, **args))
 
 
 def org_access(target: Res, organizations: Any, name: str = "orgs", **extra: Any) -> Res:
@@ -56,10 +46,6 @@ def members(target: Res, runners: Any, name: str = "runners", **extra: Any) -> R
     return Res(name, EnterpriseRunnerGroupMembershipProvider(), inputs)
 
 
-def writes(fake: FakeGitHub) -> list[tuple[str, str]]:
-    return [(r.method, r.path) for r in fake.requests if r.method in WRITES]
-
-
 def live_group(fake: FakeGitHub, name: str) -> dict[str, Any]:
     found = [g for g in fake.enterprise_groups(SEEDED_ENTERPRISE) if g["name"] == name]
     assert len(found) == 1, f"{len(found)} enterprise groups named {name!r}"
@@ -68,14 +54,6 @@ def live_group(fake: FakeGitHub, name: str) -> dict[str, Any]:
 
 def org_id(fake: FakeGitHub, login: str) -> int:
     return int(fake.find_org(login).id)
-
-
-def runner_ids(fake: FakeGitHub, *names: str) -> set[int]:
-    return {r["id"] for r in fake.enterprise_runners(SEEDED_ENTERPRISE) if r["name"] in names}
-
-
-def runners_in(fake: FakeGitHub, group_id: int) -> set[int]:
-    return {r["id"] for r in fake.enterprise_runners(SEEDED_ENTERPRISE) if r["runner_group_id"] == group_id}
 
 
 def test_preview_of_a_whole_enterprise_stack_needs_no_api(engine: MakeEngine, fake: FakeGitHub) -> None:

@@ -13,15 +13,12 @@ from typing import Any
 
 import pytest
 from enterprise_seed import two_org_enterprise
+from enterprise_stack import ENTERPRISE, GROUPS_PATH, group, runner_ids, runners_in, writes
 from github_runner_groups import api
 from github_runner_groups.client import ClientSettings, GitHubClient
 from github_runner_groups.resources.enterprise_membership import EnterpriseRunnerGroupMembershipProvider
 from github_runner_groups.resources.enterprise_organization_access import (
     EnterpriseRunnerGroupOrganizationAccessProvider,
-)
-from github_runner_groups.resources.enterprise_runner_group import (
-    EnterpriseRunnerGroupArgs,
-    EnterpriseRunnerGroupProvider,
 )
 from github_runner_groups.testing import (
     DEFAULT_GROUP_ID,
@@ -34,9 +31,6 @@ from github_runner_groups.testing import (
 from harness import CheckFailed, Engine, HarnessError, Ref, Res
 
 MakeEngine = Callable[..., Engine]
-WRITES = ("POST", "PATCH", "PUT", "DELETE")
-ENTERPRISE = {"github:enterprise": SEEDED_ENTERPRISE}
-GROUPS_PATH = f"/enterprises/{SEEDED_ENTERPRISE}/actions/runner-groups"
 
 
 @pytest.fixture
@@ -44,28 +38,12 @@ def fake() -> FakeGitHub:
     return two_org_enterprise()
 
 
-def group(name: str = "shared", resource: str = "shared", **args: Any) -> Res:
-    return Res(resource, EnterpriseRunnerGroupProvider(), EnterpriseRunnerGroupArgs(name=name, **args))
-
-
 def selected(organizations: list[Any] | None = None, runners: list[Any] | None = None, **args: Any) -> Res:
     return group(visibility="selected", organizations=organizations, runners=runners, **args)
 
 
-def writes(fake: FakeGitHub) -> list[tuple[str, str]]:
-    return [(r.method, r.path) for r in fake.requests if r.method in WRITES]
-
-
 def org_ids(fake: FakeGitHub, *logins: str) -> set[int]:
     return {int(fake.find_org(login).id) for login in logins}
-
-
-def runner_ids(fake: FakeGitHub, *names: str) -> set[int]:
-    return {r["id"] for r in fake.enterprise_runners(SEEDED_ENTERPRISE) if r["name"] in names}
-
-
-def runners_in(fake: FakeGitHub, group_id: int) -> set[int]:
-    return {r["id"] for r in fake.enterprise_runners(SEEDED_ENTERPRISE) if r["runner_group_id"] == group_id}
 
 
 def shared_with(fake: FakeGitHub, group_id: int) -> set[int]:
