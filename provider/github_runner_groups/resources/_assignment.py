@@ -113,6 +113,11 @@ class Facet:
             self.group_type,
         )
 
+    @property
+    def computed(self) -> tuple[str, ...]:
+        """The outputs a resource of this facet computes: unknown until the provider has answered."""
+        return (self.ids_field, self.names_field, self.found_field, "etag")
+
 
 REPOSITORY_ACCESS = Facet(
     noun="repository",

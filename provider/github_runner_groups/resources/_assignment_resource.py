@@ -21,16 +21,14 @@ class AssignmentResource(Generic[ArgsT], pulumi.dynamic.Resource):
     """Builds the properties (the Args fields, given as an Args or as keywords, and the computed outputs as None),
     claims the list for the program (`register` refuses a second owner while the program is built, before Pulumi
     hears of the resource), then registers them with a new instance of the resource's provider. A subclass names
-    its Args type in the brackets (it types the constructor and is what the properties are read from), its
-    provider class and its computed outputs:
+    its Args type in the brackets (it types the constructor and is what the properties are read from) and its
+    provider class (whose facet names the computed outputs):
 
         class RunnerGroupMembership(AssignmentResource[RunnerGroupMembershipArgs], module="github", name=...):
             _provider_type = RunnerGroupMembershipProvider
-            _computed = COMPUTED
     """
 
     _provider_type: ClassVar[type[AssignmentProvider]]
-    _computed: ClassVar[tuple[str, ...]]
     _args_type: ClassVar[type[Any]]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -47,6 +45,6 @@ class AssignmentResource(Generic[ArgsT], pulumi.dynamic.Resource):
         opts: pulumi.ResourceOptions | None = None,
         **kwargs: Any,
     ) -> None:
-        props = registration(self._args_type, args, kwargs, self._computed)
+        props = registration(self._args_type, args, kwargs, self._provider_type.facet.computed)
         register(self._provider_type.facet.owners, resource_name, props)
         super().__init__(self._provider_type(), resource_name, props, opts)

@@ -41,7 +41,6 @@ ENTERPRISE_MEMBERSHIP = Facet(
     permission=ENTERPRISE_PERMISSION,
     group_type="EnterpriseRunnerGroup",
 )
-COMPUTED = ("runner_ids", "runner_names", "found_runner_ids", "etag")
 
 
 class EnterpriseRunnerGroupMembershipProvider(AssignmentProvider):
@@ -64,7 +63,6 @@ class EnterpriseRunnerGroupMembership(
     """The enterprise self-hosted runners of an enterprise runner group; outputs their ids (sorted) and names."""
 
     _provider_type = EnterpriseRunnerGroupMembershipProvider
-    _computed = COMPUTED
 
     enterprise: pulumi.Output[str]
     runner_group_id: pulumi.Output[str]

@@ -45,7 +45,6 @@ ORGANIZATION_ACCESS = Facet(
     permission=ENTERPRISE_PERMISSION,
     group_type="EnterpriseRunnerGroup",
 )
-COMPUTED = ("organization_ids", "organization_logins", "found_organization_ids", "etag")
 
 
 class EnterpriseRunnerGroupOrganizationAccessProvider(AssignmentProvider):
@@ -71,7 +70,6 @@ class EnterpriseRunnerGroupOrganizationAccess(
     """The organizations that may use a `selected` enterprise runner group; outputs their ids (sorted) and logins."""
 
     _provider_type = EnterpriseRunnerGroupOrganizationAccessProvider
-    _computed = COMPUTED
 
     enterprise: pulumi.Output[str]
     runner_group_id: pulumi.Output[str]

@@ -15,8 +15,6 @@ import pulumi
 from ._assignment import MEMBERSHIP, AssignmentProvider
 from ._assignment_resource import AssignmentResource
 
-COMPUTED = ("runner_ids", "runner_names", "found_runner_ids", "etag")
-
 
 class RunnerGroupMembershipProvider(AssignmentProvider):
     facet = MEMBERSHIP
@@ -38,7 +36,6 @@ class RunnerGroupMembership(
     """The self-hosted runners of a runner group; outputs their ids (sorted) and names."""
 
     _provider_type = RunnerGroupMembershipProvider
-    _computed = COMPUTED
 
     org: pulumi.Output[str]
     runner_group_id: pulumi.Output[str]

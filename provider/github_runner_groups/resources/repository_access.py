@@ -10,8 +10,6 @@ import pulumi
 from ._assignment import REPOSITORY_ACCESS, AssignmentProvider
 from ._assignment_resource import AssignmentResource
 
-COMPUTED = ("repository_ids", "repository_names", "found_repository_ids", "etag")
-
 
 class RunnerGroupRepositoryAccessProvider(AssignmentProvider):
     facet = REPOSITORY_ACCESS
@@ -34,7 +32,6 @@ class RunnerGroupRepositoryAccess(
     """The repositories with access to a `selected` runner group; outputs their ids (sorted) and names."""
 
     _provider_type = RunnerGroupRepositoryAccessProvider
-    _computed = COMPUTED
 
     org: pulumi.Output[str]
     runner_group_id: pulumi.Output[str]
