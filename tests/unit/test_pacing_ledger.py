@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import threading
 import time
 from pathlib import Path
@@ -18,7 +19,7 @@ from github_runner_groups.client import ClientSettings, GitHubClient, PacingSett
 from github_runner_groups.client import ledger as ledger_module
 from github_runner_groups.client.ledger import HORIZON_SECONDS, Ledger, Spending, ledger_name
 from github_runner_groups.client.pacer import HourlyWritesUsed, Pacer
-from github_runner_groups.errors import GitHubRateLimited
+from github_runner_groups.errors import GitHubConnectionError, GitHubRateLimited
 from github_runner_groups.settings import SETTING_NAMES, resolve_settings
 from github_runner_groups.testing import DEMO_TOKEN, EmulatorServer
 
@@ -262,6 +263,29 @@ def test_two_processes_on_one_credential_share_the_hours_writes(emulator: Emulat
     ):
         assert fragment in message
     assert [g.name for g in api.list_runner_groups(second, "acme")].count("three") == 0
+    for ledger_file in directory.iterdir():  # neither the token nor the server, in a name or in the contents
+        assert DEMO_TOKEN not in ledger_file.name + ledger_file.read_text()
+        assert "127.0.0.1" not in ledger_file.name + ledger_file.read_text()
+
+
+def test_a_request_that_got_no_answer_still_counts_for_the_others(directory: Path) -> None:
+    """GitHub may have counted a request whose answer was lost: its points are shared as spent, retries included."""
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]  # closed again before the client connects: refused
+    settings = ClientSettings(
+        base_url=f"http://127.0.0.1:{port}",
+        token=DEMO_TOKEN,
+        pacing=PacingSettings(write_delay_seconds=0, ledger_directory=str(directory)),
+        max_retries=2,
+        retry_delay_seconds=0,
+    )
+    with pytest.raises(GitHubConnectionError):
+        GitHubClient(settings).get("/orgs/acme", action="reading org 'acme'")
+    (ledger_file,) = directory.iterdir()
+    now = Wall()
+    now.now = time.time()
+    assert sum(s.points for s in process(ledger_file, now).news()) == 3  # the attempt and its 2 retries
 
 
 def test_the_providers_share_a_ledger_in_the_users_cache_unless_told_where(monkeypatch: pytest.MonkeyPatch) -> None:
