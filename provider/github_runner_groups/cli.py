@@ -5,15 +5,28 @@ from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .audit.findings import SEVERITIES
 from .audit.render import FORMATS
 from .errors import ConfigError, GitHubRunnerGroupsError
+from .redaction import scrub
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse echoes what it refuses (an argument pasted in the wrong place may be a token): scrubbed."""
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        super()._print_message(scrub(message), file)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="github-runner-groups", description=__doc__)
+    parser = _Parser(prog="github-runner-groups", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     export = commands.add_parser(
         "export",
@@ -77,8 +90,12 @@ def main(argv: list[str] | None = None) -> int:
 
         return serve_emulator(emulator_args)
     except GitHubRunnerGroupsError as exc:
-        print(f"github-runner-groups {options.command}: {exc}", file=sys.stderr)
+        print(scrub(f"github-runner-groups {options.command}: {exc}"), file=sys.stderr)
         return 1
+    except Exception as exc:  # a defect or a library's error: shown, but never with a secret in it
+        print(scrub(traceback.format_exc()), file=sys.stderr, end="")
+        print(scrub(f"github-runner-groups {options.command}: unexpected {type(exc).__name__}"), file=sys.stderr)
+        return 2
 
 
 def _export(org: str | None, enterprise: str | None, output_format: str, output: Path | None) -> int:
@@ -97,7 +114,7 @@ def _export(org: str | None, enterprise: str | None, output_format: str, output:
     if output is not None:
         shared = exported.spec.enterprise
         count = len(exported.spec.groups) + (len(shared.groups) if shared is not None else 0)
-        print(f"wrote {count} groups of {export.describe_source(exported.spec)} to {output}", file=sys.stderr)
+        print(scrub(f"wrote {count} groups of {export.describe_source(exported.spec)} to {output}"), file=sys.stderr)
     return 0
 
 
@@ -130,6 +147,7 @@ def _audit(options: argparse.Namespace) -> int:
 
 
 def _write(text: str, output: Path | None) -> None:
+    text = scrub(text)
     if output is None:
         sys.stdout.write(text)
         return

@@ -1,18 +1,23 @@
 """Typed errors shared by every layer.
 
 Messages follow one shape so that a user reading a failed `pulumi up` knows what was being done, what GitHub
-answered and what to do next. No message ever carries a credential: the client builds them only from the
-action, the status and GitHub's own `message` field, and scrubs every secret it knows from the last two (a
-server may echo what it was sent).
+answered and what to do next. No message ever carries a credential: every error's text is scrubbed of the
+process's secrets (`redaction.scrub`) when it is made, and the client scrubs GitHub's own fields too (a server may
+echo what it was sent).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from .redaction import scrub
+
 
 class GitHubRunnerGroupsError(Exception):
-    """Base of every error this package raises on purpose."""
+    """Base of every error this package raises on purpose; its text is scrubbed of every secret when it is made."""
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(scrub(arg) if isinstance(arg, str) else arg for arg in args))
 
 
 class ConfigError(GitHubRunnerGroupsError, ValueError):

@@ -22,6 +22,7 @@ from typing import Any
 from .client import DEFAULT_BASE_URL, AppCredentials, ClientSettings, PacingSettings, SettingNames
 from .client.ledger import default_directory
 from .errors import ConfigError
+from .redaction import remember, scrub
 
 ConfigLookup = Callable[[str], Any]
 
@@ -90,6 +91,7 @@ def resolve_settings(config: ConfigLookup | None = None, environ: Mapping[str, s
         value = env.get(env_name) or lookup(config_key)
         return str(value) if value not in (None, "") else None
 
+    _remember_secrets(pick, env, lookup)
     base_url = pick("GITHUB_BASE_URL", "github:baseUrl") or DEFAULT_BASE_URL
     token = pick("GITHUB_TOKEN", "github:token")
     app = _app_credentials(env, lookup)
@@ -106,6 +108,20 @@ def resolve_settings(config: ConfigLookup | None = None, environ: Mapping[str, s
             **_retries(pick),
         ),
     )
+
+
+def _remember_secrets(pick: Callable[[str, str], str | None], env: Mapping[str, str], lookup: ConfigLookup) -> None:
+    """Before any other setting is read (and perhaps shown in an error), teach the scrubber the secrets: the token
+    and an App key given as text (one given as a path is remembered once read)."""
+    remember(pick("GITHUB_TOKEN", "github:token"))
+    auth = lookup("github:appAuth")
+    keys = [env.get("GITHUB_APP_PEM_FILE"), str(auth) if auth not in (None, "") else None]
+    if isinstance(auth, dict):
+        keys += [str(auth.get("pemFile") or auth.get("pem_file") or "")]
+    for key in keys:
+        if key is not None and "-----BEGIN" in key:
+            remember(key)
+            remember(key.replace("\\n", "\n"))
 
 
 def _retries(pick: Callable[[str, str], str | None]) -> dict[str, Any]:
@@ -143,7 +159,7 @@ def _number(value: str | None, setting: str) -> float | None:
     except ValueError:
         number = float("nan")
     if not number.is_integer():
-        raise ConfigError(f"{setting} is {value[:40]!r}: give a whole number.")
+        raise ConfigError(f"{setting} is {scrub(value)[:40]!r}: give a whole number.")
     return number
 
 
@@ -152,7 +168,7 @@ def _flag(value: str | None, setting: str) -> bool:
         return False
     lowered = value.strip().lower()
     if lowered not in ("true", "false", "1", "0"):
-        raise ConfigError(f"{setting} is {value[:40]!r}: give true or false.")
+        raise ConfigError(f"{setting} is {scrub(value)[:40]!r}: give true or false.")
     return lowered in ("true", "1")
 
 
@@ -226,6 +242,7 @@ def _read_pem(pem_or_path: str, source: str) -> str:
             f"GitHub App private key in {source} is neither a PEM (it does not start with '-----BEGIN') nor a "
             f"readable file with a key ({problem}): paste the key's contents or give the path to the .pem file."
         )
+    remember(problem.text)
     return problem.text
 
 

@@ -2,7 +2,8 @@
 
 `core` (the client and its request loop), `transport` (one HTTP exchange), `failures` (what went wrong, as
 typed errors), `ratelimit` (limit headers), `etags` (the ETag cache), `app_auth` (installation tokens, loaded
-only for App auth), `secrets` (scrubbing), `config` (settings and their checks). Knows nothing of Pulumi.
+only for App auth; `..redaction` scrubs secrets), `config` (settings and their checks). Knows nothing of
+Pulumi.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ..errors import ConfigError
+from ..redaction import TOKEN_SHAPED, remember, scrub
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
@@ -94,6 +95,8 @@ class ClientSettings:
 
     def validate(self) -> None:
         """Raise ConfigError naming the setting, the bad value (never a secret) and the fix."""
+        remember(self.token)
+        remember(self.app.private_key_pem if self.app is not None else None)
         check_base_url(self.base_url, self.names)
         if self.token:
             check_token(self.token, self.names)
@@ -110,15 +113,39 @@ class ClientSettings:
 
 
 def shown_url(url: str) -> str:
-    """Scheme, host, port and path only: a query, a fragment or user info may hold a credential."""
+    """The URL as a message may show it: scheme, host, port and a plain path, never user info, query or fragment.
+
+    A URL that does not parse cleanly (a space, a control character, an `@` outside the user info, a scheme
+    without `//`...) may be a credential pasted in the wrong place: only its scheme and host are shown, and
+    "(value hidden)" when even those are not plain. A path is shown only when each segment is short, plain text.
+    """
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
         port = f":{parts.port}" if parts.port else ""
     except ValueError:
-        return "<not a URL>"
-    host = f"[{host}]" if ":" in host else host
-    return f"{parts.scheme}://{host}{port}{parts.path}" if parts.scheme else "<not a URL>"
+        return HIDDEN
+    if parts_hidden(url, host):
+        return HIDDEN
+    origin = f"{parts.scheme.lower()}://{f'[{host}]' if ':' in host else host}"
+    if _CONTROL_OR_SPACE.search(url) or "@" in url:
+        return origin
+    path = parts.path if _PLAIN_PATH.fullmatch(parts.path) else "/(path hidden)"
+    return f"{origin}{port}{path}"
+
+
+HIDDEN = "(value hidden)"
+_PLAIN_HOST = re.compile(r"[A-Za-z0-9.-]{1,253}|[0-9A-Fa-f:.]{2,45}")
+_PLAIN_PATH = re.compile(r"(?:/[A-Za-z0-9._~-]{1,24})*/?")
+
+
+def parts_hidden(url: str, host: str) -> bool:
+    """Whether not even the scheme and host of `url` can be shown: no http(s) scheme with `//`, or no plain host."""
+    return (
+        not url.lower().startswith(("http://", "https://"))
+        or not _PLAIN_HOST.fullmatch(host)
+        or TOKEN_SHAPED.search(host) is not None
+    )
 
 
 def check_base_url(base_url: str, names: SettingNames) -> None:
@@ -132,10 +159,10 @@ def check_base_url(base_url: str, names: SettingNames) -> None:
     except ValueError:
         raise ConfigError(f"{names.base_url} is {shown_url(base_url)!r}: not a well-formed URL. {fix}") from None
     if _CONTROL_OR_SPACE.search(base_url):
-        problem = "it contains a space or control character (often a trailing newline)"
-    elif parts.scheme not in ("http", "https") or not host:
+        problem = "it contains a space or control character (often a trailing newline, or a token pasted after it)"
+    elif parts.scheme not in ("http", "https") or not host or not base_url.lower().startswith(("http://", "https://")):
         problem = "not an http(s) URL with a host"
-    elif "@" in parts.netloc:
+    elif "@" in base_url:
         problem = "credentials do not belong in the URL (set them in the token or App settings)"
     elif parts.query or parts.fragment or base_url.endswith(("?", "#")):
         problem = "a base URL has no query or fragment"
@@ -170,7 +197,7 @@ def check_app(app: AppCredentials, names: SettingNames) -> None:
             "(a number) or its client id."
         )
     if not _DIGITS.fullmatch(app.installation_id) or int(app.installation_id) == 0:
-        shown = app.installation_id[:40]
+        shown = scrub(app.installation_id)[:40]
         raise ConfigError(
             f"The GitHub App installation id in {names.app} is {shown!r}: it must be the number (ASCII digits) at "
             "the end of the installation's settings URL."
@@ -200,7 +227,7 @@ def load_private_key(pem: str, setting: str = SettingNames.app_key) -> RSAPrivat
 
 def check_ca_bundle(path: str, names: SettingNames) -> None:
     """A PEM file with at least one certificate, or a directory of them (OpenSSL's hashed layout)."""
-    shown = path[:200]
+    shown = scrub(path)[:200]
     try:
         info = os.stat(path)
     except (OSError, ValueError):

@@ -20,6 +20,7 @@ import requests
 from requests.utils import parse_header_links
 
 from ..errors import GitHubError, GitHubOutcomeUnknown, GitHubRateLimited, GitHubServerError
+from ..redaction import remember, scrub
 from . import failures
 from .config import DEFAULT_BASE_URL, ClientSettings
 from .etags import CachedGet, EtagCache
@@ -27,7 +28,6 @@ from .ledger import Ledger, ledger_name
 from .pacer import HourlyWritesUsed, Pacer, Wait, wait_on_condition
 from .ratelimit import LimitWait, PrimaryLimit, limit_wait, when
 from .response import ApiResponse, Conditional
-from .secrets import Scrubber
 from .transport import Transport, log, new_session
 
 if TYPE_CHECKING:
@@ -99,7 +99,6 @@ class GitHubClient:
         self._etags = EtagCache()
         self.pacer = _pacer(settings, sleep, clock)
         self._primary = PrimaryLimit()
-        self._scrub = Scrubber(settings.token, settings.app.private_key_pem if settings.app else None)
         # Made here, not on first use: threads starting together would each mint a token of their own.
         self._tokens = self._installation_tokens() if settings.app is not None and not settings.token else None
 
@@ -178,7 +177,7 @@ class GitHubClient:
         try:
             return self._attempt_until_done(call, _Attempts())
         except GitHubError as error:
-            raise error.redacted(self._scrub) from None
+            raise error.redacted(scrub) from None
 
     def _attempt_until_done(self, call: _Call, attempts: _Attempts) -> ApiResponse:
         """A POST is retried only when it certainly never reached GitHub (no connection, a rate-limit refusal):
@@ -347,7 +346,7 @@ class GitHubClient:
                 _Call("POST", url, action, credential=jwt, repeatable=True, hints=hints), _Attempts()
             )
 
-        return InstallationTokens(app, self._names, self._clock, exchange, self._scrub.add)
+        return InstallationTokens(app, self._names, self._clock, exchange, remember)
 
     # Errors and pages
 

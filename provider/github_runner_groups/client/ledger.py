@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import logging
 import os
 import secrets
 import stat
@@ -28,12 +27,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..redaction import logger
+
 try:
     import fcntl
 except ImportError:  # Windows: no advisory locks, so no shared ledger
     fcntl = None  # type: ignore[assignment]
 
-log = logging.getLogger("github_runner_groups")
+log = logger("github_runner_groups")
 
 HORIZON_SECONDS = 3600.0  # GitHub's longest secondary window: 500 writes an hour
 MAX_POINTS = 100  # far above any request's cost; a line claiming more is damaged

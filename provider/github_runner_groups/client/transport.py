@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import logging
 import socket
 import threading
 import time
@@ -21,13 +20,14 @@ from requests.adapters import HTTPAdapter
 from requests.auth import AuthBase
 
 from .._version import __version__
+from ..redaction import logger
 from .failures import BodyTooLarge, DeadlineExceeded
 
 API_VERSION = "2022-11-28"
 _POOL_SIZE = 16
 _READ_SIZE = 65536
 
-log = logging.getLogger("github_runner_groups.http")
+log = logger("github_runner_groups.http")
 
 
 USER_AGENT = f"github-runner-groups/{__version__}"

@@ -7,6 +7,7 @@ locks and secrets at pickling time: settings are resolved in the provider server
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sys
@@ -19,6 +20,7 @@ from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, ReadResu
 from .. import api
 from ..client import GitHubClient, get_client
 from ..errors import ConfigError, GitHubRunnerGroupsError
+from ..redaction import scrub, scrub_exception
 from ..settings import ProviderSettings, resolve_settings
 from .values import enterprise_problem
 from .values import is_unknown as is_unknown  # re-exported: the resources import it from here
@@ -50,10 +52,37 @@ def user_inputs(props: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in props.items() if k != PROVIDER_KEY}
 
 
+# What the engine calls on a provider; any exception escaping one becomes text the engine shows and logs.
+_ENGINE_METHODS = ("configure", "check", "diff", "create", "read", "update", "delete")
+
+
+def _scrubbing(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except Exception as error:
+            raise scrub_exception(error)  # noqa: B904 - the same exception, its chain scrubbed in place
+
+    call.__scrubbing__ = True  # type: ignore[attr-defined]
+    return call
+
+
 class GitHubProvider(ResourceProvider):
-    """Base of the three providers: resolves settings once per process, hands out the shared client."""
+    """Base of the providers: resolves settings once per process, hands out the shared client.
+
+    Every engine-facing method of every subclass is wrapped so that no exception leaves with a secret in its text
+    or in that of an exception chained to it (the SDK's server sends the whole traceback to the engine).
+    """
 
     _settings: ProviderSettings | None = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name in _ENGINE_METHODS:
+            method = cls.__dict__.get(name)
+            if callable(method) and not getattr(method, "__scrubbing__", False):
+                setattr(cls, name, _scrubbing(method))
 
     def configure(self, req: ConfigureRequest) -> None:
         _log_to_stderr(os.environ.get(LOG_LEVEL_ENV))
@@ -139,7 +168,8 @@ class Checker:
     failures: list[CheckFailure] = field(default_factory=list)
 
     def fail(self, name: str, reason: str) -> None:
-        self.failures.append(CheckFailure(name, reason))
+        """Record a failure; both texts are scrubbed, since a reason may show a value that is a secret."""
+        self.failures.append(CheckFailure(scrub(name), scrub(reason)))
 
     def known(self, name: str) -> bool:
         return name in self.inputs and not contains_unknown(self.inputs[name])
@@ -188,6 +218,14 @@ class Checker:
                 name,
                 f"no {noun} given: set {name}= on the resource, or the stack config {config_key} "
                 f"(`pulumi config set {config_key} {placeholder}`), or {env}.",
+            )
+        elif isinstance(value, str) and scrub(value) != value:
+            # Refused before any other check could show it, and kept out of the inputs (and so of any state).
+            self.inputs[name] = None
+            self.fail(
+                name,
+                f"{name} holds a secret (the token, or text shaped like a GitHub token), not {noun} name: set "
+                f"{name}= on the resource, or {config_key} / {env}, to the {noun}'s name.",
             )
         elif self.known(name):
             problem = problem_of(value)

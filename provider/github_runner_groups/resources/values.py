@@ -11,6 +11,7 @@ import sys
 from typing import Any
 
 from ..errors import ConfigError
+from ..redaction import scrub
 
 _ACCOUNT_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9]))*")
 
@@ -54,6 +55,6 @@ def require_org(value: Any) -> str:
 
 
 def shown(value: Any, limit: int = 80) -> str:
-    """`repr(value)` for a message, capped so that a huge input cannot flood the error."""
-    text = repr(value)
+    """`repr(value)` for a message, scrubbed of secrets, then capped so that a huge input cannot flood the error."""
+    text = scrub(repr(value))
     return text if len(text) <= limit else f"{text[: limit - 3]}... ({len(text)} characters)"
