@@ -20,6 +20,7 @@ from ..errors import (
     GitHubServerError,
     GitHubValidationError,
 )
+from ..redaction import scrub
 from .config import SettingNames, shown_url
 
 PERMISSION_HINT = (
@@ -110,7 +111,7 @@ def github_message(response: requests.Response) -> str | None:
     message = payload.get("message") if isinstance(payload, dict) else None
     if message is None:
         return None
-    text = str(message)
+    text = scrub(str(message))  # before the cut: a cut secret would no longer be recognised
     return text if len(text) <= _MAX_MESSAGE_CHARS else text[:_MAX_MESSAGE_CHARS] + "... (cut)"
 
 
@@ -133,7 +134,7 @@ def error_from(
 def not_json(
     kind: type[GitHubError], action: str, response: requests.Response, names: SettingNames, hint: str | None
 ) -> GitHubError:
-    content_type = (response.headers.get("Content-Type") or "none")[:80]
+    content_type = scrub(response.headers.get("Content-Type") or "none")[:80]
     root = f"Check that {names.base_url} is the REST API root (https://HOST/api/v3 for GitHub Enterprise Server)."
     return kind(
         action,
@@ -200,11 +201,11 @@ def default_hint(
     granted = response.headers.get("x-oauth-scopes")
     accepted = response.headers.get("x-accepted-oauth-scopes") or response.headers.get("x-accepted-github-permissions")
     if granted is not None or accepted:
-        shown_granted, shown_accepted = (granted or "none")[:200], (accepted or "unknown")[:200]
+        shown_granted, shown_accepted = scrub(granted or "none")[:200], scrub(accepted or "unknown")[:200]
         hint += f" (token scopes: {shown_granted}; this endpoint accepts: {shown_accepted})"
     return hint
 
 
 def _request_id(response: requests.Response) -> str | None:
     value = response.headers.get("x-github-request-id")
-    return value[:100] if value else None
+    return scrub(value)[:100] if value else None

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..redaction import logger
+from ..redaction import logger, scrub
 
 try:
     import fcntl
@@ -223,7 +223,9 @@ class Ledger:
 
 
 def _warn(directory: str, problem: str) -> None:
-    log.warning("pacing ledger directory %s: %s; pacing counts this process's requests only", directory[:200], problem)
+    log.warning(
+        "pacing ledger directory %s: %s; pacing counts this process's requests only", scrub(directory)[:200], problem
+    )
 
 
 def _forget_old_ledgers(directory: str) -> None:
