@@ -34,7 +34,7 @@ def failures(made: AssignmentProvider, **inputs: Any) -> dict[str, str]:
 
 
 def test_defaults_and_normalisation() -> None:
-    result = provider().check({}, {"__provider": "p", "runner_group_id": 7.0, "repositories": [" api ", 12.0]})
+    result = provider().check({}, {"__provider": "p", "runner_group_id": 7.0, "repositories": ["api", 12.0]})
     assert result.failures == []
     assert result.inputs == {
         "__provider": "p",

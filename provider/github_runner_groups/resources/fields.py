@@ -66,10 +66,15 @@ class Field:
 VISIBILITIES = ("all", "selected", "private")
 ENTERPRISE_VISIBILITIES = ("all", "selected")  # an enterprise group is shared with organizations, not repositories
 MAX_NAME_LENGTH = 64
-# OWNER/REPO/.github/workflows/FILE.yml@REF: GitHub requires the ref (branch, tag or full SHA).
+# OWNER/REPO/.github/workflows/FILE.yml@REF: GitHub requires the ref (branch, tag or full SHA). OWNER is a login
+# (single hyphens, none at either end), REPO is not `.` or `..`; REF is checked by git's rules below.
 _WORKFLOW_REF = re.compile(
-    r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}/\.github/workflows/[^/@\s]+\.ya?ml@[^\s@]+"
+    r"(?P<owner>[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38})/(?P<repo>[A-Za-z0-9._-]{1,100})"
+    r"/\.github/workflows/[^/@\s]+\.ya?ml@(?P<ref>[^\s@]+)"
 )
+# What `git check-ref-format` refuses: `..`, control characters, space ~ ^ : ? * [ \, `@{`, an empty component
+# (`//`, or a leading or trailing `/`), a component starting with `.` or ending with `.lock`, a trailing `.`.
+_BAD_REF = re.compile(r"\.\.|[\x00-\x20\x7f ~^:?*\[\\]|@\{|//|^/|/$|(?:^|/)\.|\.lock(?:/|$)|\.$")
 _WORKFLOW_FORM = (
     "a workflow reference has the form OWNER/REPO/.github/workflows/FILE.yml@REF, where REF is a branch, a tag or "
     "a full commit SHA (e.g. acme/deploy/.github/workflows/release.yml@main)"
@@ -127,13 +132,29 @@ def check_workflows(path: str, value: Any) -> list[Problem]:
         item = f"{path}[{index}]"
         if is_unknown(workflow):
             continue
-        if not isinstance(workflow, str) or not _WORKFLOW_REF.fullmatch(workflow) or invisible_characters(workflow):
-            problems.append((item, f"{item} is {shown(workflow)}; {_WORKFLOW_FORM}."))
+        problem = _workflow_problem(workflow)
+        if problem is not None:
+            problems.append((item, f"{item} is {shown(workflow)}: {problem}; {_WORKFLOW_FORM}."))
         elif workflow in seen:
             problems.append((item, f"{item} repeats {workflow!r}; list each workflow once."))
         else:
             seen.add(workflow)
     return problems
+
+
+def _workflow_problem(workflow: Any) -> str | None:
+    """What is wrong with a workflow reference (None: nothing); `..` is refused wherever it is."""
+    matched = _WORKFLOW_REF.fullmatch(workflow) if isinstance(workflow, str) else None
+    if matched is None or invisible_characters(workflow):
+        owner = workflow.partition("/")[0] if isinstance(workflow, str) else ""
+        if owner and not _WORKFLOW_REF.match(f"{owner}/r/.github/workflows/w.yml@m"):
+            return f"the owner {shown(owner)} is not a GitHub login (letters, digits and single hyphens, not at an end)"
+        return "not a workflow reference"
+    if matched["repo"] in (".", "..") or "/../" in workflow or "/./" in workflow:
+        return "a `.` or `..` path segment is not a repository or a directory GitHub reads workflows from"
+    if _BAD_REF.search(matched["ref"]) or matched["ref"] == "@":
+        return f"the ref {matched['ref']!r} is not one git accepts (see `git check-ref-format`)"
+    return None
 
 
 def check_network_configuration(path: str, value: Any) -> list[Problem]:
