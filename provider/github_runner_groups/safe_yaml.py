@@ -8,6 +8,7 @@ so that the file means exactly what a reviewer reads.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -53,9 +54,12 @@ def read_text(path: str, limit: int = MAX_BYTES) -> str:
         ) from None
 
 
-def load(text: str) -> tuple[Any, dict[Any, int]]:
+def load(text: str, inspect: Callable[[Node], list[str]] | None = None) -> tuple[Any, dict[Any, int]]:
     """The single YAML document in `text` as plain data (dict, list, str, int, float, bool, None), and the line
-    of each key of its top-level `groups` mapping, so that a problem with a group can say where the group is."""
+    of each key of its top-level `groups` mapping, so that a problem with a group can say where the group is.
+
+    `inspect` judges the parsed nodes first (they still hold each value's text and line); its problems refuse the
+    document."""
     try:
         loader = _StrictLoader(text)
     except yaml.reader.ReaderError as exc:
@@ -65,6 +69,9 @@ def load(text: str) -> tuple[Any, dict[Any, int]]:
         node = loader.get_single_node()
         if node is None:
             return None, {}
+        problems = inspect(node) if inspect is not None else []
+        if problems:
+            raise YamlProblem(capped("; ".join(problems)))
         group_lines = _group_lines(loader, node)
         return loader.construct_document(node), group_lines
     except yaml.MarkedYAMLError as exc:

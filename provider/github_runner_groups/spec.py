@@ -12,7 +12,7 @@ import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from . import safe_yaml
 from .errors import GitHubRunnerGroupsError
@@ -31,6 +31,10 @@ from .resources.fields import (
     named,
 )
 from .resources.values import enterprise_problem, org_problem, shown
+from .spec_lists import list_problems
+
+if TYPE_CHECKING:
+    from yaml.nodes import Node
 
 # The HostedRunner settings a spec's hosted runner carries; its group gives org, runner_group_id and adopt.
 _HOSTED_FIELDS: dict[str, Field] = {f.name: f for f in HOSTED_RUNNER_FIELDS if f.in_spec}
@@ -149,9 +153,18 @@ def load_spec(path: str | Path) -> OrgSpec:
     """
     source = str(path)
     try:
-        data, group_lines = safe_yaml.load(safe_yaml.read_text(source))
+        text = safe_yaml.read_text(source)
     except OSError as exc:
         raise SpecError(f"{source}: cannot read the spec file ({exc.strerror or exc}).") from None
+    except safe_yaml.YamlProblem as exc:
+        raise SpecError(f"{source}: {exc}.") from None
+    return load_spec_text(text, source)
+
+
+def load_spec_text(text: str, source: str = "spec") -> OrgSpec:
+    """A spec from YAML text; `source` names it in every message (see `load_spec`)."""
+    try:
+        data, group_lines = safe_yaml.load(text, lambda root: _member_lists(root, source))
     except safe_yaml.YamlProblem as exc:
         raise SpecError(f"{source}: {exc}.") from None
     if data is None:
@@ -160,6 +173,11 @@ def load_spec(path: str | Path) -> OrgSpec:
         return parse_spec(data, source)
     except SpecError as exc:
         raise SpecError(_with_group_lines(exc.uncapped, group_lines)) from None
+
+
+def _member_lists(root: Node, source: str) -> list[str]:
+    """Member lists as written: number forms, empty keys, repeated entries and impossible ids (see spec_lists)."""
+    return list_problems(root, _ORG_GROUP.lists, _ENTERPRISE_GROUP.lists, source)
 
 
 def _with_group_lines(message: str, group_lines: Mapping[Any, int]) -> str:

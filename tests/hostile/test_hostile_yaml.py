@@ -99,6 +99,87 @@ SPECS: list[tuple[str, str | bytes, tuple[str, ...]]] = [
         (SPEC, "line 2, group 'ci'", "adopt must be true or false"),
     ),
     (
+        "YAML 1.1 octal id",
+        "org: acme\ngroups:\n  ci:\n    visibility: selected\n    repositories: [api, 0123]\n",
+        (SPEC, "line 3, group 'ci'", "repositories[1] at ", ":5 is 0123", "the number 83", "quote it: '0123'"),
+    ),
+    (
+        "YAML 1.1 sexagesimal id",
+        "org: acme\ngroups:\n  ci:\n    visibility: selected\n    repositories: [api, 12:30]\n",
+        (SPEC, "the number 750", "quote it: '12:30'"),
+    ),
+    (
+        "YAML 1.1 hex id",
+        "org: acme\ngroups:\n  ci:\n    visibility: selected\n    repositories: [api, 0x1F]\n",
+        (SPEC, "the number 31", "quote it: '0x1F'"),
+    ),
+    (
+        "YAML 1.1 underscore id",
+        "org: acme\ngroups:\n  ci:\n    visibility: selected\n    repositories: [api, 1_000]\n",
+        (SPEC, "the number 1000", "quote it: '1_000'"),
+    ),
+    (
+        "YAML 1.2 octal id",
+        "org: acme\ngroups:\n  ci:\n    visibility: selected\n    repositories: [api, 0o17]\n",
+        (SPEC, "YAML 1.2 tools read as a number", "quote it: '0o17'"),
+    ),
+    (
+        "plus-signed id",
+        "org: acme\ngroups:\n  ci:\n    visibility: selected\n    repositories: [api, +5]\n",
+        (SPEC, "the number 5", "quote it: '+5'"),
+    ),
+    (
+        "exponent id",
+        "org: acme\ngroups:\n  ci:\n    visibility: selected\n    repositories: [api, 1e3]\n",
+        (SPEC, "YAML 1.2 tools read as a number", "quote it: '1e3'"),
+    ),
+    (
+        "binary id",
+        "org: acme\ngroups:\n  ci:\n    visibility: selected\n    repositories: [api, 0b101]\n",
+        (SPEC, "the number 5", "quote it: '0b101'"),
+    ),
+    (
+        "float id",
+        "org: acme\ngroups:\n  ci:\n    visibility: selected\n    repositories: [api, 12.0]\n",
+        (SPEC, "the number 12.0", "quote it: '12.0'"),
+    ),
+    (
+        "boolean entry",
+        "org: acme\ngroups:\n  ci:\n    visibility: selected\n    repositories: [api, yes]\n",
+        (SPEC, "reads as True", "quote it: 'yes'"),
+    ),
+    (
+        "empty list key",
+        "org: acme\ngroups:\n  ci:\n    visibility: selected\n    repositories:\n    # - api\n    # - web\n",
+        (SPEC, "line 3, group 'ci'", "repositories at ", "is empty", "write 'repositories: []'"),
+    ),
+    (
+        "null list key",
+        "org: acme\ngroups:\n  ci:\n    runners: ~\n",
+        (SPEC, "line 3, group 'ci'", "runners at ", "is empty", "'runners: []'"),
+    ),
+    (
+        "repository listed three ways",
+        "org: acme\ngroups:\n  ci:\n    visibility: selected\n    repositories: [api, api, ACME/api]\n",
+        (SPEC, "line 3, group 'ci'", "repositories[1] at ", "repositories[2] at ", "'ACME/api', already listed"),
+    ),
+    (
+        "runner listed in two cases",
+        "org: acme\ngroups:\n  ci:\n    runners:\n      - linux-1\n      - LINUX-1\n",
+        (SPEC, "line 3, group 'ci'", "runners[1] at ", ":6 is 'LINUX-1', already listed on line 5"),
+    ),
+    (
+        "impossible runner ids",
+        "org: acme\ngroups:\n  ci:\n    runners: [-3, 0]\n",
+        (SPEC, "line 3, group 'ci'", "runners[0] at ", "is -3", "runners[1] at ", "is 0", "from 1 to 2**53"),
+    ),
+    (
+        "enterprise organizations as octal",
+        "enterprise:\n  slug: acme-corp\n  groups:\n    shared:\n      visibility: selected\n"
+        "      organizations: [0755]\n",
+        (SPEC, "enterprise group 'shared'", "organizations[0] at ", "the number 493", "quote it: '0755'"),
+    ),
+    (
         "megabyte value",
         "groups:\n  ci:\n    visibility: " + "x" * 1_000_000 + "\n",
         (SPEC, "line 2, group 'ci'", "visibility must be one of", "(1000002 characters)"),

@@ -43,7 +43,7 @@ def test_the_quickstart_spec_loads() -> None:
             ["group 'ci': repositories are listed but visibility is not set; GitHub keeps a repository list only"],
         ),
         ({"groups": {"ci": {"runners": "linux-1"}}}, ["group 'ci': runners must be a list"]),
-        ({"groups": {"ci": {"runners": [1.5]}}}, ["group 'ci': runners entries must be text or numbers, got 1.5"]),
+        ({"groups": {"ci": {"runners": [1.5]}}}, ["group 'ci': runners[0] at ", "is 1.5", "quote it: '1.5'"]),
         ({"groups": {"ci": [1]}}, ["group 'ci': settings must be a mapping"]),
         ({"groups": {"CI": {}, "ci": {}}}, ["group 'ci': the same name as group 'CI'"]),
         ({"groups": {"c\ni": {}}}, ["group 'c\\ni': name 'c\\ni' contains control or format characters (U+000A)"]),
