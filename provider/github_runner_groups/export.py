@@ -22,8 +22,18 @@ from .errors import ConfigError, GitHubNotFound
 from .resources.enterprise_runner_group import ENTERPRISE_GROUPS
 from .resources.fields import HOSTED_RUNNER_FIELDS, Field, Role, on_ghes
 from .resources.runner_group import ORG_GROUPS, GroupScope
-from .resources.values import enterprise_problem, require_org
-from .spec import EnterpriseGroupSpec, EnterpriseSpec, GroupSpec, HostedRunnerSpec, OrgSpec, dump_spec
+from .resources.values import enterprise_problem, require_org, shown
+from .spec import (
+    AnyGroupSpec,
+    EnterpriseGroupSpec,
+    EnterpriseSpec,
+    GroupSpec,
+    HostedRunnerSpec,
+    OrgSpec,
+    SpecError,
+    dump_spec,
+    load_spec_text,
+)
 
 # Every setting of a hosted runner but its group, which the spec says by where it lists the runner.
 EXPORTED_HOSTED = tuple(f for f in HOSTED_RUNNER_FIELDS if f.in_spec)
@@ -65,7 +75,7 @@ def export_org(client: GitHubClient, org: str) -> Export:
         )
         for group, values in _exported_groups(client, ORG_GROUPS, org, ghes, left_out, skipped)
     ]
-    return Export(OrgSpec(org=org, groups=tuple(groups)), tuple(skipped))
+    return Export(OrgSpec(org=org, groups=_loadable(org, groups, skipped)), tuple(skipped))
 
 
 def _exported_groups(
@@ -137,7 +147,39 @@ def export_enterprise(client: GitHubClient, enterprise: str) -> Export:
         EnterpriseGroupSpec(name=group.name, **values, adopt=True)
         for group, values in _exported_groups(client, ENTERPRISE_GROUPS, enterprise, ghes, left_out, skipped)
     ]
-    return Export(OrgSpec(org=None, enterprise=EnterpriseSpec(enterprise, tuple(groups))), tuple(skipped))
+    loadable = _loadable(None, groups, skipped, enterprise)
+    return Export(OrgSpec(org=None, enterprise=EnterpriseSpec(enterprise, loadable)), tuple(skipped))
+
+
+def _loadable(
+    org: str | None, groups: list[AnyGroupSpec], skipped: list[str], enterprise: str | None = None
+) -> tuple[AnyGroupSpec, ...]:
+    """The groups a spec can hold: each is written and read back alone, and one the loader refuses (a name GitHub
+    allowed, such as one with a newline) is left out, with the loader's reason, instead of making the file fail."""
+    kept: list[AnyGroupSpec] = []
+    for group in groups:
+        alone = (
+            OrgSpec(org=org, groups=(group,))
+            if isinstance(group, GroupSpec)
+            else OrgSpec(org=None, enterprise=EnterpriseSpec(enterprise, (group,)))
+        )
+        try:
+            load_spec_text(dump_spec(alone), "the exported spec")
+        except SpecError as refused:
+            skipped.append(f"group {shown(group.name)}: a spec cannot hold it ({refused}); rename it on GitHub")
+            continue
+        kept.append(group)
+    return tuple(kept)
+
+
+def _one_line(text: str) -> str:
+    """`text` for a comment or docstring line: control characters escaped, so a name cannot end the comment."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _docstring_line(text: str) -> str:
+    """`_one_line` with backslashes and quotes escaped too, so a name cannot end the program's docstring."""
+    return _one_line(text).replace("\\", "\\\\").replace('"', '\\"')
 
 
 def merged(org_export: Export, enterprise_export: Export) -> Export:
@@ -178,7 +220,7 @@ def to_yaml(exported: Export) -> str:
     header = [
         f"# Runner groups of {describe_source(exported.spec)}, exported by `github-runner-groups export`.",
         "# adopt: true takes each group over as it is on the first `pulumi up` (nothing is recreated).",
-        *(f"# Not exported: {reason}." for reason in exported.skipped),
+        *(f"# Not exported: {_one_line(reason)}." for reason in exported.skipped),
     ]
     return "\n".join(header) + "\n" + dump_spec(exported.spec)
 
@@ -192,7 +234,7 @@ def to_python(exported: Export) -> str:
         "`github-runner-groups export --format python`.",
         "",
         "adopt=True takes each group over as it is on the first `pulumi up` (nothing is recreated).",
-        *(f"Not exported: {reason}." for reason in exported.skipped),
+        *(f"Not exported: {_docstring_line(reason)}." for reason in exported.skipped),
         '"""',
         "",
         "import github_runner_groups as rg",

@@ -31,7 +31,7 @@ from .resources.fields import (
     named,
 )
 from .resources.values import enterprise_problem, org_problem, shown
-from .spec_lists import list_problems
+from .spec_lists import SpecDumper, list_problems
 
 if TYPE_CHECKING:
     from yaml.nodes import Node
@@ -279,7 +279,7 @@ def dump_spec(spec: OrgSpec) -> str:
         section: dict[str, Any] = {"slug": spec.enterprise.enterprise} if spec.enterprise.enterprise else {}
         section["groups"] = _dumped_groups(spec.enterprise.groups, _ENTERPRISE_GROUP)
         document["enterprise"] = section
-    return str(yaml.safe_dump(document, sort_keys=False, default_flow_style=False))
+    return str(yaml.dump(document, Dumper=SpecDumper, sort_keys=False, default_flow_style=False))
 
 
 def _dumped_groups(groups: Sequence[AnyGroupSpec], kind: _GroupKind[AnyGroupSpec]) -> dict[str, dict[str, Any]]:

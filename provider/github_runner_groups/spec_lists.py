@@ -20,7 +20,7 @@ MAX_ID = 2**53
 _TAG = "tag:yaml.org,2002:"
 _PLAIN_DECIMAL = re.compile(r"-?[0-9]+")
 # What YAML 1.2 reads as a number although PyYAML (YAML 1.1) reads text.
-_YAML12_NUMBER = re.compile(
+YAML12_NUMBER = re.compile(
     r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)"
     r"|\.(?:nan|NaN|NAN)"
 )
@@ -104,7 +104,7 @@ def _entry_problem(item: ScalarNode) -> str | None:
         return f"is {text}, which YAML reads as {_read(text)}: {quote}"
     if tag == "null":
         return "is empty (YAML reads it as null): remove it, or write the name"
-    if _YAML12_NUMBER.fullmatch(text):
+    if YAML12_NUMBER.fullmatch(text):
         return f"is {text}, which YAML 1.2 tools read as a number: {quote}"
     return None
 
@@ -134,3 +134,12 @@ def _value(mapping: MappingNode, key: str) -> Node | None:
 
 def _scalar(node: Node | None) -> str | None:
     return node.value if isinstance(node, ScalarNode) and isinstance(node.value, str) else None
+
+
+class SpecDumper(yaml.SafeDumper):
+    """SafeDumper that also quotes text a YAML 1.2 tool would read as a number, so that what it writes loads back."""
+
+
+SpecDumper.add_implicit_resolver(
+    "tag:yaml.org,2002:float", YAML12_NUMBER, list("-+.0123456789")
+)
