@@ -140,6 +140,4 @@ class SpecDumper(yaml.SafeDumper):
     """SafeDumper that also quotes text a YAML 1.2 tool would read as a number, so that what it writes loads back."""
 
 
-SpecDumper.add_implicit_resolver(
-    "tag:yaml.org,2002:float", YAML12_NUMBER, list("-+.0123456789")
-)
+SpecDumper.add_implicit_resolver("tag:yaml.org,2002:float", YAML12_NUMBER, list("-+.0123456789"))

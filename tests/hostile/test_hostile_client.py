@@ -385,7 +385,20 @@ SETTINGS = [
     Setting("write delay negative", {"GITHUB_WRITE_DELAY_MS": "-5"}, ("github:writeDelayMs", "from 0 to 60000")),
     Setting("write delay huge", {"GITHUB_WRITE_DELAY_MS": "1e12"}, ("from 0 to 60000",)),
     Setting("parallelRequests maybe", {"GITHUB_PARALLEL_REQUESTS": "maybe"}, ("github:parallelRequests", "true or")),
-    Setting("points budget zero", {"GITHUB_RUNNER_GROUPS_POINTS_PER_MINUTE": "0"}, ("pointsPerMinute", "from 1")),
+    Setting("points budget zero", {"GITHUB_RUNNER_GROUPS_POINTS_PER_MINUTE": "0"}, ("pointsPerMinute", "from 5")),
+    Setting(
+        "points budget below one write",
+        {"GITHUB_RUNNER_GROUPS_POINTS_PER_MINUTE": "4"},
+        ("pointsPerMinute / GITHUB_RUNNER_GROUPS_POINTS_PER_MINUTE is 4", "from 5", "one write costs 5"),
+    ),
+    Setting("CA bundle empty directory", {"GITHUB_CA_BUNDLE": "EMPTYDIR"}, ("caBundle", "holds no certificate")),
+    Setting("CA bundle directory of keys", {"GITHUB_CA_BUNDLE": "KEYDIR"}, ("caBundle", "holds no certificate")),
+    Setting(
+        "CA bundle directory not hashed",
+        {"GITHUB_CA_BUNDLE": "UNHASHEDDIR"},
+        ("caBundle", "none under OpenSSL's hashed names", "openssl rehash"),
+    ),
+    Setting("CA bundle file of text", {"GITHUB_CA_BUNDLE": "TEXT"}, ("caBundle", "holds no certificate")),
     Setting("in-flight cap 1000", {"GITHUB_RUNNER_GROUPS_MAX_IN_FLIGHT": "1000"}, ("maxInFlight", "at most 100")),
     Setting(
         "writes an hour zero", {"GITHUB_RUNNER_GROUPS_WRITES_PER_HOUR": "0"}, ("WRITES_PER_HOUR is 0", "at most 500")
@@ -401,10 +414,17 @@ def test_hostile_setting(
     setting: Setting, hostile: HostileCheck, tmp_path: Path, rsa_key_pair: tuple[str, str]
 ) -> None:
     private, public = rsa_key_pair
-    files = {"PUBLIC": public, "KEYFILE": private, "CERTS": _certifi_text(), "HUGE": None}
+    files = {"PUBLIC": public, "KEYFILE": private, "CERTS": _certifi_text(), "HUGE": None, "TEXT": "no PEM here\n"}
+    directories = {"EMPTYDIR": {}, "KEYDIR": {"1a2b3c4d.0": private}, "UNHASHEDDIR": {"ca.pem": _certifi_text()}}
     environ = {"GITHUB_TOKEN": DEMO_TOKEN} if "GITHUB_APP_ID" not in setting.environ else {}
     for name, value in setting.environ.items():
-        if value in files:
+        if value in directories:
+            folder = tmp_path / value.lower()
+            folder.mkdir()
+            for file_name, text in directories[value].items():
+                (folder / file_name).write_text(text)
+            value = str(folder)
+        elif value in files:
             content = files[value]
             path = tmp_path / value.lower()
             value = huge_sparse(tmp_path) if content is None else str(path)
@@ -420,4 +440,6 @@ def test_hostile_setting(
 def _certifi_text() -> str:
     import certifi
 
-    return Path(certifi.where()).read_text()[:20000]
+    text = Path(certifi.where()).read_text()[:20000]
+    end = "-----END CERTIFICATE-----\n"
+    return text[: text.rindex(end) + len(end)]  # whole certificates only

@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 DEFAULT_BASE_URL = "https://api.github.com"
 # A CA bundle is a few hundred kilobytes at most; reading is bounded so that a device file cannot hang a run.
 MAX_CA_BUNDLE_BYTES = 8 * 1024 * 1024
+MAX_CA_DIRECTORY_ENTRIES = 10_000
+# GitHub's cost of a write in its secondary rate limit's points (pacer.WRITE_POINTS); a budget must afford one.
+WRITE_COST_POINTS = 5
+_HASHED_NAME = re.compile(r"[0-9a-f]{8}\.r?[0-9]+")
 _DIGITS = re.compile(r"[0-9]{1,19}")
 _CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f-\x9f\u2028\u2029\ufeff]")
 
@@ -235,14 +239,42 @@ def check_ca_bundle(path: str, names: SettingNames) -> None:
             f"{names.ca_bundle} is {shown!r}, which does not exist: give the path of a PEM file (or directory) "
             "with the CA certificates that sign your GitHub server's certificate."
         ) from None
-    if stat.S_ISDIR(info.st_mode):
-        return
-    problem = _ca_file_problem(path, info)
+    problem = _ca_directory_problem(path) if stat.S_ISDIR(info.st_mode) else _ca_file_problem(path, info)
+    if problem is not None and stat.S_ISDIR(info.st_mode):
+        raise ConfigError(
+            f"{names.ca_bundle} is {shown!r}, a directory which {problem}: give a PEM file with the CA certificates "
+            "that sign your GitHub server's certificate, or a directory of them prepared by `openssl rehash DIR`."
+        )
     if problem is not None:
         raise ConfigError(
             f"{names.ca_bundle} is {shown!r}, which {problem}: give a PEM file with the CA certificates "
             "(-----BEGIN CERTIFICATE----- blocks) that sign your GitHub server's certificate."
         )
+
+
+def _ca_directory_problem(path: str) -> str | None:
+    """OpenSSL reads a CA directory only through files named by hash (`HASH.0`); at least one must load."""
+    unhashed = False
+    try:
+        with os.scandir(path) as entries:
+            for count, entry in enumerate(entries):
+                if count >= MAX_CA_DIRECTORY_ENTRIES:
+                    break
+                file = os.path.join(path, entry.name)
+                try:
+                    info = os.stat(file)  # follows links, as OpenSSL does (rehash makes symbolic links)
+                except OSError:
+                    continue  # a dangling link: OpenSSL skips it too
+                if not stat.S_ISREG(info.st_mode) or _ca_file_problem(file, info) is not None:
+                    continue
+                if _HASHED_NAME.fullmatch(entry.name):
+                    return None
+                unhashed = True
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    if unhashed:
+        return "holds certificates, but none under OpenSSL's hashed names (HASH.0), the only ones it reads"
+    return "holds no certificate"
 
 
 def _ca_file_problem(path: str, info: os.stat_result) -> str | None:
@@ -298,10 +330,11 @@ def check_pacing(pacing: PacingSettings, names: SettingNames) -> None:
             f"{names.write_delay} is {pacing.write_delay_seconds * 1000:g} ms: give a number of milliseconds "
             "from 0 to 60000 (GitHub asks for at least 1000 between writes)."
         )
-    if not 1 <= pacing.points_per_minute <= 100_000:
+    if not WRITE_COST_POINTS <= pacing.points_per_minute <= 100_000:
         raise ConfigError(
-            f"{names.points_per_minute} is {pacing.points_per_minute}: give a whole number from 1 to 100000 "
-            "(GitHub's documented budget is 900 points per minute)."
+            f"{names.points_per_minute} is {pacing.points_per_minute}: give a whole number from {WRITE_COST_POINTS} "
+            f"to 100000 (one write costs {WRITE_COST_POINTS} points, so a smaller budget could never pay for one; "
+            "GitHub's documented budget is 900 points per minute)."
         )
     if not (math.isfinite(pacing.points_window_seconds) and 0 < pacing.points_window_seconds <= 3600):
         raise ConfigError(

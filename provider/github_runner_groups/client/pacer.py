@@ -28,12 +28,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from .config import PacingSettings
+from .config import WRITE_COST_POINTS, PacingSettings
 from .ledger import Ledger
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 READ_POINTS = 1
-WRITE_POINTS = 5
+WRITE_POINTS = WRITE_COST_POINTS
 WINDOW_SECONDS = PacingSettings().points_window_seconds  # GitHub's: a minute
 _MAX_SLOWDOWN = 16.0
 _RECOVERY_PER_WRITE = 0.9
