@@ -104,6 +104,8 @@ FORMS = [
     url("as an IPv6 host", "https://[TOKEN]/api/v3"),
     url("as the host after an @", f"https://{HOST}@TOKEN"),
     url("in a longer path over http", f"http://{HOST}/api/v3/TOKEN/x"),
+    url("in the path of a well-formed URL", f"https://{HOST}/api/v3/TOKEN"),
+    url("as the host", "https://TOKEN"),
     Form("owner is the token", "github:owner", "TOKEN", "org"),
     Form("owner is the token with a newline", "github:owner", "TOKEN\n", "org"),
     Form("enterprise is the token", "github:enterprise", "TOKEN", "enterprise"),

@@ -162,7 +162,9 @@ def check_base_url(base_url: str, names: SettingNames) -> None:
         host, _port = parts.hostname, parts.port
     except ValueError:
         raise ConfigError(f"{names.base_url} is {shown_url(base_url)!r}: not a well-formed URL. {fix}") from None
-    if _CONTROL_OR_SPACE.search(base_url):
+    if scrub(base_url) != base_url:
+        problem = "it holds a secret (the token, or text shaped like a GitHub token), which must not be in a URL"
+    elif _CONTROL_OR_SPACE.search(base_url):
         problem = "it contains a space or control character (often a trailing newline, or a token pasted after it)"
     elif parts.scheme not in ("http", "https") or not host or not base_url.lower().startswith(("http://", "https://")):
         problem = "not an http(s) URL with a host"
