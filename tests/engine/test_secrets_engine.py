@@ -72,5 +72,5 @@ def test_every_resource_check_in_a_provider_server_keeps_the_token_out(
     answers = [{key: value for key, value in call.items() if key != "request"} for call in stack.calls()]
     shown += [json.dumps(answers), stack.state_blob()]
     assert failed >= 3, case  # every org resource, or every enterprise resource, or all of them failed
-    assert [text[max(0, text.find(TOKEN[:12]) - 300) : text.find(TOKEN[:12]) + 60] for text in shown if pieces(text)] == []
+    assert [piece for text in shown for piece in pieces(text)] == []
     assert fake.count() == 0

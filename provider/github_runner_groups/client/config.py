@@ -162,9 +162,7 @@ def check_base_url(base_url: str, names: SettingNames) -> None:
         host, _port = parts.hostname, parts.port
     except ValueError:
         raise ConfigError(f"{names.base_url} is {shown_url(base_url)!r}: not a well-formed URL. {fix}") from None
-    if scrub(base_url) != base_url:
-        problem = "it holds a secret (the token, or text shaped like a GitHub token), which must not be in a URL"
-    elif _CONTROL_OR_SPACE.search(base_url):
+    if _CONTROL_OR_SPACE.search(base_url):
         problem = "it contains a space or control character (often a trailing newline, or a token pasted after it)"
     elif parts.scheme not in ("http", "https") or not host or not base_url.lower().startswith(("http://", "https://")):
         problem = "not an http(s) URL with a host"
@@ -174,6 +172,8 @@ def check_base_url(base_url: str, names: SettingNames) -> None:
         problem = "a base URL has no query or fragment"
     elif parts.scheme == "http" and not is_loopback(host):
         problem = "plain http would send the token unencrypted"
+    elif scrub(base_url) != base_url:
+        problem = "it holds a secret (the token, or text shaped like a GitHub token), which must not be in a URL"
     else:
         return
     raise ConfigError(f"{names.base_url} is {shown_url(base_url)!r}: {problem}. {fix}")
