@@ -13,6 +13,7 @@ from .audit.findings import SEVERITIES
 from .audit.render import FORMATS
 from .errors import ConfigError, GitHubRunnerGroupsError
 from .redaction import scrub
+from .settings import remember_secrets
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -70,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--project", type=Path, default=Path.cwd(), help="the quickstart project (default: here)")
     # The emulator's own parser reads its options (--port, --host, ...; see `emulator --help`).
     commands.add_parser("emulator", help="serve the GitHub emulator on loopback (--port N)", add_help=False)
+    remember_secrets()  # before anything is parsed or printed: the environment's token and App key
     options, emulator_args = parser.parse_known_args(argv)
     if emulator_args and options.command != "emulator":
         parser.error(f"unrecognized arguments: {' '.join(emulator_args)}")

@@ -21,6 +21,7 @@ from .resources.hosted_runner import HostedRunner, HostedRunnerArgs
 from .resources.membership import RunnerGroupMembership, RunnerGroupMembershipArgs
 from .resources.repository_access import RunnerGroupRepositoryAccess, RunnerGroupRepositoryAccessArgs
 from .resources.runner_group import RunnerGroup, RunnerGroupArgs
+from .settings import remember_secrets
 from .spec import EnterpriseGroupSpec, GroupSpec, HostedRunnerSpec, OrgSpec, SpecError, load_spec
 
 SPEC_FIELDS = tuple(f.name for f in RUNNER_GROUP_FIELDS if f.in_spec)
@@ -90,6 +91,10 @@ class OrgRunnerGroups(pulumi.ComponentResource):
     ) -> None:
         if (spec is None) == (spec_file is None):
             raise SpecError("OrgRunnerGroups takes either spec= (an OrgSpec) or spec_file= (a YAML file), not both.")
+        if spec_file is not None:
+            from pulumi.runtime.config import get_config
+
+            remember_secrets(get_config)  # a spec's errors may show its values: none of them may be the token
         resolved = spec if spec is not None else load_spec(str(spec_file))
         super().__init__("github-runner-groups:index:OrgRunnerGroups", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)

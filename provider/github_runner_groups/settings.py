@@ -110,6 +110,19 @@ def resolve_settings(config: ConfigLookup | None = None, environ: Mapping[str, s
     )
 
 
+def remember_secrets(config: ConfigLookup | None = None, environ: Mapping[str, str] | None = None) -> None:
+    """Teach the scrubber the token and App key these settings hold, without judging any setting: a process that
+    shows messages before it resolves settings (the CLI, a Pulumi program loading a spec) calls it first."""
+    env = os.environ if environ is None else environ
+    lookup: ConfigLookup = config if config is not None else (lambda _key: None)
+
+    def pick(env_name: str, config_key: str) -> str | None:
+        value = env.get(env_name) or lookup(config_key)
+        return str(value) if value not in (None, "") else None
+
+    _remember_secrets(pick, env, lookup)
+
+
 def _remember_secrets(pick: Callable[[str, str], str | None], env: Mapping[str, str], lookup: ConfigLookup) -> None:
     """Before any other setting is read (and perhaps shown in an error), teach the scrubber the secrets: the token
     and an App key given as text (one given as a path is remembered once read)."""

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pytest
 import responses
-from github_runner_groups import api
+from github_runner_groups import api, cli
 from github_runner_groups.client import ClientSettings, GitHubClient, PacingSettings
 from github_runner_groups.client.config import shown_url
 from github_runner_groups.errors import ConfigError, GitHubError
@@ -119,3 +120,16 @@ def test_a_message_cut_at_500_characters_is_scrubbed_before_the_cut() -> None:
 )
 def test_a_url_that_does_not_parse_cleanly_shows_scheme_and_host_at_most(url: str, shown: str) -> None:
     assert shown_url(url.replace("TOKEN", HEX_TOKEN)) == shown
+
+
+def test_the_cli_knows_the_environments_token_before_it_reads_a_spec(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    token = "5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f"  # a fresh one: no earlier test taught it to the scrubber
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(f'org: acme\ngroups:\n  "{token}\\n": {{}}\n')  # a name with a newline: refused
+    monkeypatch.setenv("GITHUB_TOKEN", token)
+    monkeypatch.setenv("GITHUB_BASE_URL", "http://127.0.0.1:9")  # never reached: the spec fails first
+    assert cli.main(["audit", "--spec", str(spec), "--org", "acme"]) == 1
+    out, err = capsys.readouterr()
+    assert "spec.yaml" in err and pieces(token, out + err) == []
