@@ -8,6 +8,7 @@ so that the file means exactly what a reviewer reads.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +21,7 @@ MAX_DEPTH = 32  # a spec nests 4 deep (org, groups, group, list)
 MESSAGE_LIMIT = 2000
 VALUE_LIMIT = 60
 MERGE_KEY_TAG = "tag:yaml.org,2002:merge"
+_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)")
 
 
 class YamlProblem(ValueError):
@@ -155,3 +157,17 @@ class _StrictLoader(yaml.SafeLoader):
                 )
             first_line[key] = _line(key_node)
         return SafeConstructor.construct_mapping(self, node, deep=deep)
+
+    def construct_plain_int(self, node: ScalarNode) -> int:
+        """Only a plain decimal number is a number: YAML 1.1 also reads 0123 (83), 0x1F, 1_000 and 12:30 (750)."""
+        text = str(node.value)
+        if not _DECIMAL.fullmatch(text):
+            read = SafeConstructor.construct_yaml_int(self, node)
+            raise YamlProblem(
+                f"line {_line(node)}: {shown(text)} is read by YAML as the number {read}: write {read} if that is "
+                f"meant, or quote it: '{text}'"
+            )
+        return int(text)
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:int", _StrictLoader.construct_plain_int)

@@ -149,6 +149,13 @@ SPECS: list[tuple[str, str | bytes, tuple[str, ...]]] = [
         (SPEC, "reads as True", "quote it: 'yes'"),
     ),
     (
+        "hex maximum runners",
+        "groups:\n  ci:\n    hosted_runners:\n      linux: {image_id: ubuntu-24.04, size: 4-core,"
+        " maximum_runners: 0x10}\n",
+        (SPEC, "line 4", "'0x10' is read by YAML as the number 16", "quote it: '0x10'"),
+    ),
+    ("octal group name", "groups:\n  0123: {}\n", (SPEC, "line 2", "the number 83", "quote it: '0123'")),
+    (
         "empty list key",
         "org: acme\ngroups:\n  ci:\n    visibility: selected\n    repositories:\n    # - api\n    # - web\n",
         (SPEC, "line 3, group 'ci'", "repositories at ", "is empty", "write 'repositories: []'"),
