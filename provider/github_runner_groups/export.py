@@ -19,6 +19,7 @@ from typing import Any
 from . import api
 from .client import GitHubClient
 from .errors import ConfigError, GitHubNotFound
+from .redaction import scrub
 from .resources.enterprise_runner_group import ENTERPRISE_GROUPS
 from .resources.fields import HOSTED_RUNNER_FIELDS, Field, Role, on_ghes
 from .resources.runner_group import ORG_GROUPS, GroupScope
@@ -163,8 +164,15 @@ def _loadable(
             if isinstance(group, GroupSpec)
             else OrgSpec(org=None, enterprise=EnterpriseSpec(enterprise, (group,)))
         )
+        text = dump_spec(alone)
+        if scrub(text) != text:  # written masked, the spec would name what does not exist
+            skipped.append(
+                f"group {shown(group.name)}: a name in it is shaped like a GitHub token, which is never written out; "
+                "rename it on GitHub"
+            )
+            continue
         try:
-            load_spec_text(dump_spec(alone), "the exported spec")
+            load_spec_text(text, "the exported spec")
         except SpecError as refused:
             skipped.append(f"group {shown(group.name)}: a spec cannot hold it ({refused}); rename it on GitHub")
             continue

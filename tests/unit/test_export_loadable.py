@@ -61,3 +61,14 @@ def test_a_comment_or_docstring_cannot_be_broken_out_of(fake: FakeGitHub, client
     assert load_spec_text(text, "exported.yaml").groups[0].name == "build-linux"
     assert "groups: {x" not in [line.strip() for line in text.splitlines()]
     compile(to_python(exported), "exported.py", "exec")
+
+
+def test_a_group_with_a_token_shaped_name_is_left_out_not_written_masked(
+    fake: FakeGitHub, client: GitHubClient
+) -> None:
+    group = fake.add_group("acme", "tools", visibility="all")
+    fake.move_runner("acme", fake.add_runner("acme", "ghp_runnerNamedLikeAToken")["id"], group["id"])
+    exported = export_org(client, "acme")
+    assert "tools" not in [g.name for g in exported.spec.groups]
+    assert any("'tools'" in reason and "shaped like a GitHub token" in reason for reason in exported.skipped)
+    assert "<redacted>" not in to_yaml(exported).split("\n# Not exported")[-1].split("\n", 1)[-1]
