@@ -3,21 +3,25 @@
 Each form puts a secret where it does not belong (pasted into the base URL in every way people do it, or given as
 the owner, the enterprise, a number, a path...). Every entry point then runs in this process with those settings:
 each provider's configure and check (and read and delete, which `refresh`/`destroy` call without a check), the
-CLI's commands, the lookups and a client on the emulator. Whatever any of them prints, logs, raises (with its
-chained exceptions, as a traceback shows them) or returns as inputs for the state must not hold the secret, nor
-any 12-character piece of it (a truncated secret is still a leak). Three secrets: a classic token (`ghp_`, also
-caught by its shape), a GitHub Enterprise Server token of 40 hex digits (caught only because the settings
-registered it) and a fine-grained token pasted somewhere while another token is configured (caught by its shape).
-`tests/engine/test_secrets_engine.py` drives a few of the forms through the engine rig's provider processes.
+CLI's commands, the lookups and a client on the emulator (and, once, the demo). Whatever any of them prints, logs,
+raises (with its chained exceptions, as a traceback shows them) or returns as inputs for the state must not hold
+the secret, nor any 12-character piece of it (a truncated secret is still a leak). Three secrets: a classic token
+(`ghp_`, also caught by its shape), a GitHub Enterprise Server token of 40 hex digits (caught only because the
+settings registered it) and a fine-grained token pasted somewhere while another token is configured (caught by its
+shape). `tests/engine/test_secrets_engine.py` drives a few of the forms through the engine rig's provider processes.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
+import sys
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -264,3 +268,24 @@ def test_no_entry_point_shows_a_secret_from_malformed_settings(
     assert leaks(token, texts) == []
     hostile.secrets = (secret, token)
     hostile.refused("secrets", f"{form.case} ({_kind})", "\n".join(texts))
+
+
+def test_the_demo_shows_no_secret_of_the_environment(hostile: HostileCheck) -> None:
+    """The demo runs on its own emulator and token; a malformed environment around it still shows nothing."""
+    root = Path(__file__).resolve().parents[2]
+    environ = {
+        **{key: value for key, value in os.environ.items() if not key.startswith("GITHUB_")},
+        "GITHUB_TOKEN": GHES_HEX,
+        "GITHUB_OWNER": PASTED,
+        "GITHUB_BASE_URL": f"https://{HOST}/api/v3 {GHES_HEX}",
+    }
+    shown = subprocess.run(
+        [sys.executable, "-m", "github_runner_groups.cli", "demo", "--project", str(root)],
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert "After:" in shown.stdout, shown.stdout + shown.stderr
+    assert leaks(GHES_HEX, [shown.stdout, shown.stderr]) == [] and leaks(PASTED, [shown.stdout, shown.stderr]) == []
