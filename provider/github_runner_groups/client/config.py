@@ -129,7 +129,7 @@ def shown_url(url: str) -> str:
         port = f":{parts.port}" if parts.port else ""
     except ValueError:
         return HIDDEN
-    if parts_hidden(url, host):
+    if _parts_hidden(url, host):
         return HIDDEN
     origin = f"{parts.scheme.lower()}://{f'[{host}]' if ':' in host else host}"
     if _CONTROL_OR_SPACE.search(url) or "@" in url:
@@ -143,7 +143,7 @@ _PLAIN_HOST = re.compile(r"[A-Za-z0-9.-]{1,253}|[0-9A-Fa-f:.]{2,45}")
 _PLAIN_PATH = re.compile(r"(?:/[A-Za-z0-9._~-]{1,24})*/?")
 
 
-def parts_hidden(url: str, host: str) -> bool:
+def _parts_hidden(url: str, host: str) -> bool:
     """Whether not even the scheme and host of `url` can be shown: no http(s) scheme with `//`, or no plain host."""
     return (
         not url.lower().startswith(("http://", "https://"))

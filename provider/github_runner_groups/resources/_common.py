@@ -225,8 +225,8 @@ class Checker:
             self.inputs[name] = None
             self.fail(
                 name,
-                f"{name} holds a secret (the token, or text shaped like a GitHub token), not {noun} name: set "
-                f"{name}= on the resource, or {config_key} / {env}, to the {noun}'s name.",
+                f"{name} holds a secret (the token, or text shaped like a GitHub token), not the {noun}'s name: "
+                f"set {name}= on the resource, or {config_key} / {env}, to the {noun}'s name.",
             )
         elif self.known(name):
             problem = problem_of(value)
@@ -271,7 +271,7 @@ class Checker:
                 self.fail(
                     f"{name}[{index}]",
                     f"{name}[{index}] is {shown(item)}, with spaces, newlines or control characters around or in it "
-                    f"(often pasted from a file); use {item.strip()!r} if that is the name.",
+                    "(often pasted from a file): write the name with visible characters only, nothing around it.",
                 )
                 continue
             ref = normalise_reference(item)
