@@ -91,7 +91,7 @@ def resolve_settings(config: ConfigLookup | None = None, environ: Mapping[str, s
         value = env.get(env_name) or lookup(config_key)
         return str(value) if value not in (None, "") else None
 
-    _remember_secrets(pick, env, lookup)
+    remember_secrets(config, environ)
     base_url = pick("GITHUB_BASE_URL", "github:baseUrl") or DEFAULT_BASE_URL
     token = pick("GITHUB_TOKEN", "github:token")
     app = _app_credentials(env, lookup)
@@ -111,28 +111,20 @@ def resolve_settings(config: ConfigLookup | None = None, environ: Mapping[str, s
 
 
 def remember_secrets(config: ConfigLookup | None = None, environ: Mapping[str, str] | None = None) -> None:
-    """Teach the scrubber the token and App key these settings hold, without judging any setting: a process that
-    shows messages before it resolves settings (the CLI, a Pulumi program loading a spec) calls it first."""
+    """Teach the scrubber every token and App key given, in the environment and the stack config alike, without
+    judging any setting: before any setting is read (and perhaps shown in an error). A process that shows messages
+    without resolving settings (the CLI, a Pulumi program loading a spec) calls it first. A key given as a path is
+    remembered once read."""
     env = os.environ if environ is None else environ
     lookup: ConfigLookup = config if config is not None else (lambda _key: None)
-
-    def pick(env_name: str, config_key: str) -> str | None:
-        value = env.get(env_name) or lookup(config_key)
-        return str(value) if value not in (None, "") else None
-
-    _remember_secrets(pick, env, lookup)
-
-
-def _remember_secrets(pick: Callable[[str, str], str | None], env: Mapping[str, str], lookup: ConfigLookup) -> None:
-    """Before any other setting is read (and perhaps shown in an error), teach the scrubber the secrets: the token
-    and an App key given as text (one given as a path is remembered once read)."""
-    remember(pick("GITHUB_TOKEN", "github:token"))
     auth = lookup("github:appAuth")
-    keys = [env.get("GITHUB_APP_PEM_FILE"), str(auth) if auth not in (None, "") else None]
+    for token in (env.get("GITHUB_TOKEN"), lookup("github:token")):
+        remember(str(token) if token is not None else None)
+    keys = [env.get("GITHUB_APP_PEM_FILE"), auth]
     if isinstance(auth, dict):
-        keys += [str(auth.get("pemFile") or auth.get("pem_file") or "")]
-    for key in keys:
-        if key is not None and "-----BEGIN" in key:
+        keys += [auth.get("pemFile"), auth.get("pem_file")]
+    for key in (str(key) for key in keys if key not in (None, "")):
+        if "-----BEGIN" in key:
             remember(key)
             remember(key.replace("\\n", "\n"))
 
