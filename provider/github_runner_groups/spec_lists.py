@@ -16,7 +16,12 @@ from collections.abc import Iterator
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .resources.fields import invisible_characters
+from .resources.values import shown
+
 MAX_ID = 2**53
+# Lists that are no member lists but mean "own it, empty" just the same when left empty by mistake.
+OTHER_LISTS = ("selected_workflows",)
 _TAG = "tag:yaml.org,2002:"
 _PLAIN_DECIMAL = re.compile(r"-?[0-9]+")
 # What YAML 1.2 reads as a number although PyYAML (YAML 1.1) reads text.
@@ -38,8 +43,9 @@ def list_problems(
         group_key, settings = group
         where = f"line {group_key.start_mark.line + 1}, {noun} {group_key.value!r}"
         for key_node, value_node in settings.value:
-            if isinstance(key_node, ScalarNode) and key_node.value in lists:
-                problems += _list_problems(where, key_node.value, value_node, org, source)
+            if isinstance(key_node, ScalarNode) and key_node.value in (*lists, *OTHER_LISTS):
+                members = key_node.value in lists
+                problems += _list_problems(where, key_node.value, value_node, org, source, members=members)
     return problems
 
 
@@ -58,15 +64,20 @@ def _groups(
                 yield noun, (key, settings), lists
 
 
-def _list_problems(where: str, key: str, node: Node, org: str | None, source: str) -> list[str]:
+def _list_problems(where: str, key: str, node: Node, org: str | None, source: str, *, members: bool) -> list[str]:
+    if isinstance(node, ScalarNode) and node.tag == _TAG + "null" and not members:
+        return [
+            f"{where}: {key} at {source}:{node.start_mark.line + 1} is empty, which YAML reads as null, not as a list; "
+            f"write '{key}: []' for none, or remove the key"
+        ]
     if isinstance(node, ScalarNode) and node.tag == _TAG + "null":
         return [
             f"{where}: {key} at {source}:{node.start_mark.line + 1} is empty, which YAML reads as null, not as a list; "
             f"write '{key}: []' to own an empty list (every entry is removed), or remove the key to leave the list "
             "unmanaged"
         ]
-    if not isinstance(node, SequenceNode):
-        return []  # the spec's own checks say what a list must be
+    if not isinstance(node, SequenceNode) or not members:
+        return []  # the spec's own checks say what a list must be, and what a workflow reference is
     problems: list[str] = []
     seen: dict[str, int] = {}
     for index, item in enumerate(node.value):
@@ -90,6 +101,11 @@ def _list_problems(where: str, key: str, node: Node, org: str | None, source: st
 def _entry_problem(item: ScalarNode) -> str | None:
     text = item.value
     quote = f"quote it: '{text}'"
+    if text.strip() and (text != text.strip() or invisible_characters(text)):
+        return (
+            f"is {shown(text)}, with spaces, newlines or control characters around or in it: write the name with "
+            "visible characters only, nothing around it"
+        )
     if item.style is not None:  # quoted: text, as written
         return None
     tag = item.tag.removeprefix(_TAG)

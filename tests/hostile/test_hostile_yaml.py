@@ -156,6 +156,16 @@ SPECS: list[tuple[str, str | bytes, tuple[str, ...]]] = [
     ),
     ("octal group name", "groups:\n  0123: {}\n", (SPEC, "line 2", "the number 83", "quote it: '0123'")),
     (
+        "runner name with a trailing newline",
+        'org: acme\ngroups:\n  ci:\n    runners: ["linux-1\\n"]\n',
+        (SPEC, "line 3, group 'ci'", "runners[0] at ", "'linux-1\\n'", "spaces, newlines or control characters"),
+    ),
+    (
+        "empty workflow list key",
+        "org: acme\ngroups:\n  ci:\n    restricted_to_workflows: true\n    selected_workflows:\n",
+        (SPEC, "line 3, group 'ci'", "selected_workflows at ", "is empty", "'selected_workflows: []'"),
+    ),
+    (
         "empty list key",
         "org: acme\ngroups:\n  ci:\n    visibility: selected\n    repositories:\n    # - api\n    # - web\n",
         (SPEC, "line 3, group 'ci'", "repositories at ", "is empty", "write 'repositories: []'"),
