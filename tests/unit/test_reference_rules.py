@@ -7,6 +7,9 @@ from typing import Any
 
 import pytest
 from github_runner_groups.resources._common import GitHubProvider
+from github_runner_groups.resources.enterprise_organization_access import (
+    EnterpriseRunnerGroupOrganizationAccessProvider,
+)
 from github_runner_groups.resources.membership import RunnerGroupMembershipProvider
 from github_runner_groups.resources.repository_access import RunnerGroupRepositoryAccessProvider
 from github_runner_groups.resources.runner_group import RunnerGroupProvider
@@ -85,3 +88,12 @@ def test_a_runner_name_with_spaces_or_control_characters_is_refused_not_trimmed(
     assert "spaces, newlines or control characters" in reasons["runners[0]"], reasons
     reasons = failures(RunnerGroupProvider, name="ci", runners=[name])
     assert "runners[0]" in reasons, reasons
+
+
+@pytest.mark.parametrize("organization", ["acme-", "-acme", "ac--me", "acme/x", "acme corp"])
+def test_an_organization_login_github_would_refuse_fails_check(organization: str) -> None:
+    made = EnterpriseRunnerGroupOrganizationAccessProvider()
+    made._settings = resolve_settings(None, {"GITHUB_TOKEN": "t", "GITHUB_ENTERPRISE": "acme-corp"})
+    result = made.check({}, {"__provider": "p", "runner_group_id": 5, "organizations": ["acme", organization]})
+    reasons = {f.property: f.reason for f in result.failures}
+    assert "a GitHub organization login" in reasons["organizations[1]"], reasons

@@ -321,6 +321,11 @@ def check_references(checker: Checker, facet: Facet) -> None:
     checker.reference_list(facet.refs_field, facet.noun, facet.example)
     if facet.kind.qualified_by_org and checker.known("org") and checker.known(facet.refs_field):
         _check_qualified_refs(checker, facet.refs_field, str(checker.inputs["org"]))
+    if facet.noun == "organization" and checker.known(facet.refs_field):
+        for index, ref in enumerate(checker.inputs.get(facet.refs_field) or []):
+            problem = org_problem(ref) if isinstance(ref, str) else None
+            if problem is not None:  # a login GitHub would refuse can name no organization
+                checker.fail(f"{facet.refs_field}[{index}]", f"{facet.refs_field}[{index}]: {problem}")
 
 
 def matches_members(facet: Facet, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
