@@ -193,13 +193,21 @@ def exercise_enterprise(fake: FakeGitHub, client: GitHubClient) -> None:
     api.remove_enterprise_group_runner(client, slug, created, runners["ent-linux-1"])
     api.list_enterprise_group_runners_if_changed(client, slug, created, None)
     api.get_runner_group(client, "acme", created)  # the org's view: inherited
+    # What the org may change on it: which of its repositories may use it.
+    api.update_runner_group(client, "acme", created, {"name": "shared", "visibility": "selected"})
+    repository = api.list_org_repositories(client, "acme")[0].id
+    api.set_group_repositories(client, "acme", created, [repository])
+    api.remove_group_repository(client, "acme", created, repository)
+    api.add_group_repository(client, "acme", created, repository)
+    api.list_group_repositories_if_changed(client, "acme", created, None)
     for failing in (
         lambda: api.create_enterprise_runner_group(client, slug, {"name": "shared"}),  # name taken
         lambda: api.delete_enterprise_runner_group(client, slug, 1),  # Default cannot be deleted
         lambda: api.set_enterprise_group_organizations(client, slug, created, [999999]),  # not a member org
         lambda: api.set_enterprise_group_runners(client, slug, created, [999999]),  # unknown runner
         lambda: api.get_enterprise_runner_group_if_changed(client, slug, 999999, None),  # no such group
-        lambda: api.update_runner_group(client, "acme", created, {"name": "shared"}),  # inherited
+        lambda: api.update_runner_group(client, "acme", created, {"name": "renamed"}),  # the enterprise's name
+        lambda: api.delete_runner_group(client, "acme", created),  # the enterprise's group
     ):
         with pytest.raises(GitHubError):
             failing()

@@ -252,11 +252,10 @@ def test_out_of_band_enterprise_edits_show_in_the_orgs(call: Call, fake: FakeGit
 @pytest.mark.parametrize(
     ("method", "suffix", "body"),
     [
-        ("PATCH", "", {"name": "shared"}),
+        ("PATCH", "", {"name": "renamed"}),
+        ("PATCH", "", {"name": "shared", "allows_public_repositories": True}),
+        ("PATCH", "", {"name": "shared", "restricted_to_workflows": True, "selected_workflows": ["a/b/c.yml@main"]}),
         ("DELETE", "", None),
-        ("PUT", "/repositories", {"selected_repository_ids": []}),
-        ("PUT", "/repositories/{repo}", None),
-        ("DELETE", "/repositories/{repo}", None),
         ("PUT", "/runners", {"runners": []}),
         ("PUT", "/runners/{runner}", None),
         ("DELETE", "/runners/{runner}", None),

@@ -86,6 +86,8 @@ class Org:
     hosted_runners: dict[int, dict[str, Any]] = field(default_factory=dict)
     hosted_catalog: HostedCatalog = field(default_factory=HostedCatalog)
     actions_permissions: ActionsPermissions = field(default_factory=ActionsPermissions)
+    # The org's own setting of each enterprise group shared with it: which of its repositories may use it.
+    inherited_visibility: dict[int, str] = field(default_factory=dict)
 
     def public_ips_in_use(self) -> int:
         return sum(1 for h in self.hosted_runners.values() if h["public_ip_enabled"])
@@ -464,13 +466,14 @@ class EmulatorState:
         return group
 
     def inherited_groups(self, org: Org) -> list[dict[str, Any]]:
-        """The enterprise's groups shared with `org`, as the org sees them: `inherited`, read-only, visible to
-        all its repositories; the enterprise's Default group is not among them (the org has its own)."""
+        """The enterprise's groups shared with `org`, as the org sees them: `inherited`, read-only but for the org's
+        repository access (visible to all its repositories until it chooses; see `inherited_groups` module); the
+        enterprise's Default group is not among them (the org has its own)."""
         enterprise = self.enterprises.get(org.enterprise or "")
         if enterprise is None:
             return []
         return [
-            inherited_view(group)
+            inherited_view(group, org.inherited_visibility.get(group["id"], "all"))
             for group in enterprise.groups.values()
             if not group["default"] and enterprise.shares(group, org.id)
         ]
@@ -488,6 +491,9 @@ class EmulatorState:
             runners += owner.hosted_runners.values()
         else:
             owner.group_orgs.pop(group_id, None)
+            for org in self.orgs.values():  # the orgs' own settings of the group go with it
+                org.inherited_visibility.pop(group_id, None)
+                org.group_repositories.pop(group_id, None)
         for runner in runners:
             if runner["runner_group_id"] == group_id:
                 runner["runner_group_id"] = DEFAULT_GROUP_ID
@@ -523,11 +529,11 @@ def new_enterprise_group(group_id: int, name: str, fields: Mapping[str, Any]) ->
     return group
 
 
-def inherited_view(group: Mapping[str, Any]) -> dict[str, Any]:
-    """An enterprise group as an org it is shared with shows it."""
+def inherited_view(group: Mapping[str, Any], visibility: str = "all") -> dict[str, Any]:
+    """An enterprise group as an org it is shared with shows it, with the org's own repository access setting."""
     return {
         **group,
-        "visibility": "all",
+        "visibility": visibility,
         "inherited": True,
         "inherited_allows_public_repositories": group["allows_public_repositories"],
         "workflow_restrictions_read_only": True,
