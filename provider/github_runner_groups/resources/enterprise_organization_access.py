@@ -17,7 +17,7 @@ from .. import api, resolve
 from ._assignment import AssignmentProvider, Facet
 from ._assignment_resource import AssignmentResource
 
-ENTERPRISE_PERMISSION = "admin:enterprise scope, or the enterprise permission 'Self-hosted runners'"
+ENTERPRISE_PERMISSION = "a classic token with the manage_runners:enterprise scope, which admin:enterprise includes"
 
 ORGANIZATION_ACCESS = Facet(
     noun="organization",

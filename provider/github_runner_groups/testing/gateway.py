@@ -14,9 +14,17 @@ from urllib.parse import parse_qsl
 
 from .handlers import Reply, Request
 from .limits import PrimaryLimiter, SecondaryLimiter, SecondaryLimits, retry_after
-from .rendering import HttpError, Page, error_body, fault_answer, secondary_limit_exceeded
-from .routes import find_route
-from .state import ADMIN_SCOPE, ENTERPRISE_SCOPE, Credential, EmulatorState
+from .rendering import (
+    DOCS,
+    ENTERPRISE_GROUP_DOCS,
+    HttpError,
+    Page,
+    error_body,
+    fault_answer,
+    secondary_limit_exceeded,
+)
+from .routes import Route, find_route
+from .state import ADMIN_SCOPE, INCLUDED_IN, MANAGE_RUNNERS_ENTERPRISE, Credential, EmulatorState
 from .wire import DropConnection, FakeResponse, FaultRule, RecordedRequest
 
 
@@ -87,10 +95,11 @@ class Gateway:
             raise HttpError(404)  # an unknown route or method gets 404 on GitHub too
         route, params = found
         if route.scope is not None:
-            exchange.answer_headers["x-accepted-oauth-scopes"] = route.scope
-            enforced = route.scope in (ADMIN_SCOPE, ENTERPRISE_SCOPE)
-            if enforced and exchange.bucket and route.scope not in exchange.bucket.scopes:
-                raise HttpError(403, "Resource not accessible by personal access token")
+            accepted = (route.scope, *INCLUDED_IN.get(route.scope, ()))
+            exchange.answer_headers["x-accepted-oauth-scopes"] = ", ".join(accepted)
+            enforced = route.scope in (ADMIN_SCOPE, MANAGE_RUNNERS_ENTERPRISE)
+            if enforced and exchange.bucket and not exchange.bucket.scopes & set(accepted):
+                raise HttpError(403, "Resource not accessible by personal access token", documentation_url=_docs(route))
         if isinstance(exchange.payload, _Unparseable):
             raise HttpError(400, "Problems parsing JSON")
         request = Request(
@@ -165,6 +174,13 @@ class _Exchange:
     @property
     def credential(self) -> str | None:
         return _bearer(self.headers)
+
+
+def _docs(route: Route) -> str:
+    """The REST reference page of the route's operations: it names the scope a classic token needs."""
+    if route.template.startswith("/enterprises/"):
+        return ENTERPRISE_GROUP_DOCS
+    return DOCS
 
 
 def _parse_json(body: bytes | None) -> Any:

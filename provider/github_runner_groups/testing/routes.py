@@ -11,7 +11,7 @@ from . import handlers
 from . import hosted_handlers as hosted
 from .flavours import ENTERPRISE, HOSTED_RUNNERS, Flavour
 from .handlers import Handler
-from .state import ADMIN_SCOPE, ENTERPRISE_SCOPE
+from .state import ADMIN_SCOPE, MANAGE_RUNNERS_ENTERPRISE
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ ROUTES = (
     Route("PATCH", _HOSTED_RUNNER, hosted.update_runner, feature=HOSTED_RUNNERS),
     Route("DELETE", _HOSTED_RUNNER, hosted.delete_runner, feature=HOSTED_RUNNERS),
     *(
-        Route(method, template, handler, scope=ENTERPRISE_SCOPE, feature=ENTERPRISE)
+        Route(method, template, handler, scope=MANAGE_RUNNERS_ENTERPRISE, feature=ENTERPRISE)
         for method, template, handler in (
             ("GET", _ENTERPRISE_GROUPS, enterprise.list_groups),
             ("POST", _ENTERPRISE_GROUPS, enterprise.create_group),

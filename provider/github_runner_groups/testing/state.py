@@ -18,6 +18,10 @@ from .rendering import HttpError, hosted_runner_json
 DEFAULT_GROUP_ID = 1  # the Default group's id in every org, and in every enterprise
 ADMIN_SCOPE = "admin:org"
 ENTERPRISE_SCOPE = "admin:enterprise"
+# What the enterprise runner endpoints name ("OAuth app tokens and personal access tokens (classic) need the
+# manage_runners:enterprise scope"); admin:enterprise, its parent, includes it.
+MANAGE_RUNNERS_ENTERPRISE = "manage_runners:enterprise"
+INCLUDED_IN = {MANAGE_RUNNERS_ENTERPRISE: (ENTERPRISE_SCOPE,)}
 REPOSITORY_VISIBILITIES = ("public", "private", "internal")
 ENABLED_REPOSITORIES = ("all", "none", "selected")
 ALLOWED_ACTIONS = ("all", "local_only", "selected")
