@@ -24,7 +24,7 @@ from .rendering import (
     secondary_limit_exceeded,
 )
 from .routes import Route, find_route
-from .state import ADMIN_SCOPE, INCLUDED_IN, MANAGE_RUNNERS_ENTERPRISE, Credential, EmulatorState
+from .state import ADMIN_SCOPE, INCLUDED_IN, MANAGE_RUNNERS_ENTERPRISE, MANAGE_RUNNERS_ORG, Credential, EmulatorState
 from .wire import DropConnection, FakeResponse, FaultRule, RecordedRequest
 
 
@@ -97,7 +97,7 @@ class Gateway:
         if route.scope is not None:
             accepted = (route.scope, *INCLUDED_IN.get(route.scope, ()))
             exchange.answer_headers["x-accepted-oauth-scopes"] = ", ".join(accepted)
-            enforced = route.scope in (ADMIN_SCOPE, MANAGE_RUNNERS_ENTERPRISE)
+            enforced = route.scope in (ADMIN_SCOPE, MANAGE_RUNNERS_ENTERPRISE, MANAGE_RUNNERS_ORG)
             if enforced and exchange.bucket and not exchange.bucket.scopes & set(accepted):
                 raise HttpError(403, "Resource not accessible by personal access token", documentation_url=_docs(route))
         if isinstance(exchange.payload, _Unparseable):

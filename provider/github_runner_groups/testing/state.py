@@ -21,7 +21,8 @@ ENTERPRISE_SCOPE = "admin:enterprise"
 # What the enterprise runner endpoints name ("OAuth app tokens and personal access tokens (classic) need the
 # manage_runners:enterprise scope"); admin:enterprise, its parent, includes it.
 MANAGE_RUNNERS_ENTERPRISE = "manage_runners:enterprise"
-INCLUDED_IN = {MANAGE_RUNNERS_ENTERPRISE: (ENTERPRISE_SCOPE,)}
+MANAGE_RUNNERS_ORG = "manage_runners:org"  # what the org hosted-runner endpoints name; admin:org includes it
+INCLUDED_IN = {MANAGE_RUNNERS_ENTERPRISE: (ENTERPRISE_SCOPE,), MANAGE_RUNNERS_ORG: (ADMIN_SCOPE,)}
 REPOSITORY_VISIBILITIES = ("public", "private", "internal")
 ENABLED_REPOSITORIES = ("all", "none", "selected")
 ALLOWED_ACTIONS = ("all", "local_only", "selected")
