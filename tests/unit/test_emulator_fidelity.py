@@ -115,3 +115,15 @@ def test_a_bad_token_gets_401_even_on_an_unknown_route() -> None:
     assert isinstance(answer, FakeResponse) and answer.status == 401
     assert _call(fake, "GET", "/orgs/acme/nothing-here").status == 404
     assert _call(fake, "GET", "/orgs/acme/actions/runner-groups/abc").status == 404  # ids are digits
+
+
+def test_an_api_version_the_emulator_does_not_serve_is_a_400() -> None:
+    fake = FakeGitHub.seeded()
+    groups = "/orgs/acme/actions/runner-groups"
+    refused = _call(fake, "GET", groups, **{"X-GitHub-Api-Version": "2020-01-01"})
+    body = json.loads(refused.body)
+    assert (refused.status, body["status"]) == (400, "400")
+    assert "X-GitHub-Api-Version" in body["message"] and "2022-11-28" in body["message"]
+    assert body["documentation_url"].endswith("/api-versions")
+    assert _call(fake, "GET", groups, **{"X-GitHub-Api-Version": "2022-11-28"}).status == 200
+    assert _call(fake, "GET", groups).status == 200  # no header: 2022-11-28

@@ -21,7 +21,7 @@ import pulumi.dynamic
 from .. import api
 from ..client import GitHubClient
 from ..errors import GitHubNotFound, GitHubOutcomeUnknown, GitHubValidationError
-from . import group_registry, hosted_catalog
+from . import group_registry, hosted_catalog, hosted_deletion
 from ._common import (
     GitHubProvider,
     Refused,
@@ -79,6 +79,8 @@ class HostedRunnerProvider(GitHubProvider):
         client = self.client()
         catalog = hosted_catalog.org_catalog(client, org, action)
         existing = catalog.holder_of(name) if adopting else None
+        if existing is not None and existing.status == hosted_deletion.DELETING:
+            raise Refused(action, _deleting_hint(existing))
         if existing is None:
             made = _create_new(client, org, action, catalog, inputs)
         else:
@@ -119,6 +121,8 @@ class HostedRunnerProvider(GitHubProvider):
             api.delete_hosted_runner(client, org, hosted_runner_id)
         except GitHubNotFound:
             pass  # Already gone: the desired end state.
+        else:
+            hosted_deletion.wait_until_gone(client, org, hosted_runner_id)  # `Deleting` still holds the name
         catalog = hosted_catalog.known_org_catalog(client, org)
         if catalog is not None:
             catalog.forget(hosted_runner_id)
@@ -270,7 +274,17 @@ def _create(
         raise refused.with_hint(_taken_hint(holder)) from None
 
 
+def _deleting_hint(holder: api.HostedRunner) -> str:
+    return (
+        f"the GitHub-hosted runner named '{holder.name}' (id {holder.id}) is being deleted (status Deleting), so it "
+        "can be neither taken over nor replaced by a runner of that name yet: wait until GitHub has removed it "
+        "(usually a few minutes) and run `pulumi up` again, which then creates a new runner of that name."
+    )
+
+
 def _taken_hint(holder: api.HostedRunner) -> str:
+    if holder.status == hosted_deletion.DELETING:
+        return _deleting_hint(holder)
     return (
         f"a GitHub-hosted runner named '{holder.name}' already exists in the org (id {holder.id}) and this stack "
         "does not own it: set adopt=True to take it over (the next `pulumi up` changes only what differs), or "

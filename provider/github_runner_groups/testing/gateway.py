@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
+from .flavours import API_VERSIONS
 from .handlers import Reply, Request
 from .limits import PrimaryLimiter, SecondaryLimiter, SecondaryLimits, retry_after
 from .rendering import (
+    API_VERSIONS_DOCS,
     DOCS,
     ENTERPRISE_GROUP_DOCS,
     HttpError,
@@ -88,6 +90,7 @@ class Gateway:
         return self._render(exchange, status, body)
 
     def _dispatch(self, exchange: _Exchange) -> Reply:
+        _check_api_version(exchange.headers.get("x-github-api-version"))
         found = find_route(exchange.method, exchange.path, self.state.flavour)
         if found is None or found[0].scope is not None:
             self._admit(exchange)  # like GitHub, credentials first: a bad token gets 401 even on an unknown route
@@ -174,6 +177,18 @@ class _Exchange:
     @property
     def credential(self) -> str | None:
         return _bearer(self.headers)
+
+
+def _check_api_version(version: str | None) -> None:
+    """GitHub: "If you specify an API version that is no longer supported, you will receive a 400 error" (its body
+    is not documented: assumed). No header means 2022-11-28."""
+    if version is not None and version.strip() not in API_VERSIONS:
+        raise HttpError(
+            400,
+            f"Unsupported 'X-GitHub-Api-Version' header value: '{version[:40]}'. Supported versions: "
+            f"{', '.join(API_VERSIONS)}.",
+            documentation_url=API_VERSIONS_DOCS,
+        )
 
 
 def _docs(route: Route) -> str:

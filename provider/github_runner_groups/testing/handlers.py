@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from . import inherited_groups
+from . import hosted_lifecycle, inherited_groups
 from .app_jwt import verify_app_jwt
 from .flavours import NETWORK_CONFIGURATION
 from .rendering import (
@@ -58,7 +58,9 @@ class Request:
 
     @property
     def org(self) -> Org:
-        return self.state.find_org(self.params["org"])
+        org = self.state.find_org(self.params["org"])
+        hosted_lifecycle.sweep(org, self.now)  # hosted runners whose teardown is over are gone
+        return org
 
     def group(self, org: Org) -> dict[str, Any]:
         return self.state.find_group(org, self.params["runner_group_id"])

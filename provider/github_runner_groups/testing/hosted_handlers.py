@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from . import hosted_lifecycle
 from .handlers import Reply, Request, invalid_property
 from .rendering import HttpError, hosted_runner_json
 from .state import Org, new_hosted_runner
@@ -117,10 +118,14 @@ def update_runner(request: Request) -> Reply:
 
 
 def delete_runner(request: Request) -> Reply:
-    """GitHub answers 202 with the runner, now `Deleting`; the emulator removes it at once."""
+    """GitHub answers 202 with the runner, now `Deleting`; it is gone once its teardown is over
+    (`hosted_lifecycle`)."""
     org = request.org
-    hosted = org.hosted_runners.pop(_hosted(request, org)["id"])
-    return 202, hosted_runner_json({**hosted, "status": "Deleting"})
+    hosted = _hosted(request, org)
+    answer = hosted_runner_json(
+        hosted_lifecycle.start_deleting(org, hosted, request.now, request.state.hosted_deletion_seconds)
+    )
+    return 202, answer
 
 
 # What the org offers

@@ -146,6 +146,7 @@ class EmulatorState:
         self.ids = itertools.count(2)
         # Orgs and enterprises count apart, so that seeding one does not shift the ids of groups and runners.
         self.account_ids = itertools.count(100_001)
+        self.hosted_deletion_seconds = 0.0  # how long a deleted hosted runner stays `Deleting` (hosted_lifecycle)
 
     # Seeding and out-of-band changes
 
