@@ -131,7 +131,8 @@ def exercise_hosted_runners(client: GitHubClient) -> None:
     hosted = "/orgs/acme/actions/hosted-runners"
     images = client.get(f"{hosted}/images/github-owned", action="listing GitHub-owned images")["images"]
     client.get(f"{hosted}/images/partner", action="listing partner images")
-    size = client.get(f"{hosted}/machine-sizes", action="listing machine sizes")["machine_specs"][0]["id"]
+    sizes = client.get(f"{hosted}/machine-sizes", action="listing machine sizes")["machine_specs"]
+    size = sizes[0]["id"]
     client.get(f"{hosted}/platforms", action="listing platforms")
     client.get(f"{hosted}/limits", action="reading hosted-runner limits")
     group = api.create_runner_group(client, "acme", {"name": "hosted"}).body.id
@@ -145,7 +146,8 @@ def exercise_hosted_runners(client: GitHubClient) -> None:
     ).body
     runner = f"{hosted}/{created['id']}"
     client.request("PATCH", runner, action="moving a hosted runner", json_body={"runner_group_id": group})
-    client.request("PATCH", runner, action="resizing", json_body={"size": size, "maximum_runners": 20})
+    # A size that serves every image (2 vCPUs are Ubuntu only): the next PATCH changes the image.
+    client.request("PATCH", runner, action="resizing", json_body={"size": sizes[-1]["id"], "maximum_runners": 20})
     image = {"image_source": "github", "image_id": images[-1]["id"], "image_version": None, "image_gen": True}
     client.request("PATCH", runner, action="changing the image", json_body=image)
     client.get(runner, action="reading a hosted runner")

@@ -20,7 +20,7 @@ import pulumi.dynamic
 
 from .. import api
 from ..client import GitHubClient
-from ..errors import GitHubNotFound, GitHubOutcomeUnknown, GitHubValidationError
+from ..errors import GitHubError, GitHubNotFound, GitHubOutcomeUnknown, GitHubValidationError
 from . import group_registry, hosted_catalog, hosted_deletion
 from ._common import (
     GitHubProvider,
@@ -46,6 +46,9 @@ COMPUTED = named(HOSTED_RUNNER_FIELDS, Role.COMPUTED)
 _UNSET_OPTIONAL = {
     f.name for f in HOSTED_RUNNER_FIELDS if f.role is Role.SETTING and f.default is None and not f.required
 }
+SIZES_DOCS = (
+    "https://docs.github.com/en/actions/reference/runners/larger-runners#specifications-for-general-larger-runners"
+)
 # PATCH names the image fields flat; POST nests them in `image`.
 _IMAGE_KEYS = {"image_id": "id", "image_source": "source", "image_version": "version"}
 
@@ -183,6 +186,8 @@ def _patch(
                 "The hosted runner was deleted outside this stack: run `pulumi refresh` to drop it from the state "
                 "(the next `pulumi up` creates it again)."
             ) from None
+        except GitHubValidationError as exc:
+            raise _explained(exc, wanted) from None
     if turning_ip and not updated.public_ip_enabled:
         catalog.give_back_public_ip()
     return updated
@@ -270,8 +275,20 @@ def _create(
     except GitHubValidationError as refused:
         holder = next((r for r in api.list_hosted_runners(client, org) if r.name.lower() == body["name"].lower()), None)
         if holder is None:
-            raise
+            raise _explained(refused, {"size": body.get("size"), "image_id": body.get("image", {}).get("id")}) from None
         raise refused.with_hint(_taken_hint(holder)) from None
+
+
+def _explained(refused: GitHubValidationError, wanted: Mapping[str, Any]) -> GitHubError:
+    """GitHub's refusal of a size, said in terms of its image: not every size serves every image."""
+    if not any(isinstance(e, Mapping) and e.get("field") == "size" for e in refused.errors):
+        return refused
+    return refused.with_hint(
+        f"Not every machine size serves every image: size '{wanted.get('size')}' with image "
+        f"'{wanted.get('image_id')}' was refused. GitHub's larger-runner specifications: 2 vCPUs are Ubuntu only, "
+        "4-vCPU Windows runners need the Windows Server 2025 or Windows 11 Desktop image, 96 vCPUs are x64 only "
+        f"({SIZES_DOCS}). Choose another size or image."
+    )
 
 
 def _deleting_hint(holder: api.HostedRunner) -> str:
