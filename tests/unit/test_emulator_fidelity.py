@@ -127,3 +127,19 @@ def test_an_api_version_the_emulator_does_not_serve_is_a_400() -> None:
     assert body["documentation_url"].endswith("/api-versions")
     assert _call(fake, "GET", groups, **{"X-GitHub-Api-Version": "2022-11-28"}).status == 200
     assert _call(fake, "GET", groups).status == 200  # no header: 2022-11-28
+
+
+def test_selected_workflows_must_be_pinned_and_a_blank_name_is_missing() -> None:
+    fake = FakeGitHub.seeded()
+    groups = "/orgs/acme/actions/runner-groups"
+    unpinned = {
+        "name": "ci",
+        "restricted_to_workflows": True,
+        "selected_workflows": ["acme/api/.github/workflows/x.yml"],
+    }
+    refused = _call(fake, "POST", groups, unpinned)
+    assert refused.status == 422 and "/selected_workflows" in json.loads(refused.body)["message"]
+    blank = _call(fake, "POST", groups, {"name": "  "})
+    assert (blank.status, json.loads(blank.body)["errors"][0]["code"]) == (422, "missing_field")
+    pinned = {**unpinned, "selected_workflows": ["acme/api/.github/workflows/x.yml@refs/heads/main"]}
+    assert _call(fake, "POST", groups, pinned).status == 201
