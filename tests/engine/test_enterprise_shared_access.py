@@ -14,7 +14,7 @@ import pytest
 from enterprise_seed import two_org_enterprise
 from enterprise_stack import writes
 from github_runner_groups.resources.repository_access import RunnerGroupRepositoryAccessProvider
-from github_runner_groups.testing import SEEDED_ENTERPRISE, FakeGitHub
+from github_runner_groups.testing import SEEDED_ENTERPRISE, FakeGitHub, FaultRule
 from harness import Engine, HarnessError, Res
 
 MakeEngine = Callable[..., Engine]
@@ -101,3 +101,14 @@ def test_additive_access_refuses_a_group_the_org_opened_to_all_repositories(
     assert "inherited from the enterprise" in message and "exclusive" in message and "Selected repositories" in message
     assert writes(fake) == []
     assert org_view(fake, group_id) == ("all", set())
+
+
+def test_a_failed_first_write_puts_back_the_orgs_setting(engine: MakeEngine, fake: FakeGitHub) -> None:
+    group_id = shared_group(fake)
+    fake.add_fault(FaultRule(method="PUT", path=rf"/runner-groups/{group_id}/repositories$", status=502, times=None))
+    stack = engine()
+    with pytest.raises(HarnessError) as failure:
+        stack.up([access(group_id, ["api"])])
+    assert "502" in failure.value.message and "undone" in failure.value.message
+    assert org_view(fake, group_id) == ("all", set())
+    assert stack.state == {}

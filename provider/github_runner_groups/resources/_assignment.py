@@ -285,7 +285,9 @@ class AssignmentProvider(GitHubProvider):
                 if not creating or list_differs(client, facet, org, group_id, wanted, None) is not None:
                     facet.set_members(client, org, group_id, sorted(wanted))
             except GitHubError as exc:
-                raise explain(facet, exc, org, group_id) from None
+                raise _undo_switch(
+                    explain(facet, exc, org, group_id), client, org, group_id, setting, creating
+                ) from None
         else:
             found = self._apply_additive(client, org, group_id, set(wanted), previous, previous_found)
         return {**inputs, **_members(facet, wanted, found), "etag": None, **extra}
@@ -440,6 +442,17 @@ def undo_writes(steps: list[Undo], group_id: int, location: str) -> str:
         f"({'; '.join(failed[:3])}); no resource owns what is left: make that change by hand in the "
         f"{location}'s Actions runner-group settings."
     )
+
+
+def _undo_switch(
+    exc: GitHubError, client: GitHubClient, org: str, group_id: int, setting: Any, creating: bool
+) -> GitHubError:
+    """A create that switched an inherited group's org setting to `selected` and then failed puts it back."""
+    if not (creating and isinstance(setting, dict) and setting.get("visibility") != inherited.SELECTED):
+        return exc
+    step = partial(inherited.put_back, client, org, group_id, setting)
+    note = undo_writes([("put back the org's repository access setting", step)], group_id, "org")
+    return exc.with_hint(f"{exc.hint} {note}" if exc.hint else note)
 
 
 def members_outputs(facet: Facet, members: Mapping[int, str]) -> dict[str, Any]:
