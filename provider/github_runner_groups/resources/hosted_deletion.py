@@ -56,7 +56,10 @@ def wait_until_gone(
                 "down within minutes: run the command again later (the DELETE is repeated and the wait resumes)."
             )
         if clock() - logged >= _LOG_EVERY_SECONDS:
-            _LOG.info("waiting for %s ('%s', %s) to be gone: %.0f s so far", what, runner.name, runner.status, waited)
+            # A warning, as the client's rate-limit waits: shown without debug logging, so a slow destroy says why.
+            _LOG.warning(
+                "waiting for %s ('%s', %s) to be gone: %.0f s so far", what, runner.name, runner.status, waited
+            )
             logged = clock()
         sleep(min(pause, timeout - waited))
         pause = min(pause * 2, _LONGEST_POLL_SECONDS)
