@@ -62,6 +62,10 @@ def test_exclusive_access_selects_the_orgs_repositories_and_destroy_puts_back_al
     stack.up([access(group_id, ["api", "web"])])
     assert org_view(fake, group_id) == ("selected", repo_ids(fake, "api", "web"))
     assert stack.get("shared-access").outputs["inherited_setting"] == {"visibility": "all", "repository_ids": []}
+    fake.reset_log()
+    stack.refresh()
+    assert stack.up([access(group_id, ["api", "web"])]).summary.get("update", 0) == 0
+    assert writes(fake) == []  # unchanged: nothing written
     stack.destroy()
     assert org_view(fake, group_id) == ("all", set())
     assert enterprise_side(fake, group_id) == before  # the enterprise's group was never touched
