@@ -67,3 +67,19 @@ def test_a_runner_being_deleted_is_neither_adopted_nor_shadowed(
         and "run `pulumi up` again" in message
     )
     assert not [r for r in fake.requests if r.method in ("POST", "PATCH", "PUT", "DELETE")]
+
+
+def test_a_runner_deleted_outside_the_stack_leaves_it_at_refresh(engine: MakeEngine, fake: FakeGitHub) -> None:
+    stack = engine()
+    stack.up([runner()])
+    fake.hosted_deletion_seconds = 3600.0
+    held = int(stack.get("linux").id)
+    answer = fake.handle("DELETE", f"{HOSTED}/{held}", "", {"Authorization": "Bearer " + next(iter(fake.tokens))}, None)
+    assert getattr(answer, "status", None) == 202
+    stack.refresh()
+    assert stack.state == {}
+    fake.reset_log()
+    with pytest.raises(HarnessError) as failure:
+        stack.up([runner()])
+    assert "is being deleted (status Deleting)" in failure.value.message
+    assert not [r for r in fake.requests if r.method in ("POST", "PATCH", "PUT", "DELETE")]

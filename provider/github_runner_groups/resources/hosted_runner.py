@@ -98,6 +98,10 @@ class HostedRunnerProvider(GitHubProvider):
             found = api.get_hosted_runner(client, org, _hosted_runner_id(id_))
         except GitHubNotFound:
             return gone(client, org)
+        if found.status == hosted_deletion.DELETING:
+            # Deleted outside this stack and on its way out: dropped now, as it will be once GitHub is done (an
+            # `up` that recreates it is told to wait until the name is free).
+            return pulumi.dynamic.ReadResult("", {})
         outputs = _outputs(org, props.get("adopt") is True, found)
         inputs = {key: outputs[key] for key in INPUTS if outputs.get(key) is not None}
         return pulumi.dynamic.ReadResult(str(found.id), outputs, inputs)
