@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         "export",
         help="write an org's (and an enterprise's) runner groups as a YAML spec or a Pulumi program (adopt=True)",
         description="Settings come from GITHUB_TOKEN (or the GitHub App variables) and GITHUB_BASE_URL. "
-        "--enterprise needs a token with admin:enterprise.",
+        "--enterprise needs a classic token with manage_runners:enterprise (or admin:enterprise).",
     )
     export.add_argument("--org", help="organization login")
     export.add_argument("--enterprise", help="enterprise slug: its runner groups go into the spec's enterprise:")

@@ -5,7 +5,7 @@ adopted by name (no write when the settings match) with their lists inline (an o
 runners, an enterprise group's organizations and runners), each read once and written only if it differs, and
 each GitHub-hosted runner is adopted in its group. Inherited groups (managed by the enterprise) and the Default
 group (which cannot be created or deleted) are listed as comments, not exported. An enterprise's groups
-(`--enterprise SLUG`, a token with admin:enterprise) go into the spec's `enterprise:` section.
+(`--enterprise SLUG`, a token with manage_runners:enterprise) go into the spec's `enterprise:` section.
 """
 
 from __future__ import annotations

@@ -97,7 +97,7 @@ def get_group_runners(group_id: int | str, org: str | None = None) -> list[Membe
 
 
 def get_enterprise_runner_groups(enterprise: str | None = None) -> list[RunnerGroupInfo]:
-    """The enterprise's runner groups (a token with admin:enterprise)."""
+    """The enterprise's runner groups (a token with manage_runners:enterprise, which admin:enterprise includes)."""
     client, slug = _connect_enterprise(enterprise)
     return api.list_enterprise_runner_groups(client, slug)
 

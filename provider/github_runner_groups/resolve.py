@@ -86,7 +86,9 @@ def _organization(client: GitHubClient, login: str) -> api.Organization | None:
         return None
 
 
-# REST has no listing of an enterprise's organizations: each login is read once (GET /orgs/{org}) per process.
+# The enterprise's organizations cannot be listed with the classic token the enterprise runner-group endpoints take
+# (`/enterprises/{enterprise}/apps/installable_organizations` is for Apps installed on the enterprise only): each login
+# is read once (GET /orgs/{org}) per process.
 # A numeric id cannot be looked up; GitHub refuses an id that is not a member organization when it is written.
 ORGANIZATIONS = NameKind(
     noun="organization",

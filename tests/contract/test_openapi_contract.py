@@ -131,7 +131,8 @@ def exercise_hosted_runners(client: GitHubClient) -> None:
     hosted = "/orgs/acme/actions/hosted-runners"
     images = client.get(f"{hosted}/images/github-owned", action="listing GitHub-owned images")["images"]
     client.get(f"{hosted}/images/partner", action="listing partner images")
-    size = client.get(f"{hosted}/machine-sizes", action="listing machine sizes")["machine_specs"][0]["id"]
+    sizes = client.get(f"{hosted}/machine-sizes", action="listing machine sizes")["machine_specs"]
+    size = sizes[0]["id"]
     client.get(f"{hosted}/platforms", action="listing platforms")
     client.get(f"{hosted}/limits", action="reading hosted-runner limits")
     group = api.create_runner_group(client, "acme", {"name": "hosted"}).body.id
@@ -145,7 +146,8 @@ def exercise_hosted_runners(client: GitHubClient) -> None:
     ).body
     runner = f"{hosted}/{created['id']}"
     client.request("PATCH", runner, action="moving a hosted runner", json_body={"runner_group_id": group})
-    client.request("PATCH", runner, action="resizing", json_body={"size": size, "maximum_runners": 20})
+    # A size that serves every image (2 vCPUs are Ubuntu only): the next PATCH changes the image.
+    client.request("PATCH", runner, action="resizing", json_body={"size": sizes[-1]["id"], "maximum_runners": 20})
     image = {"image_source": "github", "image_id": images[-1]["id"], "image_version": None, "image_gen": True}
     client.request("PATCH", runner, action="changing the image", json_body=image)
     client.get(runner, action="reading a hosted runner")
@@ -193,13 +195,21 @@ def exercise_enterprise(fake: FakeGitHub, client: GitHubClient) -> None:
     api.remove_enterprise_group_runner(client, slug, created, runners["ent-linux-1"])
     api.list_enterprise_group_runners_if_changed(client, slug, created, None)
     api.get_runner_group(client, "acme", created)  # the org's view: inherited
+    # What the org may change on it: which of its repositories may use it.
+    api.update_runner_group(client, "acme", created, {"name": "shared", "visibility": "selected"})
+    repository = api.list_org_repositories(client, "acme")[0].id
+    api.set_group_repositories(client, "acme", created, [repository])
+    api.remove_group_repository(client, "acme", created, repository)
+    api.add_group_repository(client, "acme", created, repository)
+    api.list_group_repositories_if_changed(client, "acme", created, None)
     for failing in (
         lambda: api.create_enterprise_runner_group(client, slug, {"name": "shared"}),  # name taken
         lambda: api.delete_enterprise_runner_group(client, slug, 1),  # Default cannot be deleted
         lambda: api.set_enterprise_group_organizations(client, slug, created, [999999]),  # not a member org
         lambda: api.set_enterprise_group_runners(client, slug, created, [999999]),  # unknown runner
         lambda: api.get_enterprise_runner_group_if_changed(client, slug, 999999, None),  # no such group
-        lambda: api.update_runner_group(client, "acme", created, {"name": "shared"}),  # inherited
+        lambda: api.update_runner_group(client, "acme", created, {"name": "renamed"}),  # the enterprise's name
+        lambda: api.delete_runner_group(client, "acme", created),  # the enterprise's group
     ):
         with pytest.raises(GitHubError):
             failing()

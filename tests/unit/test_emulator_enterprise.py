@@ -252,11 +252,10 @@ def test_out_of_band_enterprise_edits_show_in_the_orgs(call: Call, fake: FakeGit
 @pytest.mark.parametrize(
     ("method", "suffix", "body"),
     [
-        ("PATCH", "", {"name": "shared"}),
+        ("PATCH", "", {"name": "renamed"}),
+        ("PATCH", "", {"name": "shared", "allows_public_repositories": True}),
+        ("PATCH", "", {"name": "shared", "restricted_to_workflows": True, "selected_workflows": ["a/b/c.yml@main"]}),
         ("DELETE", "", None),
-        ("PUT", "/repositories", {"selected_repository_ids": []}),
-        ("PUT", "/repositories/{repo}", None),
-        ("DELETE", "/repositories/{repo}", None),
         ("PUT", "/runners", {"runners": []}),
         ("PUT", "/runners/{runner}", None),
         ("DELETE", "/runners/{runner}", None),
@@ -283,14 +282,22 @@ def test_get_org_gives_its_id_and_login(call: Call, fake: FakeGitHub) -> None:
     assert call("GET", "/orgs/nope").status_code == 404
 
 
-def test_enterprise_endpoints_need_admin_enterprise(connect: Connect) -> None:
+def test_enterprise_endpoints_need_manage_runners_enterprise_which_admin_enterprise_includes(connect: Connect) -> None:
     limited = FakeGitHub(tokens={"ghp_orgonly": ("admin:org",)}, flavour="ghec")
     limited.add_enterprise(SEEDED_ENTERPRISE, orgs=["acme"])
     call = connect(limited)
     org_only = {"Authorization": "Bearer ghp_orgonly"}
     answer = call("GET", GROUPS, headers=org_only)
-    assert (answer.status_code, answer.headers["x-accepted-oauth-scopes"]) == (403, "admin:enterprise")
+    assert (answer.status_code, answer.headers["x-accepted-oauth-scopes"]) == (
+        403,
+        "manage_runners:enterprise, admin:enterprise",
+    )
+    assert "self-hosted-runner-groups" in answer.json()["documentation_url"]
     assert call("GET", ORG_GROUPS, headers=org_only).status_code == 200
+    runners_only = FakeGitHub(tokens={"ghp_runners": ("manage_runners:enterprise",)}, flavour="ghec")
+    runners_only.add_enterprise(SEEDED_ENTERPRISE, orgs=["acme"])
+    answer = connect(runners_only)("GET", GROUPS, headers={"Authorization": "Bearer ghp_runners"})
+    assert answer.status_code == 200
 
 
 def test_enterprise_seeding_helpers_refuse_what_github_would_not_have() -> None:

@@ -34,10 +34,9 @@ __all__ = [
 ]
 
 ENTERPRISE_PERMISSION_HINT = (
-    "Enterprise runner groups need an enterprise owner's token: a classic personal access token with the "
-    "admin:enterprise scope, or a fine-grained token with the enterprise permission 'Self-hosted runners' (read "
-    "and write); a GitHub App needs an installation on the enterprise itself with that permission (one installed "
-    "on an organization cannot manage them). Check also the enterprise slug "
+    "Enterprise runner groups need an enterprise owner's classic personal access token (or OAuth app token) with "
+    "the manage_runners:enterprise scope (admin:enterprise includes it); GitHub's enterprise runner-group "
+    "endpoints do not work with fine-grained tokens or GitHub App tokens. Check also the enterprise slug "
     "(github:enterprise / GITHUB_ENTERPRISE): it is the ENTERPRISE of github.com/enterprises/ENTERPRISE."
 )
 

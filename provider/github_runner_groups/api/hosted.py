@@ -176,7 +176,8 @@ def list_hosted_machine_sizes(client: GitHubClient, org: str) -> list[MachineSiz
 
 
 def list_hosted_images(client: GitHubClient, org: str, source: str) -> list[HostedImage]:
-    """The `github`-owned or `partner` images the org may use (custom images have no listing in the pinned API)."""
+    """The `github`-owned or `partner` images the org may use. Custom images are listed elsewhere
+    (`/orgs/{org}/actions/hosted-runners/images/custom` and its `/versions`, on github.com and GHEC)."""
     path = "github-owned" if source == "github" else source
     body = client.get(
         f"{_hosted(org)}/images/{quote(path, safe='')}",

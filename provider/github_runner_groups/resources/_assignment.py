@@ -30,6 +30,7 @@ import pulumi.dynamic
 from .. import api, resolve
 from ..client import GitHubClient
 from ..errors import GitHubError, GitHubNotFound, GitHubRunnerGroupsError, GitHubValidationError
+from . import _inherited_access as inherited
 from ._common import (
     Checker,
     GitHubProvider,
@@ -92,6 +93,8 @@ class Facet:
     permission: str = "admin:org scope, or the organization permission 'Self-hosted runners'"
     # The group resource that may hold the list inline (`refs_field` is its field too).
     group_type: str = "RunnerGroup"
+    # The list is one an org may also keep for a group its enterprise shares with it (`_inherited_access`).
+    inherited_side: bool = False
 
     @property
     def etag_field(self) -> str:
@@ -119,7 +122,8 @@ class Facet:
     @property
     def computed(self) -> tuple[str, ...]:
         """The outputs a resource of this facet computes: unknown until the provider has answered."""
-        return (self.ids_field, self.names_field, self.found_field, "etag")
+        extra = (inherited.SETTING_FIELD,) if self.inherited_side else ()
+        return (self.ids_field, self.names_field, self.found_field, "etag", *extra)
 
 
 REPOSITORY_ACCESS = Facet(
@@ -136,12 +140,15 @@ REPOSITORY_ACCESS = Facet(
     add_member=api.add_group_repository,
     remove_member=api.remove_group_repository,
     refusal_hint="GitHub keeps a repository list only for groups with visibility 'selected': set "
-    "visibility='selected' on the RunnerGroup (or drop this resource to let all repositories use the group).",
+    "visibility='selected' on the RunnerGroup (or drop this resource to let all repositories use the group); for a "
+    "group inherited from the enterprise, the org's setting was changed since this resource was created: set "
+    "'Selected repositories' for it again in the org's Actions runner-group settings.",
     resource_type="RunnerGroupRepositoryAccess",
     list_noun="repository list",
     member_in_one_group=False,
     refused_means_no_list=True,
     default_group_harm="it would take the group away from every repository it does not list",
+    inherited_side=True,
 )
 MEMBERSHIP = Facet(
     noun="self-hosted runner",
@@ -196,7 +203,7 @@ class AssignmentProvider(GitHubProvider):
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
         inputs = user_inputs(props)
-        outputs = self._apply(inputs, previous=set(), previous_found=set(), creating=True)
+        outputs = self._apply(inputs, previous=set(), previous_found=set(), creating=True, setting=None)
         return pulumi.dynamic.CreateResult(
             _resource_id(str(inputs[self.facet.location]), int(str(inputs["runner_group_id"])), self.facet), outputs
         )
@@ -221,15 +228,20 @@ class AssignmentProvider(GitHubProvider):
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.UpdateResult:
         previous = _ids(olds, self.facet.ids_field)
-        return pulumi.dynamic.UpdateResult(self._apply(user_inputs(news), previous, _ids(olds, self.facet.found_field)))
+        setting = olds.get(inherited.SETTING_FIELD)
+        outputs = self._apply(user_inputs(news), previous, _ids(olds, self.facet.found_field), setting=setting)
+        return pulumi.dynamic.UpdateResult(outputs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         facet = self.facet
         org, group_id, client = str(props[facet.location]), int(str(props["runner_group_id"])), self.client()
         if exclusive_owner(client, facet.owners, org, group_id) is not None:
             return  # the list moved to another owner in this run (a group's inline list): it is theirs now
+        setting = props.get(inherited.SETTING_FIELD)
         try:
-            if props.get("exclusive", True):
+            if props.get("exclusive", True) and isinstance(setting, dict):
+                inherited.put_back(client, org, group_id, setting)  # never emptied: the enterprise's group
+            elif props.get("exclusive", True):
                 facet.set_members(client, org, group_id, [])
             else:
                 for member in sorted(_ids(props, facet.ids_field) - _ids(props, facet.found_field)):
@@ -244,7 +256,13 @@ class AssignmentProvider(GitHubProvider):
     # Helpers
 
     def _apply(
-        self, inputs: Mapping[str, Any], previous: set[int], previous_found: set[int], *, creating: bool = False
+        self,
+        inputs: Mapping[str, Any],
+        previous: set[int],
+        previous_found: set[int],
+        *,
+        setting: Any,
+        creating: bool = False,
     ) -> dict[str, Any]:
         """Make the group's members what `inputs` declare, once every reference is proven to exist and no other
         resource of the run owns the same list or entry: exclusive, one PUT of the whole set (on create, only when
@@ -255,6 +273,14 @@ class AssignmentProvider(GitHubProvider):
         exclusive = bool(inputs.get("exclusive", True))
         wanted = resolve_members(client, facet, org, inputs.get(facet.refs_field))
         claim(client, facet.owners, org, group_id, exclusive, wanted)
+        if creating and facet.inherited_side:
+            try:
+                setting = inherited.open_for_list(
+                    client, org, group_id, exclusive, lambda: live_members(client, facet, org, group_id)
+                )
+            except GitHubError as exc:
+                raise explain(facet, exc, org, group_id) from None
+        extra = {inherited.SETTING_FIELD: setting} if facet.inherited_side else {}
         found: set[int] = set()
         if exclusive:
             try:
@@ -262,10 +288,12 @@ class AssignmentProvider(GitHubProvider):
                 if not creating or list_differs(client, facet, org, group_id, wanted, None) is not None:
                     facet.set_members(client, org, group_id, sorted(wanted))
             except GitHubError as exc:
-                raise explain(facet, exc, org, group_id) from None
+                raise _undo_switch(
+                    explain(facet, exc, org, group_id), client, org, group_id, setting, creating
+                ) from None
         else:
             found = self._apply_additive(client, org, group_id, set(wanted), previous, previous_found)
-        return {**inputs, **_members(facet, wanted, found), "etag": None}
+        return {**inputs, **_members(facet, wanted, found), "etag": None, **extra}
 
     def _apply_additive(
         self,
@@ -422,6 +450,17 @@ def undo_writes(steps: list[Undo], group_id: int, location: str) -> str:
         f"({'; '.join(failed[:3])}); no resource owns what is left: make that change by hand in the "
         f"{location}'s Actions runner-group settings."
     )
+
+
+def _undo_switch(
+    exc: GitHubError, client: GitHubClient, org: str, group_id: int, setting: Any, creating: bool
+) -> GitHubError:
+    """A create that switched an inherited group's org setting to `selected` and then failed puts it back."""
+    if not (creating and isinstance(setting, dict) and setting.get("visibility") != inherited.SELECTED):
+        return exc
+    step = partial(inherited.put_back, client, org, group_id, setting)
+    note = undo_writes([("put back the org's repository access setting", step)], group_id, "org")
+    return exc.with_hint(f"{exc.hint} {note}" if exc.hint else note)
 
 
 def members_outputs(facet: Facet, members: Mapping[int, str]) -> dict[str, Any]:

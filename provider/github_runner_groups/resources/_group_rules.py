@@ -17,9 +17,10 @@ from .group_scope import GroupScope
 
 # An org sees a group its enterprise shares with it read-only; the EnterpriseRunnerGroup resource manages it.
 INHERITED_HINT = (
-    "it is inherited from the enterprise, and an organization cannot change it: manage it with an "
-    "EnterpriseRunnerGroup resource (enterprise=SLUG, adopt=True, a token with admin:enterprise), or in the "
-    "enterprise's settings"
+    "it is inherited from the enterprise, and an organization can change only which of its repositories may use "
+    "it: choose those with a RunnerGroupRepositoryAccess (runner_group_id=the group's id); manage the group itself "
+    "with an EnterpriseRunnerGroup resource (enterprise=SLUG, adopt=True, a token with manage_runners:enterprise "
+    "or admin:enterprise), or in the enterprise's settings"
 )
 
 

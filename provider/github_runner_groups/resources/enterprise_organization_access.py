@@ -1,9 +1,11 @@
 """EnterpriseRunnerGroupOrganizationAccess: which organizations may use an enterprise runner group whose
 visibility is `selected`.
 
-Organizations are named by login or numeric id. REST has no listing of an enterprise's organizations, so each
-login is read once per run (`GET /orgs/{org}`); an id that is not a member organization is refused by GitHub when
-written, and an additive step undoes what it wrote before such a refusal.
+Organizations are named by login or numeric id. The tokens these endpoints take (classic, with
+manage_runners:enterprise) cannot list an enterprise's organizations (only a GitHub App installed on the enterprise
+can: `/enterprises/{enterprise}/apps/installable_organizations`), so each login is read once per run
+(`GET /orgs/{org}`); an id that is not a member organization is refused by GitHub when written, and an additive
+step undoes what it wrote before such a refusal.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from .. import api, resolve
 from ._assignment import AssignmentProvider, Facet
 from ._assignment_resource import AssignmentResource
 
-ENTERPRISE_PERMISSION = "admin:enterprise scope, or the enterprise permission 'Self-hosted runners'"
+ENTERPRISE_PERMISSION = "a classic token with the manage_runners:enterprise scope, which admin:enterprise includes"
 
 ORGANIZATION_ACCESS = Facet(
     noun="organization",

@@ -5,7 +5,7 @@ GroupScope): update in place, adoption by name, the Default group never deleted 
 claiming only a group that did not exist before. Its `organizations` and `runners` inline lists work as an org
 group's `repositories` and `runners`: given, they go in the create POST (one write per group, one DELETE to
 destroy it); otherwise EnterpriseRunnerGroupOrganizationAccess / EnterpriseRunnerGroupMembership may own them.
-The token needs admin:enterprise.
+The token needs the manage_runners:enterprise scope (admin:enterprise includes it).
 """
 
 from __future__ import annotations

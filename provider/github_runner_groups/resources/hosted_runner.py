@@ -20,8 +20,8 @@ import pulumi.dynamic
 
 from .. import api
 from ..client import GitHubClient
-from ..errors import GitHubNotFound, GitHubOutcomeUnknown, GitHubValidationError
-from . import group_registry, hosted_catalog
+from ..errors import GitHubError, GitHubNotFound, GitHubOutcomeUnknown, GitHubValidationError
+from . import group_registry, hosted_catalog, hosted_deletion
 from ._common import (
     GitHubProvider,
     Refused,
@@ -46,6 +46,9 @@ COMPUTED = named(HOSTED_RUNNER_FIELDS, Role.COMPUTED)
 _UNSET_OPTIONAL = {
     f.name for f in HOSTED_RUNNER_FIELDS if f.role is Role.SETTING and f.default is None and not f.required
 }
+SIZES_DOCS = (
+    "https://docs.github.com/en/actions/reference/runners/larger-runners#specifications-for-general-larger-runners"
+)
 # PATCH names the image fields flat; POST nests them in `image`.
 _IMAGE_KEYS = {"image_id": "id", "image_source": "source", "image_version": "version"}
 
@@ -79,6 +82,8 @@ class HostedRunnerProvider(GitHubProvider):
         client = self.client()
         catalog = hosted_catalog.org_catalog(client, org, action)
         existing = catalog.holder_of(name) if adopting else None
+        if existing is not None and existing.status == hosted_deletion.DELETING:
+            raise Refused(action, _deleting_hint(existing))
         if existing is None:
             made = _create_new(client, org, action, catalog, inputs)
         else:
@@ -93,6 +98,10 @@ class HostedRunnerProvider(GitHubProvider):
             found = api.get_hosted_runner(client, org, _hosted_runner_id(id_))
         except GitHubNotFound:
             return gone(client, org)
+        if found.status == hosted_deletion.DELETING:
+            # Deleted outside this stack and on its way out: dropped now, as it will be once GitHub is done (an
+            # `up` that recreates it is told to wait until the name is free).
+            return pulumi.dynamic.ReadResult("", {})
         outputs = _outputs(org, props.get("adopt") is True, found)
         inputs = {key: outputs[key] for key in INPUTS if outputs.get(key) is not None}
         return pulumi.dynamic.ReadResult(str(found.id), outputs, inputs)
@@ -119,6 +128,8 @@ class HostedRunnerProvider(GitHubProvider):
             api.delete_hosted_runner(client, org, hosted_runner_id)
         except GitHubNotFound:
             pass  # Already gone: the desired end state.
+        else:
+            hosted_deletion.wait_until_gone(client, org, hosted_runner_id)  # `Deleting` still holds the name
         catalog = hosted_catalog.known_org_catalog(client, org)
         if catalog is not None:
             catalog.forget(hosted_runner_id)
@@ -179,6 +190,8 @@ def _patch(
                 "The hosted runner was deleted outside this stack: run `pulumi refresh` to drop it from the state "
                 "(the next `pulumi up` creates it again)."
             ) from None
+        except GitHubValidationError as exc:
+            raise _explained(exc, wanted) from None
     if turning_ip and not updated.public_ip_enabled:
         catalog.give_back_public_ip()
     return updated
@@ -266,11 +279,33 @@ def _create(
     except GitHubValidationError as refused:
         holder = next((r for r in api.list_hosted_runners(client, org) if r.name.lower() == body["name"].lower()), None)
         if holder is None:
-            raise
+            raise _explained(refused, {"size": body.get("size"), "image_id": body.get("image", {}).get("id")}) from None
         raise refused.with_hint(_taken_hint(holder)) from None
 
 
+def _explained(refused: GitHubValidationError, wanted: Mapping[str, Any]) -> GitHubError:
+    """GitHub's refusal of a size, said in terms of its image: not every size serves every image."""
+    if not any(isinstance(e, Mapping) and e.get("field") == "size" for e in refused.errors):
+        return refused
+    return refused.with_hint(
+        f"Not every machine size serves every image: size '{wanted.get('size')}' with image "
+        f"'{wanted.get('image_id')}' was refused. GitHub's larger-runner specifications: 2 vCPUs are Ubuntu only, "
+        "4-vCPU Windows runners need the Windows Server 2025 or Windows 11 Desktop image, 96 vCPUs are x64 only "
+        f"({SIZES_DOCS}). Choose another size or image."
+    )
+
+
+def _deleting_hint(holder: api.HostedRunner) -> str:
+    return (
+        f"the GitHub-hosted runner named '{holder.name}' (id {holder.id}) is being deleted (status Deleting), so it "
+        "can be neither taken over nor replaced by a runner of that name yet: wait until GitHub has removed it "
+        "(usually a few minutes) and run `pulumi up` again, which then creates a new runner of that name."
+    )
+
+
 def _taken_hint(holder: api.HostedRunner) -> str:
+    if holder.status == hosted_deletion.DELETING:
+        return _deleting_hint(holder)
     return (
         f"a GitHub-hosted runner named '{holder.name}' already exists in the org (id {holder.id}) and this stack "
         "does not own it: set adopt=True to take it over (the next `pulumi up` changes only what differs), or "

@@ -1,9 +1,11 @@
-"""RunnerGroupRepositoryAccess: which repositories may use a runner group whose visibility is `selected`."""
+"""RunnerGroupRepositoryAccess: which repositories may use a runner group whose visibility is `selected`, or which
+of the org's repositories may use a group its enterprise shares with it (docs/enterprise-shared-groups.md)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 
@@ -41,3 +43,5 @@ class RunnerGroupRepositoryAccess(
     repository_names: pulumi.Output[list[str]]
     found_repository_ids: pulumi.Output[list[int]]
     etag: pulumi.Output[str | None]
+    # For a group the enterprise shares: the org's setting found at create, put back on delete (None otherwise).
+    inherited_setting: pulumi.Output[dict[str, Any] | None]

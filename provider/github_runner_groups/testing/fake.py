@@ -4,7 +4,9 @@ in-memory emulator, in the flavour of github.com, GHEC or a GHES release.
 No I/O here: the transports (`responses_adapter`, `server`) turn HTTP into `handle(...)` calls and back. The
 parts, one concern each: `flavours` (which GitHub, the pinned API description), `state` (orgs, enterprises,
 groups, repositories, runners, hosted runners, credentials; seeding), `routes` (the route table), `handlers`,
-`enterprise_handlers` and `hosted_handlers` (one function per operation), `rendering` (GitHub's JSON,
+`enterprise_handlers` and `hosted_handlers` (one function per operation; `inherited_groups`: what an org may
+change on a group its enterprise shares; `hosted_sizes`: which sizes serve which images; `hosted_lifecycle`: a
+deleted hosted runner's `Deleting` time), `rendering` (GitHub's JSON,
 pagination, error bodies), `gateway` (auth, rate limits, ETags and 304s, faults, the request log), `limits` and
 `app_jwt`.
 """
@@ -31,6 +33,9 @@ class FakeGitHub(EmulatorState):
     `flavour` picks the GitHub it plays (see `flavours`): "api.github.com" (default), "ghec", "ghes-3.17",
     "ghes-3.18" or "ghes-3.19". GHES serves under `/api/v3`, has no hosted runners and no network configurations;
     the enterprise endpoints exist on ghec and GHES.
+
+    `hosted_deletion_seconds` (attribute, 0 by default) is how long a deleted hosted runner stays `Deleting`, in
+    the emulator's clock. docs/emulator-fidelity.md lists every behaviour beyond GitHub's OpenAPI description.
 
     `latency_seconds` is added to the delay of every answer; the transports sleep it outside the lock, so slow
     answers overlap like a real network's. `secondary_limits` (None: off) enforces GitHub's secondary limits.

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 OPENAPI_PACKAGE = "@octokit/openapi"
 OPENAPI_VERSION = "23.0.2"
+# The REST API versions (`X-GitHub-Api-Version`) the emulator serves: the one the pinned descriptions describe.
+API_VERSIONS = ("2022-11-28",)
 
 # What a flavour serves, beyond the org runner-group endpoints every flavour has.
 HOSTED_RUNNERS = "hosted-runners"  # /orgs/{org}/actions/hosted-runners... and a group's /hosted-runners

@@ -12,11 +12,21 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
+from .flavours import API_VERSIONS
 from .handlers import Reply, Request
 from .limits import PrimaryLimiter, SecondaryLimiter, SecondaryLimits, retry_after
-from .rendering import HttpError, Page, error_body, fault_answer, secondary_limit_exceeded
-from .routes import find_route
-from .state import ADMIN_SCOPE, ENTERPRISE_SCOPE, Credential, EmulatorState
+from .rendering import (
+    API_VERSIONS_DOCS,
+    DOCS,
+    ENTERPRISE_GROUP_DOCS,
+    HttpError,
+    Page,
+    error_body,
+    fault_answer,
+    secondary_limit_exceeded,
+)
+from .routes import Route, find_route
+from .state import ADMIN_SCOPE, INCLUDED_IN, MANAGE_RUNNERS_ENTERPRISE, MANAGE_RUNNERS_ORG, Credential, EmulatorState
 from .wire import DropConnection, FakeResponse, FaultRule, RecordedRequest
 
 
@@ -80,6 +90,7 @@ class Gateway:
         return self._render(exchange, status, body)
 
     def _dispatch(self, exchange: _Exchange) -> Reply:
+        _check_api_version(exchange.headers.get("x-github-api-version"))
         found = find_route(exchange.method, exchange.path, self.state.flavour)
         if found is None or found[0].scope is not None:
             self._admit(exchange)  # like GitHub, credentials first: a bad token gets 401 even on an unknown route
@@ -87,10 +98,11 @@ class Gateway:
             raise HttpError(404)  # an unknown route or method gets 404 on GitHub too
         route, params = found
         if route.scope is not None:
-            exchange.answer_headers["x-accepted-oauth-scopes"] = route.scope
-            enforced = route.scope in (ADMIN_SCOPE, ENTERPRISE_SCOPE)
-            if enforced and exchange.bucket and route.scope not in exchange.bucket.scopes:
-                raise HttpError(403, "Resource not accessible by personal access token")
+            accepted = (route.scope, *INCLUDED_IN.get(route.scope, ()))
+            exchange.answer_headers["x-accepted-oauth-scopes"] = ", ".join(accepted)
+            enforced = route.scope in (ADMIN_SCOPE, MANAGE_RUNNERS_ENTERPRISE, MANAGE_RUNNERS_ORG)
+            if enforced and exchange.bucket and not exchange.bucket.scopes & set(accepted):
+                raise HttpError(403, "Resource not accessible by personal access token", documentation_url=_docs(route))
         if isinstance(exchange.payload, _Unparseable):
             raise HttpError(400, "Problems parsing JSON")
         request = Request(
@@ -165,6 +177,25 @@ class _Exchange:
     @property
     def credential(self) -> str | None:
         return _bearer(self.headers)
+
+
+def _check_api_version(version: str | None) -> None:
+    """GitHub: "If you specify an API version that is no longer supported, you will receive a 400 error" (its body
+    is not documented: assumed). No header means 2022-11-28."""
+    if version is not None and version.strip() not in API_VERSIONS:
+        raise HttpError(
+            400,
+            f"Unsupported 'X-GitHub-Api-Version' header value: '{version[:40]}'. Supported versions: "
+            f"{', '.join(API_VERSIONS)}.",
+            documentation_url=API_VERSIONS_DOCS,
+        )
+
+
+def _docs(route: Route) -> str:
+    """The REST reference page of the route's operations: it names the scope a classic token needs."""
+    if route.template.startswith("/enterprises/"):
+        return ENTERPRISE_GROUP_DOCS
+    return DOCS
 
 
 def _parse_json(body: bytes | None) -> Any:

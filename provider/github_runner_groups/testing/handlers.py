@@ -3,7 +3,8 @@
 What they mimic because the providers depend on it: org logins are case-insensitive, the `Default` group can be
 neither deleted nor renamed, repository access only for `selected` groups, `selected_workflows` dropped unless
 `restricted_to_workflows`, unknown ids refused with 422 before anything changes, enterprise groups shared with an
-org listed there as `inherited` and read-only, fields a flavour lacks ignored as GitHub ignores unknown ones.
+org listed there as `inherited`, where the org may change only its repository access (`inherited_groups`),
+fields a flavour lacks ignored as GitHub ignores unknown ones.
 The enterprise and hosted-runner operations live in `enterprise_handlers` and `hosted_handlers`. Authentication,
 rate limits and faults are the gateway's; a handler runs only for a request the gateway let through, under the
 state's lock.
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from . import hosted_lifecycle, inherited_groups
 from .app_jwt import verify_app_jwt
 from .flavours import NETWORK_CONFIGURATION
 from .rendering import (
@@ -34,8 +36,8 @@ from .state import ADMIN_SCOPE, DEFAULT_GROUP_ID, Credential, EmulatorState, Org
 
 Reply = tuple[int, Any]
 INHERITED_READ_ONLY = (
-    "This runner group is inherited from the enterprise; change it at the enterprise level "
-    "(/enterprises/{enterprise}/actions/runner-groups)."
+    "This runner group is inherited from the enterprise; an organization cannot delete it or move runners in or "
+    "out of it: change it at the enterprise level (/enterprises/{enterprise}/actions/runner-groups)."
 )
 ORG_VISIBILITIES = ("all", "selected", "private")
 
@@ -56,7 +58,9 @@ class Request:
 
     @property
     def org(self) -> Org:
-        return self.state.find_org(self.params["org"])
+        org = self.state.find_org(self.params["org"])
+        hosted_lifecycle.sweep(org, self.now)  # hosted runners whose teardown is over are gone
+        return org
 
     def group(self, org: Org) -> dict[str, Any]:
         return self.state.find_group(org, self.params["runner_group_id"])
@@ -118,8 +122,11 @@ def create_group(request: Request) -> Reply:
 
 def update_group(request: Request) -> Reply:
     org = request.org
-    group = request.own_group(org)
+    group = request.group(org)
     fields = group_fields(request, ORG_VISIBILITIES, require_name=True)
+    if group["inherited"]:
+        inherited_groups.update(org, group, fields)
+        return 200, request.render(org, request.group(org))
     name = fields["name"]
     if group["default"] and name != group["name"]:
         raise HttpError(422, "The default runner group cannot be renamed.")
@@ -186,7 +193,8 @@ def remove_access(request: Request) -> Reply:
 
 
 def _selected_group(request: Request, org: Org) -> dict[str, Any]:
-    group = request.own_group(org)
+    """The group (its own, or an inherited one: the org chooses which of its repositories may use that too)."""
+    group = request.group(org)
     if group["visibility"] != "selected":
         raise HttpError(422, "Repository access can only be changed for runner groups whose visibility is 'selected'.")
     return group

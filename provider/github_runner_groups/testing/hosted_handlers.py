@@ -2,8 +2,9 @@
 
 Validated as GitHub validates, with its 422 shape (`errors[]` naming resource, field, code and value): the name
 (1-64 of letters, digits, '.', '-', '_', unique in the org), the image (known to the org for its source), the
-size (one of the org's machine sizes), the group (one the org can use), `maximum_runners` and static public IPs
-against the org's limit. A runner moved by PATCH leaves its old group's `/hosted-runners` listing at once.
+size (one of the org's machine sizes, and one that serves the image: `hosted_sizes`), the group (one the org can
+use), `maximum_runners` and static public IPs against the org's limit. A runner moved by PATCH leaves its old
+group's `/hosted-runners` listing at once; a deleted one stays `Deleting` for a while (`hosted_lifecycle`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from . import hosted_lifecycle, hosted_sizes
 from .handlers import Reply, Request, invalid_property
 from .rendering import HttpError, hosted_runner_json
 from .state import Org, new_hosted_runner
@@ -64,6 +66,7 @@ def create_runner(request: Request) -> Reply:
     found = _image(org, source, image["id"])
     version = _image_version(image.get("version"))
     machine = _size(org, payload["size"])
+    _fits(found, found["platform"], machine)
     group_id = _group_id(request, org, payload["runner_group_id"])
     hosted = new_hosted_runner(
         next(request.state.ids) + 9000,
@@ -110,6 +113,11 @@ def update_runner(request: Request) -> Reply:
         if version is not None:
             image_details["version"] = version
     changes["image_details"] = image_details
+    _fits(
+        image_details,
+        changes.get("platform", hosted["platform"]),
+        changes.get("machine_size_details", hosted["machine_size_details"]),
+    )
     if "image_gen" in payload:
         changes["image_gen"] = _flag("image_gen", payload["image_gen"])
     hosted.update(changes)
@@ -117,10 +125,14 @@ def update_runner(request: Request) -> Reply:
 
 
 def delete_runner(request: Request) -> Reply:
-    """GitHub answers 202 with the runner, now `Deleting`; the emulator removes it at once."""
+    """GitHub answers 202 with the runner, now `Deleting`; it is gone once its teardown is over
+    (`hosted_lifecycle`)."""
     org = request.org
-    hosted = org.hosted_runners.pop(_hosted(request, org)["id"])
-    return 202, hosted_runner_json({**hosted, "status": "Deleting"})
+    hosted = _hosted(request, org)
+    answer = hosted_runner_json(
+        hosted_lifecycle.start_deleting(org, hosted, request.now, request.state.hosted_deletion_seconds)
+    )
+    return 202, answer
 
 
 # What the org offers
@@ -195,6 +207,13 @@ def _size(org: Org, size: Any) -> dict[str, Any]:
     if found is None:
         raise _invalid("size", size, f"Size '{size}' is not a machine size available to this org.")
     return found
+
+
+def _fits(image: Mapping[str, Any], platform: str, machine: Mapping[str, Any]) -> None:
+    """Not every size serves every image (`hosted_sizes`)."""
+    problem = hosted_sizes.mismatch(image, platform, machine)
+    if problem is not None:
+        raise _invalid("size", str(machine.get("id")), problem)
 
 
 def _group_id(request: Request, org: Org, group_id: Any) -> int:

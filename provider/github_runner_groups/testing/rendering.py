@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from .state import Enterprise, Org
 
 DOCS = "https://docs.github.com/rest/actions/self-hosted-runner-groups"
+API_VERSIONS_DOCS = "https://docs.github.com/rest/about-the-rest-api/api-versions"
+ENTERPRISE_GROUP_DOCS = "https://docs.github.com/enterprise-cloud@latest/rest/actions/self-hosted-runner-groups"
 SECONDARY_LIMIT_DOCS = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"
 REASONS = {
     400: "Bad Request",

@@ -11,7 +11,7 @@ from . import handlers
 from . import hosted_handlers as hosted
 from .flavours import ENTERPRISE, HOSTED_RUNNERS, Flavour
 from .handlers import Handler
-from .state import ADMIN_SCOPE, ENTERPRISE_SCOPE
+from .state import ADMIN_SCOPE, MANAGE_RUNNERS_ENTERPRISE, MANAGE_RUNNERS_ORG
 
 
 @dataclass(frozen=True)
@@ -63,18 +63,28 @@ ROUTES = (
     Route("GET", "/orgs/{org}/repos", handlers.list_org_repositories, scope="repo"),
     Route("GET", "/orgs/{org}", handlers.get_org, scope="read:org"),
     Route("POST", "/app/installations/{installation_id}/access_tokens", handlers.mint_installation_token, scope=None),
-    Route("GET", _HOSTED, hosted.list_runners, feature=HOSTED_RUNNERS),
-    Route("POST", _HOSTED, hosted.create_runner, feature=HOSTED_RUNNERS),
-    Route("GET", _HOSTED + "/images/github-owned", hosted.list_github_images, feature=HOSTED_RUNNERS),
-    Route("GET", _HOSTED + "/images/partner", hosted.list_partner_images, feature=HOSTED_RUNNERS),
-    Route("GET", _HOSTED + "/machine-sizes", hosted.list_machine_sizes, feature=HOSTED_RUNNERS),
-    Route("GET", _HOSTED + "/platforms", hosted.list_platforms, feature=HOSTED_RUNNERS),
-    Route("GET", _HOSTED + "/limits", hosted.get_limits, feature=HOSTED_RUNNERS),
-    Route("GET", _HOSTED_RUNNER, hosted.get_runner, feature=HOSTED_RUNNERS),
-    Route("PATCH", _HOSTED_RUNNER, hosted.update_runner, feature=HOSTED_RUNNERS),
-    Route("DELETE", _HOSTED_RUNNER, hosted.delete_runner, feature=HOSTED_RUNNERS),
+    Route("GET", _HOSTED, hosted.list_runners, scope=MANAGE_RUNNERS_ORG, feature=HOSTED_RUNNERS),
+    Route("POST", _HOSTED, hosted.create_runner, scope=MANAGE_RUNNERS_ORG, feature=HOSTED_RUNNERS),
+    Route(
+        "GET",
+        _HOSTED + "/images/github-owned",
+        hosted.list_github_images,
+        scope=MANAGE_RUNNERS_ORG,
+        feature=HOSTED_RUNNERS,
+    ),
+    Route(
+        "GET", _HOSTED + "/images/partner", hosted.list_partner_images, scope=MANAGE_RUNNERS_ORG, feature=HOSTED_RUNNERS
+    ),
+    Route(
+        "GET", _HOSTED + "/machine-sizes", hosted.list_machine_sizes, scope=MANAGE_RUNNERS_ORG, feature=HOSTED_RUNNERS
+    ),
+    Route("GET", _HOSTED + "/platforms", hosted.list_platforms, scope=MANAGE_RUNNERS_ORG, feature=HOSTED_RUNNERS),
+    Route("GET", _HOSTED + "/limits", hosted.get_limits, scope=MANAGE_RUNNERS_ORG, feature=HOSTED_RUNNERS),
+    Route("GET", _HOSTED_RUNNER, hosted.get_runner, scope=MANAGE_RUNNERS_ORG, feature=HOSTED_RUNNERS),
+    Route("PATCH", _HOSTED_RUNNER, hosted.update_runner, scope=MANAGE_RUNNERS_ORG, feature=HOSTED_RUNNERS),
+    Route("DELETE", _HOSTED_RUNNER, hosted.delete_runner, scope=MANAGE_RUNNERS_ORG, feature=HOSTED_RUNNERS),
     *(
-        Route(method, template, handler, scope=ENTERPRISE_SCOPE, feature=ENTERPRISE)
+        Route(method, template, handler, scope=MANAGE_RUNNERS_ENTERPRISE, feature=ENTERPRISE)
         for method, template, handler in (
             ("GET", _ENTERPRISE_GROUPS, enterprise.list_groups),
             ("POST", _ENTERPRISE_GROUPS, enterprise.create_group),

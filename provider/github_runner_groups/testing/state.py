@@ -18,6 +18,11 @@ from .rendering import HttpError, hosted_runner_json
 DEFAULT_GROUP_ID = 1  # the Default group's id in every org, and in every enterprise
 ADMIN_SCOPE = "admin:org"
 ENTERPRISE_SCOPE = "admin:enterprise"
+# What the enterprise runner endpoints name ("OAuth app tokens and personal access tokens (classic) need the
+# manage_runners:enterprise scope"); admin:enterprise, its parent, includes it.
+MANAGE_RUNNERS_ENTERPRISE = "manage_runners:enterprise"
+MANAGE_RUNNERS_ORG = "manage_runners:org"  # what the org hosted-runner endpoints name; admin:org includes it
+INCLUDED_IN = {MANAGE_RUNNERS_ENTERPRISE: (ENTERPRISE_SCOPE,), MANAGE_RUNNERS_ORG: (ADMIN_SCOPE,)}
 REPOSITORY_VISIBILITIES = ("public", "private", "internal")
 ENABLED_REPOSITORIES = ("all", "none", "selected")
 ALLOWED_ACTIONS = ("all", "local_only", "selected")
@@ -86,6 +91,8 @@ class Org:
     hosted_runners: dict[int, dict[str, Any]] = field(default_factory=dict)
     hosted_catalog: HostedCatalog = field(default_factory=HostedCatalog)
     actions_permissions: ActionsPermissions = field(default_factory=ActionsPermissions)
+    # The org's own setting of each enterprise group shared with it: which of its repositories may use it.
+    inherited_visibility: dict[int, str] = field(default_factory=dict)
 
     def public_ips_in_use(self) -> int:
         return sum(1 for h in self.hosted_runners.values() if h["public_ip_enabled"])
@@ -139,6 +146,7 @@ class EmulatorState:
         self.ids = itertools.count(2)
         # Orgs and enterprises count apart, so that seeding one does not shift the ids of groups and runners.
         self.account_ids = itertools.count(100_001)
+        self.hosted_deletion_seconds = 0.0  # how long a deleted hosted runner stays `Deleting` (hosted_lifecycle)
 
     # Seeding and out-of-band changes
 
@@ -464,13 +472,14 @@ class EmulatorState:
         return group
 
     def inherited_groups(self, org: Org) -> list[dict[str, Any]]:
-        """The enterprise's groups shared with `org`, as the org sees them: `inherited`, read-only, visible to
-        all its repositories; the enterprise's Default group is not among them (the org has its own)."""
+        """The enterprise's groups shared with `org`, as the org sees them: `inherited`, read-only but for the org's
+        repository access (visible to all its repositories until it chooses; see `inherited_groups` module); the
+        enterprise's Default group is not among them (the org has its own)."""
         enterprise = self.enterprises.get(org.enterprise or "")
         if enterprise is None:
             return []
         return [
-            inherited_view(group)
+            inherited_view(group, org.inherited_visibility.get(group["id"], "all"))
             for group in enterprise.groups.values()
             if not group["default"] and enterprise.shares(group, org.id)
         ]
@@ -488,6 +497,9 @@ class EmulatorState:
             runners += owner.hosted_runners.values()
         else:
             owner.group_orgs.pop(group_id, None)
+            for org in self.orgs.values():  # the orgs' own settings of the group go with it
+                org.inherited_visibility.pop(group_id, None)
+                org.group_repositories.pop(group_id, None)
         for runner in runners:
             if runner["runner_group_id"] == group_id:
                 runner["runner_group_id"] = DEFAULT_GROUP_ID
@@ -523,11 +535,11 @@ def new_enterprise_group(group_id: int, name: str, fields: Mapping[str, Any]) ->
     return group
 
 
-def inherited_view(group: Mapping[str, Any]) -> dict[str, Any]:
-    """An enterprise group as an org it is shared with shows it."""
+def inherited_view(group: Mapping[str, Any], visibility: str = "all") -> dict[str, Any]:
+    """An enterprise group as an org it is shared with shows it, with the org's own repository access setting."""
     return {
         **group,
-        "visibility": "all",
+        "visibility": visibility,
         "inherited": True,
         "inherited_allows_public_repositories": group["allows_public_repositories"],
         "workflow_restrictions_read_only": True,
