@@ -33,6 +33,15 @@ _EXPORTS = {
     "EnterpriseRunnerGroupMembership": "resources.enterprise_membership",
     "EnterpriseRunnerGroupMembershipArgs": "resources.enterprise_membership",
     "EnterpriseRunnerGroupMembershipProvider": "resources.enterprise_membership",
+    "NetworkConfiguration": "resources.network_configuration",
+    "NetworkConfigurationArgs": "resources.network_configuration",
+    "NetworkConfigurationProvider": "resources.network_configuration",
+    "EnterpriseNetworkConfiguration": "resources.network_configuration",
+    "EnterpriseNetworkConfigurationArgs": "resources.network_configuration",
+    "EnterpriseNetworkConfigurationProvider": "resources.network_configuration",
+    "SelfHostedRunnerPolicy": "resources.self_hosted_policy",
+    "SelfHostedRunnerPolicyArgs": "resources.self_hosted_policy",
+    "SelfHostedRunnerPolicyProvider": "resources.self_hosted_policy",
     "OrgRunnerGroups": "component",
     "OrgSpec": "spec",
     "GroupSpec": "spec",
@@ -67,6 +76,19 @@ if TYPE_CHECKING:
     from .resources.membership import RunnerGroupMembership as RunnerGroupMembership
     from .resources.membership import RunnerGroupMembershipArgs as RunnerGroupMembershipArgs
     from .resources.membership import RunnerGroupMembershipProvider as RunnerGroupMembershipProvider
+    from .resources.network_configuration import NetworkConfiguration as NetworkConfiguration
+    from .resources.network_configuration import NetworkConfigurationArgs as NetworkConfigurationArgs
+    from .resources.network_configuration import NetworkConfigurationProvider as NetworkConfigurationProvider
+    from .resources.network_configuration import EnterpriseNetworkConfiguration as EnterpriseNetworkConfiguration
+    from .resources.network_configuration import (
+        EnterpriseNetworkConfigurationArgs as EnterpriseNetworkConfigurationArgs,
+    )
+    from .resources.network_configuration import (
+        EnterpriseNetworkConfigurationProvider as EnterpriseNetworkConfigurationProvider,
+    )
+    from .resources.self_hosted_policy import SelfHostedRunnerPolicy as SelfHostedRunnerPolicy
+    from .resources.self_hosted_policy import SelfHostedRunnerPolicyArgs as SelfHostedRunnerPolicyArgs
+    from .resources.self_hosted_policy import SelfHostedRunnerPolicyProvider as SelfHostedRunnerPolicyProvider
     from .resources.repository_access import RunnerGroupRepositoryAccess as RunnerGroupRepositoryAccess
     from .resources.repository_access import RunnerGroupRepositoryAccessArgs as RunnerGroupRepositoryAccessArgs
     from .resources.repository_access import (
