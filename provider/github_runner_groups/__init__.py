@@ -76,9 +76,6 @@ if TYPE_CHECKING:
     from .resources.membership import RunnerGroupMembership as RunnerGroupMembership
     from .resources.membership import RunnerGroupMembershipArgs as RunnerGroupMembershipArgs
     from .resources.membership import RunnerGroupMembershipProvider as RunnerGroupMembershipProvider
-    from .resources.network_configuration import NetworkConfiguration as NetworkConfiguration
-    from .resources.network_configuration import NetworkConfigurationArgs as NetworkConfigurationArgs
-    from .resources.network_configuration import NetworkConfigurationProvider as NetworkConfigurationProvider
     from .resources.network_configuration import EnterpriseNetworkConfiguration as EnterpriseNetworkConfiguration
     from .resources.network_configuration import (
         EnterpriseNetworkConfigurationArgs as EnterpriseNetworkConfigurationArgs,
@@ -86,9 +83,9 @@ if TYPE_CHECKING:
     from .resources.network_configuration import (
         EnterpriseNetworkConfigurationProvider as EnterpriseNetworkConfigurationProvider,
     )
-    from .resources.self_hosted_policy import SelfHostedRunnerPolicy as SelfHostedRunnerPolicy
-    from .resources.self_hosted_policy import SelfHostedRunnerPolicyArgs as SelfHostedRunnerPolicyArgs
-    from .resources.self_hosted_policy import SelfHostedRunnerPolicyProvider as SelfHostedRunnerPolicyProvider
+    from .resources.network_configuration import NetworkConfiguration as NetworkConfiguration
+    from .resources.network_configuration import NetworkConfigurationArgs as NetworkConfigurationArgs
+    from .resources.network_configuration import NetworkConfigurationProvider as NetworkConfigurationProvider
     from .resources.repository_access import RunnerGroupRepositoryAccess as RunnerGroupRepositoryAccess
     from .resources.repository_access import RunnerGroupRepositoryAccessArgs as RunnerGroupRepositoryAccessArgs
     from .resources.repository_access import (
@@ -97,6 +94,9 @@ if TYPE_CHECKING:
     from .resources.runner_group import RunnerGroup as RunnerGroup
     from .resources.runner_group import RunnerGroupArgs as RunnerGroupArgs
     from .resources.runner_group import RunnerGroupProvider as RunnerGroupProvider
+    from .resources.self_hosted_policy import SelfHostedRunnerPolicy as SelfHostedRunnerPolicy
+    from .resources.self_hosted_policy import SelfHostedRunnerPolicyArgs as SelfHostedRunnerPolicyArgs
+    from .resources.self_hosted_policy import SelfHostedRunnerPolicyProvider as SelfHostedRunnerPolicyProvider
     from .spec import GroupSpec as GroupSpec
     from .spec import OrgSpec as OrgSpec
     from .spec import SpecError as SpecError

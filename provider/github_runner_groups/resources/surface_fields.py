@@ -159,16 +159,22 @@ def repositories_need_selected(values: Mapping[str, Any]) -> list[Problem]:
 
 SELF_HOSTED_POLICY_FIELDS = (
     Field("org", Role.LOCATION, compare=_folded),
+    # Exclusive (default): the resource owns the policy and, when given, its whole repository list, and gives the
+    # org back what it had when destroyed. Additive: it owns only its repositories' entries of a `selected` list.
+    Field("exclusive", Role.STEERING, default=True, validate=check_flag, in_spec=True),
     Field(
         "enabled_repositories",
         Role.SETTING,
-        required="which repositories may use self-hosted runners: 'all', 'selected' or 'none'.",
+        # Required when exclusive (an additive resource leaves the policy to its owner).
         validate=check_choice(SELF_HOSTED_POLICIES),
         json_name="enabled_repositories",
         in_spec=True,
     ),
-    Field("repositories", Role.MEMBERS),
+    Field("repositories", Role.MEMBERS, in_spec=True),
     Field("repository_ids", Role.COMPUTED),
     Field("repository_names", Role.COMPUTED),
+    Field("found_repository_ids", Role.COMPUTED),  # additive: entries someone else had made; never removed
+    Field("previous_enabled_repositories", Role.COMPUTED),  # exclusive: what the org had, restored on destroy
+    Field("previous_repository_ids", Role.COMPUTED),
 )
 SELF_HOSTED_POLICY_RULES: tuple[Rule, ...] = (repositories_need_selected,)
