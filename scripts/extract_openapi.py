@@ -35,6 +35,19 @@ ENTERPRISE_NETWORK = "/enterprises/{enterprise}/network-configurations"
 NC = "/{network_configuration_id}"
 POLICY = "/orgs/{org}/actions/permissions/self-hosted-runners"
 CUSTOM = "/actions/hosted-runners/images/custom"
+ENTERPRISE_HOSTED = "/enterprises/{enterprise}/actions/hosted-runners"
+HOSTED_OPERATIONS = (
+    ("GET", ""),
+    ("POST", ""),
+    ("GET", "/{hosted_runner_id}"),
+    ("PATCH", "/{hosted_runner_id}"),
+    ("DELETE", "/{hosted_runner_id}"),
+    ("GET", "/images/github-owned"),
+    ("GET", "/images/partner"),
+    ("GET", "/machine-sizes"),
+    ("GET", "/platforms"),
+    ("GET", "/limits"),
+)
 IMAGE_PATHS = (
     "",
     "/{image_definition_id}",
@@ -100,6 +113,8 @@ OPERATIONS = [
     ("PUT", POLICY + "/repositories/{repository_id}"),
     ("DELETE", POLICY + "/repositories/{repository_id}"),
     *(("GET", owner + CUSTOM + path) for owner in ("/orgs/{org}", "/enterprises/{enterprise}") for path in IMAGE_PATHS),
+    # An enterprise's own hosted runners and what it offers them (resources/hosted_runner.py, EnterpriseHostedRunner)
+    *((method, ENTERPRISE_HOSTED + path) for method, path in HOSTED_OPERATIONS),
 ]
 # The error bodies the emulator sends for statuses an operation does not list, taken from operations of the
 # description that list them (the dereferenced description has no components section).

@@ -42,6 +42,9 @@ _EXPORTS = {
     "SelfHostedRunnerPolicy": "resources.self_hosted_policy",
     "SelfHostedRunnerPolicyArgs": "resources.self_hosted_policy",
     "SelfHostedRunnerPolicyProvider": "resources.self_hosted_policy",
+    "EnterpriseHostedRunner": "resources.enterprise_hosted_runner",
+    "EnterpriseHostedRunnerArgs": "resources.enterprise_hosted_runner",
+    "EnterpriseHostedRunnerProvider": "resources.enterprise_hosted_runner",
     "OrgRunnerGroups": "component",
     "OrgSpec": "spec",
     "GroupSpec": "spec",
@@ -51,6 +54,9 @@ _EXPORTS = {
 
 if TYPE_CHECKING:
     from .component import OrgRunnerGroups as OrgRunnerGroups
+    from .resources.enterprise_hosted_runner import EnterpriseHostedRunner as EnterpriseHostedRunner
+    from .resources.enterprise_hosted_runner import EnterpriseHostedRunnerArgs as EnterpriseHostedRunnerArgs
+    from .resources.enterprise_hosted_runner import EnterpriseHostedRunnerProvider as EnterpriseHostedRunnerProvider
     from .resources.enterprise_membership import EnterpriseRunnerGroupMembership as EnterpriseRunnerGroupMembership
     from .resources.enterprise_membership import (
         EnterpriseRunnerGroupMembershipArgs as EnterpriseRunnerGroupMembershipArgs,

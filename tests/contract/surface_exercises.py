@@ -59,3 +59,25 @@ def exercise_custom_images(fake: FakeGitHub, client: GitHubClient, location: str
     client.get(f"{custom}/{image['id']}/versions/1.1.0", action="reading a custom image version")
     with pytest.raises(GitHubError):
         client.get(f"{custom}/{image['id']}/versions/9.9.9", action="no such version")
+
+
+def exercise_enterprise_hosted_runners(client: GitHubClient, enterprise: str) -> None:
+    """An enterprise's own hosted runner's life as EnterpriseHostedRunner and the enterprise lookups send it."""
+    where = {"location": "enterprise"}
+    images = api.list_hosted_images(client, enterprise, "github", **where)
+    api.list_hosted_images(client, enterprise, "partner", **where)
+    sizes = api.list_hosted_machine_sizes(client, enterprise, **where)
+    api.list_hosted_platforms(client, enterprise, **where)
+    api.get_hosted_runner_limits(client, enterprise, **where)
+    group = api.create_enterprise_runner_group(client, enterprise, {"name": "hosted-ent"}).body.id
+    body = {"name": "ent-linux", "image": {"id": images[0].id, "source": "github"}, "size": sizes[0].id}
+    made = api.create_hosted_runner(client, enterprise, {**body, "runner_group_id": 1}, **where)
+    api.update_hosted_runner(client, enterprise, made.id, {"runner_group_id": group, "maximum_runners": 5}, **where)
+    api.get_hosted_runner(client, enterprise, made.id, **where)
+    api.list_hosted_runners(client, enterprise, **where)
+    with pytest.raises(GitHubError):  # the name is taken
+        api.create_hosted_runner(client, enterprise, {**body, "runner_group_id": 1}, **where)
+    with pytest.raises(GitHubError):  # no such size
+        api.update_hosted_runner(client, enterprise, made.id, {"size": "3-core"}, **where)
+    api.delete_hosted_runner(client, enterprise, made.id, **where)
+    api.delete_enterprise_runner_group(client, enterprise, group)

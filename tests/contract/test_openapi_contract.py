@@ -34,7 +34,12 @@ from github_runner_groups.testing.flavours import (
     SELF_HOSTED_RUNNER_POLICY,
 )
 from github_runner_groups.testing.routes import routes_of
-from surface_exercises import exercise_custom_images, exercise_network_configurations, exercise_self_hosted_policy
+from surface_exercises import (
+    exercise_custom_images,
+    exercise_enterprise_hosted_runners,
+    exercise_network_configurations,
+    exercise_self_hosted_policy,
+)
 
 UNPACED = PacingSettings(write_delay_seconds=0)  # tests do not wait between writes
 SCHEMAS = json.loads((Path(__file__).parent / "schemas" / "github-runner-groups.openapi.json").read_text())
@@ -222,6 +227,7 @@ def exercise_surface(fake: FakeGitHub, client: GitHubClient) -> None:
     if fake.flavour.serves(ENTERPRISE_CLOUD):
         exercise_network_configurations(fake, client, "enterprise", "acme-corp")
         exercise_custom_images(fake, client, "enterprise", "acme-corp")
+        exercise_enterprise_hosted_runners(client, "acme-corp")
     if fake.flavour.serves(SELF_HOSTED_RUNNER_POLICY):
         exercise_self_hosted_policy(client, [r["id"] for r in fake.repositories("acme")])
 

@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .fields import Field, Problem, Role, Rule, check_choice, check_flag, invisible_characters
+from .fields import HOSTED_RUNNER_FIELDS, Field, Problem, Role, Rule, check_choice, check_flag, invisible_characters
 from .values import is_unknown, shown
 
 # Hosted compute networking (github.com and GHEC)
@@ -178,3 +178,11 @@ SELF_HOSTED_POLICY_FIELDS = (
     Field("previous_repository_ids", Role.COMPUTED),
 )
 SELF_HOSTED_POLICY_RULES: tuple[Rule, ...] = (repositories_need_selected,)
+
+
+# An enterprise's own GitHub-hosted runners (GHEC): the org runner's table, living in an enterprise; its
+# `runner_group_id` is one of the enterprise's runner groups.
+ENTERPRISE_HOSTED_RUNNER_FIELDS = (
+    Field("enterprise", Role.LOCATION, compare=_folded),
+    *(f for f in HOSTED_RUNNER_FIELDS if f.role is not Role.LOCATION),
+)

@@ -60,7 +60,8 @@ _NETWORK = "/orgs/{org}/settings/network-configurations"
 _ENTERPRISE_NETWORK = "/enterprises/{enterprise}/network-configurations"
 _POLICY = "/orgs/{org}/actions/permissions/self-hosted-runners"
 _CUSTOM = _HOSTED + "/images/custom"
-_ENTERPRISE_CUSTOM = "/enterprises/{enterprise}/actions/hosted-runners/images/custom"
+_ENTERPRISE_HOSTED = "/enterprises/{enterprise}/actions/hosted-runners"
+_ENTERPRISE_CUSTOM = _ENTERPRISE_HOSTED + "/images/custom"
 NETWORK_SCOPE = "write:network_configurations"  # documented for classic tokens; not enforced
 ROUTES = (
     Route("GET", _GROUPS, handlers.list_groups),
@@ -132,6 +133,16 @@ ROUTES = (
             ("PATCH", _ENTERPRISE_NETWORK + "/{network_configuration_id}", network.update_configuration),
             ("DELETE", _ENTERPRISE_NETWORK + "/{network_configuration_id}", network.delete_configuration),
             ("GET", "/enterprises/{enterprise}/network-settings/{network_settings_id}", network.get_settings),
+            ("GET", _ENTERPRISE_HOSTED, hosted.list_runners),
+            ("POST", _ENTERPRISE_HOSTED, hosted.create_runner),
+            ("GET", _ENTERPRISE_HOSTED + "/images/github-owned", hosted.list_github_images),
+            ("GET", _ENTERPRISE_HOSTED + "/images/partner", hosted.list_partner_images),
+            ("GET", _ENTERPRISE_HOSTED + "/machine-sizes", hosted.list_machine_sizes),
+            ("GET", _ENTERPRISE_HOSTED + "/platforms", hosted.list_platforms),
+            ("GET", _ENTERPRISE_HOSTED + "/limits", hosted.get_limits),
+            ("GET", _ENTERPRISE_HOSTED + "/{hosted_runner_id}", hosted.get_runner),
+            ("PATCH", _ENTERPRISE_HOSTED + "/{hosted_runner_id}", hosted.update_runner),
+            ("DELETE", _ENTERPRISE_HOSTED + "/{hosted_runner_id}", hosted.delete_runner),
             ("GET", _ENTERPRISE_CUSTOM, custom_images.list_images),
             ("GET", _ENTERPRISE_CUSTOM + "/{image_definition_id}", custom_images.get_image),
             ("GET", _ENTERPRISE_CUSTOM + "/{image_definition_id}/versions", custom_images.list_versions),

@@ -105,6 +105,11 @@ class Enterprise:
     group_orgs: dict[int, set[int]] = field(default_factory=dict)
     runners: dict[int, dict[str, Any]] = field(default_factory=dict)
     surface: SurfaceState = field(default_factory=SurfaceState)  # networking, custom images
+    hosted_runners: dict[int, dict[str, Any]] = field(default_factory=dict)  # GHEC: the enterprise's own
+    hosted_catalog: HostedCatalog = field(default_factory=HostedCatalog)
+
+    def public_ips_in_use(self) -> int:
+        return sum(1 for h in self.hosted_runners.values() if h["public_ip_enabled"])
 
     def shares(self, group: Mapping[str, Any], org_id: int) -> bool:
         """Whether member org `org_id` may use `group`: visible to all orgs, or shared with this one."""

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .rendering import HttpError
+
 # GitHub's ids of network configurations and settings are upper-case hexadecimal text (`123ABC456DEF789`).
 NETWORK_ID_WIDTH = 16
 CREATED_ON = "2024-04-26T11:31:07Z"
@@ -42,6 +44,34 @@ class SurfaceState:
     def custom_image(self, image_id: str) -> dict[str, Any] | None:
         """A custom image by its id as a hosted runner's `image.id` names it (digits as text)."""
         return self.custom_images.get(int(image_id)) if image_id.isascii() and image_id.isdigit() else None
+
+    def custom_catalog_image(self, image_id: str) -> dict[str, Any] | None:
+        """A `Ready` custom image as a hosted runner's image details show it (the catalog images' shape)."""
+        image = self.custom_image(image_id)
+        if image is None or image["state"] != "Ready" or not image["versions"]:
+            return None
+        latest = image["versions"][-1]
+        return {
+            "id": str(image["id"]),
+            "platform": image["platform"],
+            "size_gb": latest["size_gb"],
+            "display_name": image["name"],
+            "source": "custom",
+        }
+
+
+def check_custom_version(surface: SurfaceState, image: Mapping[str, Any], version: str | None) -> None:
+    """A custom image's pinned version must be `latest` or one of its `Ready` versions (422 otherwise)."""
+    if image.get("source") != "custom" or version in (None, "latest"):
+        return
+    custom = surface.custom_image(str(image["id"]))
+    ready = [v["version"] for v in (custom or {}).get("versions", []) if v["state"] == "Ready"]
+    if version not in ready:
+        raise HttpError(
+            422,
+            f"Version '{version}' is not a ready version of custom image '{image['id']}'.",
+            errors=[{"resource": "HostedRunner", "field": "image_version", "code": "invalid", "value": str(version)}],
+        )
 
 
 def network_id(number: int) -> str:
