@@ -51,7 +51,8 @@ class OrgHostedCatalog:
         """A size or a listed image source whose image the org does not offer: refused with the closest ones."""
         size = values.get("size")
         if size is not None and size not in self.sizes:
-            raise Refused(action, _not_offered("size", size, self.sizes, f"a machine size org '{self.org}' offers"))
+            what = f"a machine size {self.location} '{self.org}' offers"
+            raise Refused(action, _not_offered("size", size, self.sizes, what))
         source, image_id = values.get("image_source") or "github", values.get("image_id")
         offered = self.images.get(str(source))
         where = f"{self.location} '{self.org}'"
@@ -169,7 +170,7 @@ def without_hosted_runners(
 ) -> Exception:
     """Why the hosted-runner endpoints answer 404 (GitHub Enterprise Server, or no access to them), as the error
     to raise instead of the bare 404."""
-    version = api.enterprise_server_version(client, location, org)
+    version = server_release(client, location, org)
     if version is not None:
         return Refused(action, ghes_has_no_hosted_runners(f"GitHub Enterprise Server {version}"))
     if location == "enterprise":
@@ -181,6 +182,15 @@ def without_hosted_runners(
         f"GitHub-hosted larger runners need a GitHub Team or Enterprise Cloud plan for org '{org}', and a token "
         "with admin:org (classic) or the organization permission 'Self-hosted runners: write' (fine-grained)."
     )
+
+
+def server_release(client: GitHubClient, location: str, owner: str) -> str | None:
+    """The GitHub Enterprise Server release behind the client, None for github.com and GHEC, or when the owner's
+    group listing is itself missing (an enterprise on github.com without GitHub Enterprise Cloud)."""
+    try:
+        return api.enterprise_server_version(client, location, owner)
+    except GitHubNotFound:
+        return None
 
 
 def ghes_has_no_hosted_runners(server: str) -> str:

@@ -41,7 +41,7 @@ from .surface_fields import ENTERPRISE_HOSTED_RUNNER_FIELDS
 
 __all__ = ["HostedRunner", "HostedRunnerArgs", "HostedRunnerProvider"]
 
-FIELDS = {f.name: f for f in HOSTED_RUNNER_FIELDS}
+FIELDS = {f.name: f for f in (*HOSTED_RUNNER_FIELDS, *ENTERPRISE_HOSTED_RUNNER_FIELDS)}
 SETTABLE = named(HOSTED_RUNNER_FIELDS, Role.SETTING)
 # An org's runners, or an enterprise's (GHEC): the same settings, another location and group listing.
 TABLES = {"org": HOSTED_RUNNER_FIELDS, "enterprise": ENTERPRISE_HOSTED_RUNNER_FIELDS}
@@ -219,13 +219,15 @@ def _verify(
 ) -> None:
     """What `changing` sets is offered by the org, free and existing: checked before any write."""
     changing = set(changing)
-    image_changing = bool({"image_id", "image_source"} & changing)
+    # A custom image's pinned version is checked with its image: a new version alone re-checks both.
+    image_changing = bool({"image_id", "image_source", "image_version"} & changing)
     catalog.refuse_unoffered(
         action,
         {
             "size": wanted.get("size") if "size" in changing else None,
             "image_source": wanted.get("image_source"),
             "image_id": wanted.get("image_id") if image_changing else None,
+            "image_version": wanted.get("image_version"),
         },
     )
     if "name" in changing:

@@ -38,6 +38,7 @@ from ._common import (
 )
 from ._common import user_inputs as without_provider
 from .fields import Field, Role, named, on_ghes
+from .hosted_catalog import server_release
 from .surface_fields import (
     ENTERPRISE_NETWORK_CONFIGURATION_FIELDS,
     NETWORK_CONFIGURATION_FIELDS,
@@ -258,7 +259,7 @@ def _listing(client: GitHubClient, location: str, owner: str, action: str) -> li
     try:
         return api.list_network_configurations(client, location, owner)
     except GitHubNotFound as missing:
-        version = api.enterprise_server_version(client, location, owner)
+        version = server_release(client, location, owner)
         if version is not None:
             raise Refused(action, ghes_has_no_networking(f"GitHub Enterprise Server {version}")) from None
         raise missing.with_hint(
