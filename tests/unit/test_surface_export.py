@@ -79,7 +79,8 @@ def test_the_exported_stack_takes_everything_over_without_a_write(
     exported = merged(export_org(client, "acme"), export_enterprise(client, SEEDED_ENTERPRISE))
     if output_format == "yaml":
         (tmp_path / "groups.yaml").write_text(to_yaml(exported))
-        program = f"from github_runner_groups import OrgRunnerGroups\nOrgRunnerGroups('x', spec_file={str(tmp_path / 'groups.yaml')!r})\n"
+        spec_file = str(tmp_path / "groups.yaml")
+        program = f"from github_runner_groups import OrgRunnerGroups\nOrgRunnerGroups('x', spec_file={spec_file!r})\n"
     else:
         program = to_python(exported)
     (tmp_path / "__main__.py").write_text(program)
