@@ -72,7 +72,10 @@ class SelfHostedRunnerPolicyProvider(GitHubProvider):
         return check_result(checker, news)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.DiffResult:
-        replaces = [name for name in ("org", "exclusive") if _folded(olds.get(name)) != _folded(news.get(name, True))]
+        # `exclusive` is True unless set False (check fills it in; a state may predate that).
+        replaces = [
+            name for name in ("org", "exclusive") if _folded(olds.get(name, True)) != _folded(news.get(name, True))
+        ]
         changes = list(replaces)
         if news.get("exclusive") is not False and _differs(olds.get("enabled_repositories"), news):
             changes.append("enabled_repositories")
