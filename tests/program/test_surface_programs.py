@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from github_runner_groups.testing import SEEDED_ENTERPRISE, EmulatorServer, FakeGitHub, serve
 from github_runner_groups.testing.mocks import program_file, run_program
 
@@ -97,3 +98,18 @@ def test_an_enterprise_spec_with_its_network_and_its_own_hosted_runner(tmp_path:
     with fake.lock:
         (runner,) = fake.find_enterprise(SEEDED_ENTERPRISE).hosted_runners.values()
     assert (runner["runner_group_id"], runner["maximum_runners"]) == (shared["id"], 4)
+
+
+def test_two_owners_of_one_policy_fail_while_the_program_is_built(
+    fake: FakeGitHub, emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    """When the second is constructed, before its provider runs (so `pulumi preview` shows it too): one exclusive
+    policy per org, `org` unset meaning the provider's owner. (Under mocks the first one is applied at once.)"""
+    (tmp_path / "__main__.py").write_text(
+        "import github_runner_groups as rg\n"
+        "rg.SelfHostedRunnerPolicy('a', enabled_repositories='none')\n"
+        "rg.SelfHostedRunnerPolicy('b', org='ACME', enabled_repositories='all')\n"
+    )
+    with pytest.raises(Exception, match="both manage the self-hosted-runner policy of org 'ACME'"):
+        run_program(program_file(tmp_path), base_url=emulator.url)
+    assert fake.self_hosted_policy("acme") == ("none", [])  # the first one's; the second never ran

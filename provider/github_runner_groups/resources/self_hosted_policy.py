@@ -21,6 +21,7 @@ from typing import Any
 
 import pulumi
 import pulumi.dynamic
+from pulumi.runtime.settings import get_monitor
 
 from .. import api, resolve
 from ..client import GitHubClient
@@ -28,6 +29,7 @@ from ..errors import GitHubError, GitHubNotFound
 from ._assignment import REPOSITORY_ACCESS, check_references, matches_members, resolve_members
 from ._common import GitHubProvider, Refused, check_field, check_result, contains_unknown, registration
 from ._common import user_inputs as without_provider
+from ._ownership import OwnershipConflict, _program_owners
 from .fields import Role, named
 from .surface_fields import SELF_HOSTED_POLICY_FIELDS, SELF_HOSTED_POLICY_RULES
 
@@ -326,4 +328,34 @@ class SelfHostedRunnerPolicy(pulumi.dynamic.Resource, module="github", name="Sel
         **kwargs: Any,
     ) -> None:
         props = registration(SelfHostedRunnerPolicyArgs, args, kwargs, COMPUTED)
+        _declare(resource_name, props)
         super().__init__(SelfHostedRunnerPolicyProvider(), resource_name, props, opts)
+
+
+# The policies a program declares, by org (unset: the provider's owner, as the providers resolve it), so that
+# two owners of one org's policy fail when the program is built (in preview too); `_claim` catches the rest (an
+# org given as an Output) at apply. Kept with the program's monitor: tests run several programs in one process.
+_declared: tuple[object, str | None, dict[str | None, tuple[str, bool]]] | None = None
+_declared_lock = threading.Lock()
+
+
+def _declare(resource_name: str, props: Mapping[str, Any]) -> None:
+    global _declared
+    org, exclusive = props.get("org"), props.get("exclusive") is not False
+    if not (org is None or isinstance(org, str)) or not isinstance(props.get("exclusive", True), bool):
+        return  # not known while the program is built
+    with _declared_lock:
+        monitor = get_monitor()
+        if _declared is None or _declared[0] is not monitor:
+            _declared = (monitor, _program_owners().default_org, {})  # a new program
+        key = org.lower() if org else _declared[1]
+        declared = _declared[2]
+        other = declared.get(key)
+        if other is not None and (exclusive or other[1]):
+            raise OwnershipConflict(
+                f"SelfHostedRunnerPolicy '{resource_name}' and SelfHostedRunnerPolicy '{other[0]}' both manage the "
+                f"self-hosted-runner policy of org '{org or 'github:owner'}', and one of them is exclusive: each "
+                "`pulumi up` would undo the other's writes. Keep one exclusive SelfHostedRunnerPolicy per org, or "
+                "make both additive (exclusive=False) under a policy set to 'selected'."
+            )
+        declared[key] = (resource_name, exclusive)
