@@ -30,6 +30,30 @@ OUTPUT = Path(__file__).resolve().parents[1] / "tests" / "contract" / "schemas" 
 GROUP = "/orgs/{org}/actions/runner-groups"
 HOSTED = "/orgs/{org}/actions/hosted-runners"
 ENTERPRISE_GROUP = "/enterprises/{enterprise}/actions/runner-groups"
+NETWORK = "/orgs/{org}/settings/network-configurations"
+ENTERPRISE_NETWORK = "/enterprises/{enterprise}/network-configurations"
+NC = "/{network_configuration_id}"
+POLICY = "/orgs/{org}/actions/permissions/self-hosted-runners"
+CUSTOM = "/actions/hosted-runners/images/custom"
+ENTERPRISE_HOSTED = "/enterprises/{enterprise}/actions/hosted-runners"
+HOSTED_OPERATIONS = (
+    ("GET", ""),
+    ("POST", ""),
+    ("GET", "/{hosted_runner_id}"),
+    ("PATCH", "/{hosted_runner_id}"),
+    ("DELETE", "/{hosted_runner_id}"),
+    ("GET", "/images/github-owned"),
+    ("GET", "/images/partner"),
+    ("GET", "/machine-sizes"),
+    ("GET", "/platforms"),
+    ("GET", "/limits"),
+)
+IMAGE_PATHS = (
+    "",
+    "/{image_definition_id}",
+    "/{image_definition_id}/versions",
+    "/{image_definition_id}/versions/{version}",
+)
 # Every operation the library or its emulator uses; a flavour gets those its description documents.
 OPERATIONS = [
     ("GET", GROUP),
@@ -76,6 +100,21 @@ OPERATIONS = [
     ("PUT", ENTERPRISE_GROUP + "/{runner_group_id}/runners/{runner_id}"),
     ("DELETE", ENTERPRISE_GROUP + "/{runner_group_id}/runners/{runner_id}"),
     ("GET", "/enterprises/{enterprise}/actions/runners"),
+    # Hosted compute networking, the self-hosted-runner policy, custom images (resources/network_configuration.py,
+    # resources/self_hosted_policy.py, api/custom_images.py)
+    *((m, NETWORK + p) for m, p in (("GET", ""), ("POST", ""), ("GET", NC), ("PATCH", NC), ("DELETE", NC))),
+    ("GET", "/orgs/{org}/settings/network-settings/{network_settings_id}"),
+    *((m, ENTERPRISE_NETWORK + p) for m, p in (("GET", ""), ("POST", ""), ("GET", NC), ("PATCH", NC), ("DELETE", NC))),
+    ("GET", "/enterprises/{enterprise}/network-settings/{network_settings_id}"),
+    ("GET", POLICY),
+    ("PUT", POLICY),
+    ("GET", POLICY + "/repositories"),
+    ("PUT", POLICY + "/repositories"),
+    ("PUT", POLICY + "/repositories/{repository_id}"),
+    ("DELETE", POLICY + "/repositories/{repository_id}"),
+    *(("GET", owner + CUSTOM + path) for owner in ("/orgs/{org}", "/enterprises/{enterprise}") for path in IMAGE_PATHS),
+    # An enterprise's own hosted runners and what it offers them (resources/hosted_runner.py, EnterpriseHostedRunner)
+    *((method, ENTERPRISE_HOSTED + path) for method, path in HOSTED_OPERATIONS),
 ]
 # The error bodies the emulator sends for statuses an operation does not list, taken from operations of the
 # description that list them (the dereferenced description has no components section).

@@ -33,6 +33,18 @@ _EXPORTS = {
     "EnterpriseRunnerGroupMembership": "resources.enterprise_membership",
     "EnterpriseRunnerGroupMembershipArgs": "resources.enterprise_membership",
     "EnterpriseRunnerGroupMembershipProvider": "resources.enterprise_membership",
+    "NetworkConfiguration": "resources.network_configuration",
+    "NetworkConfigurationArgs": "resources.network_configuration",
+    "NetworkConfigurationProvider": "resources.network_configuration",
+    "EnterpriseNetworkConfiguration": "resources.network_configuration",
+    "EnterpriseNetworkConfigurationArgs": "resources.network_configuration",
+    "EnterpriseNetworkConfigurationProvider": "resources.network_configuration",
+    "SelfHostedRunnerPolicy": "resources.self_hosted_policy",
+    "SelfHostedRunnerPolicyArgs": "resources.self_hosted_policy",
+    "SelfHostedRunnerPolicyProvider": "resources.self_hosted_policy",
+    "EnterpriseHostedRunner": "resources.enterprise_hosted_runner",
+    "EnterpriseHostedRunnerArgs": "resources.enterprise_hosted_runner",
+    "EnterpriseHostedRunnerProvider": "resources.enterprise_hosted_runner",
     "OrgRunnerGroups": "component",
     "OrgSpec": "spec",
     "GroupSpec": "spec",
@@ -42,6 +54,9 @@ _EXPORTS = {
 
 if TYPE_CHECKING:
     from .component import OrgRunnerGroups as OrgRunnerGroups
+    from .resources.enterprise_hosted_runner import EnterpriseHostedRunner as EnterpriseHostedRunner
+    from .resources.enterprise_hosted_runner import EnterpriseHostedRunnerArgs as EnterpriseHostedRunnerArgs
+    from .resources.enterprise_hosted_runner import EnterpriseHostedRunnerProvider as EnterpriseHostedRunnerProvider
     from .resources.enterprise_membership import EnterpriseRunnerGroupMembership as EnterpriseRunnerGroupMembership
     from .resources.enterprise_membership import (
         EnterpriseRunnerGroupMembershipArgs as EnterpriseRunnerGroupMembershipArgs,
@@ -67,6 +82,16 @@ if TYPE_CHECKING:
     from .resources.membership import RunnerGroupMembership as RunnerGroupMembership
     from .resources.membership import RunnerGroupMembershipArgs as RunnerGroupMembershipArgs
     from .resources.membership import RunnerGroupMembershipProvider as RunnerGroupMembershipProvider
+    from .resources.network_configuration import EnterpriseNetworkConfiguration as EnterpriseNetworkConfiguration
+    from .resources.network_configuration import (
+        EnterpriseNetworkConfigurationArgs as EnterpriseNetworkConfigurationArgs,
+    )
+    from .resources.network_configuration import (
+        EnterpriseNetworkConfigurationProvider as EnterpriseNetworkConfigurationProvider,
+    )
+    from .resources.network_configuration import NetworkConfiguration as NetworkConfiguration
+    from .resources.network_configuration import NetworkConfigurationArgs as NetworkConfigurationArgs
+    from .resources.network_configuration import NetworkConfigurationProvider as NetworkConfigurationProvider
     from .resources.repository_access import RunnerGroupRepositoryAccess as RunnerGroupRepositoryAccess
     from .resources.repository_access import RunnerGroupRepositoryAccessArgs as RunnerGroupRepositoryAccessArgs
     from .resources.repository_access import (
@@ -75,6 +100,9 @@ if TYPE_CHECKING:
     from .resources.runner_group import RunnerGroup as RunnerGroup
     from .resources.runner_group import RunnerGroupArgs as RunnerGroupArgs
     from .resources.runner_group import RunnerGroupProvider as RunnerGroupProvider
+    from .resources.self_hosted_policy import SelfHostedRunnerPolicy as SelfHostedRunnerPolicy
+    from .resources.self_hosted_policy import SelfHostedRunnerPolicyArgs as SelfHostedRunnerPolicyArgs
+    from .resources.self_hosted_policy import SelfHostedRunnerPolicyProvider as SelfHostedRunnerPolicyProvider
     from .spec import GroupSpec as GroupSpec
     from .spec import OrgSpec as OrgSpec
     from .spec import SpecError as SpecError

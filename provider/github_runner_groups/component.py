@@ -10,6 +10,7 @@ from typing import Any
 
 import pulumi
 
+from . import component_surface as surface
 from .resources.enterprise_membership import EnterpriseRunnerGroupMembership, EnterpriseRunnerGroupMembershipArgs
 from .resources.enterprise_organization_access import (
     EnterpriseRunnerGroupOrganizationAccess,
@@ -65,7 +66,11 @@ _ENTERPRISE = _Scope(
 
 class OrgRunnerGroups(pulumi.ComponentResource):
     """Creates, per group of the spec, a RunnerGroup with its lists and (when the spec lists them) its
-    GitHub-hosted runners, and per enterprise group of the spec an EnterpriseRunnerGroup with its lists.
+    GitHub-hosted runners, and per enterprise group of the spec an EnterpriseRunnerGroup with its lists (and the
+    enterprise's own hosted runners, `{name}-enterprise-hosted-{runner}`). The spec's network configurations
+    become NetworkConfiguration / EnterpriseNetworkConfiguration resources (`{name}-network-{config}`,
+    `{name}-enterprise-network-{config}`), which a group naming them in `network_configuration_id` uses by id;
+    its `self_hosted_runners:` section a SelfHostedRunnerPolicy (`{name}-self-hosted-runners`).
 
     An exclusive group (the default) owns its lists inline, so it costs one POST to create and one DELETE to
     destroy, in an org or an enterprise alike. An additive group (`exclusive: false`) leaves its lists to separate
@@ -98,16 +103,29 @@ class OrgRunnerGroups(pulumi.ComponentResource):
         resolved = spec if spec is not None else load_spec(str(spec_file))
         super().__init__("github-runner-groups:index:OrgRunnerGroups", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
+        self.network_configurations = surface.network_configurations(
+            name, "org", resolved.org, resolved.network_configurations, child
+        )
         self.groups: dict[str, RunnerGroup] = {}
         for group in resolved.groups:
-            self.groups[group.name] = self._group(name, resolved.org, group, child)
+            self.groups[group.name] = self._group(name, resolved.org, group, child, self.network_configurations)
         self.enterprise_groups: dict[str, EnterpriseRunnerGroup] = {}
         if resolved.enterprise is not None:
             slug = resolved.enterprise.enterprise
+            prefix = f"{name}-enterprise"
+            networks = surface.network_configurations(
+                prefix, "enterprise", slug, resolved.enterprise.network_configurations, child
+            )
+            self.network_configurations.update({f"enterprise/{k}": v for k, v in networks.items()})
             for shared in resolved.enterprise.groups:
-                self.enterprise_groups[shared.name] = _group_resources(
-                    f"{name}-enterprise", slug, shared, _ENTERPRISE, child
-                )
+                made = _group_resources(prefix, slug, shared, _ENTERPRISE, child, networks)
+                self.enterprise_groups[shared.name] = made
+                surface.enterprise_hosted_runners(prefix, slug, shared, made.id, child)
+        self.self_hosted_runner_policy = (
+            surface.self_hosted_runner_policy(name, resolved.org, resolved.self_hosted_runners, child)
+            if resolved.self_hosted_runners is not None
+            else None
+        )
         self.group_ids = pulumi.Output.all(*(pulumi.Output.concat(g.id) for g in self.groups.values())).apply(
             lambda ids: dict(zip(self.groups, ids, strict=True))
         )
@@ -121,8 +139,10 @@ class OrgRunnerGroups(pulumi.ComponentResource):
             raise KeyError(f"no group {name!r} in this OrgRunnerGroups; it has: {', '.join(self.groups)}") from None
 
     @staticmethod
-    def _group(prefix: str, org: str | None, group: GroupSpec, child: pulumi.ResourceOptions) -> RunnerGroup:
-        resource: RunnerGroup = _group_resources(prefix, org, group, _ORG, child)
+    def _group(
+        prefix: str, org: str | None, group: GroupSpec, child: pulumi.ResourceOptions, networks: surface.Networks
+    ) -> RunnerGroup:
+        resource: RunnerGroup = _group_resources(prefix, org, group, _ORG, child, networks)
         for hosted in group.hosted_runners or ():
             HostedRunner(f"{prefix}-hosted-{hosted.name}", hosted_runner_args(org, group, hosted, resource.id), child)
         return resource
@@ -134,10 +154,14 @@ def _group_resources(
     group: GroupSpec | EnterpriseGroupSpec,
     scope: _Scope,
     child: pulumi.ResourceOptions,
+    networks: surface.Networks | None = None,
 ) -> Any:
     """The group `{prefix}-{group}` with its lists inline when exclusive; when additive, its settings alone and a
-    resource `{prefix}-{group}-{list}` per list the spec gives."""
-    resource = scope.group_type(f"{prefix}-{group.name}", _group_args(location, group, scope), child)
+    resource `{prefix}-{group}-{list}` per list the spec gives. A `network_configuration_id` naming one of the
+    spec's `networks` is that configuration's id."""
+    args = _group_args(location, group, scope)
+    args.network_configuration_id = surface.network_reference(args.network_configuration_id, networks or {})
+    resource = scope.group_type(f"{prefix}-{group.name}", args, child)
     if not group.exclusive:
         for field, resource_type, args_type in scope.lists:
             members = getattr(group, field)

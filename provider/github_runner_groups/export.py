@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from . import api
+from . import export_surface as surface
 from .client import GitHubClient
 from .errors import ConfigError, GitHubNotFound
 from .redaction import scrub
@@ -76,7 +77,12 @@ def export_org(client: GitHubClient, org: str) -> Export:
         )
         for group, values in _exported_groups(client, ORG_GROUPS, org, ghes, left_out, skipped)
     ]
-    return Export(OrgSpec(org=org, groups=_loadable(org, groups, skipped)), tuple(skipped))
+    networks = surface.network_configurations(client, "org", org, skipped) if not ghes else ()
+    policy = surface.self_hosted_runners(client, org, skipped)
+    spec = OrgSpec(
+        org=org, groups=_loadable(org, groups, skipped), network_configurations=networks, self_hosted_runners=policy
+    )
+    return Export(spec, tuple(skipped))
 
 
 def _exported_groups(
@@ -144,12 +150,15 @@ def export_enterprise(client: GitHubClient, enterprise: str) -> Export:
         )
 
     ghes = on_ghes(client.settings.base_url)
+    hosted = surface.enterprise_hosted_runners(client, enterprise, skipped) if not ghes else {}
     groups = [
-        EnterpriseGroupSpec(name=group.name, **values, adopt=True)
+        EnterpriseGroupSpec(name=group.name, **values, hosted_runners=hosted.get(group.id), adopt=True)
         for group, values in _exported_groups(client, ENTERPRISE_GROUPS, enterprise, ghes, left_out, skipped)
     ]
     loadable = _loadable(None, groups, skipped, enterprise)
-    return Export(OrgSpec(org=None, enterprise=EnterpriseSpec(enterprise, loadable)), tuple(skipped))
+    networks = surface.network_configurations(client, "enterprise", enterprise, skipped) if not ghes else ()
+    section = EnterpriseSpec(enterprise, loadable, network_configurations=networks)
+    return Export(OrgSpec(org=None, enterprise=section), tuple(skipped))
 
 
 def _loadable(
@@ -249,11 +258,17 @@ def to_python(exported: Export) -> str:
         "",
     ]
     used: set[str] = set()
+    lines += surface.network_program(exported.spec.network_configurations, "org", org, "network-")
     for group in exported.spec.groups:
         lines += _group_program(group, ORG_GROUPS, "", org, used)
+    lines += surface.policy_program(exported.spec.self_hosted_runners, org)
     if exported.spec.enterprise is not None:
+        slug = exported.spec.enterprise.enterprise
+        lines += surface.network_program(
+            exported.spec.enterprise.network_configurations, "enterprise", slug, "network-"
+        )
         for shared in exported.spec.enterprise.groups:
-            lines += _group_program(shared, ENTERPRISE_GROUPS, "enterprise-", exported.spec.enterprise.enterprise, used)
+            lines += _group_program(shared, ENTERPRISE_GROUPS, "enterprise-", slug, used)
     return "\n".join(lines)
 
 
@@ -272,6 +287,8 @@ def _group_program(
     lines = [f"{variable} = rg.{scope.group_type}({name!r}, {', '.join(arguments)})"]
     if isinstance(group, GroupSpec):
         lines += _hosted_program(group, variable, location)
+    else:
+        lines += surface.enterprise_hosted_program(group.hosted_runners, variable, location)
     return [*lines, ""]
 
 

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 LISTED_IMAGE_SOURCES = ("github", "partner")
+_ENTERPRISE = "enterprise"
 # A group as GitHub describes it: its settings (see resources/fields.py) and what GitHub computes.
 RunnerGroupInfo = api.RunnerGroup
 
@@ -58,7 +59,7 @@ def get_hosted_runner_images(source: str = "github", org: str | None = None) -> 
     """The images a HostedRunner of the org may use: `source` 'github' (GitHub-owned) or 'partner'."""
     if source not in LISTED_IMAGE_SOURCES:
         choices = " or ".join(map(repr, LISTED_IMAGE_SOURCES))
-        raise ConfigError(f"source must be {choices} (custom images have no listing), got {source!r:.80}.")
+        raise ConfigError(f"source must be {choices} (custom images: get_custom_images()), got {source!r:.80}.")
     return _hosted(lambda client, owner: api.list_hosted_images(client, owner, source), org)
 
 
@@ -77,6 +78,91 @@ def get_hosted_runner_limits(org: str | None = None) -> api.PublicIpLimits:
     return _hosted(lambda client, owner: api.get_hosted_runner_limits(client, owner), org)
 
 
+def get_custom_images(org: str | None = None) -> list[api.CustomImage]:
+    """The org's custom images (`image_source='custom'` of a HostedRunner: `image_id` is the image's id as text)."""
+    return _hosted(lambda client, owner: api.list_custom_images(client, "org", owner), org)
+
+
+def get_custom_image_versions(image_id: int | str, org: str | None = None) -> list[api.CustomImageVersion]:
+    """The versions of one of the org's custom images (a HostedRunner's `image_version`, or 'latest')."""
+    number = _image_id(image_id)
+    return _hosted(lambda client, owner: api.list_custom_image_versions(client, "org", owner, number), org)
+
+
+def get_enterprise_hosted_runners(enterprise: str | None = None) -> list[api.HostedRunner]:
+    """The enterprise's own GitHub-hosted runners (GHEC), with their group, image, size and status."""
+    return _enterprise_hosted(
+        lambda client, slug: api.list_hosted_runners(client, slug, location=_ENTERPRISE), enterprise
+    )
+
+
+def get_enterprise_hosted_runner_images(source: str = "github", enterprise: str | None = None) -> list[api.HostedImage]:
+    """The images an EnterpriseHostedRunner may use: `source` 'github' (GitHub-owned) or 'partner'."""
+    if source not in LISTED_IMAGE_SOURCES:
+        choices = " or ".join(map(repr, LISTED_IMAGE_SOURCES))
+        raise ConfigError(
+            f"source must be {choices} (custom images: get_enterprise_custom_images()), got {source!r:.80}."
+        )
+    return _enterprise_hosted(
+        lambda client, slug: api.list_hosted_images(client, slug, source, location=_ENTERPRISE), enterprise
+    )
+
+
+def get_enterprise_hosted_runner_sizes(enterprise: str | None = None) -> list[api.MachineSize]:
+    """The machine sizes the enterprise offers its own hosted runners."""
+    return _enterprise_hosted(
+        lambda client, slug: api.list_hosted_machine_sizes(client, slug, location=_ENTERPRISE), enterprise
+    )
+
+
+def get_enterprise_hosted_runner_platforms(enterprise: str | None = None) -> list[str]:
+    """The platforms the enterprise's own hosted runners may run on."""
+    return _enterprise_hosted(
+        lambda client, slug: api.list_hosted_platforms(client, slug, location=_ENTERPRISE), enterprise
+    )
+
+
+def get_enterprise_hosted_runner_limits(enterprise: str | None = None) -> api.PublicIpLimits:
+    """How many static public IP ranges the enterprise may give its own hosted runners, and how many are in use."""
+    return _enterprise_hosted(
+        lambda client, slug: api.get_hosted_runner_limits(client, slug, location=_ENTERPRISE), enterprise
+    )
+
+
+def get_enterprise_custom_images(enterprise: str | None = None) -> list[api.CustomImage]:
+    """The enterprise's custom images (for an EnterpriseHostedRunner with `image_source='custom'`)."""
+    return _enterprise_hosted(lambda client, slug: api.list_custom_images(client, _ENTERPRISE, slug), enterprise)
+
+
+def get_enterprise_custom_image_versions(
+    image_id: int | str, enterprise: str | None = None
+) -> list[api.CustomImageVersion]:
+    number = _image_id(image_id)
+    return _enterprise_hosted(
+        lambda client, slug: api.list_custom_image_versions(client, _ENTERPRISE, slug, number), enterprise
+    )
+
+
+def get_network_configurations(org: str | None = None) -> list[api.NetworkConfiguration]:
+    """The org's hosted compute network configurations (a RunnerGroup's `network_configuration_id` is an `id`)."""
+    client, owner = _connect(org)
+    return api.list_network_configurations(client, "org", owner)
+
+
+def get_enterprise_network_configurations(enterprise: str | None = None) -> list[api.NetworkConfiguration]:
+    client, slug = _connect_enterprise(enterprise)
+    return api.list_network_configurations(client, _ENTERPRISE, slug)
+
+
+def get_self_hosted_runner_policy(org: str | None = None) -> tuple[api.SelfHostedRunnerPolicy, list[Member]]:
+    """Which repositories of the org may use repository-level self-hosted runners, and for `selected` which ones
+    (GitHub Enterprise Server from 3.19)."""
+    client, owner = _connect(org)
+    policy = api.get_self_hosted_runner_policy(client, owner)
+    selected = api.list_self_hosted_repositories(client, owner) if policy.enabled_repositories == "selected" else []
+    return policy, _members(selected)
+
+
 def _hosted(read: Callable[[GitHubClient, str], T], org: str | None) -> T:
     """A hosted-runner read; its 404 explained (GitHub Enterprise Server, naming its release, or the org's plan)."""
     client, owner = _connect(org)
@@ -84,6 +170,22 @@ def _hosted(read: Callable[[GitHubClient, str], T], org: str | None) -> T:
         return read(client, owner)
     except GitHubNotFound as missing:
         raise without_hosted_runners(client, owner, missing.action, missing) from None
+
+
+def _enterprise_hosted(read: Callable[[GitHubClient, str], T], enterprise: str | None) -> T:
+    """An enterprise hosted-runner read (GHEC); its 404 explained as for an org's."""
+    client, slug = _connect_enterprise(enterprise)
+    try:
+        return read(client, slug)
+    except GitHubNotFound as missing:
+        raise without_hosted_runners(client, slug, missing.action, missing, _ENTERPRISE) from None
+
+
+def _image_id(value: int | str) -> int:
+    parsed = parse_id(value)
+    if parsed is None:
+        raise ConfigError(f"image_id must be a custom image id (a positive whole number), got {value!r:.80}.")
+    return parsed
 
 
 def get_group_repositories(group_id: int | str, org: str | None = None) -> list[Member]:

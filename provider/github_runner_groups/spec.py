@@ -32,6 +32,14 @@ from .resources.fields import (
 )
 from .resources.values import enterprise_problem, org_problem, shown
 from .spec_lists import SpecDumper, list_problems
+from .spec_surface import (
+    NetworkConfigurationSpec,
+    SelfHostedRunnersSpec,
+    dumped_network_configurations,
+    dumped_self_hosted_runners,
+    parse_network_configurations,
+    parse_self_hosted_runners,
+)
 
 if TYPE_CHECKING:
     from yaml.nodes import Node
@@ -95,6 +103,7 @@ class EnterpriseGroupSpec(_GroupSettings):
 
     organizations: tuple[str | int, ...] | None = None
     runners: tuple[str | int, ...] | None = None
+    hosted_runners: tuple[HostedRunnerSpec, ...] | None = None  # the enterprise's own (EnterpriseHostedRunner)
     exclusive: bool = True
     adopt: bool = False
 
@@ -105,6 +114,7 @@ class EnterpriseSpec:
 
     enterprise: str | None
     groups: tuple[EnterpriseGroupSpec, ...] = field(default_factory=tuple)
+    network_configurations: tuple[NetworkConfigurationSpec, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,6 +124,8 @@ class OrgSpec:
     org: str | None
     groups: tuple[GroupSpec, ...] = field(default_factory=tuple)
     enterprise: EnterpriseSpec | None = None
+    network_configurations: tuple[NetworkConfigurationSpec, ...] = ()
+    self_hosted_runners: SelfHostedRunnersSpec | None = None
 
 
 AnyGroupSpec = TypeVar("AnyGroupSpec", GroupSpec, EnterpriseGroupSpec)
@@ -192,7 +204,7 @@ def parse_spec(data: Any, source: str = "spec") -> OrgSpec:
     problems: list[str] = []
     if not isinstance(data, Mapping):
         raise SpecError(f"{source}: expected a mapping with 'org' and 'groups', got {type(data).__name__}.")
-    top_level = ("org", "groups", "enterprise")
+    top_level = ("org", "groups", "enterprise", "network_configurations", "self_hosted_runners")
     for key in data:
         if key not in top_level:
             problems.append(f"unknown top-level key {key!r}{_suggest(str(key), top_level)}")
@@ -202,16 +214,29 @@ def parse_spec(data: Any, source: str = "spec") -> OrgSpec:
     enterprise = _parse_enterprise(data["enterprise"], problems) if "enterprise" in data else None
     raw_groups = data.get("groups")
     groups: list[GroupSpec] = []
-    if enterprise is not None and raw_groups is None:
-        pass  # a spec of enterprise groups only
+    others = enterprise is not None or any(key in data for key in ("network_configurations", "self_hosted_runners"))
+    if others and raw_groups is None:
+        pass  # a spec of enterprise groups, network configurations or the policy only
     elif not isinstance(raw_groups, Mapping) or not raw_groups:
         problems.append("groups must be a mapping of group name to settings, e.g. 'groups: {ci: {visibility: all}}'")
     else:
         groups = _parse_groups(raw_groups, "group", _ORG_GROUP, problems)
     problems.extend(_hosted_names_repeated(groups))
+    networks = data.get("network_configurations")
+    network_configurations = (
+        parse_network_configurations(networks, "network_configurations: ", problems) if networks is not None else ()
+    )
+    policy = data.get("self_hosted_runners")
+    self_hosted_runners = parse_self_hosted_runners(policy, problems) if policy is not None else None
     if problems:
         raise SpecError(f"{source}: " + "; ".join(problems) + ".")
-    return OrgSpec(org=org, groups=tuple(groups), enterprise=enterprise)
+    return OrgSpec(
+        org=org,
+        groups=tuple(groups),
+        enterprise=enterprise,
+        network_configurations=network_configurations,
+        self_hosted_runners=self_hosted_runners,
+    )
 
 
 def _parse_enterprise(section: Any, problems: list[str]) -> EnterpriseSpec | None:
@@ -220,9 +245,10 @@ def _parse_enterprise(section: Any, problems: list[str]) -> EnterpriseSpec | Non
     if not isinstance(section, Mapping):
         problems.append(f"enterprise must be a mapping with 'slug' and 'groups', e.g. {example}")
         return None
+    keys = ("slug", "groups", "network_configurations")
     for key in section:
-        if key not in ("slug", "groups"):
-            problems.append(f"enterprise: unknown key {key!r}{_suggest(str(key), ('slug', 'groups'))}")
+        if key not in keys:
+            problems.append(f"enterprise: unknown key {key!r}{_suggest(str(key), keys)}")
     slug = section.get("slug")
     if slug is not None and enterprise_problem(slug) is not None:
         problems.append(f"enterprise: {str(enterprise_problem(slug)).rstrip('.')}")
@@ -231,7 +257,11 @@ def _parse_enterprise(section: Any, problems: list[str]) -> EnterpriseSpec | Non
         problems.append(f"enterprise: groups must be a mapping of group name to settings, e.g. {example}")
         return None
     groups = _parse_groups(raw_groups, "enterprise group", _ENTERPRISE_GROUP, problems)
-    return EnterpriseSpec(enterprise=slug, groups=tuple(groups))
+    problems.extend(_hosted_names_repeated(groups))
+    networks = section.get("network_configurations")
+    where = "enterprise: network_configurations: "
+    network_configurations = parse_network_configurations(networks, where, problems) if networks is not None else ()
+    return EnterpriseSpec(enterprise=slug, groups=tuple(groups), network_configurations=network_configurations)
 
 
 def _parse_groups(
@@ -252,8 +282,8 @@ def _parse_groups(
     return groups
 
 
-def _hosted_names_repeated(groups: Sequence[GroupSpec]) -> list[str]:
-    """Hosted runner names are unique in an org (GitHub ignores case), across its groups."""
+def _hosted_names_repeated(groups: Sequence[GroupSpec | EnterpriseGroupSpec]) -> list[str]:
+    """Hosted runner names are unique in an org or enterprise (GitHub ignores case), across its groups."""
     problems: list[str] = []
     seen: dict[str, str] = {}
     for group in groups:
@@ -273,12 +303,19 @@ def dump_spec(spec: OrgSpec) -> str:
     import yaml
 
     document: dict[str, Any] = {"org": spec.org} if spec.org else {}
-    if spec.groups or spec.enterprise is None:
+    others = spec.enterprise is not None or spec.network_configurations or spec.self_hosted_runners is not None
+    if spec.groups or not others:
         document["groups"] = _dumped_groups(spec.groups, _ORG_GROUP)
     if spec.enterprise is not None:
         section: dict[str, Any] = {"slug": spec.enterprise.enterprise} if spec.enterprise.enterprise else {}
         section["groups"] = _dumped_groups(spec.enterprise.groups, _ENTERPRISE_GROUP)
+        if spec.enterprise.network_configurations:
+            section["network_configurations"] = dumped_network_configurations(spec.enterprise.network_configurations)
         document["enterprise"] = section
+    if spec.network_configurations:
+        document["network_configurations"] = dumped_network_configurations(spec.network_configurations)
+    if spec.self_hosted_runners is not None:
+        document["self_hosted_runners"] = dumped_self_hosted_runners(spec.self_hosted_runners)
     return str(yaml.dump(document, Dumper=SpecDumper, sort_keys=False, default_flow_style=False))
 
 
@@ -340,7 +377,7 @@ def _parse_group(
     effective = values if values.get("adopt") else {**defaults, **values}
     for rule in kind.rules:
         problems.extend(f"{where}: {reason.rstrip('.')}" for _, reason in rule(effective))
-    if "hosted_runners" in kind.keys and "hosted_runners" in settings:  # org groups only
+    if "hosted_runners" in kind.keys and "hosted_runners" in settings:
         values["hosted_runners"] = _hosted_runners(where, settings["hosted_runners"], problems)
     if len(problems) > before:
         return None

@@ -25,8 +25,21 @@ from github_runner_groups import api
 from github_runner_groups.client import AppCredentials, ClientSettings, GitHubClient, PacingSettings
 from github_runner_groups.errors import GitHubError
 from github_runner_groups.testing import DEMO_TOKEN, FLAVOURS, OPENAPI_VERSION, FakeGitHub, add_to_responses
-from github_runner_groups.testing.flavours import ENTERPRISE, HOSTED_RUNNERS, NETWORK_CONFIGURATION
+from github_runner_groups.testing.flavours import (
+    ENTERPRISE,
+    ENTERPRISE_CLOUD,
+    HOSTED_RUNNERS,
+    NETWORK_CONFIGURATION,
+    NETWORK_CONFIGURATIONS,
+    SELF_HOSTED_RUNNER_POLICY,
+)
 from github_runner_groups.testing.routes import routes_of
+from surface_exercises import (
+    exercise_custom_images,
+    exercise_enterprise_hosted_runners,
+    exercise_network_configurations,
+    exercise_self_hosted_policy,
+)
 
 UNPACED = PacingSettings(write_delay_seconds=0)  # tests do not wait between writes
 SCHEMAS = json.loads((Path(__file__).parent / "schemas" / "github-runner-groups.openapi.json").read_text())
@@ -216,6 +229,19 @@ def exercise_enterprise(fake: FakeGitHub, client: GitHubClient) -> None:
     api.delete_enterprise_runner_group(client, slug, created)
 
 
+def exercise_surface(fake: FakeGitHub, client: GitHubClient) -> None:
+    """Network configurations, the self-hosted-runner policy and custom images, where the flavour has them."""
+    if fake.flavour.serves(NETWORK_CONFIGURATIONS):
+        exercise_network_configurations(fake, client, "org", "acme")
+        exercise_custom_images(fake, client, "org", "acme")
+    if fake.flavour.serves(ENTERPRISE_CLOUD):
+        exercise_network_configurations(fake, client, "enterprise", "acme-corp")
+        exercise_custom_images(fake, client, "enterprise", "acme-corp")
+        exercise_enterprise_hosted_runners(client, "acme-corp")
+    if fake.flavour.serves(SELF_HOSTED_RUNNER_POLICY):
+        exercise_self_hosted_policy(client, [r["id"] for r in fake.repositories("acme")])
+
+
 def mint_installation_token(fake: FakeGitHub, key_pair: tuple[str, str]) -> None:
     private, public = key_pair
     fake.add_app("4242", public, 77, "acme")
@@ -233,6 +259,7 @@ def test_every_exchange_fits_githubs_openapi(session: Session, rsa_key_pair: tup
         exercise_hosted_runners(client)
     if flavour.serves(ENTERPRISE):
         exercise_enterprise(fake, client)
+    exercise_surface(fake, client)
     mint_installation_token(fake, rsa_key_pair)
     operations = operations_of(flavour.name)
     problems: list[str] = []
@@ -287,11 +314,20 @@ def test_ghes_documents_no_hosted_runners_nor_network_configuration() -> None:
     """What the GHES flavour leaves out, checked against the descriptions themselves."""
     for name in ("ghes-3.17", "ghes-3.18", "ghes-3.19"):
         operations = operations_of(name)
-        assert not [key for key in operations if "hosted-runners" in key]
+        assert not [key for key in operations if "/hosted-runners" in key or "/network-" in key]
         create = resolved(operations["POST /orgs/{org}/actions/runner-groups"]["request"])
         assert "network_configuration_id" not in create["properties"]
         # No additionalProperties: false, so GitHub ignores the field, and so does the emulator.
         assert create.get("additionalProperties", True) is not False
+
+
+def test_the_self_hosted_runner_policy_is_documented_from_ghes_3_19_only() -> None:
+    """The issue said GHES 3.17-3.19; the pinned descriptions have it in 3.19 alone (and the cloud flavours)."""
+    policy = "GET /orgs/{org}/actions/permissions/self-hosted-runners"
+    documented = {name for name in FLAVOURS if policy in operations_of(name)}
+    assert documented == {"api.github.com", "ghec", "ghes-3.19"}
+    assert "GET /enterprises/{enterprise}/network-configurations" in operations_of("ghec")
+    assert "GET /enterprises/{enterprise}/network-configurations" not in operations_of("api.github.com")
 
 
 def test_a_wrong_answer_is_caught() -> None:

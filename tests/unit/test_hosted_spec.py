@@ -147,14 +147,16 @@ def test_the_exported_hosted_runners_are_adopted_without_a_write(
     assert not [r for r in fake.requests if "hosted-runners" in r.path and r.method != "GET"]
 
 
-def test_hosted_runners_belong_to_org_groups_not_enterprise_groups() -> None:
-    """An enterprise group has no hosted runners in the spec: the key is unknown there, its runners not read."""
-    data = {"enterprise": {"slug": "acme-corp", "groups": {"shared": {"hosted_runners": {"linux 4core": LINUX}}}}}
+def test_enterprise_groups_hold_the_enterprises_own_hosted_runners() -> None:
+    """An enterprise group's `hosted_runners` are the enterprise's own (EnterpriseHostedRunner), checked alike."""
+    good = {"enterprise": {"slug": "acme-corp", "groups": {"shared": {"hosted_runners": {"linux-4core": LINUX}}}}}
+    enterprise = parse_spec(good).enterprise
+    assert enterprise is not None
+    assert enterprise.groups[0].hosted_runners == (HostedRunnerSpec("linux-4core", "ubuntu-24.04", "4-core"),)
+    bad = {"enterprise": {"slug": "acme-corp", "groups": {"shared": {"hosted_runners": {"linux 4core": LINUX}}}}}
     with pytest.raises(SpecError) as failed:
-        parse_spec(data)
-    message = str(failed.value)
-    assert "enterprise group 'shared': unknown field 'hosted_runners'" in message, message
-    assert "letters, digits" not in message, message
+        parse_spec(bad)
+    assert "enterprise group 'shared', hosted runner 'linux 4core'" in str(failed.value)
 
 
 def test_dump_round_trips_hosted_runners_next_to_an_enterprise_section() -> None:

@@ -7,7 +7,9 @@ failed: GitHub answered 422 ...". Laid out by area, each area's `__all__` reache
 body keys), `org_groups` (an org's groups with their repository and runner lists), `listings` (an org's
 repositories and runners, an organization by login), `enterprise_groups` (an enterprise's groups with their
 organization and runner lists, its runners), `server` (which GitHub answers), `permissions` (an org's Actions
-permissions), `hosted` (GitHub-hosted runners and their catalog). What the areas share is written once:
+permissions), `hosted` (GitHub-hosted runners and their catalog), `network` (hosted compute network
+configurations), `self_hosted_policy` (which repositories may use self-hosted runners), `custom_images` (custom
+hosted-runner images). What the areas share is written once:
 `_answers` (reading an answer defensively), `_listing` (listings as models), `_paths` (an owner's path).
 
 An area is imported on the first use of one of its names, so a provider process that only manages runner
@@ -20,15 +22,29 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 # Looked through in this order: what every provider uses first, what few use last.
-_AREAS = ("models", "org_groups", "listings", "enterprise_groups", "server", "permissions", "hosted")
+_AREAS = (
+    "models",
+    "org_groups",
+    "listings",
+    "enterprise_groups",
+    "server",
+    "permissions",
+    "hosted",
+    "network",
+    "self_hosted_policy",
+    "custom_images",
+)
 
 if TYPE_CHECKING:
+    from .custom_images import *  # noqa: F403
     from .enterprise_groups import *  # noqa: F403
     from .hosted import *  # noqa: F403
     from .listings import *  # noqa: F403
     from .models import *  # noqa: F403
+    from .network import *  # noqa: F403
     from .org_groups import *  # noqa: F403
     from .permissions import *  # noqa: F403
+    from .self_hosted_policy import *  # noqa: F403
     from .server import *  # noqa: F403
 else:
 

@@ -1,5 +1,6 @@
-"""An organization's GitHub-hosted larger runners (github.com and GHEC; GitHub Enterprise Server has none): the
-runners, and the machine sizes, images, platforms and public IP limits they are built from."""
+"""An organization's GitHub-hosted larger runners (github.com and GHEC; GitHub Enterprise Server has none), or with
+`location='enterprise'` an enterprise's own (GHEC): the runners, and the machine sizes, images, platforms and
+public IP limits they are built from."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from urllib.parse import quote
 from ..client import GitHubClient
 from ._answers import identified, is_id, listed, listed_in, mapping, number, text
 from ._listing import listing
-from ._paths import org_path
+from ._paths import enterprise_path, org_path
 from .models import RequestBody
 
 __all__ = [
@@ -131,69 +132,73 @@ class HostedRunner:
         )
 
 
-def _hosted(org: str) -> str:
-    return f"{org_path(org)}/actions/hosted-runners"
+def _hosted(org: str, location: str = "org") -> str:
+    """An org's hosted runners, or with `location` 'enterprise' an enterprise's (GHEC): the same operations."""
+    base = enterprise_path(org) if location == "enterprise" else org_path(org)
+    return f"{base}/actions/hosted-runners"
 
 
-def _hosted_label(org: str, hosted_runner_id: int) -> str:
-    return f"GitHub-hosted runner {int(hosted_runner_id)} in org '{org}'"
+def _hosted_label(org: str, hosted_runner_id: int, location: str) -> str:
+    return f"GitHub-hosted runner {int(hosted_runner_id)} in {location} '{org}'"
 
 
-def list_hosted_runners(client: GitHubClient, org: str) -> list[HostedRunner]:
-    action = f"listing GitHub-hosted runners of org '{org}'"
-    return listing(client, _hosted(org), action, "runners", HostedRunner.from_json)
+def list_hosted_runners(client: GitHubClient, org: str, *, location: str = "org") -> list[HostedRunner]:
+    action = f"listing GitHub-hosted runners of {location} '{org}'"
+    return listing(client, _hosted(org, location), action, "runners", HostedRunner.from_json)
 
 
-def get_hosted_runner(client: GitHubClient, org: str, hosted_runner_id: int) -> HostedRunner:
-    action = f"reading {_hosted_label(org, hosted_runner_id)}"
-    return HostedRunner.from_json(client.get(f"{_hosted(org)}/{int(hosted_runner_id)}", action=action), action)
+def get_hosted_runner(client: GitHubClient, org: str, hosted_runner_id: int, *, location: str = "org") -> HostedRunner:
+    action = f"reading {_hosted_label(org, hosted_runner_id, location)}"
+    path = f"{_hosted(org, location)}/{int(hosted_runner_id)}"
+    return HostedRunner.from_json(client.get(path, action=action), action)
 
 
-def create_hosted_runner(client: GitHubClient, org: str, body: RequestBody) -> HostedRunner:
-    action = f"creating GitHub-hosted runner '{body.get('name')}' in org '{org}'"
-    response = client.request("POST", _hosted(org), action=action, json_body=dict(body))
+def create_hosted_runner(client: GitHubClient, org: str, body: RequestBody, *, location: str = "org") -> HostedRunner:
+    action = f"creating GitHub-hosted runner '{body.get('name')}' in {location} '{org}'"
+    response = client.request("POST", _hosted(org, location), action=action, json_body=dict(body))
     return HostedRunner.from_json(response.body, action)
 
 
-def update_hosted_runner(client: GitHubClient, org: str, hosted_runner_id: int, body: RequestBody) -> HostedRunner:
-    action = f"updating {_hosted_label(org, hosted_runner_id)}"
-    response = client.request("PATCH", f"{_hosted(org)}/{int(hosted_runner_id)}", action=action, json_body=dict(body))
+def update_hosted_runner(
+    client: GitHubClient, org: str, hosted_runner_id: int, body: RequestBody, *, location: str = "org"
+) -> HostedRunner:
+    action = f"updating {_hosted_label(org, hosted_runner_id, location)}"
+    path = f"{_hosted(org, location)}/{int(hosted_runner_id)}"
+    response = client.request("PATCH", path, action=action, json_body=dict(body))
     return HostedRunner.from_json(response.body, action)
 
 
-def delete_hosted_runner(client: GitHubClient, org: str, hosted_runner_id: int) -> None:
+def delete_hosted_runner(client: GitHubClient, org: str, hosted_runner_id: int, *, location: str = "org") -> None:
     """GitHub answers 202 with the runner, now `Deleting`: it goes away shortly after."""
-    client.request(
-        "DELETE", f"{_hosted(org)}/{int(hosted_runner_id)}", action=f"deleting {_hosted_label(org, hosted_runner_id)}"
-    )
+    action = f"deleting {_hosted_label(org, hosted_runner_id, location)}"
+    client.request("DELETE", f"{_hosted(org, location)}/{int(hosted_runner_id)}", action=action)
 
 
-def list_hosted_machine_sizes(client: GitHubClient, org: str) -> list[MachineSize]:
-    body = client.get(
-        f"{_hosted(org)}/machine-sizes", action=f"listing the machine sizes org '{org}' offers for hosted runners"
-    )
+def list_hosted_machine_sizes(client: GitHubClient, org: str, *, location: str = "org") -> list[MachineSize]:
+    action = f"listing the machine sizes {location} '{org}' offers for hosted runners"
+    body = client.get(f"{_hosted(org, location)}/machine-sizes", action=action)
     return [MachineSize.from_json(item) for item in listed_in(body, "machine_specs")]
 
 
-def list_hosted_images(client: GitHubClient, org: str, source: str) -> list[HostedImage]:
-    """The `github`-owned or `partner` images the org may use. Custom images are listed elsewhere
-    (`/orgs/{org}/actions/hosted-runners/images/custom` and its `/versions`, on github.com and GHEC)."""
+def list_hosted_images(client: GitHubClient, org: str, source: str, *, location: str = "org") -> list[HostedImage]:
+    """The `github`-owned or `partner` images the org (or enterprise) may use. Custom images are listed by
+    `custom_images` (`/orgs/{org}/actions/hosted-runners/images/custom` and its `/versions`, github.com and GHEC)."""
     path = "github-owned" if source == "github" else source
     body = client.get(
-        f"{_hosted(org)}/images/{quote(path, safe='')}",
-        action=f"listing the {source} images org '{org}' offers for hosted runners",
+        f"{_hosted(org, location)}/images/{quote(path, safe='')}",
+        action=f"listing the {source} images {location} '{org}' offers for hosted runners",
     )
     return [HostedImage.from_json(item, source) for item in listed_in(body, "images")]
 
 
-def list_hosted_platforms(client: GitHubClient, org: str) -> list[str]:
-    body = client.get(
-        f"{_hosted(org)}/platforms", action=f"listing the platforms org '{org}' offers for hosted runners"
-    )
+def list_hosted_platforms(client: GitHubClient, org: str, *, location: str = "org") -> list[str]:
+    action = f"listing the platforms {location} '{org}' offers for hosted runners"
+    body = client.get(f"{_hosted(org, location)}/platforms", action=action)
     return [str(item) for item in listed_in(body, "platforms")]
 
 
-def get_hosted_runner_limits(client: GitHubClient, org: str) -> PublicIpLimits:
-    body = client.get(f"{_hosted(org)}/limits", action=f"reading the hosted-runner limits of org '{org}'")
+def get_hosted_runner_limits(client: GitHubClient, org: str, *, location: str = "org") -> PublicIpLimits:
+    action = f"reading the hosted-runner limits of {location} '{org}'"
+    body = client.get(f"{_hosted(org, location)}/limits", action=action)
     ips = mapping(mapping(body).get("public_ips"))
     return PublicIpLimits(maximum=number(ips.get("maximum")), current_usage=number(ips.get("current_usage")))

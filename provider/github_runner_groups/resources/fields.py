@@ -14,12 +14,9 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .values import is_unknown, shown
-
-if TYPE_CHECKING:
-    from .. import api
 
 # (field path, what is wrong with it and how to fix it); the path names a list item as `field[index]`.
 Problem = tuple[str, str]
@@ -56,7 +53,8 @@ class Field:
         """The value as a request body carries it (lists keep the program's order)."""
         return list(value) if isinstance(value, (list, tuple)) else self.compare(value)
 
-    def from_model(self, model: api.RunnerGroup | api.HostedRunner) -> Any:
+    def from_model(self, model: object) -> Any:
+        """The value in GitHub's object (`api.RunnerGroup`, `api.HostedRunner`, `api.NetworkConfiguration`...)."""
         value = getattr(model, self.json_name) if self.json_name else None
         return list(value) if isinstance(value, tuple) else value
 

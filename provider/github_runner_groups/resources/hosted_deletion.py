@@ -33,18 +33,19 @@ def wait_until_gone(
     org: str,
     hosted_runner_id: int,
     *,
+    location: str = "org",
     timeout: float = TIMEOUT_SECONDS,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
 ) -> None:
     """Poll the runner (ETag-cached reads: an unchanged one costs a 304) until GitHub answers 404."""
-    what = f"GitHub-hosted runner {hosted_runner_id} in org '{org}'"
+    what = f"GitHub-hosted runner {hosted_runner_id} in {location} '{org}'"
     start = clock()
     logged = start - _LOG_EVERY_SECONDS
     pause = _FIRST_POLL_SECONDS
     while True:
         try:
-            runner = api.get_hosted_runner(client, org, hosted_runner_id)
+            runner = api.get_hosted_runner(client, org, hosted_runner_id, location=location)
         except GitHubNotFound:
             _LOG.info("%s is gone after %.0f s", what, clock() - start)
             return

@@ -24,6 +24,7 @@ from ..errors import GitHubError, GitHubNotFound, GitHubOutcomeUnknown, GitHubVa
 from . import group_registry, hosted_catalog, hosted_deletion
 from ._common import (
     GitHubProvider,
+    GroupLister,
     Refused,
     changed_fields,
     check_field,
@@ -36,12 +37,15 @@ from ._common import (
 )
 from ._common import user_inputs as without_provider
 from .fields import HOSTED_RUNNER_FIELDS, Role, named, on_ghes
+from .surface_fields import ENTERPRISE_HOSTED_RUNNER_FIELDS
 
 __all__ = ["HostedRunner", "HostedRunnerArgs", "HostedRunnerProvider"]
 
-FIELDS = {f.name: f for f in HOSTED_RUNNER_FIELDS}
+FIELDS = {f.name: f for f in (*HOSTED_RUNNER_FIELDS, *ENTERPRISE_HOSTED_RUNNER_FIELDS)}
 SETTABLE = named(HOSTED_RUNNER_FIELDS, Role.SETTING)
-INPUTS = named(HOSTED_RUNNER_FIELDS, Role.SETTING, Role.LOCATION, Role.STEERING)
+# An org's runners, or an enterprise's (GHEC): the same settings, another location and group listing.
+TABLES = {"org": HOSTED_RUNNER_FIELDS, "enterprise": ENTERPRISE_HOSTED_RUNNER_FIELDS}
+GROUP_LISTERS: dict[str, GroupLister] = {"org": api.list_runner_groups, "enterprise": api.list_enterprise_runner_groups}
 COMPUTED = named(HOSTED_RUNNER_FIELDS, Role.COMPUTED)
 _UNSET_OPTIONAL = {
     f.name for f in HOSTED_RUNNER_FIELDS if f.role is Role.SETTING and f.default is None and not f.required
@@ -54,14 +58,17 @@ _IMAGE_KEYS = {"image_id": "id", "image_source": "source", "image_version": "ver
 
 
 class HostedRunnerProvider(GitHubProvider):
+    # Where the runner lives: an org, or (EnterpriseHostedRunnerProvider) an enterprise, with its field table.
+    location = "org"
+
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.CheckResult:
-        checker = self.start_check(news, set(INPUTS))
+        checker = self.start_check(news, set(_inputs(self.location)), self.location)
         base_url = self.settings.client.base_url
         if on_ghes(base_url):
             server = f"GitHub Enterprise Server (github:baseUrl {base_url})"
             checker.fail("provider", hosted_catalog.ghes_has_no_hosted_runners(server))
         adopting = checker.inputs.get("adopt") is True
-        for field in HOSTED_RUNNER_FIELDS:
+        for field in TABLES[self.location]:
             if field.role in (Role.SETTING, Role.STEERING) and field.name != "runner_group_id":
                 check_field(checker, field, adopting=adopting, ghes=False)
         checker.group_id("runner_group_id")
@@ -70,17 +77,17 @@ class HostedRunnerProvider(GitHubProvider):
         return check_result(checker, news)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.DiffResult:
-        changes = _changed(olds, news, ("org", *_managed(news)))
-        replaces = ["org"] if "org" in changes else []
+        changes = _changed(olds, news, (self.location, *_managed(news)))
+        replaces = [self.location] if self.location in changes else []
         return pulumi.dynamic.DiffResult(changes=bool(changes), replaces=replaces, delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
         inputs = without_provider(props)
-        org, name = str(inputs["org"]), str(inputs["name"])
+        org, name = str(inputs[self.location]), str(inputs["name"])
         adopting = inputs.get("adopt") is True
-        action = f"{'adopting' if adopting else 'creating'} GitHub-hosted runner '{name}' in org '{org}'"
+        action = f"{'adopting' if adopting else 'creating'} GitHub-hosted runner '{name}' in {self.location} '{org}'"
         client = self.client()
-        catalog = hosted_catalog.org_catalog(client, org, action)
+        catalog = hosted_catalog.org_catalog(client, org, action, self.location)
         existing = catalog.holder_of(name) if adopting else None
         if existing is not None and existing.status == hosted_deletion.DELETING:
             raise Refused(action, _deleting_hint(existing))
@@ -89,48 +96,50 @@ class HostedRunnerProvider(GitHubProvider):
         else:
             made = _take_over(client, org, action, catalog, existing, inputs)
         catalog.remember(made)
-        return pulumi.dynamic.CreateResult(str(made.id), _outputs(org, adopting, made))
+        return pulumi.dynamic.CreateResult(str(made.id), _outputs(org, adopting, made, self.location))
 
     def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
-        org = str(props["org"])
+        org = str(props[self.location])
         client = self.client()
         try:
-            found = api.get_hosted_runner(client, org, _hosted_runner_id(id_))
+            found = api.get_hosted_runner(client, org, _hosted_runner_id(id_), location=self.location)
         except GitHubNotFound:
-            return gone(client, org)
+            return gone(client, org, GROUP_LISTERS[self.location])
         if found.status == hosted_deletion.DELETING:
             # Deleted outside this stack and on its way out: dropped now, as it will be once GitHub is done (an
             # `up` that recreates it is told to wait until the name is free).
             return pulumi.dynamic.ReadResult("", {})
-        outputs = _outputs(org, props.get("adopt") is True, found)
-        inputs = {key: outputs[key] for key in INPUTS if outputs.get(key) is not None}
+        outputs = _outputs(org, props.get("adopt") is True, found, self.location)
+        inputs = {key: outputs[key] for key in _inputs(self.location) if outputs.get(key) is not None}
         return pulumi.dynamic.ReadResult(str(found.id), outputs, inputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.UpdateResult:
         inputs = without_provider(news)
-        org = str(inputs["org"])
+        org = str(inputs[self.location])
         hosted_runner_id = _hosted_runner_id(id_)
         differing = _changed(olds, inputs, _managed(inputs))
         if not differing:
             return pulumi.dynamic.UpdateResult({**olds, **inputs})
-        action = f"updating GitHub-hosted runner {hosted_runner_id} ('{olds.get('name')}') in org '{org}'"
+        where = f"{self.location} '{org}'"
+        action = f"updating GitHub-hosted runner {hosted_runner_id} ('{olds.get('name')}') in {where}"
         client = self.client()
-        catalog = hosted_catalog.org_catalog(client, org, action)
+        catalog = hosted_catalog.org_catalog(client, org, action, self.location)
         updated = _patch(client, org, action, catalog, hosted_runner_id, _wanted(olds, inputs), differing)
         catalog.remember(updated)
-        return pulumi.dynamic.UpdateResult(_outputs(org, inputs.get("adopt") is True, updated))
+        return pulumi.dynamic.UpdateResult(_outputs(org, inputs.get("adopt") is True, updated, self.location))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        org = str(props["org"])
+        org = str(props[self.location])
         hosted_runner_id = _hosted_runner_id(id_)
         client = self.client()
         try:
-            api.delete_hosted_runner(client, org, hosted_runner_id)
+            api.delete_hosted_runner(client, org, hosted_runner_id, location=self.location)
         except GitHubNotFound:
             pass  # Already gone: the desired end state.
         else:
-            hosted_deletion.wait_until_gone(client, org, hosted_runner_id)  # `Deleting` still holds the name
-        catalog = hosted_catalog.known_org_catalog(client, org)
+            # `Deleting` still holds the name
+            hosted_deletion.wait_until_gone(client, org, hosted_runner_id, location=self.location)
+        catalog = hosted_catalog.known_org_catalog(client, org, self.location)
         if catalog is not None:
             catalog.forget(hosted_runner_id)
             if props.get("enable_static_ip"):
@@ -163,7 +172,7 @@ def _take_over(
             f"another resource of this program already creates or adopts the hosted runner '{existing.name}' (id "
             f"{existing.id}); two resources owning one runner would overwrite each other: keep one of them.",
         )
-    live = _outputs(org, True, existing)
+    live = _outputs(org, True, existing, catalog.location)
     differing = _changed(live, inputs, _managed(inputs))
     if not differing:
         return existing
@@ -184,7 +193,8 @@ def _patch(
     turning_ip = "enable_static_ip" in differing
     with _public_ip(catalog, action, taking=turning_ip and wanted.get("enable_static_ip") is True):
         try:
-            updated = api.update_hosted_runner(client, org, hosted_runner_id, _patch_body(wanted, differing))
+            body = _patch_body(wanted, differing)
+            updated = api.update_hosted_runner(client, org, hosted_runner_id, body, location=catalog.location)
         except GitHubNotFound as exc:
             raise exc.with_hint(
                 "The hosted runner was deleted outside this stack: run `pulumi refresh` to drop it from the state "
@@ -223,13 +233,15 @@ def _verify(
 ) -> None:
     """What `changing` sets is offered by the org, free and existing: checked before any write."""
     changing = set(changing)
-    image_changing = bool({"image_id", "image_source"} & changing)
+    # A custom image's pinned version is checked with its image: a new version alone re-checks both.
+    image_changing = bool({"image_id", "image_source", "image_version"} & changing)
     catalog.refuse_unoffered(
         action,
         {
             "size": wanted.get("size") if "size" in changing else None,
             "image_source": wanted.get("image_source"),
             "image_id": wanted.get("image_id") if image_changing else None,
+            "image_version": wanted.get("image_version"),
         },
     )
     if "name" in changing:
@@ -238,12 +250,13 @@ def _verify(
             raise Refused(action, _taken_hint(holder))
     if "runner_group_id" in changing:
         group_id = int(wanted["runner_group_id"])
-        groups = group_registry.org_groups(client, org)
+        groups = group_registry.org_groups(client, org, GROUP_LISTERS[catalog.location])
         if group_id not in groups.known_ids():
+            kind = "EnterpriseRunnerGroup" if catalog.location == "enterprise" else "RunnerGroup"
             raise Refused(
                 action,
-                f"runner_group_id={group_id} is not a runner group of org '{org}' (deleted, or never made there): "
-                "pass the id of an existing RunnerGroup, e.g. runner_group_id=group.id.",
+                f"runner_group_id={group_id} is not a runner group of {catalog.location} '{org}' (deleted, or never "
+                f"made there): pass the id of an existing {kind}, e.g. runner_group_id=group.id.",
             )
 
 
@@ -267,17 +280,21 @@ def _create(
 ) -> api.HostedRunner:
     """POST; if the answer was lost, look before retrying: a runner of that name made since the org was read is
     the one this POST made."""
+    location = catalog.location
     try:
-        return api.create_hosted_runner(client, org, body)
+        return api.create_hosted_runner(client, org, body, location=location)
     except GitHubOutcomeUnknown:
-        found = next((r for r in api.list_hosted_runners(client, org) if r.name == body["name"]), None)
+        found = next(
+            (r for r in api.list_hosted_runners(client, org, location=location) if r.name == body["name"]), None
+        )
         if found is None:
-            return api.create_hosted_runner(client, org, body)
+            return api.create_hosted_runner(client, org, body, location=location)
         if found.id in catalog.listed_ids:
             raise Refused(f"{action} (its answer was lost)", _taken_hint(found)) from None
         return found
     except GitHubValidationError as refused:
-        holder = next((r for r in api.list_hosted_runners(client, org) if r.name.lower() == body["name"].lower()), None)
+        listed = api.list_hosted_runners(client, org, location=location)
+        holder = next((r for r in listed if r.name.lower() == body["name"].lower()), None)
         if holder is None:
             raise _explained(refused, {"size": body.get("size"), "image_id": body.get("image", {}).get("id")}) from None
         raise refused.with_hint(_taken_hint(holder)) from None
@@ -339,8 +356,12 @@ def _hosted_runner_id(id_: str) -> int:
     return numeric_id(id_, "hosted runner")
 
 
-def _outputs(org: str, adopt: bool, runner: api.HostedRunner) -> dict[str, Any]:
-    return table_outputs(HOSTED_RUNNER_FIELDS, runner, {"org": org, "adopt": adopt})
+def _outputs(org: str, adopt: bool, runner: api.HostedRunner, location: str = "org") -> dict[str, Any]:
+    return table_outputs(TABLES[location], runner, {location: org, "adopt": adopt})
+
+
+def _inputs(location: str) -> tuple[str, ...]:
+    return named(TABLES[location], Role.SETTING, Role.LOCATION, Role.STEERING)
 
 
 @dataclass

@@ -20,14 +20,15 @@ from collections.abc import Callable, Iterable, Mapping
 from .flavours import DEFAULT_FLAVOUR, ENTERPRISE
 from .gateway import Gateway
 from .limits import SecondaryLimits, SecondaryUsage
-from .state import ADMIN_SCOPE, DEFAULT_GROUP_ID, ENTERPRISE_SCOPE, EmulatorState
+from .state import ADMIN_SCOPE, DEFAULT_GROUP_ID, ENTERPRISE_SCOPE
+from .surface_seeding import SurfaceSeeding
 from .wire import DropConnection, FakeResponse, FaultRule, RecordedRequest
 
 DEMO_TOKEN = "ghp_emulatorDemoToken000000000000000000"
 SEEDED_ENTERPRISE = "acme-corp"
 
 
-class FakeGitHub(EmulatorState):
+class FakeGitHub(SurfaceSeeding):
     """Thread-safe; test helpers (`add_*`, `update_group`, ...) are the out-of-band changes a human would make.
 
     `flavour` picks the GitHub it plays (see `flavours`): "api.github.com" (default), "ghec", "ghes-3.17",

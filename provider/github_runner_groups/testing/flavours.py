@@ -20,6 +20,12 @@ API_VERSIONS = ("2022-11-28",)
 HOSTED_RUNNERS = "hosted-runners"  # /orgs/{org}/actions/hosted-runners... and a group's /hosted-runners
 ENTERPRISE = "enterprise"  # /enterprises/{enterprise}/actions/runner-groups... and /actions/runners
 NETWORK_CONFIGURATION = "network-configuration"  # a group's network_configuration_id (hosted compute networking)
+# /orgs/{org}/settings/network-configurations..., network-settings, custom images: what the cloud flavours serve
+NETWORK_CONFIGURATIONS = "network-configurations"
+# /orgs/{org}/actions/permissions/self-hosted-runners...: github.com, GHEC and GHES from 3.19 (not 3.17, 3.18)
+SELF_HOSTED_RUNNER_POLICY = "self-hosted-runner-policy"
+# /enterprises/{enterprise}/network-configurations... and /enterprises/{enterprise}/actions/hosted-runners...: GHEC
+ENTERPRISE_CLOUD = "enterprise-cloud"
 
 
 @dataclass(frozen=True)
@@ -40,19 +46,19 @@ class Flavour:
         return feature is None or feature in self.features
 
 
-def _ghes(version: str) -> Flavour:
-    return Flavour(f"ghes-{version}", "/api/v3", frozenset({ENTERPRISE}), "https://ghes.example.com/api/v3")
+def _ghes(version: str, *extra: str) -> Flavour:
+    return Flavour(f"ghes-{version}", "/api/v3", frozenset({ENTERPRISE, *extra}), "https://ghes.example.com/api/v3")
 
 
-_CLOUD = frozenset({HOSTED_RUNNERS, NETWORK_CONFIGURATION})
+_CLOUD = frozenset({HOSTED_RUNNERS, NETWORK_CONFIGURATION, NETWORK_CONFIGURATIONS, SELF_HOSTED_RUNNER_POLICY})
 FLAVOURS = {
     flavour.name: flavour
     for flavour in (
         Flavour("api.github.com", "", _CLOUD, "https://api.github.com"),
-        Flavour("ghec", "", _CLOUD | {ENTERPRISE}, "https://api.github.com"),
+        Flavour("ghec", "", _CLOUD | {ENTERPRISE, ENTERPRISE_CLOUD}, "https://api.github.com"),
         _ghes("3.17"),
         _ghes("3.18"),
-        _ghes("3.19"),
+        _ghes("3.19", SELF_HOSTED_RUNNER_POLICY),
     )
 }
 DEFAULT_FLAVOUR = "api.github.com"

@@ -16,7 +16,8 @@ from typing import Any
 from . import hosted_lifecycle, hosted_sizes
 from .handlers import Reply, Request, invalid_property
 from .rendering import HttpError, hosted_runner_json
-from .state import Org, new_hosted_runner
+from .state import Enterprise, Org, new_hosted_runner
+from .surface_state import check_custom_version
 
 IMAGE_SOURCES = ("github", "partner", "custom")
 MAXIMUM_RUNNERS_CAP = 1000  # the largest "maximum concurrency" GitHub lets a hosted runner have
@@ -31,7 +32,17 @@ def _invalid(field_name: str, value: Any, message: str, code: str = "invalid") -
     )
 
 
-def _hosted(request: Request, org: Org) -> dict[str, Any]:
+def _owner(request: Request) -> Org | Enterprise:
+    """The org, or on GHEC the enterprise (`/enterprises/{enterprise}/actions/hosted-runners...`): both hold hosted
+    runners, a catalog and groups, and answer alike."""
+    if "enterprise" in request.params:
+        enterprise = request.state.find_enterprise(request.params["enterprise"])
+        hosted_lifecycle.sweep(enterprise, request.now)  # as `request.org` does: runners whose teardown is over
+        return enterprise
+    return request.org
+
+
+def _hosted(request: Request, org: Org | Enterprise) -> dict[str, Any]:
     hosted = org.hosted_runners.get(int(request.params["hosted_runner_id"]))
     if hosted is None:
         raise HttpError(404)
@@ -42,18 +53,18 @@ def _hosted(request: Request, org: Org) -> dict[str, Any]:
 
 
 def list_runners(request: Request) -> Reply:
-    org = request.org
+    org = _owner(request)
     return 200, request.page([hosted_runner_json(h) for h in org.hosted_runners.values()], "runners")
 
 
 def get_runner(request: Request) -> Reply:
-    org = request.org
+    org = _owner(request)
     return 200, hosted_runner_json(_hosted(request, org))
 
 
 def create_runner(request: Request) -> Reply:
     """POST: name, image, size and runner_group_id required; everything is checked before the runner exists."""
-    org = request.org
+    org = _owner(request)
     payload = _body(request.payload)
     for required in ("name", "image", "size", "runner_group_id"):
         if required not in payload:
@@ -65,6 +76,7 @@ def create_runner(request: Request) -> Reply:
     source = image.get("source", "github")
     found = _image(org, source, image["id"])
     version = _image_version(image.get("version"))
+    check_custom_version(org.surface, found, version)
     machine = _size(org, payload["size"])
     _fits(found, found["platform"], machine)
     group_id = _group_id(request, org, payload["runner_group_id"])
@@ -87,7 +99,7 @@ def create_runner(request: Request) -> Reply:
 
 def update_runner(request: Request) -> Reply:
     """PATCH: every field optional; all are checked before any is applied."""
-    org = request.org
+    org = _owner(request)
     hosted = _hosted(request, org)
     payload = _body(request.payload)
     changes: dict[str, Any] = {}
@@ -112,6 +124,7 @@ def update_runner(request: Request) -> Reply:
         version = _image_version(payload["image_version"])
         if version is not None:
             image_details["version"] = version
+    check_custom_version(org.surface, image_details, image_details.get("version"))
     changes["image_details"] = image_details
     _fits(
         image_details,
@@ -127,7 +140,7 @@ def update_runner(request: Request) -> Reply:
 def delete_runner(request: Request) -> Reply:
     """GitHub answers 202 with the runner, now `Deleting`; it is gone once its teardown is over
     (`hosted_lifecycle`)."""
-    org = request.org
+    org = _owner(request)
     hosted = _hosted(request, org)
     answer = hosted_runner_json(
         hosted_lifecycle.start_deleting(org, hosted, request.now, request.state.hosted_deletion_seconds)
@@ -139,27 +152,27 @@ def delete_runner(request: Request) -> Reply:
 
 
 def list_github_images(request: Request) -> Reply:
-    images = request.org.hosted_catalog.github_images
+    images = _owner(request).hosted_catalog.github_images
     return 200, {"total_count": len(images), "images": [dict(i) for i in images]}
 
 
 def list_partner_images(request: Request) -> Reply:
-    images = request.org.hosted_catalog.partner_images
+    images = _owner(request).hosted_catalog.partner_images
     return 200, {"total_count": len(images), "images": [dict(i) for i in images]}
 
 
 def list_machine_sizes(request: Request) -> Reply:
-    sizes = request.org.hosted_catalog.machine_sizes
+    sizes = _owner(request).hosted_catalog.machine_sizes
     return 200, {"total_count": len(sizes), "machine_specs": [dict(s) for s in sizes]}
 
 
 def list_platforms(request: Request) -> Reply:
-    platforms = request.org.hosted_catalog.platforms
+    platforms = _owner(request).hosted_catalog.platforms
     return 200, {"total_count": len(platforms), "platforms": list(platforms)}
 
 
 def get_limits(request: Request) -> Reply:
-    org = request.org
+    org = _owner(request)
     return 200, {
         "public_ips": {"maximum": org.hosted_catalog.public_ip_limit, "current_usage": org.public_ips_in_use()}
     }
@@ -174,7 +187,7 @@ def _body(payload: Any) -> Mapping[str, Any]:
     return payload
 
 
-def _name(org: Org, name: Any, own_id: int | None) -> str:
+def _name(org: Org | Enterprise, name: Any, own_id: int | None) -> str:
     if not isinstance(name, str) or not _NAME.fullmatch(name):
         raise _invalid(
             "name",
@@ -186,10 +199,12 @@ def _name(org: Org, name: Any, own_id: int | None) -> str:
     return name
 
 
-def _image(org: Org, source: Any, image_id: Any) -> dict[str, Any]:
+def _image(org: Org | Enterprise, source: Any, image_id: Any) -> dict[str, Any]:
     if source not in IMAGE_SOURCES:
         raise invalid_property("image/source", source)
     found = org.hosted_catalog.image(source, image_id) if isinstance(image_id, str) else None
+    if found is None and source == "custom" and isinstance(image_id, str):
+        found = org.surface.custom_catalog_image(image_id)
     if found is None:
         raise _invalid("image", image_id, f"Image '{image_id}' is not available for source '{source}' in this org.")
     return found
@@ -202,7 +217,7 @@ def _image_version(version: Any) -> str | None:
     return version
 
 
-def _size(org: Org, size: Any) -> dict[str, Any]:
+def _size(org: Org | Enterprise, size: Any) -> dict[str, Any]:
     found = org.hosted_catalog.size(size) if isinstance(size, str) else None
     if found is None:
         raise _invalid("size", size, f"Size '{size}' is not a machine size available to this org.")
@@ -216,7 +231,7 @@ def _fits(image: Mapping[str, Any], platform: str, machine: Mapping[str, Any]) -
         raise _invalid("size", str(machine.get("id")), problem)
 
 
-def _group_id(request: Request, org: Org, group_id: Any) -> int:
+def _group_id(request: Request, org: Org | Enterprise, group_id: Any) -> int:
     if not isinstance(group_id, int) or isinstance(group_id, bool):
         raise invalid_property("runner_group_id", group_id)
     try:
@@ -238,7 +253,7 @@ def _flag(field_name: str, value: Any) -> bool:
     return value
 
 
-def _static_ip(org: Org, enable: Any, hosted: Mapping[str, Any] | None) -> bool:
+def _static_ip(org: Org | Enterprise, enable: Any, hosted: Mapping[str, Any] | None) -> bool:
     """Turning a static IP on takes one of the org's public IP ranges: refused at the limit."""
     wanted = _flag("enable_static_ip", enable)
     already = hosted is not None and hosted["public_ip_enabled"]

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from .state import Org
+from .state import Enterprise, Org
 
 DELETING = "Deleting"
 _UNTIL = "deleting_until"
 
 
-def start_deleting(org: Org, hosted: dict[str, Any], now: float, seconds: float) -> dict[str, Any]:
+def start_deleting(org: Org | Enterprise, hosted: dict[str, Any], now: float, seconds: float) -> dict[str, Any]:
     """Mark the runner `Deleting` (a second DELETE keeps its first deadline); gone at once when `seconds` <= 0."""
     hosted["status"] = DELETING
     hosted.setdefault(_UNTIL, now + seconds)
@@ -24,7 +24,7 @@ def start_deleting(org: Org, hosted: dict[str, Any], now: float, seconds: float)
     return hosted
 
 
-def sweep(org: Org, now: float) -> None:
+def sweep(org: Org | Enterprise, now: float) -> None:
     """Drop the runners whose teardown is over."""
     for hosted_id, hosted in list(org.hosted_runners.items()):
         until = hosted.get(_UNTIL)

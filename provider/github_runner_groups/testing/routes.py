@@ -6,12 +6,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import custom_image_handlers as custom_images
 from . import enterprise_handlers as enterprise
 from . import handlers
 from . import hosted_handlers as hosted
-from .flavours import ENTERPRISE, HOSTED_RUNNERS, Flavour
+from . import network_handlers as network
+from . import policy_handlers as policy
+from .flavours import (
+    ENTERPRISE,
+    ENTERPRISE_CLOUD,
+    HOSTED_RUNNERS,
+    NETWORK_CONFIGURATIONS,
+    SELF_HOSTED_RUNNER_POLICY,
+    Flavour,
+)
 from .handlers import Handler
-from .state import ADMIN_SCOPE, MANAGE_RUNNERS_ENTERPRISE, MANAGE_RUNNERS_ORG
+from .state import ADMIN_SCOPE, ENTERPRISE_SCOPE, MANAGE_RUNNERS_ENTERPRISE, MANAGE_RUNNERS_ORG
 
 
 @dataclass(frozen=True)
@@ -31,9 +41,13 @@ def _compiled(template: str) -> re.Pattern[str]:
     return re.compile("^" + re.sub(r"\{(\w+)\}", _parameter, template) + "$")
 
 
+# `..._id` parameters GitHub spells as text (hexadecimal network ids), not digits.
+_TEXT_IDS = ("network_configuration_id", "network_settings_id")
+
+
 def _parameter(placeholder: re.Match[str]) -> str:
     name = placeholder.group(1)
-    return f"(?P<{name}>{'[0-9]+' if name.endswith('_id') else '[^/]+'})"
+    return f"(?P<{name}>{'[0-9]+' if name.endswith('_id') and name not in _TEXT_IDS else '[^/]+'})"
 
 
 _GROUPS = "/orgs/{org}/actions/runner-groups"
@@ -42,6 +56,13 @@ _HOSTED = "/orgs/{org}/actions/hosted-runners"
 _HOSTED_RUNNER = _HOSTED + "/{hosted_runner_id}"
 _ENTERPRISE_GROUPS = "/enterprises/{enterprise}/actions/runner-groups"
 _ENTERPRISE_GROUP = _ENTERPRISE_GROUPS + "/{runner_group_id}"
+_NETWORK = "/orgs/{org}/settings/network-configurations"
+_ENTERPRISE_NETWORK = "/enterprises/{enterprise}/network-configurations"
+_POLICY = "/orgs/{org}/actions/permissions/self-hosted-runners"
+_CUSTOM = _HOSTED + "/images/custom"
+_ENTERPRISE_HOSTED = "/enterprises/{enterprise}/actions/hosted-runners"
+_ENTERPRISE_CUSTOM = _ENTERPRISE_HOSTED + "/images/custom"
+NETWORK_SCOPE = "write:network_configurations"  # documented for classic tokens; not enforced
 ROUTES = (
     Route("GET", _GROUPS, handlers.list_groups),
     Route("POST", _GROUPS, handlers.create_group),
@@ -101,6 +122,65 @@ ROUTES = (
             ("DELETE", _ENTERPRISE_GROUP + "/runners/{runner_id}", enterprise.remove_member),
             ("GET", "/enterprises/{enterprise}/actions/runners", enterprise.list_runners),
         )
+    ),
+    *(
+        Route(method, template, handler, scope=NETWORK_SCOPE, feature=NETWORK_CONFIGURATIONS)
+        for method, template, handler in (
+            ("GET", _NETWORK, network.list_configurations),
+            ("POST", _NETWORK, network.create_configuration),
+            ("GET", _NETWORK + "/{network_configuration_id}", network.get_configuration),
+            ("PATCH", _NETWORK + "/{network_configuration_id}", network.update_configuration),
+            ("DELETE", _NETWORK + "/{network_configuration_id}", network.delete_configuration),
+            ("GET", "/orgs/{org}/settings/network-settings/{network_settings_id}", network.get_settings),
+        )
+    ),
+    *(
+        Route(method, template, handler, scope=ENTERPRISE_SCOPE, feature=ENTERPRISE_CLOUD)
+        for method, template, handler in (
+            ("GET", _ENTERPRISE_NETWORK, network.list_configurations),
+            ("POST", _ENTERPRISE_NETWORK, network.create_configuration),
+            ("GET", _ENTERPRISE_NETWORK + "/{network_configuration_id}", network.get_configuration),
+            ("PATCH", _ENTERPRISE_NETWORK + "/{network_configuration_id}", network.update_configuration),
+            ("DELETE", _ENTERPRISE_NETWORK + "/{network_configuration_id}", network.delete_configuration),
+            ("GET", "/enterprises/{enterprise}/network-settings/{network_settings_id}", network.get_settings),
+        )
+    ),
+    *(
+        # The enterprise hosted-runner operations name manage_runners:enterprise, as the group ones do.
+        Route(method, template, handler, scope=MANAGE_RUNNERS_ENTERPRISE, feature=ENTERPRISE_CLOUD)
+        for method, template, handler in (
+            ("GET", _ENTERPRISE_HOSTED, hosted.list_runners),
+            ("POST", _ENTERPRISE_HOSTED, hosted.create_runner),
+            ("GET", _ENTERPRISE_HOSTED + "/images/github-owned", hosted.list_github_images),
+            ("GET", _ENTERPRISE_HOSTED + "/images/partner", hosted.list_partner_images),
+            ("GET", _ENTERPRISE_HOSTED + "/machine-sizes", hosted.list_machine_sizes),
+            ("GET", _ENTERPRISE_HOSTED + "/platforms", hosted.list_platforms),
+            ("GET", _ENTERPRISE_HOSTED + "/limits", hosted.get_limits),
+            ("GET", _ENTERPRISE_HOSTED + "/{hosted_runner_id}", hosted.get_runner),
+            ("PATCH", _ENTERPRISE_HOSTED + "/{hosted_runner_id}", hosted.update_runner),
+            ("DELETE", _ENTERPRISE_HOSTED + "/{hosted_runner_id}", hosted.delete_runner),
+            ("GET", _ENTERPRISE_CUSTOM, custom_images.list_images),
+            ("GET", _ENTERPRISE_CUSTOM + "/{image_definition_id}", custom_images.get_image),
+            ("GET", _ENTERPRISE_CUSTOM + "/{image_definition_id}/versions", custom_images.list_versions),
+            ("GET", _ENTERPRISE_CUSTOM + "/{image_definition_id}/versions/{version}", custom_images.get_version),
+        )
+    ),
+    *(
+        Route(method, template, handler, feature=SELF_HOSTED_RUNNER_POLICY)
+        for method, template, handler in (
+            ("GET", _POLICY, policy.get_policy),
+            ("PUT", _POLICY, policy.set_policy),
+            ("GET", _POLICY + "/repositories", policy.list_repositories),
+            ("PUT", _POLICY + "/repositories", policy.set_repositories),
+            ("PUT", _POLICY + "/repositories/{repository_id}", policy.add_repository),
+            ("DELETE", _POLICY + "/repositories/{repository_id}", policy.remove_repository),
+        )
+    ),
+    Route("GET", _CUSTOM, custom_images.list_images, feature=HOSTED_RUNNERS),
+    Route("GET", _CUSTOM + "/{image_definition_id}", custom_images.get_image, feature=HOSTED_RUNNERS),
+    Route("GET", _CUSTOM + "/{image_definition_id}/versions", custom_images.list_versions, feature=HOSTED_RUNNERS),
+    Route(
+        "GET", _CUSTOM + "/{image_definition_id}/versions/{version}", custom_images.get_version, feature=HOSTED_RUNNERS
     ),
 )
 _PATTERNS = [(route, _compiled(route.template)) for route in ROUTES]

@@ -14,6 +14,7 @@ from typing import Any
 
 from .flavours import DEFAULT_FLAVOUR, ENTERPRISE, HOSTED_RUNNERS, Flavour, flavour_named
 from .rendering import HttpError, hosted_runner_json
+from .surface_state import SurfaceState
 
 DEFAULT_GROUP_ID = 1  # the Default group's id in every org, and in every enterprise
 ADMIN_SCOPE = "admin:org"
@@ -93,6 +94,7 @@ class Org:
     actions_permissions: ActionsPermissions = field(default_factory=ActionsPermissions)
     # The org's own setting of each enterprise group shared with it: which of its repositories may use it.
     inherited_visibility: dict[int, str] = field(default_factory=dict)
+    surface: SurfaceState = field(default_factory=SurfaceState)  # networking, self-hosted policy, custom images
 
     def public_ips_in_use(self) -> int:
         return sum(1 for h in self.hosted_runners.values() if h["public_ip_enabled"])
@@ -109,6 +111,12 @@ class Enterprise:
     groups: dict[int, dict[str, Any]] = field(default_factory=dict)
     group_orgs: dict[int, set[int]] = field(default_factory=dict)
     runners: dict[int, dict[str, Any]] = field(default_factory=dict)
+    surface: SurfaceState = field(default_factory=SurfaceState)  # networking, custom images
+    hosted_runners: dict[int, dict[str, Any]] = field(default_factory=dict)  # GHEC: the enterprise's own
+    hosted_catalog: HostedCatalog = field(default_factory=HostedCatalog)
+
+    def public_ips_in_use(self) -> int:
+        return sum(1 for h in self.hosted_runners.values() if h["public_ip_enabled"])
 
     def shares(self, group: Mapping[str, Any], org_id: int) -> bool:
         """Whether member org `org_id` may use `group`: visible to all orgs, or shared with this one."""
