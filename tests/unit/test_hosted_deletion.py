@@ -28,7 +28,7 @@ def deleting_runner(gone_after: float, clock: Clock) -> Any:
         {"id": 7, "name": "big", "status": "Deleting", "image_details": {}, "machine_size_details": {}}, "reading"
     )
 
-    def get(_client: Any, _org: str, _id: int) -> api.HostedRunner:
+    def get(_client: Any, _org: str, _id: int, *, location: str = "org") -> api.HostedRunner:
         if clock.now >= gone_after:
             raise GitHubNotFound("reading GitHub-hosted runner 7 failed: 404 Not Found")
         return still
