@@ -40,7 +40,8 @@ def test_a_group_the_loader_would_refuse_is_reported_not_written(
     path = tmp_path / "spec.yaml"
     path.write_text(text)
     assert [group.name for group in load_spec(path).groups] == ["build-linux", "release"]
-    assert all(line.startswith(("#", " ", "org:", "groups:", "self_hosted_runners:", "network_configurations:")) for line in text.splitlines()), text
+    top_level = ("#", " ", "org:", "groups:", "self_hosted_runners:", "network_configurations:")
+    assert all(line.startswith(top_level) for line in text.splitlines()), text
     compile(to_python(exported), "exported.py", "exec")
 
 
