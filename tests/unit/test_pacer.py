@@ -69,24 +69,14 @@ def test_requests_in_flight_are_capped() -> None:
     assert paced.reserve(False, now=0.0) == 0
 
 
-def test_a_secondary_limit_pauses_everything_then_slows_down_and_recovers() -> None:
+def test_a_secondary_limit_pauses_everything_then_the_pace_is_as_before() -> None:
     paced = Pacer(PacingSettings(write_delay_seconds=1.0, points_per_minute=900), clock=lambda: 100.0)
     paced.pause(30.0)
     assert paced.reserve(False, now=100.0) == pytest.approx(30.0)
     assert paced.reserve(True, now=129.0) == pytest.approx(1.0)
     assert paced.reserve(True, now=130.0) == 0
     paced.release(write=True)
-    spacing = paced._next_write - 130.0
-    assert spacing == pytest.approx(2.0)  # twice the spacing after a hit
-    previous = spacing
-    for step in range(40):  # every write that passes brings the pace back a little, down to the setting
-        start = 200.0 + 10 * step
-        assert paced.reserve(True, now=start) == 0
-        paced.release(write=True)
-        current = paced._next_write - start
-        assert current <= previous
-        previous = current
-    assert previous == pytest.approx(1.0)
+    assert paced.reserve(True, now=131.0) == 0  # the spacing as set: a limit answer slows nothing down for good
 
 
 def test_pacing_off_never_waits() -> None:
@@ -212,7 +202,6 @@ def test_a_secondary_limit_on_one_thread_pauses_every_thread(
     after = [method for at, method, _ in arrivals if at >= answered_at + 0.95]
     assert during == [], during
     assert "POST" in after and fake.count("POST", status=201) == 1
-    assert client.pacer._slowdown > 1  # slower after the hit
 
 
 def test_a_limit_longer_than_the_budget_says_how_far_the_run_got(server: EmulatorServer, fake: FakeGitHub) -> None:

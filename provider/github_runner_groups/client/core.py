@@ -8,6 +8,7 @@ installation token or the App key; every error leaving the client is scrubbed of
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
 import time
@@ -24,11 +25,15 @@ from . import failures
 from .config import DEFAULT_BASE_URL, ClientSettings
 from .etags import CachedGet, EtagCache
 from .ledger import Ledger, ledger_name
-from .pacer import HourlyWritesUsed, Pacer, Wait, wait_on_condition
+from .pacer import SECONDARY_LIMIT, HourlyWritesUsed, Pacer, Wait, wait_on_condition
 from .ratelimit import LimitWait, PrimaryLimit, limit_wait, when
 from .response import ApiResponse, Conditional
 from .secrets import Scrubber
 from .transport import Transport, log, new_session
+
+# Long waits (on the budget, for a limit's reset) are said here: the providers pass them to Pulumi's log, the
+# CLI to stderr.
+waits_log = logging.getLogger("github_runner_groups.waits")
 
 if TYPE_CHECKING:
     from .app_auth import InstallationTokens
@@ -37,6 +42,7 @@ PER_PAGE = 100
 # PATCH is listed because every PATCH this package sends carries the full desired state.
 _REPEATABLE_METHODS = frozenset({"GET", "HEAD", "PUT", "PATCH", "DELETE"})
 _BACKOFF_CAP_SECONDS = 30.0
+_PRIMARY_LIMIT = "GitHub's primary rate limit to reset (x-ratelimit-reset)"
 
 
 @dataclass(frozen=True)
@@ -97,7 +103,7 @@ class GitHubClient:
         self._clock = clock
         self._random = random.Random()  # noqa: S311 - backoff jitter, not cryptography
         self._etags = EtagCache()
-        self.pacer = _pacer(settings, sleep, clock)
+        self.pacer = _pacer(settings, sleep, clock, waits_log.warning)
         self._primary = PrimaryLimit()
         self._scrub = Scrubber(settings.token, settings.app.private_key_pem if settings.app else None)
         # Made here, not on first use: threads starting together would each mint a token of their own.
@@ -185,12 +191,12 @@ class GitHubClient:
         a 5xx to a POST raises GitHubOutcomeUnknown, since GitHub has been seen to create and still answer 5xx.
         A GET sends the ETag of this process's cached copy, else `if_none_match` (whose 304 returns no body)."""
         while True:
-            self._wait_for_primary_reset(attempts)
+            self._wait_for_primary_reset(call, attempts)
             cached = self._etags.get(call.url) if call.method == "GET" else None
             credential = call.credential or self._authorization()
             etag = cached.etag if cached is not None else call.if_none_match if call.method == "GET" else None
             try:
-                with self.pacer.slot(call.method):
+                with self.pacer.slot(call.method, call.action):
                     response = self._transport.send(call.method, call.url, call.json_body, credential, etag)
             except HourlyWritesUsed as used:
                 raise self._hourly_writes_used(call, used) from None
@@ -277,12 +283,13 @@ class GitHubClient:
 
     # Rate limits
 
-    def _wait_for_primary_reset(self, attempts: _Attempts) -> None:
+    def _wait_for_primary_reset(self, call: _Call, attempts: _Attempts) -> None:
         """Wait for a reset an earlier answer announced, if within budget; else send and let GitHub answer."""
         wait = self._primary.wait_before_next(self._clock())
         if wait <= 0 or attempts.waited + wait > self.settings.max_rate_limit_wait_seconds:
             return
-        log.warning("GitHub rate limit used up: waiting %.0fs for it to reset", wait)
+        log.debug("GitHub rate limit used up: waiting %.0fs for it to reset", wait)
+        self.pacer.announce(wait, _PRIMARY_LIMIT, call.action)
         self._sleep(wait)
         attempts.waited += wait
 
@@ -304,11 +311,12 @@ class GitHubClient:
                     f"After that, {self._names.rerun}."
                 )
             raise failures.error_from(GitHubRateLimited, call.action, response, hint)
-        log.warning("GitHub rate limit (status %d): waiting %.0fs before retrying", response.status_code, wait.seconds)
+        log.debug("GitHub rate limit (status %d): waiting %.0fs before retrying", response.status_code, wait.seconds)
         attempts.waited += wait.seconds
         if wait.secondary and self.settings.pacing.enabled:
-            self.pacer.pause(wait.seconds)  # every thread waits, in the pacer, before its next request
+            self.pacer.pause(wait.seconds, call.action)  # every thread (and process) waits before its next request
         else:
+            self.pacer.announce(wait.seconds, SECONDARY_LIMIT if wait.secondary else _PRIMARY_LIMIT, call.action)
             self._sleep(wait.seconds)
 
     def _hourly_writes_used(self, call: _Call, used: HourlyWritesUsed) -> GitHubRateLimited:
@@ -402,7 +410,9 @@ class GitHubClient:
         return f"{url}?{urlencode(params)}" if params else url
 
 
-def _pacer(settings: ClientSettings, sleep: Callable[[float], None], clock: Callable[[], float]) -> Pacer:
+def _pacer(
+    settings: ClientSettings, sleep: Callable[[float], None], clock: Callable[[], float], say: Callable[[str], None]
+) -> Pacer:
     """On the real clock the pacer measures with the monotonic one; tests that inject a clock with the `sleep`
     that advances it get the pacer's waits through that sleep too."""
     pacing = settings.pacing
@@ -415,8 +425,8 @@ def _pacer(settings: ClientSettings, sleep: Callable[[float], None], clock: Call
         ledger = Ledger.open(pacing.ledger_directory, name, keep_reads_seconds=pacing.points_window_seconds)
     longest = settings.max_rate_limit_wait_seconds
     if clock is time.time:
-        return Pacer(pacing, time.monotonic, wait_on_condition, ledger=ledger, longest_wait_seconds=longest)
-    return Pacer(pacing, clock, _waiting_by(sleep), ledger=ledger, longest_wait_seconds=longest)
+        return Pacer(pacing, time.monotonic, wait_on_condition, ledger=ledger, longest_wait_seconds=longest, say=say)
+    return Pacer(pacing, clock, _waiting_by(sleep), ledger=ledger, longest_wait_seconds=longest, say=say)
 
 
 def _waiting_by(sleep: Callable[[float], None]) -> Wait:
