@@ -58,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     # The emulator's own parser reads its options (--port, --host, ...; see `emulator --help`).
     commands.add_parser("emulator", help="serve the GitHub emulator on loopback (--port N)", add_help=False)
     options, emulator_args = parser.parse_known_args(argv)
+    _say_waits_on_stderr()
     if emulator_args and options.command != "emulator":
         parser.error(f"unrecognized arguments: {' '.join(emulator_args)}")
     try:
@@ -79,6 +80,19 @@ def main(argv: list[str] | None = None) -> int:
     except GitHubRunnerGroupsError as exc:
         print(f"github-runner-groups {options.command}: {exc}", file=sys.stderr)
         return 1
+
+
+def _say_waits_on_stderr() -> None:
+    """The client's long waits (on the shared budget, for a limit's reset), as the providers say them to Pulumi."""
+    import logging
+
+    from .client.core import waits_log
+
+    if not waits_log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("github-runner-groups: %(message)s"))
+        waits_log.addHandler(handler)
+        waits_log.propagate = False
 
 
 def _export(org: str | None, enterprise: str | None, output_format: str, output: Path | None) -> int:
