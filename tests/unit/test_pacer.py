@@ -232,3 +232,21 @@ def test_pacer_waits_do_not_count_against_the_rate_limit_wait_budget(server: Emu
     for _ in range(12):
         api.list_runner_groups(client, "acme")
     assert now[0] >= 1060.0  # the pacer waited for the window, a minute, and nothing failed
+
+
+def test_no_thread_is_started_per_request(server: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The deadline watchdog is one thread for the process (a Timer per request was a fifth of a no-op refresh)."""
+    client = paced_client(server, write_delay_seconds=0)
+    api.list_runner_groups(client, "acme")  # the watchdog, if not running yet, starts here
+    started: list[str] = []
+    start = threading.Thread.start
+
+    def counted(thread: threading.Thread) -> None:
+        if threading.current_thread() is threading.main_thread():  # not the emulator's threads
+            started.append(thread.name)
+        start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", counted)
+    for _ in range(20):
+        api.list_runner_groups(client, "acme")
+    assert started == []
