@@ -194,9 +194,8 @@ def two_stacks(args: argparse.Namespace, ledgers: str) -> list[Row]:
                     raise errors[0]
 
             traffic, wall = emulator.measured(both)
-            rows.append(
-                ("two stacks, one token", step, traffic, wall, traffic.writes * compression.write_spacing_seconds)
-            )
+            floor = traffic.writes * compression.write_spacing_seconds
+            rows.append((f"two stacks, one token ({args.stack_compression:g}x)", step, traffic, wall, floor))
         for engine in engines:
             engine.close()
     return rows
@@ -291,6 +290,7 @@ def report(rows: Sequence[Row], markdown: bool) -> list[str]:
         "points",
         "limit answers",
         "smallest write gap s",
+        "first to last write s",
         "wall s",
         "floor s",
         "wall/floor",
