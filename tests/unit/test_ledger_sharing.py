@@ -204,9 +204,7 @@ def test_a_limit_seen_by_every_thread_pauses_once_and_the_budget_is_then_what_it
     pacer = Pacer(PacingSettings(write_delay_seconds=1.0, points_per_minute=10), clock, say=said.append)
     for _ in range(4):  # four workers met the same answer
         pacer.pause(30.0, "reading group 7")
-    assert said == [
-        "reading runner group 7 in org 'acme': waiting 30 s for GitHub's secondary rate limit (retry-after)"
-    ]
+    assert said == ["reading group 7: waiting 30 s for GitHub's secondary rate limit (retry-after)"]
     assert pacer.reserve(False, now=100.0) == pytest.approx(30.0)
     assert pacer.reserve(True, now=130.0) == 0
     pacer.release(write=True)

@@ -211,7 +211,7 @@ def test_a_write_of_another_process_is_spaced_from(directory: Path) -> None:
     reserve(process(directory / "a.ledger", wall), 5)
     wall.now += 0.25
     paced = Pacer(PacingSettings(write_delay_seconds=1.0), lambda: 10.0, ledger=process(directory / "a.ledger", wall))
-    assert paced.reserve(True, now=10.0) == pytest.approx(0.75)
+    assert paced.reserve(True, now=10.0) == pytest.approx(0.85)  # a tenth more: its send may come a moment later
 
 
 def test_writes_a_minute_are_capped() -> None:

@@ -42,6 +42,9 @@ READ_POINTS = 1
 WRITE_POINTS = 5
 WINDOW_SECONDS = PacingSettings().points_window_seconds  # GitHub's: a minute
 _RECHECK_SECONDS = 1.0
+# Another process's write is sent a scheduling delay after its reservation (more on a loaded machine): it is
+# spaced from by this share of the spacing more, so that writes still arrive at least 0.9 spacings apart.
+OTHERS_SPACING_MARGIN = 0.1
 SAY_AFTER_SECONDS = 5.0  # a longer wait is said, once
 SECONDARY_LIMIT = "GitHub's secondary rate limit (retry-after)"
 UNTIL_A_REQUEST_ENDS = float("inf")
@@ -259,7 +262,7 @@ class Pacer:
     def _count_other_processes(self, now: float) -> None:
         """Add what other processes on this credential reserved since the last look: their points and writes
         count as ours (leaving a window after they were sent, plus an allowance for their answer's latency), a
-        write of theirs is spaced from like one of ours, a pause of theirs pauses this process too."""
+        write of theirs is spaced from like one of ours (with a margin), a pause of theirs pauses this process too."""
         if self._ledger is None:
             return
         allowance = self.pacing.points_window_seconds / 60
@@ -271,7 +274,8 @@ class Pacer:
             if spending.points == WRITE_POINTS:
                 self._writes_window.add(sent + allowance)
                 self._writes_hour.add(sent + allowance)
-                self._next_write = max(self._next_write, sent + self.pacing.write_delay_seconds)
+                spacing = self.pacing.write_delay_seconds * (1 + OTHERS_SPACING_MARGIN)
+                self._next_write = max(self._next_write, sent + spacing)
             else:
                 self._reads_window.add(sent + allowance)
 

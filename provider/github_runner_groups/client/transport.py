@@ -2,7 +2,8 @@
 
 requests' timeout applies to each read, so a server sending one byte a second never times out. Here one
 deadline covers the whole answer: while the status line and headers arrive, the process's one watchdog thread
-cuts the connection when the deadline passes; the body is then read in pieces against the same deadline, and against a size cap.
+cuts the connection when the deadline passes; the body is then read in pieces against the same deadline, and
+against a size cap.
 """
 
 from __future__ import annotations
