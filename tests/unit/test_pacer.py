@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from github_runner_groups import api
 from github_runner_groups.client import ClientSettings, GitHubClient, PacingSettings
-from github_runner_groups.client.pacer import WINDOW_SECONDS, Pacer
+from github_runner_groups.client.pacer import UNTIL_A_REQUEST_ENDS, WINDOW_SECONDS, Pacer
 from github_runner_groups.errors import GitHubRateLimited
 from github_runner_groups.settings import SETTING_NAMES
 from github_runner_groups.testing import DEMO_TOKEN, EmulatorServer, FakeGitHub, FaultRule, serve
@@ -24,7 +24,10 @@ SECONDARY = "You have exceeded a secondary rate limit. Please wait a few minutes
 
 
 def pacer(**pacing: Any) -> Pacer:
-    return Pacer(PacingSettings(**{"write_delay_seconds": 1.0, **pacing}), clock=lambda: 0.0)
+    """A pacer past its first answer (until then one request goes alone: see the probe's own test)."""
+    made = Pacer(PacingSettings(**{"write_delay_seconds": 1.0, **pacing}), clock=lambda: 0.0)
+    made._probing = False
+    return made
 
 
 # Arithmetic, with explicit times
@@ -77,6 +80,22 @@ def test_a_secondary_limit_pauses_everything_then_the_pace_is_as_before() -> Non
     assert paced.reserve(True, now=130.0) == 0
     paced.release(write=True)
     assert paced.reserve(True, now=131.0) == 0  # the spacing as set: a limit answer slows nothing down for good
+
+
+def test_one_request_goes_alone_at_the_start_and_after_a_pause_until_answered_without_a_limit() -> None:
+    """Were the budget spent by a client outside the ledger, one request meets the limit, not every thread's."""
+    clock = [0.0]
+    paced = Pacer(PacingSettings(write_delay_seconds=0), lambda: clock[0])
+    assert paced.reserve(False, now=0.0) == 0
+    assert paced.reserve(False, now=0.0) == UNTIL_A_REQUEST_ENDS  # the first is not answered yet
+    paced.pause(10.0)  # it met a secondary limit (the client pauses before giving its place back)
+    paced.release(write=False)
+    clock[0] = 10.0
+    assert paced.reserve(False, now=10.0) == 0  # the probe after the pause
+    assert paced.reserve(False, now=10.0) == UNTIL_A_REQUEST_ENDS
+    paced.release(write=False)  # answered without a limit
+    for _ in range(5):
+        assert paced.reserve(False, now=10.0) == 0  # every thread again
 
 
 def test_pacing_off_never_waits() -> None:

@@ -198,6 +198,7 @@ class GitHubClient:
             try:
                 with self.pacer.slot(call.method, call.action):
                     response = self._transport.send(call.method, call.url, call.json_body, credential, etag)
+                    self._pause_for_secondary_limit(call, attempts, response)
             except HourlyWritesUsed as used:
                 raise self._hourly_writes_used(call, used) from None
             except requests.RequestException as exc:
@@ -292,6 +293,15 @@ class GitHubClient:
         self.pacer.announce(wait, _PRIMARY_LIMIT, call.action)
         self._sleep(wait)
         attempts.waited += wait
+
+    def _pause_for_secondary_limit(self, call: _Call, attempts: _Attempts, response: requests.Response) -> None:
+        """Pause every thread before this request's place is given back (then `_wait_or_raise` waits or raises)."""
+        if not self.settings.pacing.enabled or response.status_code not in (403, 429):
+            return
+        wait = limit_wait(response.status_code, response.headers, failures.github_message(response), self._clock())
+        if wait is not None and wait.secondary:
+            if attempts.waited + wait.seconds <= self.settings.max_rate_limit_wait_seconds:
+                self.pacer.pause(wait.seconds, call.action)
 
     def _wait_or_raise(self, call: _Call, attempts: _Attempts, response: requests.Response, wait: LimitWait) -> None:
         """Sleep if the per-call budget allows (each wait is >= 1 s, so loops end); else raise."""

@@ -139,6 +139,9 @@ class Pacer:
         self._writes_window = _Answered()  # writes answered in the last window
         self._writes_hour = _Answered()  # writes answered in the last hour (60 windows)
         self._releases = 0  # how many requests ended: a waiter that saw none end since its check may sleep
+        # At the start and after a pause, one request goes alone until it is answered without a limit: were the
+        # budget spent by a client outside the ledger, one request meets the limit, not every thread's.
+        self._probing = True
         self._why = ""
         self._writes = 0
         self._reads = 0
@@ -185,7 +188,11 @@ class Pacer:
             wait, self._why = max(waits)
             if wait > 0:
                 return wait
-            if self._in_flight >= self.pacing.max_in_flight or (write and self._writing):
+            if (
+                self._in_flight >= self.pacing.max_in_flight
+                or (write and self._writing)
+                or (self._probing and self._in_flight > 0)
+            ):
                 return UNTIL_A_REQUEST_ENDS
             for answered in (self._writes_window, self._writes_hour) if write else (self._reads_window,):
                 answered.running += 1
@@ -199,12 +206,14 @@ class Pacer:
         return 0.0
 
     def release(self, write: bool) -> None:
-        """A request that `reserve` let start has ended (answered, or given up on)."""
+        """A request that `reserve` let start has ended (answered, or given up on; a limit answer calls `pause`
+        first, so that a probe that met the limit keeps the others waiting)."""
         with self._condition:
             self._in_flight -= 1
             self._releases += 1
             if self.pacing.enabled:
                 now = self._clock()
+                self._probing = self._probing and now < self._paused_until
                 for answered in (self._writes_window, self._writes_hour) if write else (self._reads_window,):
                     answered.running -= 1
                     answered.add(now)
@@ -219,6 +228,7 @@ class Pacer:
             until = self._clock() + seconds
             new = until > self._paused_until + 1.0
             self._paused_until = max(self._paused_until, until)
+            self._probing = True
             if new:
                 self._announce(seconds, SECONDARY_LIMIT, action)
             self._condition.notify_all()
@@ -270,6 +280,7 @@ class Pacer:
             sent = now - spending.age_seconds
             if spending.points == PAUSE:
                 self._paused_until = max(self._paused_until, sent)
+                self._probing = True
                 continue
             if spending.points == WRITE_POINTS:
                 self._writes_window.add(sent + allowance)
