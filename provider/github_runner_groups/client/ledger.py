@@ -48,7 +48,7 @@ MAX_POINTS = 100  # far above any request's cost; a line claiming more is damage
 LOCK_WAIT_SECONDS = 2.0  # the longest wait for another process's turn before pacing alone
 PAUSE = 0  # the POINTS of a pause line
 _FUTURE_SLACK_SECONDS = 5.0  # clocks of processes on one machine agree; more ahead than this is a damaged line
-_LONGEST_PAUSE_SECONDS = HORIZON_SECONDS  # a pause line further ahead is damaged
+_LONGEST_PAUSE_SECONDS = HORIZON_SECONDS  # a pause line further ahead than GitHub's longest window is damaged
 _LOCK_POLL_SECONDS = 0.002
 _REWRITE_AT_BYTES = 256 * 1024  # about 6,000 lines: an hour of writes and several minutes of reads
 _READ_CHUNK_BYTES = 1024 * 1024
@@ -275,10 +275,15 @@ class Ledger:
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
         fd = os.open(temporary, flags, 0o600)
         try:
-            os.write(fd, text)
-        finally:
-            os.close(fd)
-        os.replace(temporary, self.path)
+            try:
+                os.write(fd, text)
+            finally:
+                os.close(fd)
+            os.replace(temporary, self.path)
+        except OSError:
+            with contextlib.suppress(OSError):  # no temporary file left behind
+                os.unlink(temporary)
+            raise
 
     def _still_counts(self, line: bytes, now: float) -> bool:
         entry = _parse(line)
