@@ -52,6 +52,7 @@ test-sdk-%: .venv-sdk-%/bin/.installed
 
 bench: setup
 	$(BIN)/python benchmarks/bench_runner_groups.py
+	$(BIN)/python benchmarks/bench_budget.py
 
 clean:
 	rm -rf $(VENV) .venv-sdk-* .pulumi-state .pytest_cache .mypy_cache .ruff_cache

@@ -46,6 +46,7 @@ ORG = "bench"
 TOKEN = "ghp_benchmarkToken0000000000000000000000"
 WORKERS = 4
 LATENCIES_MS = (50.0, 300.0)  # at github.com's scale
+DOCS = ROOT / "docs" / "pacing.md"  # where `--readme` writes the report (the README links it)
 README_START = "<!-- benchmark output: start -->"
 README_END = "<!-- benchmark output: end -->"
 
@@ -290,14 +291,13 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], markdown: bool) 
     ]
 
 
-def write_readme(lines: Sequence[str]) -> None:
-    """Replace what lies between README.md's benchmark markers with `lines`."""
-    readme = ROOT / "README.md"
-    before, start, rest = readme.read_text().partition(README_START)
-    _, end, after = rest.partition(README_END)
+def write_between(lines: Sequence[str], start_marker: str = README_START, end_marker: str = README_END) -> None:
+    """Replace what lies between docs/pacing.md's two markers with `lines`."""
+    before, start, rest = DOCS.read_text().partition(start_marker)
+    _, end, after = rest.partition(end_marker)
     if not (start and end):
-        raise SystemExit(f"README.md has no {README_START} ... {README_END} section to write into")
-    readme.write_text(before + start + "\n" + "\n".join(lines) + "\n" + end + after)
+        raise SystemExit(f"{DOCS.relative_to(ROOT)} has no {start_marker} ... {end_marker} section to write into")
+    DOCS.write_text(before + start + "\n" + "\n".join(lines) + "\n" + end + after)
 
 
 def main() -> None:
@@ -305,7 +305,7 @@ def main() -> None:
     parser.add_argument("--groups", type=int, default=200)
     parser.add_argument("--compression", type=float, default=10.0, help="time runs this many times faster")
     parser.add_argument("--runs", type=int, default=3, help="walls are the median of this many runs")
-    parser.add_argument("--readme", action="store_true", help="write the report into README.md, as Markdown")
+    parser.add_argument("--readme", action="store_true", help="write the report into docs/pacing.md, as Markdown")
     args = parser.parse_args()
     compression = Compression(args.compression)
     lines = [
@@ -330,7 +330,7 @@ def main() -> None:
     lines += [*report(rows, compression, args.readme), "", *speedups(rows)]
     print("\n".join(lines))
     if args.readme:
-        write_readme(lines)
+        write_between(lines)
 
 
 if __name__ == "__main__":

@@ -73,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("emulator", help="serve the GitHub emulator on loopback (--port N)", add_help=False)
     remember_secrets()  # before anything is parsed or printed: the environment's token and App key
     options, emulator_args = parser.parse_known_args(argv)
+    _say_waits_on_stderr()
     if emulator_args and options.command != "emulator":
         parser.error(f"unrecognized arguments: {' '.join(emulator_args)}")
     try:
@@ -98,6 +99,19 @@ def main(argv: list[str] | None = None) -> int:
         print(scrub(traceback.format_exc()), file=sys.stderr, end="")
         print(scrub(f"github-runner-groups {options.command}: unexpected {type(exc).__name__}"), file=sys.stderr)
         return 2
+
+
+def _say_waits_on_stderr() -> None:
+    """The client's long waits (on the shared budget, for a limit's reset), as the providers say them to Pulumi."""
+    import logging
+
+    from .client.core import waits_log
+
+    if not waits_log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("github-runner-groups: %(message)s"))
+        waits_log.addHandler(handler)
+        waits_log.propagate = False
 
 
 def _export(org: str | None, enterprise: str | None, output_format: str, output: Path | None) -> int:

@@ -8,6 +8,9 @@ limit answers, never timings.
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -52,3 +55,31 @@ def test_processes_that_do_not_share_a_ledger_meet_the_limit(
         stack.config["github-runner-groups:ledgerDir"] = str(tmp_path / name)
         stack.refresh()
     assert fake.secondary_usage.hits > 0
+
+
+def test_a_stopped_process_holding_the_ledger_does_not_hang_the_provider(
+    engine: MakeEngine, fake: FakeGitHub, tmp_path: Path
+) -> None:
+    """Another process of this user took the ledger's lock and was stopped (Ctrl-Z, a debugger): the provider
+    waits a bounded time for it, then paces alone, and the refresh completes."""
+    ledgers = tmp_path / "ledgers"
+    stack = engine({**PACING, "github-runner-groups:ledgerDir": str(ledgers)})
+    stack.up(inline_stack("acme", GROUPS))
+    (ledger_file,) = ledgers.iterdir()
+    code = (
+        "import fcntl, os, signal, sys\n"
+        f"fd = os.open({str(ledger_file)!r}, os.O_RDWR | os.O_APPEND)\n"
+        "fcntl.flock(fd, fcntl.LOCK_EX)\n"
+        "sys.stdout.write('held\\n'); sys.stdout.flush()\n"
+        "os.kill(os.getpid(), signal.SIGSTOP)\n"
+    )
+    holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == b"held\n"
+        fake.reset_log()
+        result = stack.refresh()  # the rig's own timeout (60 s) would fail it, were it to hang
+        assert len(result.ops) == GROUPS and "delete" not in result.ops.values()
+        assert fake.count("GET") >= 3 * GROUPS
+    finally:
+        holder.send_signal(signal.SIGKILL)  # the process this test started, by its id
+        holder.wait()

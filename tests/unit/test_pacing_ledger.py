@@ -41,6 +41,12 @@ def process(path: Path, wall: Wall, keep_reads_seconds: float = 60.0) -> Ledger:
     return opened
 
 
+def reserve(ledger: Ledger, points: int) -> None:
+    """One request sent, as the pacer reserves it: in the ledger's turn."""
+    with ledger.turn():
+        ledger.record(points)
+
+
 @pytest.fixture
 def directory(tmp_path: Path) -> Path:
     made = tmp_path / "ledgers"
@@ -57,16 +63,16 @@ def test_a_process_sees_what_the_others_spent_once_and_never_its_own(directory: 
     assert second.news() == [Spending(2.0, 1), Spending(2.0, 1), Spending(2.0, 5)]
     assert second.news() == []  # counted once
     assert first.news() == []  # its own requests the pacer already counts
-    second.record(5)
+    reserve(second, 5)
     assert first.news() == [Spending(0.0, 5)]
 
 
 def test_a_process_started_later_counts_the_last_hour_only(directory: Path) -> None:
     wall = Wall()
     earlier = process(directory / "a.ledger", wall)
-    earlier.record(5)
+    reserve(earlier, 5)
     wall.now += HORIZON_SECONDS - 1
-    earlier.record(1)
+    reserve(earlier, 1)
     wall.now += 2
     assert process(directory / "a.ledger", wall).news() == [Spending(2.0, 1)]  # the write is over an hour old
 
@@ -99,13 +105,13 @@ def test_the_file_is_rewritten_with_what_still_counts_and_readers_follow_it(
     wall = Wall()
     path = directory / "a.ledger"
     writer, reader = process(path, wall, keep_reads_seconds=60), process(path, wall)
-    writer.record(5)
+    reserve(writer, 5)
     for _ in range(10):
-        writer.record(1)
+        reserve(writer, 1)
     assert len(reader.news()) == 11
     wall.now += 120  # the reads have left their window; the write counts for the hour
     for _ in range(60):
-        writer.record(1)
+        reserve(writer, 1)
     lines = [line for line in path.read_bytes().splitlines() if line]
     assert len(lines) == 61  # rewritten: the 10 old reads are gone, the write kept
     seen = reader.news()
@@ -141,7 +147,7 @@ def test_an_io_error_mid_run_stops_sharing_and_the_run_goes_on(
     opened = process(directory / "a.ledger", wall)
     os.close(opened._fd)  # as if the file system went away under it
     with caplog.at_level(logging.WARNING, "github_runner_groups"):
-        opened.record(5)
+        reserve(opened, 5)
         assert opened.news() == []
     assert "pacing counts this process's requests only" in caplog.text
 
@@ -154,16 +160,24 @@ def test_a_ledger_that_is_a_symlink_is_not_followed(directory: Path, tmp_path: P
     assert target.read_bytes() == b""
 
 
-def test_the_directory_is_made_closed_to_others_and_old_ledgers_are_removed(tmp_path: Path) -> None:
-    made = tmp_path / "cache" / "github-runner-groups"
-    assert Ledger.open(str(made), "a.ledger", 60) is not None
+OURS = ledger_name("https://api.github.com", "t")
+
+
+def test_the_directory_is_made_closed_to_others_and_only_its_own_old_ledgers_are_removed(tmp_path: Path) -> None:
+    """A user-given directory may hold anything: `ledger-cli`/`hledger` journals are `*.ledger` too. Only this code's
+    own names (the 64-hex hash, its rewrite's temporary) are removed, and only when an hour old."""
+    made = tmp_path / "fin"
+    assert Ledger.open(str(made), OURS, 60) is not None
     assert made.stat().st_mode & 0o777 == 0o700
     two_hours_ago = time.time() - 2 * HORIZON_SECONDS
-    for name in ("b.ledger", ".rewrite-x1y2", "keep.txt"):
-        (made / name).write_bytes(b"")
+    old_ours = (ledger_name("https://x", "y"), ledger_name("https://x", "y") + ".rewrite-0123456789ab")
+    foreign = ("books.ledger", ".rewrite-x1y2", "keep.txt", "0" * 32 + ".ledger", old_ours[0] + ".rewrite-x")
+    for name in (*old_ours, *foreign):
+        (made / name).write_bytes(b"2026-01-01 rent\n")
         os.utime(made / name, (two_hours_ago, two_hours_ago))
-    Ledger.open(str(made), "a.ledger", 60)
-    assert sorted(path.name for path in made.iterdir()) == ["a.ledger", "keep.txt"]  # only what a ledger leaves
+    Ledger.open(str(made), OURS, 60)
+    assert sorted(path.name for path in made.iterdir()) == sorted((OURS, *foreign))
+    assert (made / "books.ledger").read_bytes() == b"2026-01-01 rent\n"
 
 
 def test_the_name_hides_server_and_credential_and_tells_them_apart() -> None:
@@ -180,23 +194,24 @@ def test_points_another_process_spent_delay_this_one(directory: Path) -> None:
     wall = Wall()
     other = process(directory / "a.ledger", wall)
     for _ in range(20):
-        other.record(1)
+        reserve(other, 1)
     wall.now += 1.0
     paced = Pacer(
         PacingSettings(write_delay_seconds=0, points_per_minute=20, points_window_seconds=6),
         lambda: 100.0,
         ledger=process(directory / "a.ledger", wall),
     )
-    assert paced.reserve(False, now=100.0) == pytest.approx(5.0)  # the other's reads leave 6 s after their answer
-    assert paced.reserve(False, now=105.0) == 0
+    # The other's reads leave 6 s after they were sent, plus a sixtieth of the window for their answer's latency.
+    assert paced.reserve(False, now=100.0) == pytest.approx(5.1)
+    assert paced.reserve(False, now=105.1) == 0
 
 
 def test_a_write_of_another_process_is_spaced_from(directory: Path) -> None:
     wall = Wall()
-    process(directory / "a.ledger", wall).record(5)
+    reserve(process(directory / "a.ledger", wall), 5)
     wall.now += 0.25
     paced = Pacer(PacingSettings(write_delay_seconds=1.0), lambda: 10.0, ledger=process(directory / "a.ledger", wall))
-    assert paced.reserve(True, now=10.0) == pytest.approx(0.75)
+    assert paced.reserve(True, now=10.0) == pytest.approx(0.85)  # a tenth more: its send may come a moment later
 
 
 def test_writes_a_minute_are_capped() -> None:
@@ -288,16 +303,66 @@ def test_a_request_that_got_no_answer_still_counts_for_the_others(directory: Pat
     assert sum(s.points for s in process(ledger_file, now).news()) == 3  # the attempt and its 2 retries
 
 
-def test_the_providers_share_a_ledger_in_the_users_cache_unless_told_where(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_providers_share_a_ledger_in_a_directory_of_its_own_in_the_users_cache_unless_told_where(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     env = {"GITHUB_TOKEN": "t"}
     monkeypatch.setenv("XDG_CACHE_HOME", "/home/me/.cache")
-    assert resolve_settings(None, env).client.pacing.ledger_directory == "/home/me/.cache/github-runner-groups"
+    assert resolve_settings(None, env).client.pacing.ledger_directory == "/home/me/.cache/github-runner-groups/pacing"
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setenv("HOME", "/home/me")
-    assert resolve_settings(None, env).client.pacing.ledger_directory == "/home/me/.cache/github-runner-groups"
+    assert resolve_settings(None, env).client.pacing.ledger_directory == "/home/me/.cache/github-runner-groups/pacing"
     chosen = resolve_settings(lambda key: "/srv/ledgers" if key == "github-runner-groups:ledgerDir" else None, env)
     assert chosen.client.pacing.ledger_directory == "/srv/ledgers"
     assert PacingSettings().ledger_directory is None  # the client alone counts per process
+
+
+@pytest.mark.parametrize(
+    "environ",
+    [
+        {},  # HOME unset, and no passwd entry (docker run --user 12345)
+        {"HOME": ""},
+        {"HOME": "/"},
+        {"HOME": "relative/home"},
+        {"HOME": "", "XDG_CACHE_HOME": "cache"},  # a relative XDG_CACHE_HOME is ignored, as the XDG spec says
+        {"XDG_CACHE_HOME": "", "HOME": "~"},
+    ],
+)
+def test_without_an_absolute_home_nothing_is_made_anywhere_and_pacing_is_per_process(
+    environ: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(ledger_module, "_passwd_home", lambda: "")
+    monkeypatch.setattr(ledger_module, "_without_directory_said", threading.Event())
+    monkeypatch.chdir(tmp_path)
+    with caplog.at_level(logging.WARNING, "github_runner_groups"):
+        assert ledger_module.default_directory(environ) is None
+        assert ledger_module.default_directory(environ) is None
+        for key in ("HOME", "XDG_CACHE_HOME"):
+            monkeypatch.delenv(key, raising=False)
+        monkeypatch.setenv("HOME", "") if "HOME" in environ else None
+        settings = resolve_settings(None, {"GITHUB_TOKEN": "t"}).client
+        assert settings.pacing.ledger_directory is None
+        GitHubClient(settings).close()
+    assert list(tmp_path.iterdir()) == []  # no `~`, no `.cache`, nothing relative to the current directory
+    assert caplog.text.count("no absolute cache directory") == 1  # said once
+    assert "pacing counts this process's requests only" in caplog.text
+
+
+def test_a_relative_xdg_cache_home_is_ignored_for_the_home(monkeypatch: pytest.MonkeyPatch) -> None:
+    directory = ledger_module.default_directory({"XDG_CACHE_HOME": "cache", "HOME": "/home/me"})
+    assert directory == "/home/me/.cache/github-runner-groups/pacing"
+    monkeypatch.setattr(ledger_module, "_passwd_home", lambda: "/home/pw")
+    assert ledger_module.default_directory({}) == "/home/pw/.cache/github-runner-groups/pacing"
+
+
+def test_a_relative_ledger_dir_is_refused_and_nothing_is_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with caplog.at_level(logging.WARNING, "github_runner_groups"):
+        assert Ledger.open("ledgers", OURS, 60) is None
+    assert "it is not an absolute path" in caplog.text
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_file_filled_with_junk_is_read_and_rewritten_within_bounds(
@@ -312,7 +377,7 @@ def test_a_file_filled_with_junk_is_read_and_rewritten_within_bounds(
     path.write_bytes(b"x" * 3_000_000)
     assert reader.news() == []
     assert len(reader._partial) == 0
-    writer.record(5)  # over the size: rewritten from the file's tail only
+    reserve(writer, 5)  # over the size: rewritten from the file's tail only
     assert path.stat().st_size < 100
     assert process(path, wall).news() == [Spending(0.0, 5)]
 
@@ -331,7 +396,7 @@ def test_processes_appending_at_once_while_the_file_is_rewritten_lose_no_line(
 
     def append_all(writer: Ledger) -> None:
         for _ in range(300):
-            writer.record(5)
+            reserve(writer, 5)
 
     threads = [threading.Thread(target=append_all, args=(writer,)) for writer in writers]
     for thread in threads:

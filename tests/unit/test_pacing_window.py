@@ -32,6 +32,7 @@ def test_points_leave_one_window_after_the_answer_not_the_start() -> None:
     answered at 2 s still count at 61 s, and a read that runs keeps its points however long it takes."""
     clock = [0.0]
     paced = Pacer(PacingSettings(write_delay_seconds=0, points_per_minute=10), lambda: clock[0])
+    paced._probing = False  # past its first answer
     for _ in range(10):
         assert paced.reserve(False, now=0.0) == 0
     assert paced.reserve(False, now=100.0) == pytest.approx(60.0)  # still running: not one point has left

@@ -20,15 +20,19 @@ import requests
 from requests.utils import parse_header_links
 
 from ..errors import GitHubError, GitHubOutcomeUnknown, GitHubRateLimited, GitHubServerError
-from ..redaction import remember, scrub
+from ..redaction import logger, remember, scrub
 from . import failures
 from .config import DEFAULT_BASE_URL, ClientSettings
 from .etags import CachedGet, EtagCache
 from .ledger import Ledger, ledger_name
-from .pacer import HourlyWritesUsed, Pacer, Wait, wait_on_condition
+from .pacer import SECONDARY_LIMIT, HourlyWritesUsed, Pacer, Wait, wait_on_condition
 from .ratelimit import LimitWait, PrimaryLimit, limit_wait, when
 from .response import ApiResponse, Conditional
 from .transport import Transport, log, new_session
+
+# Long waits (on the budget, for a limit's reset) are said here: the providers pass them to Pulumi's log, the
+# CLI to stderr.
+waits_log = logger("github_runner_groups.waits")
 
 if TYPE_CHECKING:
     from .app_auth import InstallationTokens
@@ -37,6 +41,7 @@ PER_PAGE = 100
 # PATCH is listed because every PATCH this package sends carries the full desired state.
 _REPEATABLE_METHODS = frozenset({"GET", "HEAD", "PUT", "PATCH", "DELETE"})
 _BACKOFF_CAP_SECONDS = 30.0
+_PRIMARY_LIMIT = "GitHub's primary rate limit to reset (x-ratelimit-reset)"
 
 
 @dataclass(frozen=True)
@@ -97,7 +102,7 @@ class GitHubClient:
         self._clock = clock
         self._random = random.Random()  # noqa: S311 - backoff jitter, not cryptography
         self._etags = EtagCache()
-        self.pacer = _pacer(settings, sleep, clock)
+        self.pacer = _pacer(settings, sleep, clock, waits_log.warning)
         self._primary = PrimaryLimit()
         # Made here, not on first use: threads starting together would each mint a token of their own.
         self._tokens = self._installation_tokens() if settings.app is not None and not settings.token else None
@@ -184,13 +189,14 @@ class GitHubClient:
         a 5xx to a POST raises GitHubOutcomeUnknown, since GitHub has been seen to create and still answer 5xx.
         A GET sends the ETag of this process's cached copy, else `if_none_match` (whose 304 returns no body)."""
         while True:
-            self._wait_for_primary_reset(attempts)
+            self._wait_for_primary_reset(call, attempts)
             cached = self._etags.get(call.url) if call.method == "GET" else None
             credential = call.credential or self._authorization()
             etag = cached.etag if cached is not None else call.if_none_match if call.method == "GET" else None
             try:
-                with self.pacer.slot(call.method):
+                with self.pacer.slot(call.method, call.action):
                     response = self._transport.send(call.method, call.url, call.json_body, credential, etag)
+                    self._pause_for_secondary_limit(call, attempts, response)
             except HourlyWritesUsed as used:
                 raise self._hourly_writes_used(call, used) from None
             except requests.RequestException as exc:
@@ -276,14 +282,24 @@ class GitHubClient:
 
     # Rate limits
 
-    def _wait_for_primary_reset(self, attempts: _Attempts) -> None:
+    def _wait_for_primary_reset(self, call: _Call, attempts: _Attempts) -> None:
         """Wait for a reset an earlier answer announced, if within budget; else send and let GitHub answer."""
         wait = self._primary.wait_before_next(self._clock())
         if wait <= 0 or attempts.waited + wait > self.settings.max_rate_limit_wait_seconds:
             return
-        log.warning("GitHub rate limit used up: waiting %.0fs for it to reset", wait)
+        log.debug("GitHub rate limit used up: waiting %.0fs for it to reset", wait)
+        self.pacer.announce(wait, _PRIMARY_LIMIT, call.action)
         self._sleep(wait)
         attempts.waited += wait
+
+    def _pause_for_secondary_limit(self, call: _Call, attempts: _Attempts, response: requests.Response) -> None:
+        """Pause every thread before this request's place is given back (then `_wait_or_raise` waits or raises)."""
+        if not self.settings.pacing.enabled or response.status_code not in (403, 429):
+            return
+        wait = limit_wait(response.status_code, response.headers, failures.github_message(response), self._clock())
+        if wait is not None and wait.secondary:
+            if attempts.waited + wait.seconds <= self.settings.max_rate_limit_wait_seconds:
+                self.pacer.pause(wait.seconds, call.action)
 
     def _wait_or_raise(self, call: _Call, attempts: _Attempts, response: requests.Response, wait: LimitWait) -> None:
         """Sleep if the per-call budget allows (each wait is >= 1 s, so loops end); else raise."""
@@ -303,11 +319,12 @@ class GitHubClient:
                     f"After that, {self._names.rerun}."
                 )
             raise failures.error_from(GitHubRateLimited, call.action, response, hint)
-        log.warning("GitHub rate limit (status %d): waiting %.0fs before retrying", response.status_code, wait.seconds)
+        log.debug("GitHub rate limit (status %d): waiting %.0fs before retrying", response.status_code, wait.seconds)
         attempts.waited += wait.seconds
         if wait.secondary and self.settings.pacing.enabled:
-            self.pacer.pause(wait.seconds)  # every thread waits, in the pacer, before its next request
+            self.pacer.pause(wait.seconds, call.action)  # every thread (and process) waits before its next request
         else:
+            self.pacer.announce(wait.seconds, SECONDARY_LIMIT if wait.secondary else _PRIMARY_LIMIT, call.action)
             self._sleep(wait.seconds)
 
     def _hourly_writes_used(self, call: _Call, used: HourlyWritesUsed) -> GitHubRateLimited:
@@ -401,7 +418,9 @@ class GitHubClient:
         return f"{url}?{urlencode(params)}" if params else url
 
 
-def _pacer(settings: ClientSettings, sleep: Callable[[float], None], clock: Callable[[], float]) -> Pacer:
+def _pacer(
+    settings: ClientSettings, sleep: Callable[[float], None], clock: Callable[[], float], say: Callable[[str], None]
+) -> Pacer:
     """On the real clock the pacer measures with the monotonic one; tests that inject a clock with the `sleep`
     that advances it get the pacer's waits through that sleep too."""
     pacing = settings.pacing
@@ -414,8 +433,8 @@ def _pacer(settings: ClientSettings, sleep: Callable[[float], None], clock: Call
         ledger = Ledger.open(pacing.ledger_directory, name, keep_reads_seconds=pacing.points_window_seconds)
     longest = settings.max_rate_limit_wait_seconds
     if clock is time.time:
-        return Pacer(pacing, time.monotonic, wait_on_condition, ledger=ledger, longest_wait_seconds=longest)
-    return Pacer(pacing, clock, _waiting_by(sleep), ledger=ledger, longest_wait_seconds=longest)
+        return Pacer(pacing, time.monotonic, wait_on_condition, ledger=ledger, longest_wait_seconds=longest, say=say)
+    return Pacer(pacing, clock, _waiting_by(sleep), ledger=ledger, longest_wait_seconds=longest, say=say)
 
 
 def _waiting_by(sleep: Callable[[float], None]) -> Wait:

@@ -1,17 +1,24 @@
-"""The pacing ledger: what every process using one credential on one GitHub has spent, shared through a file.
+"""The pacing ledger: what every process using one credential on one GitHub has reserved, shared through a file.
 
 GitHub counts its secondary limits per credential, not per process, and a run is several processes: `pulumi up`
 previews in one provider process and updates in another, a refresh is followed by an up, two stacks of one
-pipeline share a token. Each process's pacer alone would spend the whole minute's budget again (a refresh of 200
-groups right after another met four limit answers). So every process appends what it spent (when it was
-answered, how many points) to a file named after the server and the credential (a hash: neither can be read
-from the name), and before each request reads what the others appended since.
+pipeline share a token. So every process appends each request to a file named after the server and the
+credential (a hash: neither can be read from the name) when it is SENT, as a reservation: the check that the
+request fits and its line are made under the file's lock, so two processes cannot both take a window's last
+points, nor start two writes closer than the spacing (the last write's line is the next free write slot). A
+request whose answer never comes still counts. A secondary-limit answer is written too, as a pause every
+process keeps until its retry-after.
 
-A line is `PROCESS SEQUENCE ANSWERED POINTS`. Lines that do not parse, that claim an answer in the future or
-points no request costs are skipped; anything older than GitHub's longest window (the hour of 500 writes) is
-dropped when the file is rewritten. The directory must be the user's own and closed to others: the ledger can
-only slow a run down, and only a process of the same user can write to it. Where it cannot be used (no `fcntl`,
-as on Windows; a directory others can write to; any I/O error) pacing stays per process, with a warning.
+A line is `PROCESS SEQUENCE TIME POINTS`: POINTS 1 or 5 is a request sent at TIME, 0 a pause until TIME. Lines
+that do not parse, that claim the future (beyond a pause's longest) or points no request costs are skipped;
+anything older than GitHub's longest window (the hour of 500 writes) is dropped when the file is rewritten.
+
+Only this code's own files are ever touched: `<64 hex digits>.ledger` and its rewrite's temporary
+`<64 hex digits>.ledger.rewrite-<12 hex digits>`, by exact pattern; by default in a directory of its own. Every
+wait on the lock is bounded (LOCK_WAIT_SECONDS): a process holding it that is stopped (Ctrl-Z, a debugger)
+makes the others pace alone, with a warning, never hang. The directory must be the user's own and closed to
+others. Where the ledger cannot be used (no `fcntl`, as on Windows; no absolute cache directory; a directory
+others can write to; any I/O error) pacing stays per process, with one warning.
 """
 
 from __future__ import annotations
@@ -19,9 +26,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import secrets
 import stat
-import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -38,44 +46,93 @@ log = logger("github_runner_groups")
 
 HORIZON_SECONDS = 3600.0  # GitHub's longest secondary window: 500 writes an hour
 MAX_POINTS = 100  # far above any request's cost; a line claiming more is damaged
+LOCK_WAIT_SECONDS = 2.0  # the longest wait for another process's turn before pacing alone
+PAUSE = 0  # the POINTS of a pause line
 _FUTURE_SLACK_SECONDS = 5.0  # clocks of processes on one machine agree; more ahead than this is a damaged line
+_LONGEST_PAUSE_SECONDS = HORIZON_SECONDS  # a pause line further ahead than GitHub's longest window is damaged
+_LOCK_POLL_SECONDS = 0.002
 _REWRITE_AT_BYTES = 256 * 1024  # about 6,000 lines: an hour of writes and several minutes of reads
 _READ_CHUNK_BYTES = 1024 * 1024
 _REWRITE_READ_BYTES = 4 * _REWRITE_AT_BYTES  # more only if something else writes to the file: keep its tail
 _LONGEST_LINE = 100
-_REWRITE_PREFIX = ".rewrite-"
+_OURS = re.compile(r"[0-9a-f]{64}\.ledger(\.rewrite-[0-9a-f]{12})?")
+SUBDIRECTORY = os.path.join("github-runner-groups", "pacing")
 
 
 @dataclass(frozen=True)
 class Spending:
-    """Another process's request: how long ago it was answered, and its points."""
+    """Another process's request: how long ago it was sent, and its points (PAUSE: a pause, `age_seconds`
+    negative: how long it still lasts)."""
 
     age_seconds: float
     points: int
 
 
+class LedgerBusy(Exception):
+    """Another process has held the ledger's lock for longer than LOCK_WAIT_SECONDS."""
+
+
 def ledger_name(base_url: str, credential: str) -> str:
     """The file's name: a hash of the server and the credential, so that neither shows in a directory listing."""
-    return hashlib.sha256(f"{base_url}\0{credential}".encode()).hexdigest()[:32] + ".ledger"
+    return hashlib.sha256(f"{base_url}\0{credential}".encode()).hexdigest() + ".ledger"
 
 
-def default_directory() -> str:
-    """`$XDG_CACHE_HOME/github-runner-groups`, else `~/.cache/github-runner-groups`: where the process's user keeps
-    caches (the process environment's, not a setting)."""
-    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(cache, "github-runner-groups")
+def default_directory(environ: dict[str, str] | None = None) -> str | None:
+    """`$XDG_CACHE_HOME/github-runner-groups/pacing`, else `$HOME/.cache/...` or the passwd entry's home: a
+    directory of its own where the process's user keeps caches. None where no absolute directory is known (no
+    home, or `/` as the home): never anything relative to the current directory (a relative XDG_CACHE_HOME is
+    ignored, as the XDG spec says), never `~` taken literally."""
+    env = os.environ if environ is None else environ
+    cache = env.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(cache):
+        home = env.get("HOME", "") if "HOME" in env else _passwd_home()
+        if not os.path.isabs(home) or os.path.normpath(home) == "/":
+            _warn_once_without_directory()
+            return None
+        cache = os.path.join(home, ".cache")
+    return os.path.join(cache, SUBDIRECTORY)
+
+
+_without_directory_said = threading.Event()
+
+
+def _warn_once_without_directory() -> None:
+    if not _without_directory_said.is_set():
+        _without_directory_said.set()
+        log.warning(
+            "pacing ledger: no absolute cache directory (HOME and XDG_CACHE_HOME are unset, empty, relative or /); "
+            "pacing counts this process's requests only: set github-runner-groups:ledgerDir to share it"
+        )
+
+
+def _passwd_home() -> str:
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_dir
+    except (ImportError, KeyError):  # Windows; a uid without an entry (`docker run --user 12345`)
+        return ""
 
 
 class Ledger:
-    """One process's view of the shared file; not thread-safe on its own (the pacer calls it under its lock)."""
+    """One process's view of the shared file; thread-safe: `turn` gives one thread at a time the file's lock."""
 
-    def __init__(self, path: Path, keep_reads_seconds: float, wall: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        path: Path,
+        keep_reads_seconds: float,
+        wall: Callable[[], float] = time.time,
+        lock_wait_seconds: float = LOCK_WAIT_SECONDS,
+    ) -> None:
         self.path = path
         self._keep_reads_seconds = min(keep_reads_seconds, HORIZON_SECONDS)
         self._wall = wall
+        self._lock_wait = lock_wait_seconds
+        self._mutex = threading.Lock()
         self._process = secrets.token_hex(6)
         self._sequence = 0
         self._seen: dict[str, int] = {}
+        self._last_heard: dict[str, float] = {}  # other process -> when its latest line was written
         self._fd = -1
         self._offset = 0
         self._partial = b""
@@ -87,6 +144,8 @@ class Ledger:
         try:
             if fcntl is None:
                 raise OSError("this system has no fcntl locks")
+            if not os.path.isabs(directory):
+                raise OSError("it is not an absolute path")
             os.makedirs(directory, mode=0o700, exist_ok=True)
             problem = _directory_problem(os.stat(directory, follow_symlinks=False))
             if problem is None:
@@ -99,20 +158,61 @@ class Ledger:
         _warn(directory, problem)
         return None
 
+    @property
+    def usable(self) -> bool:
+        return self._fd >= 0
+
+    @contextlib.contextmanager
+    def turn(self) -> Iterator[bool]:
+        """This thread alone holds the file (waiting at most the lock wait for it): True, or False if the ledger
+        is given up (busy for too long, an I/O error), when the caller counts alone."""
+        deadline = time.monotonic() + self._lock_wait
+        if not self._mutex.acquire(timeout=self._lock_wait):
+            yield False  # another thread of this process is stuck on the file: it gives the ledger up
+            return
+        try:
+            held = False
+            try:
+                if self._fd >= 0:
+                    self._lock(deadline)
+                    held = True
+            except LedgerBusy:
+                self._give_up(
+                    f"another process has held its lock for over {self._lock_wait:g}s (stopped, or hung on a slow disk)"
+                )
+            except OSError as exc:
+                self._give_up(f"it cannot be used ({exc.strerror or exc})")
+            try:
+                yield held
+            finally:
+                if held and self._fd >= 0:
+                    with contextlib.suppress(OSError):
+                        fcntl.flock(self._fd, fcntl.LOCK_UN)
+        finally:
+            self._mutex.release()
+
     def news(self) -> list[Spending]:
-        """What other processes have spent since the last call (since the last hour, on the first)."""
+        """What other processes reserved since the last call (since the last hour, on the first); in a `turn`."""
         try:
             return self._news()
         except OSError as exc:
-            self._give_up(exc)
+            self._give_up(f"it cannot be used ({exc.strerror or exc})")
             return []
 
-    def record(self, points: int) -> None:
-        """Append a request of this process, answered now."""
+    def record(self, points: int, at: float | None = None) -> None:
+        """Append a request of this process (sent now), or a pause until `at` (points PAUSE); in a `turn`."""
         try:
-            self._record(points)
+            self._record(points, self._wall() if at is None else at)
         except OSError as exc:
-            self._give_up(exc)
+            self._give_up(f"it cannot be used ({exc.strerror or exc})")
+
+    def wall(self) -> float:
+        return self._wall()
+
+    def others(self, within_seconds: float) -> int:
+        """How many other processes wrote a line in the last `within_seconds`."""
+        since = self._wall() - within_seconds
+        return sum(1 for heard in self._last_heard.values() if heard > since)
 
     def close(self) -> None:
         fd, self._fd = self._fd, -1
@@ -120,10 +220,10 @@ class Ledger:
             with contextlib.suppress(OSError):  # closing after an I/O error
                 os.close(fd)
 
-    def _give_up(self, error: OSError) -> None:
-        """An I/O error: the run goes on, paced by this process's own count."""
+    def _give_up(self, problem: str) -> None:
+        """The run goes on, paced by this process's own count; said once."""
         if self._fd >= 0:
-            _warn(str(self.path.parent), f"it cannot be used ({error.strerror or error})")
+            _warn(str(self.path.parent), problem)
         self.close()
 
     def _news(self) -> list[Spending]:
@@ -140,64 +240,74 @@ class Ledger:
             entry = _parse(line)
             if entry is None:
                 continue
-            process, sequence, answered, points = entry
+            process, sequence, at, points = entry
             if process == self._process or sequence <= self._seen.get(process, 0):
                 continue
             self._seen[process] = sequence
-            age = now - answered
-            if -_FUTURE_SLACK_SECONDS <= age < HORIZON_SECONDS:
+            age = now - at
+            if points == PAUSE:
+                if -_LONGEST_PAUSE_SECONDS <= age < 0:
+                    spent.append(Spending(age, PAUSE))
+            elif -_FUTURE_SLACK_SECONDS <= age < HORIZON_SECONDS:
+                self._last_heard[process] = max(self._last_heard.get(process, at), at)
                 spent.append(Spending(max(0.0, age), points))
         return spent
 
-    def _record(self, points: int) -> None:
+    def _record(self, points: int, at: float) -> None:
         if self._fd < 0:
             return
         self._sequence += 1
         # Led by a newline too: a line someone left unfinished cannot swallow this one.
-        line = f"\n{self._process} {self._sequence} {self._wall():.3f} {points}\n".encode()
-        with self._locked(fcntl.LOCK_SH):
-            os.write(self._fd, line)
-            size = os.fstat(self._fd).st_size
-        if size > max(_REWRITE_AT_BYTES, 2 * self._kept_bytes):
+        os.write(self._fd, f"\n{self._process} {self._sequence} {at:.3f} {points}\n".encode())
+        if os.fstat(self._fd).st_size > max(_REWRITE_AT_BYTES, 2 * self._kept_bytes):
             self._rewrite()
 
     def _rewrite(self) -> None:
-        """Keep what still counts (writes for the hour, reads for the window); others follow the new file."""
-        with self._locked(fcntl.LOCK_EX):
-            size = os.fstat(self._fd).st_size
-            old = os.pread(self._fd, _REWRITE_READ_BYTES, max(0, size - _REWRITE_READ_BYTES))
-            now = self._wall()
-            kept = [line for line in old.split(b"\n") if self._still_counts(line, now)]  # empty lines go too
-            text = b"".join(line + b"\n" for line in kept)
-            # Still-counting lines above the threshold would otherwise make every append rewrite them all.
-            self._kept_bytes = len(text)
-            fd, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=_REWRITE_PREFIX)
+        """Keep what still counts (writes for the hour, reads for the window, pauses to come). In a turn: the
+        others wait for the old file's lock, then find it replaced and follow (`_seen` skips what they counted)."""
+        size = os.fstat(self._fd).st_size
+        old = os.pread(self._fd, _REWRITE_READ_BYTES, max(0, size - _REWRITE_READ_BYTES))
+        now = self._wall()
+        kept = [line for line in old.split(b"\n") if self._still_counts(line, now)]  # empty lines go too
+        text = b"".join(line + b"\n" for line in kept)
+        # Still-counting lines above the threshold would otherwise make every append rewrite them all.
+        self._kept_bytes = len(text)
+        temporary = self.path.with_name(f"{self.path.name}.rewrite-{secrets.token_hex(6)}")
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+        fd = os.open(temporary, flags, 0o600)
+        try:
             try:
                 os.write(fd, text)
             finally:
                 os.close(fd)
             os.replace(temporary, self.path)
-        self._follow_rewrite()
+        except OSError:
+            with contextlib.suppress(OSError):  # no temporary file left behind
+                os.unlink(temporary)
+            raise
 
     def _still_counts(self, line: bytes, now: float) -> bool:
         entry = _parse(line)
         if entry is None:
             return False
-        _process, _sequence, answered, points = entry
+        _process, _sequence, at, points = entry
+        if points == PAUSE:
+            return at > now
         horizon = self._keep_reads_seconds if points == 1 else HORIZON_SECONDS
-        return now - answered < horizon
+        return now - at < horizon
 
-    @contextlib.contextmanager
-    def _locked(self, kind: int) -> Iterator[None]:
-        """Hold `kind` on the current file: a rewrite (exclusive) waits for appends (shared) and the reverse."""
+    def _lock(self, deadline: float) -> None:
+        """Hold the current file exclusively, polling (never blocking) until `deadline`."""
         while True:
-            fcntl.flock(self._fd, kind)
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise LedgerBusy() from None
+                time.sleep(_LOCK_POLL_SECONDS)
+                continue
             if self._follow_rewrite():
-                break
-        try:
-            yield
-        finally:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
+                return
 
     def _follow_rewrite(self) -> bool:
         """True if the open file is still the one at `path`; else switch to the new one (read from its start,
@@ -230,12 +340,11 @@ def _warn(directory: str, problem: str) -> None:
 
 def _forget_old_ledgers(directory: str) -> None:
     """Ledgers untouched for an hour hold nothing that counts (an emulator on a new port each run leaves many), nor
-    does a rewrite's temporary file that a process killed mid-rewrite left behind."""
+    does a rewrite's temporary file that a process killed mid-rewrite left behind. Only names this code makes."""
     old = time.time() - HORIZON_SECONDS
     with os.scandir(directory) as entries:
         for entry in entries:
-            ours = entry.name.endswith(".ledger") or entry.name.startswith(_REWRITE_PREFIX)
-            if ours and entry.stat(follow_symlinks=False).st_mtime < old:
+            if _OURS.fullmatch(entry.name) and entry.stat(follow_symlinks=False).st_mtime < old:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(entry.path)
 
@@ -254,11 +363,11 @@ def _parse(line: bytes) -> tuple[str, int, float, int] | None:
     parts = line.split(b" ")
     if len(parts) != 4 or len(line) > _LONGEST_LINE:
         return None
-    process, sequence, answered, points = parts
+    process, sequence, at, points = parts
     try:
-        entry = (process.decode("ascii"), int(sequence), float(answered), int(points))
+        entry = (process.decode("ascii"), int(sequence), float(at), int(points))
     except (UnicodeDecodeError, ValueError):
         return None
-    if not (entry[0].isalnum() and entry[1] > 0 and 0 < entry[3] <= MAX_POINTS and entry[2] == entry[2]):
+    if not (entry[0].isalnum() and entry[1] > 0 and 0 <= entry[3] <= MAX_POINTS and entry[2] == entry[2]):
         return None
     return entry

@@ -15,10 +15,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
+import pulumi.log
 from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, ReadResult, ResourceProvider
 
 from .. import api
 from ..client import GitHubClient, get_client
+from ..client.core import waits_log
 from ..errors import ConfigError, GitHubRunnerGroupsError
 from ..redaction import scrub, scrub_exception
 from ..settings import ProviderSettings, resolve_settings
@@ -98,6 +100,7 @@ class GitHubProvider(ResourceProvider):
 
     def client(self) -> GitHubClient:
         """The process's client; creating it validates the settings (ConfigError), once per settings."""
+        _say_waits_through_pulumi()
         return get_client(self.settings.client)
 
     def start_check(self, news: Mapping[str, Any], allowed: set[str], location: str = "org") -> Checker:
@@ -147,6 +150,23 @@ def registration(
     props: dict[str, Any] = {f.name: getattr(args, f.name) for f in fields(args)}
     props.update(dict.fromkeys(computed))
     return props
+
+
+class _PulumiWarning(logging.Handler):
+    """Passes the client's long waits (each naming what it was doing for which resource) to Pulumi's log: the
+    dynamic provider has no engine connection, so `pulumi.log.warn` writes them to the provider's stderr, which
+    the CLI shows as the run's diagnostics."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        pulumi.log.warn(f"github-runner-groups: {record.getMessage()}")
+
+
+_PULUMI_WARNING = _PulumiWarning()
+
+
+def _say_waits_through_pulumi() -> None:
+    if _PULUMI_WARNING not in waits_log.handlers:
+        waits_log.addHandler(_PULUMI_WARNING)
 
 
 def _log_to_stderr(level: str | None) -> None:

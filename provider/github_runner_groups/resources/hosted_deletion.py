@@ -8,20 +8,20 @@ bounded (10 minutes by default, as the Terraform provider waits), with its progr
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable
 
 from .. import api
 from ..client import GitHubClient
 from ..errors import GitHubNotFound, GitHubRunnerGroupsError
+from ..redaction import logger
 
 DELETING = "Deleting"
 TIMEOUT_SECONDS = 600.0
 _FIRST_POLL_SECONDS = 0.5
 _LONGEST_POLL_SECONDS = 10.0
 _LOG_EVERY_SECONDS = 30.0
-_LOG = logging.getLogger(__name__)
+_LOG = logger(__name__)
 
 
 class StillDeleting(GitHubRunnerGroupsError):

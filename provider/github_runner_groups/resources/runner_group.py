@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import pulumi
@@ -58,6 +59,7 @@ from ._group_rules import (
 )
 from ._group_writes import create_group, owned_in_this_run_hint, patch_settings, take_over, taken_hint
 from ._ownership import register
+from ._together import alongside
 from .fields import VISIBILITIES, Role, on_ghes
 from .group_scope import ORG_GROUPS, GroupScope
 
@@ -140,19 +142,25 @@ class RunnerGroupProvider(GitHubProvider):
         owner = str(props[scope.location])
         group_id = _group_id(id_)
         client = self.client()
+        facets = list(owned_lists(scope, props).values())
+        # The group and its owned lists are read together (each with its ETag): a refresh is latency-bound.
+        listings = [
+            partial(facet.list_members, client, owner, group_id, props.get(facet.etag_field)) for facet in facets
+        ]
         try:
-            fetched = scope.get_if_changed(client, owner, group_id, props.get("etag"))
+            futures, fetched = alongside(
+                listings, partial(scope.get_if_changed, client, owner, group_id, props.get("etag"))
+            )
         except GitHubNotFound:
-            return gone(client, owner, scope.list_groups)
+            return gone(client, owner, scope.list_groups)  # the lists' 404s say the same
         if fetched.body is None:
             outputs = dict(without_provider(props))
         else:
             outputs = scope.outputs(
                 owner, bool(props.get("adopt")), fetched.body, fetched.etag, list_outputs(scope, props, {})
             )
-        for facet in owned_lists(scope, props).values():
-            listing = facet.list_members(client, owner, group_id, props.get(facet.etag_field))
-            outputs.update(read_members(facet, listing, props))
+        for facet, future in zip(facets, futures, strict=True):
+            outputs.update(read_members(facet, future.result(), props))
         inputs = {key: outputs[key] for key in scope.inputs if outputs.get(key) is not None}
         return pulumi.dynamic.ReadResult(str(group_id), outputs, inputs)
 

@@ -129,9 +129,11 @@ class FakeGitHub(SurfaceSeeding):
     def secondary_limit_hits(self) -> int:
         return self.secondary_usage.hits
 
-    def set_rate_limit(self, token: str, *, remaining: int, reset_in_seconds: float) -> None:
-        """Use up (part of) a token's primary rate limit until `reset_in_seconds` from now."""
+    def set_rate_limit(self, token: str, *, remaining: int, reset_in_seconds: float, status: int = 403) -> None:
+        """Use up (part of) a token's primary rate limit until `reset_in_seconds` from now; once used up, requests
+        are answered `status` (GitHub sends 403 or 429)."""
         with self.lock:
+            self._gateway.primary.status = status
             state = self.tokens[token]
             state.used = self.rate_limit - remaining
             state.reset_at = self._clock() + reset_in_seconds

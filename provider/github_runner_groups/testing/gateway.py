@@ -126,7 +126,9 @@ class Gateway:
         exchange.bucket = token
         exchange.answer_headers["x-oauth-scopes"] = ", ".join(sorted(token.scopes))
         if self.primary.exhausted(token):
-            raise HttpError(403, f"API rate limit exceeded for token. Wait until {int(token.reset_at)}.")
+            raise HttpError(
+                self.primary.status, f"API rate limit exceeded for token. Wait until {int(token.reset_at)}."
+            )
         wait = self.secondary.admit(exchange.credential or "", exchange.method, self.clock(), exchange.delay)
         if wait is not None:
             raise secondary_limit_exceeded(exchange.request_id, retry_after(wait))

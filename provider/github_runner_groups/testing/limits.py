@@ -26,6 +26,9 @@ class PrimaryLimiter:
     def __init__(self, rate_limit: int, clock: Callable[[], float]) -> None:
         self.rate_limit = rate_limit
         self.anonymous = Credential(frozenset())
+        # GitHub answers a used-up primary limit with 403 or 429, x-ratelimit-remaining 0 and x-ratelimit-reset
+        # (docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-primary-rate-limit).
+        self.status = 403
         self._clock = clock
 
     def limit(self, bucket: Credential) -> int:

@@ -1,0 +1,360 @@
+"""One GitHub budget per token, shared by every process: several provider processes on one token against the
+loopback emulator enforcing GitHub's secondary limits, time-compressed (scale.py), and the pacer's CPU.
+
+Scenarios (each prints limit answers, the smallest gap between two writes' arrivals, wall and wall/floor):
+
+- `two-stacks`: two stacks (two provider processes, one shared ledger) on one token each create `--stack-groups`
+  groups, then destroy them, at the same time; floor = all writes x the write spacing; compressed less
+  (`--stack-compression`), as the processes' start is a fixed cost.
+- `after-limit`: another client on the token (outside the ledger) spends the window's whole points budget, then
+  a refresh of `--groups` unchanged groups; target: within the pause (the window) + 1.25x the same refresh alone.
+- `back-to-back`: a refresh right after another process's refresh (0 limit answers).
+- `parallel-refresh`: a refresh of `--groups` unchanged groups at `--latency-ms` (not compressed: reads are
+  latency-bound); compare with the same run on an untouched copy of the code (docs/pacing.md records both).
+- `cpu`: the share of a no-op refresh's CPU spent in the pacer and the ledger (cProfile, one thread, 304s only).
+
+    python benchmarks/bench_budget.py [--scenario all] [--groups 200] [--compression 10] [--markdown]
+
+Traffic goes to 127.0.0.1 only and every loop is bounded. Times are compressed seconds on a shared, loaded
+2-core machine: figures vary between runs by 10-20%.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime
+import multiprocessing
+import os
+import platform
+import pstats
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "provider"), str(ROOT / "tests" / "engine"), str(ROOT / "benchmarks")]
+
+from bench_runner_groups import ORG, TOKEN, new_engine, table, write_between  # noqa: E402
+from github_runner_groups.component import runner_group_args  # noqa: E402
+from github_runner_groups.resources.runner_group import RunnerGroupProvider  # noqa: E402
+from github_runner_groups.testing import FakeGitHub, SecondaryLimits, serve  # noqa: E402
+from harness import Engine, Res  # noqa: E402
+from scale import WRITE_METHODS, Compression, group_spec, seed  # noqa: E402
+
+SCENARIOS = ("two-stacks", "after-limit", "back-to-back", "parallel-refresh", "cpu")
+DOCS_START = "<!-- budget benchmark output: start -->"
+DOCS_END = "<!-- budget benchmark output: end -->"
+
+
+@dataclass(frozen=True)
+class Traffic:
+    """What the emulator saw during one step."""
+
+    writes: int
+    points: int
+    hits: int
+    write_arrivals: tuple[float, ...]
+
+    @property
+    def write_span(self) -> float | None:
+        """From the first write's arrival to the last's: the wall without the processes' start and the reads."""
+        return max(self.write_arrivals) - min(self.write_arrivals) if len(self.write_arrivals) > 1 else None
+
+    @property
+    def smallest_gap(self) -> float | None:
+        gaps = [later - earlier for earlier, later in pairwise(sorted(self.write_arrivals))]
+        return min(gaps) if gaps else None
+
+
+class Emulator:
+    """The emulator in a process of its own; commands over a pipe (reset, count, latency, spend, stop)."""
+
+    def __init__(self, groups: int, limits: SecondaryLimits | None) -> None:
+        self._pipe, child = multiprocessing.Pipe()
+        self._process = multiprocessing.get_context("fork").Process(
+            target=_serve, args=(child, groups, limits), daemon=True
+        )
+        self._process.start()
+        self.url: str = self._pipe.recv()
+
+    def ask(self, command: str, argument: Any = None) -> Any:
+        self._pipe.send((command, argument))
+        return self._pipe.recv()
+
+    def measured(self, step: Callable[[], Any]) -> tuple[Traffic, float]:
+        self.ask("reset")
+        started = time.perf_counter()
+        step()
+        wall = time.perf_counter() - started
+        traffic: Traffic = self.ask("count")
+        return traffic, wall
+
+    def __enter__(self) -> Emulator:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._pipe.send(("stop", None))
+        self._process.join(timeout=5)
+
+
+def _serve(pipe: Connection, groups: int, limits: SecondaryLimits | None) -> None:
+    fake = FakeGitHub(tokens={TOKEN: ("admin:org", "repo")}, secondary_limits=limits)
+    fake.add_org(ORG)
+    seed(fake, ORG, groups)
+    arrivals: list[float] = []
+    handle = fake.handle
+
+    def timed(method: str, *args: Any, **kwargs: Any) -> Any:
+        if method.upper() in WRITE_METHODS:
+            arrivals.append(time.monotonic())
+        return handle(method, *args, **kwargs)
+
+    fake.handle = timed  # type: ignore[method-assign]
+    with serve(fake) as server:
+        pipe.send(server.url)
+        while (command := pipe.recv())[0] != "stop":
+            name, argument = command
+            if name == "reset":
+                fake.reset_log()
+                arrivals.clear()
+                pipe.send(None)
+            elif name == "latency":
+                fake.latency_seconds = argument
+                pipe.send(None)
+            elif name == "spend":  # another client on the token, outside the ledger, spends `argument` points
+                spender = fake._gateway.secondary
+                with fake.lock:
+                    spent = sum(spender.admit(TOKEN, "GET", time.time(), 0.0) is None for _ in range(argument))
+                pipe.send(spent)
+            else:
+                usage = fake.secondary_usage
+                writes = sum(fake.count(method=m) for m in WRITE_METHODS)
+                pipe.send(Traffic(writes, usage.points, usage.hits, tuple(arrivals)))
+
+
+def stack(first: int, groups: int) -> list[Res]:
+    """Groups `first` .. `first + groups - 1`, each with its lists inline, as OrgRunnerGroups registers them."""
+    return [
+        Res(f"group-{index}", RunnerGroupProvider(), runner_group_args(ORG, group_spec(index)))
+        for index in range(first, first + groups)
+    ]
+
+
+def engine_for(url: str, compression: Compression, ledger_dir: str, **extra: Any) -> Engine:
+    return new_engine(url, {**compression.pacing(), "github-runner-groups:ledgerDir": ledger_dir, **extra})
+
+
+def made(url: str, compression: Compression, ledgers: str, groups: int) -> Engine:
+    """An engine whose stack of `groups` groups was made with writes unspaced (setup, not measured)."""
+    engine = engine_for(url, compression, ledgers, **{"github:writeDelayMs": 0})
+    engine.up(stack(0, groups))
+    engine.config["github:writeDelayMs"] = compression.pacing()["github:writeDelayMs"]
+    return engine
+
+
+Row = tuple[str, str, Traffic, float, float | None]  # scenario, step, traffic, wall, floor
+
+
+def two_stacks(args: argparse.Namespace, ledgers: str) -> list[Row]:
+    """At `--stack-compression` (2: writes 0.5 s apart), so that the processes' start, a fixed second or two on
+    this machine, does not weigh ten times what it would on github.com."""
+    compression = Compression(args.stack_compression)
+    per_stack = args.stack_groups
+    latency = args.latency_ms / 1000 / compression.factor
+    rows: list[Row] = []
+    with Emulator(2 * per_stack, compression.limits()) as emulator:
+        emulator.ask("latency", latency)
+        engines = [engine_for(emulator.url, compression, ledgers) for _ in range(2)]
+        stacks = [stack(0, per_stack), stack(per_stack, per_stack)]
+        for step in ("up", "destroy"):
+
+            def both(step: str = step) -> None:
+                errors: list[BaseException] = []
+
+                def run(engine: Engine, resources: list[Res]) -> None:
+                    try:
+                        engine.up(resources) if step == "up" else engine.destroy()
+                    except BaseException as exc:  # reported below, after both finished
+                        errors.append(exc)
+
+                threads = [threading.Thread(target=run, args=pair) for pair in zip(engines, stacks, strict=True)]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join(timeout=600)
+                if errors:
+                    raise errors[0]
+
+            traffic, wall = emulator.measured(both)
+            floor = traffic.writes * compression.write_spacing_seconds
+            rows.append((f"two stacks, one token ({args.stack_compression:g}x)", step, traffic, wall, floor))
+        for engine in engines:
+            engine.close()
+    return rows
+
+
+def refreshes(args: argparse.Namespace, compression: Compression, ledgers: str) -> list[Row]:
+    """`after-limit` and `back-to-back`, on one stack made once."""
+    latency = args.latency_ms / 1000 / compression.factor
+    rows: list[Row] = []
+    with Emulator(args.groups, compression.limits()) as emulator:
+        engine = made(emulator.url, compression, ledgers, args.groups)
+        emulator.ask("latency", latency)
+        time.sleep(compression.window_seconds)
+        engine.refresh()  # ETags in state: every later refresh is 304s
+        time.sleep(compression.window_seconds)
+        normal, normal_wall = emulator.measured(engine.refresh)
+        rows.append(("refresh alone", "refresh", normal, normal_wall, None))
+        if "back-to-back" in args.scenarios:
+            traffic, wall = emulator.measured(engine.refresh)
+            rows.append(("right after another process's refresh", "refresh", traffic, wall, None))
+        if "after-limit" in args.scenarios:
+            time.sleep(compression.window_seconds)
+            budget = compression.limits().points_per_window
+            emulator.ask("reset")
+            emulator.ask("spend", budget)
+            started = time.perf_counter()
+            engine.refresh()
+            wall = time.perf_counter() - started
+            traffic = emulator.ask("count")
+            target = compression.window_seconds + 1.25 * normal_wall
+            rows.append((f"after another client spent {budget} points", "refresh", traffic, wall, target))
+        engine.close()
+    return rows
+
+
+def parallel_refresh(args: argparse.Namespace, compression: Compression, ledgers: str) -> list[Row]:
+    """A refresh of unchanged groups with the latency not compressed: latency-bound, as on github.com."""
+    with Emulator(args.groups, compression.limits()) as emulator:
+        engine = made(emulator.url, compression, ledgers, args.groups)
+        engine.refresh()
+        emulator.ask("latency", args.latency_ms / 1000)
+        time.sleep(compression.window_seconds)
+        traffic, wall = emulator.measured(engine.refresh)
+        engine.close()
+    return [(f"refresh, {args.latency_ms:g} ms latency (not compressed)", "refresh", traffic, wall, None)]
+
+
+def pacer_cpu(args: argparse.Namespace, ledgers: str) -> str:
+    """cProfile of a no-op refresh's reads in this process (one thread, 304s only): the pacer's and ledger's share."""
+    from github_runner_groups.client import ClientSettings, GitHubClient, PacingSettings
+
+    with Emulator(args.groups, None) as emulator:
+        settings = ClientSettings(
+            base_url=emulator.url, token=TOKEN, pacing=PacingSettings(write_delay_seconds=0, ledger_directory=ledgers)
+        )
+        client = GitHubClient(settings)
+        paths = [f"/orgs/{ORG}/actions/runner-groups?per_page=100"] + [
+            f"/orgs/{ORG}/actions/runners?per_page=100&page={page}" for page in range(1, 3)
+        ]
+        etags = {path: client.get_if_changed(path, action="warming", etag=None).etag for path in paths}
+        profile = cProfile.Profile(time.process_time)  # CPU time, not wall: waits on the network do not count
+        calls = 3 * args.groups
+        profile.enable()
+        for index in range(calls):
+            path = paths[index % len(paths)]
+            client.get_if_changed(path, action="refreshing", etag=etags[path])
+        profile.disable()
+        client.close()
+    stats = pstats.Stats(profile)
+    total = sum(row[2] for row in stats.stats.values())  # type: ignore[attr-defined]
+    own = sum(
+        row[2]
+        for (filename, _, _), row in stats.stats.items()  # type: ignore[attr-defined]
+        if filename.endswith(("client/pacer.py", "client/ledger.py"))
+    )
+    timers = sum(
+        row[3]
+        for (filename, _, name), row in stats.stats.items()  # type: ignore[attr-defined]
+        if filename.endswith("threading.py") and name in ("start", "cancel")
+    )
+    return (
+        f"pacer + ledger: {100 * own / total:.1f}% of the CPU of {calls} conditional GETs (304s) in one thread; "
+        f"threads started and stopped per request: {100 * timers / total:.1f}%; target < 5%"
+    )
+
+
+def report(rows: Sequence[Row], markdown: bool) -> list[str]:
+    header = (
+        "scenario",
+        "step",
+        "writes",
+        "points",
+        "limit answers",
+        "smallest write gap s",
+        "first to last write s",
+        "wall s",
+        "floor s",
+        "wall/floor",
+    )
+    lines = []
+    for scenario, step, traffic, wall, floor in rows:
+        gap = traffic.smallest_gap
+        lines.append(
+            (
+                scenario,
+                step,
+                str(traffic.writes),
+                str(traffic.points),
+                str(traffic.hits),
+                f"{gap:.3f}" if gap is not None else "-",
+                f"{traffic.write_span:.2f}" if traffic.write_span is not None else "-",
+                f"{wall:.2f}",
+                f"{floor:.2f}" if floor else "-",
+                f"{wall / floor:.2f}" if floor else "-",
+            )
+        )
+    return table(header, lines, markdown)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--scenario", action="append", choices=(*SCENARIOS, "all"), dest="chosen")
+    parser.add_argument("--groups", type=int, default=200)
+    parser.add_argument("--stack-groups", type=int, default=20)
+    parser.add_argument("--stack-compression", type=float, default=2.0, help="the two-stacks scenario's compression")
+    parser.add_argument("--compression", type=float, default=10.0, help="time runs this many times faster")
+    parser.add_argument("--latency-ms", type=float, default=100.0, help="at github.com's scale")
+    parser.add_argument("--markdown", action="store_true")
+    parser.add_argument("--docs", action="store_true", help="write the report into docs/pacing.md, as Markdown")
+    args = parser.parse_args()
+    args.scenarios = SCENARIOS if not args.chosen or "all" in args.chosen else tuple(args.chosen)
+    compression = Compression(args.compression)
+    rows: list[Row] = []
+    notes: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="bench-ledgers-") as ledgers:
+        os.chmod(ledgers, 0o700)
+        if "two-stacks" in args.scenarios:
+            rows += two_stacks(args, ledgers)
+        if {"after-limit", "back-to-back"} & set(args.scenarios):
+            rows += refreshes(args, compression, ledgers)
+        if "parallel-refresh" in args.scenarios:
+            rows += parallel_refresh(args, compression, ledgers)
+        if "cpu" in args.scenarios:
+            notes.append(pacer_cpu(args, ledgers))
+    lines = [
+        f"Measured {datetime.date.today().isoformat()} on {platform.machine()} with {os.cpu_count()} cores, by "
+        f"`python benchmarks/bench_budget.py {' '.join(sys.argv[1:])}`: time compressed {args.compression:g}x (window "
+        f"{compression.window_seconds:g} s, writes {compression.write_spacing_seconds * 1000:g} ms apart, latency "
+        f"{args.latency_ms:g} ms / {args.compression:g} unless said); walls in compressed seconds on a shared, loaded "
+        "machine.",
+        "",
+        *report(rows, args.markdown or args.docs),
+        "",
+        *notes,
+    ]
+    print("\n".join(lines))
+    if args.docs:
+        write_between(lines, DOCS_START, DOCS_END)
+
+
+if __name__ == "__main__":
+    main()
