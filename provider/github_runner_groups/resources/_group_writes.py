@@ -15,7 +15,7 @@ from typing import Any
 from .. import api
 from ..client import GitHubClient
 from ..errors import GitHubNotFound, GitHubOutcomeUnknown, GitHubValidationError
-from . import group_registry
+from . import _journal, group_registry
 from ._assignment import Undo
 from ._common import Refused
 from ._group_lists import Wanted, claim_list, write_lists
@@ -49,7 +49,8 @@ def create_group(
         if found is None:
             return _post(scope, client, owner, body)
         if found.id in groups.listed_ids or not _matches(scope, found, settings):
-            raise Refused(f"{lost.action} (its answer was lost)", taken_hint(found)) from None
+            hint = taken_hint(found, holds(client, scope, owner, found.id))
+            raise Refused(f"{lost.action} (its answer was lost)", hint) from None
         return api.Versioned(found, None)  # the listing's ETag is not the group's
 
 
@@ -61,7 +62,7 @@ def _post(
     except GitHubValidationError as exc:
         existing = group_registry.find_by_name(scope.list_groups(client, owner), str(body["name"]))
         if existing is not None:
-            raise exc.with_hint(taken_hint(existing)) from None
+            raise exc.with_hint(taken_hint(existing, holds(client, scope, owner, existing.id))) from None
         # Not the name: one of the lists sent inline (an organization id outside the enterprise, which no listing
         # can verify beforehand). GitHub made nothing.
         hints = [facet.refusal_hint for facet in scope.lists.values() if facet.body_key in body]
@@ -79,7 +80,28 @@ def owned_in_this_run_hint(name: str, group: api.RunnerGroup | None) -> str:
     )
 
 
-def taken_hint(existing: api.RunnerGroup) -> str:
+def held_entry(scope: GroupScope, owner: str, group_id: int) -> str:
+    """The journal's record that resources of this credential created or adopted the group (see `_journal`)."""
+    return _journal.key("group", scope.location, owner, group_id)
+
+
+def holds(client: GitHubClient, scope: GroupScope, owner: str, group_id: int) -> bool:
+    return _journal.get(client, held_entry(scope, owner, group_id)) is not None
+
+
+def taken_hint(existing: api.RunnerGroup, held: bool = False) -> str:
+    """Why a name is taken and what to do: an alias when this stack holds the group under another resource name
+    (adopting it would let the old resource's delete remove it), else adopt or another name."""
+    if held:
+        return (
+            f"a runner group named '{existing.name}' already exists (id {existing.id}), and a resource using this "
+            "credential created or adopted it and has not deleted it: most likely this stack holds it under "
+            "another resource name (the resource, its spec group key or its component was renamed). Tell Pulumi "
+            "it was renamed instead of setting adopt=True: `opts=pulumi.ResourceOptions(aliases=[pulumi.Alias("
+            "name='OLD-RESOURCE-NAME')])` on the resource, or `renamed_from: OLD-KEY` on the spec group; the next "
+            "`pulumi up` then keeps the group as it is, with no create and no delete. If another stack using the "
+            "same credential manages it, choose another name."
+        )
     return (
         f"a runner group named '{existing.name}' already exists (id {existing.id}) and this stack does not own it. "
         "To manage it with this stack set adopt=True on the resource (the next `pulumi up` takes it over without "
@@ -153,10 +175,26 @@ def _patch(
         holder = group_registry.find_by_name(scope.list_groups(client, owner), str(body["name"]))
         if holder is None or holder.id == group_id:
             raise
+        if holds(client, scope, owner, holder.id):
+            raise exc.with_hint(name_held_in_stack_hint(str(body["name"]), holder.id)) from None
         raise exc.with_hint(
             f"The name '{body['name']}' is held by another runner group (id {holder.id}), which this stack does "
             "not own: choose another name."
         ) from None
+
+
+def name_held_in_stack_hint(name: str, holder_id: int) -> str:
+    """A rename onto a name another group of this stack still holds: two groups swapping names, or a group taking
+    the name of one the same `up` deletes. Pulumi applies updates before deletes and GitHub keeps names unique at
+    every moment, so neither can happen in one `up`."""
+    return (
+        f"The name '{name}' is still held by runner group {holder_id}, which a resource using this credential "
+        "created or adopted (most likely another group of this stack). GitHub keeps runner group names unique "
+        "(whatever the case) at every moment and Pulumi applies updates before deletes, so two groups cannot swap "
+        "names in one `pulumi up`, nor can a group take the name of a group the same `up` deletes. Do it in two "
+        f"steps: first `pulumi up` with group {holder_id} renamed to a temporary name (or removed from the "
+        "program, if it is to be deleted), then `pulumi up` with the final names."
+    )
 
 
 def _matches(scope: GroupScope, group: api.RunnerGroup, body: Mapping[str, Any]) -> bool:

@@ -67,6 +67,11 @@ class OrgGroups:
         with self._lock:
             self._by_id.pop(group_id, None)
 
+    def owned_in_this_run(self, group_id: int) -> bool:
+        """Whether a resource of this run created or adopted the group (a delete must then leave it)."""
+        with self._lock:
+            return group_id in self._owned
+
 
 def find_by_name(groups: list[api.RunnerGroup], name: str) -> api.RunnerGroup | None:
     """GitHub compares group names case-insensitively; an exact match wins."""

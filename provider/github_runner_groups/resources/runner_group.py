@@ -18,13 +18,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+import logging
 from typing import Any
 
 import pulumi
 import pulumi.dynamic
 
 from ..errors import GitHubNotFound
-from . import group_registry
+from . import _journal, group_registry
 from ._assignment import Undo, check_references, read_members
 from ._common import (
     GitHubProvider,
@@ -56,7 +57,15 @@ from ._group_rules import (
     refuse_read_only_workflows,
     refuse_undeletable,
 )
-from ._group_writes import create_group, owned_in_this_run_hint, patch_settings, take_over, taken_hint
+from ._group_writes import (
+    create_group,
+    held_entry,
+    holds,
+    owned_in_this_run_hint,
+    patch_settings,
+    take_over,
+    taken_hint,
+)
 from ._ownership import register
 from .fields import VISIBILITIES, Role, on_ghes
 from .group_scope import ORG_GROUPS, GroupScope
@@ -72,6 +81,7 @@ __all__ = [
 ]
 
 COMPUTED = ORG_GROUPS.computed
+log = logging.getLogger("github_runner_groups")
 
 
 class RunnerGroupProvider(GitHubProvider):
@@ -121,7 +131,8 @@ class RunnerGroupProvider(GitHubProvider):
             if name_claim.group is not None and inputs.get("adopt"):
                 made = take_over(scope, client, owner, name_claim.group, inputs, wanted)
             elif name_claim.group is not None:
-                raise Refused(action, taken_hint(name_claim.group))
+                held = holds(client, scope, owner, name_claim.group.id)
+                raise Refused(action, taken_hint(name_claim.group, held))
             else:
                 pending = {
                     field: claim_list(scope, client, owner, None, field, members) for field, members in wanted.items()
@@ -131,6 +142,7 @@ class RunnerGroupProvider(GitHubProvider):
                     claim_list(scope, client, owner, made.body.id, field, members, replacing=pending[field])
         finally:
             groups.release(name, made.body if made is not None else None)
+        _journal.note(client, held_entry(scope, owner, made.body.id), {})
         lists = list_outputs(scope, inputs, wanted)
         outputs = scope.outputs(owner, bool(inputs.get("adopt")), made.body, made.etag, lists)
         return pulumi.dynamic.CreateResult(str(made.body.id), outputs)
@@ -200,11 +212,22 @@ class RunnerGroupProvider(GitHubProvider):
         group_id = _group_id(id_)
         refuse_undeletable(scope, owner, group_id, props)
         client = self.client()
+        known = group_registry.known_org_groups(client, owner, scope.list_groups)
+        if known is not None and known.owned_in_this_run(group_id):
+            # A rename without an alias that was then adopted: the new resource holds the group now.
+            log.warning(
+                "not deleting runner group %d ('%s') in %s: another resource of this run created or adopted it and "
+                "holds it now; only this resource leaves the state (to rename a resource without this, use an alias)",
+                group_id,
+                props.get("name"),
+                scope.where(owner),
+            )
+            return
         try:
             scope.delete(client, owner, group_id)
         except GitHubNotFound:
             pass  # Already gone: the desired end state.
-        known = group_registry.known_org_groups(client, owner, scope.list_groups)
+        _journal.drop(client, held_entry(scope, owner, group_id))
         if known is not None:
             known.forget(group_id)
 
