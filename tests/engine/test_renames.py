@@ -16,6 +16,7 @@ from github_runner_groups.resources.membership import RunnerGroupMembershipArgs,
 from github_runner_groups.resources.runner_group import RunnerGroupArgs, RunnerGroupProvider
 from github_runner_groups.testing import FakeGitHub
 from harness import Engine, HarnessError, Ref, Res, make_urn
+from stacks import of_this_stack
 
 MakeEngine = Callable[..., Engine]
 GROUP_TYPE = "pulumi-python:dynamic/github:RunnerGroup"
@@ -108,29 +109,40 @@ def test_following_the_old_advice_adopt_never_deletes_the_group(engine: MakeEngi
 def test_a_membership_another_resource_of_the_run_took_over_is_left_in_place(
     engine: MakeEngine, fake: FakeGitHub
 ) -> None:
-    fake.add_runner("acme", "linux-1")
+    fake.add_runner("acme", "renamed-1")
     stack = engine()
     ci = group("ci-group", visibility="all")
 
     def membership(resource: str) -> Res:
-        args = RunnerGroupMembershipArgs(runner_group_id=Ref(ci), runners=["linux-1"], exclusive=False)  # type: ignore[arg-type]
-        return Res(resource, RunnerGroupMembershipProvider(), args)
+        args = RunnerGroupMembershipArgs(runner_group_id=Ref(ci), runners=["renamed-1"], exclusive=False)  # type: ignore[arg-type]
+        return Res(resource, of_this_stack(RunnerGroupMembershipProvider()), args)
 
     stack.up([ci, membership("ci-runners")])
     gid = int(stack.get("ci-group").id)
     fake.reset_log()
     stack.up([ci, membership("ci-Runners")])  # renamed without an alias: the new one finds linux-1 in the group
     assert deletes(fake) == []
-    assert [r["name"] for r in fake.group_runners("acme", gid)] == ["linux-1"]
+    runner = next(r["id"] for r in fake.runners("acme") if r["name"] == "renamed-1")
+    assert fake.group_runner_ids("acme", gid) == {runner}
+    assert stack.get("ci-Runners").outputs["found_runner_ids"] == []  # its own: the journal knew it
+    assert "not removing self-hosted runner" in stderr(stack)
+    stack.up([ci])  # the renamed resource's delete removes the runner it holds
+    assert fake.group_runner_ids("acme", gid) == set()
 
 
-def test_a_hosted_runner_another_resource_of_the_run_adopted_is_not_deleted(engine: MakeEngine, fake: FakeGitHub) -> None:
+def test_a_hosted_runner_another_resource_of_the_run_adopted_is_not_deleted(
+    engine: MakeEngine, fake: FakeGitHub
+) -> None:
     stack = engine()
     ci = group("ci-group")
 
     def hosted(resource: str, **extra: Any) -> Res:
         args = HostedRunnerArgs(
-            name="linux-large", runner_group_id=Ref(ci), image_id="ubuntu-24.04", size="4-core", **extra  # type: ignore[arg-type]
+            name="linux-large",
+            runner_group_id=Ref(ci),  # type: ignore[arg-type]
+            image_id="ubuntu-24.04",
+            size="4-core",
+            **extra,
         )
         return Res(resource, HostedRunnerProvider(), args)
 

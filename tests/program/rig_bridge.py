@@ -73,7 +73,6 @@ class RigMonitor(MockMonitor):
         answer = _sync_await(rpc.serialize_properties(outputs, {}))
         return resource_pb2.RegisterResourceResponse(urn=urn, id="" if id_ == UNKNOWN else id_, object=answer)
 
-
     def _alias_urns(self, request: Any) -> tuple[str, ...]:
         """The old URNs `ResourceOptions(aliases=[...])` names, as the engine resolves alias specs: an unset name,
         type, or parent is the resource's own (`no_parent`: none); another stack or project's URN cannot be in

@@ -19,6 +19,7 @@ shows as a diff, as does a changed program, while members that others added neve
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -29,6 +30,7 @@ import pulumi.dynamic
 from .. import api, resolve
 from ..client import GitHubClient
 from ..errors import GitHubError, GitHubNotFound, GitHubRunnerGroupsError, GitHubValidationError
+from . import _journal
 from ._common import (
     Checker,
     GitHubProvider,
@@ -41,8 +43,9 @@ from ._common import (
     parse_id,
     user_inputs,
 )
-from ._ownership import ListKind, claim, exclusive_owner
+from ._ownership import ListKind, claim, claimed_in_this_run, exclusive_owner
 
+log = logging.getLogger("github_runner_groups")
 # One write of one member: (client, org, group id, member id).
 MemberWrite = Callable[[GitHubClient, str, int, int], None]
 # GitHub's id of every organization's Default group, which it fills itself with what no other group holds.
@@ -228,9 +231,24 @@ class AssignmentProvider(GitHubProvider):
         try:
             if props.get("exclusive", True):
                 facet.set_members(client, org, group_id, [])
-            else:
-                for member in sorted(_ids(props, facet.ids_field) - _ids(props, facet.found_field)):
-                    self._remove(client, org, group_id, member)
+                return
+            own = _ids(props, facet.ids_field) - _ids(props, facet.found_field)
+            taken = {m for m in own if claimed_in_this_run(client, facet.owners, org, group_id, m)}
+            for member in sorted(own - taken):
+                self._remove(client, org, group_id, member)
+            if taken:
+                log.warning(
+                    "not removing %s %s from runner group %d in %s '%s': another resource of this run holds %s now "
+                    "(to rename a resource without this, use an alias)",
+                    facet.noun,
+                    ", ".join(str(m) for m in sorted(taken)),
+                    group_id,
+                    facet.location,
+                    org,
+                    "them" if len(taken) > 1 else "it",
+                )
+            elif entry := self._added_entry(org, group_id, _ids(props, facet.ids_field)):
+                _journal.drop(client, entry)
         except GitHubNotFound:
             pass  # the group is gone, and its members with it
         except GitHubValidationError as exc:
@@ -281,6 +299,13 @@ class AssignmentProvider(GitHubProvider):
             present = live_members(client, facet, org, group_id)
         except GitHubError as exc:
             raise explain(facet, exc, org, group_id) from None
+        # What a resource declaring this same list added earlier and no state may record (a provider killed
+        # between GitHub's answer and the state write; a resource renamed without an alias): its own, not found.
+        entry = self._added_entry(org, group_id, wanted)
+        journaled = {int(m) for m in (_journal.get(client, entry) or {}).get("members", [])} if entry else set()
+        mine = (previous - previous_found) | (journaled & wanted)
+        if entry:  # the intent, before the first write: the members this resource will have added
+            _journal.note(client, entry, {"members": sorted((mine & present & wanted) | (wanted - present))})
         # Each step: the write, and how to take it back (what that is called, and the inverse write).
         steps: list[tuple[MemberWrite, str, MemberWrite, int]] = [
             (facet.add_member, "remove", self._remove, member) for member in sorted(wanted - present)
@@ -300,7 +325,18 @@ class AssignmentProvider(GitHubProvider):
                 note = undo_writes(undo, group_id, facet.location)
                 raise exc.with_hint(f"The refusal concerns {facet.noun} {member} itself. {note}") from None
             undo.append((f"{undo_verb} {facet.noun} {member}", partial(inverse, client, org, group_id, member)))
-        return (wanted & present) - (previous - previous_found)
+        old_entry = self._added_entry(org, group_id, previous) if previous and previous != wanted else None
+        if old_entry:
+            _journal.drop(client, old_entry)
+        return (wanted & present) - mine
+
+    def _added_entry(self, org: str, group_id: int, members: set[int]) -> str | None:
+        """The journal's key for the members this stack's additive resource declaring exactly `members` added to
+        the group; None (no journal) when the provider was not made by the Resource class, which names the stack."""
+        if self.stack is None:
+            return None
+        facet = self.facet
+        return _journal.key("added", self.stack, facet.location, facet.refs_field, org, group_id, *sorted(members))
 
     def _remove(self, client: GitHubClient, org: str, group_id: int, member: int) -> None:
         try:

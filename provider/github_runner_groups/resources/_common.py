@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
+import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, ReadResult, ResourceProvider
 
 from .. import api
@@ -54,6 +55,8 @@ class GitHubProvider(ResourceProvider):
     """Base of the three providers: resolves settings once per process, hands out the shared client."""
 
     _settings: ProviderSettings | None = None
+    # `project/stack` of the program that made this instance (see `of_this_stack`); None when unknown.
+    stack: str | None = None
 
     def configure(self, req: ConfigureRequest) -> None:
         _log_to_stderr(os.environ.get(LOG_LEVEL_ENV))
@@ -90,6 +93,15 @@ class GitHubProvider(ResourceProvider):
 
 
 GroupLister = Callable[[GitHubClient, str], list[api.RunnerGroup]]
+
+
+def of_this_stack(provider: GitHubProvider) -> GitHubProvider:
+    """The provider instance a Resource registers, naming the program's project and stack: the provider sees
+    neither, and the ownership journal keys what a stack's resources wrote by it (two stacks sharing a token must
+    not take each other's entries for their own). A plain string: the instance stays free of state."""
+
+    provider.stack = f"{pulumi.get_project()}/{pulumi.get_stack()}"
+    return provider
 
 
 def gone(client: GitHubClient, org: str, list_groups: GroupLister = api.list_runner_groups) -> ReadResult:

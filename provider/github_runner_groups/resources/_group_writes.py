@@ -16,7 +16,7 @@ from .. import api
 from ..client import GitHubClient
 from ..errors import GitHubNotFound, GitHubOutcomeUnknown, GitHubValidationError
 from . import _journal, group_registry
-from ._assignment import Undo
+from ._assignment import Undo, list_differs
 from ._common import Refused
 from ._group_lists import Wanted, claim_list, write_lists
 from ._group_rules import (
@@ -48,9 +48,18 @@ def create_group(
         found = group_registry.find_by_name(scope.list_groups(client, owner), str(body["name"]))
         if found is None:
             return _post(scope, client, owner, body)
-        if found.id in groups.listed_ids or not _matches(scope, found, settings):
+        if found.id in groups.listed_ids:
             hint = taken_hint(found, holds(client, scope, owner, found.id))
             raise Refused(f"{lost.action} (its answer was lost)", hint) from None
+        differing = _differs_from_post(scope, client, owner, found, settings, wanted)
+        if differing:
+            raise Refused(
+                f"{lost.action} (its answer was lost)",
+                f"a runner group named '{found.name}' (id {found.id}) appeared while the answer was lost, but its "
+                f"{', '.join(differing)} differ from what this create sent, so someone else made it; it was not "
+                "claimed. Check it in the Actions runner-group settings: if it is yours, set adopt=True; if not, "
+                "choose another name.",
+            ) from None
         return api.Versioned(found, None)  # the listing's ETag is not the group's
 
 
@@ -197,9 +206,23 @@ def name_held_in_stack_hint(name: str, holder_id: int) -> str:
     )
 
 
-def _matches(scope: GroupScope, group: api.RunnerGroup, body: Mapping[str, Any]) -> bool:
-    """Whether `group` has exactly the settings a POST of `body` would give it (else it is not the one we made)."""
+def _differs_from_post(
+    scope: GroupScope,
+    client: GitHubClient,
+    owner: str,
+    group: api.RunnerGroup,
+    settings: Mapping[str, Any],
+    wanted: Wanted,
+) -> list[str]:
+    """What of a POST (its `settings`, and each list it sent inline) `group` does not have: anything, and it is not
+    the group that POST made. The lists cost one read each, only after a lost answer."""
     fields = scope.fields
-    return all(
-        fields[name].compare(fields[name].from_model(group)) == fields[name].compare(v) for name, v in body.items()
-    )
+    differing = [
+        name
+        for name, value in settings.items()
+        if fields[name].compare(fields[name].from_model(group)) != fields[name].compare(value)
+    ]
+    for field, members in wanted.items():
+        if list_differs(client, scope.lists[field], owner, group.id, members, None) is not None:
+            differing.append(field)
+    return differing

@@ -54,9 +54,7 @@ def journal_path(client: GitHubClient) -> str | None:
     if not directory or not os.path.isabs(directory) or fcntl is None:
         _warn_once(str(directory), "no usable absolute directory (github-runner-groups:ledgerDirectory)")
         return None
-    credential = settings.token or (
-        f"app {settings.app.app_id} {settings.app.installation_id}" if settings.app else ""
-    )
+    credential = settings.token or (f"app {settings.app.app_id} {settings.app.installation_id}" if settings.app else "")
     name = ledger_name(settings.base_url.rstrip("/"), credential).removesuffix(".ledger") + SUFFIX
     return os.path.join(directory, name)
 

@@ -287,6 +287,17 @@ def exclusive_owner(client: GitHubClient, kind: ListKind, org: str, group_id: in
         return next((held.describe() for held in holders if held.exclusive), None)
 
 
+def claimed_in_this_run(client: GitHubClient, kind: ListKind, org: str, group_id: int, member: int) -> bool:
+    """Whether a resource of this run claimed the member (of this group): a resource leaving it must not remove it
+    (a resource renamed without an alias: the new one took the entry over)."""
+    with _runs_lock:
+        claims = _runs.get(client)
+    if claims is None:
+        return False
+    with claims.lock:
+        return _member_key(kind, org, group_id, member) in claims.by_member
+
+
 def _member_key(kind: ListKind, org: str, group_id: int | None, member: int) -> tuple[Hashable, ...]:
     if kind.member_in_one_group:
         return (kind.location, kind.refs_field, org.lower(), member)

@@ -84,6 +84,11 @@ class OrgHostedCatalog:
             self._owned.add(hosted_runner_id)
             return True
 
+    def owned_in_this_run(self, hosted_runner_id: int) -> bool:
+        """Whether a resource of this run created or adopted the runner (a delete must then leave it)."""
+        with self._lock:
+            return hosted_runner_id in self._owned
+
     def forget(self, hosted_runner_id: int) -> None:
         with self._lock:
             self._runners.pop(hosted_runner_id, None)

@@ -10,6 +10,7 @@ before any write.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ import pulumi.dynamic
 from .. import api
 from ..client import GitHubClient
 from ..errors import GitHubNotFound, GitHubOutcomeUnknown, GitHubValidationError
-from . import group_registry, hosted_catalog
+from . import _journal, group_registry, hosted_catalog
 from ._common import (
     GitHubProvider,
     Refused,
@@ -46,6 +47,7 @@ COMPUTED = named(HOSTED_RUNNER_FIELDS, Role.COMPUTED)
 _UNSET_OPTIONAL = {
     f.name for f in HOSTED_RUNNER_FIELDS if f.role is Role.SETTING and f.default is None and not f.required
 }
+log = logging.getLogger("github_runner_groups")
 # PATCH names the image fields flat; POST nests them in `image`.
 _IMAGE_KEYS = {"image_id": "id", "image_source": "source", "image_version": "version"}
 
@@ -84,6 +86,7 @@ class HostedRunnerProvider(GitHubProvider):
         else:
             made = _take_over(client, org, action, catalog, existing, inputs)
         catalog.remember(made)
+        _journal.note(client, _held_entry(org, made.id), {})
         return pulumi.dynamic.CreateResult(str(made.id), _outputs(org, adopting, made))
 
     def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
@@ -115,11 +118,22 @@ class HostedRunnerProvider(GitHubProvider):
         org = str(props["org"])
         hosted_runner_id = _hosted_runner_id(id_)
         client = self.client()
+        catalog = hosted_catalog.known_org_catalog(client, org)
+        if catalog is not None and catalog.owned_in_this_run(hosted_runner_id):
+            log.warning(
+                "not deleting GitHub-hosted runner %d ('%s') in org '%s': another resource of this run created or "
+                "adopted it and holds it now; only this resource leaves the state (to rename a resource without "
+                "this, use an alias)",
+                hosted_runner_id,
+                props.get("name"),
+                org,
+            )
+            return
         try:
             api.delete_hosted_runner(client, org, hosted_runner_id)
         except GitHubNotFound:
             pass  # Already gone: the desired end state.
-        catalog = hosted_catalog.known_org_catalog(client, org)
+        _journal.drop(client, _held_entry(org, hosted_runner_id))
         if catalog is not None:
             catalog.forget(hosted_runner_id)
             if props.get("enable_static_ip"):
@@ -222,7 +236,7 @@ def _verify(
     if "name" in changing:
         holder = catalog.holder_of(str(wanted["name"]), own_id)
         if holder is not None:
-            raise Refused(action, _taken_hint(holder))
+            raise Refused(action, _taken_hint(holder, _holds(client, org, holder.id)))
     if "runner_group_id" in changing:
         group_id = int(wanted["runner_group_id"])
         groups = group_registry.org_groups(client, org)
@@ -252,25 +266,65 @@ def _managed(inputs: Mapping[str, Any]) -> tuple[str, ...]:
 def _create(
     client: GitHubClient, org: str, action: str, body: Mapping[str, Any], catalog: hosted_catalog.OrgHostedCatalog
 ) -> api.HostedRunner:
-    """POST; if the answer was lost, look before retrying: a runner of that name made since the org was read is
-    the one this POST made."""
+    """POST; if the answer was lost, look before retrying: a runner of that name made since the org was read, with
+    every setting the POST sent, is the one this POST made; any other is someone else's and is never claimed."""
     try:
         return api.create_hosted_runner(client, org, body)
     except GitHubOutcomeUnknown:
-        found = next((r for r in api.list_hosted_runners(client, org) if r.name == body["name"]), None)
+        found = next((r for r in api.list_hosted_runners(client, org) if r.name.lower() == body["name"].lower()), None)
         if found is None:
             return api.create_hosted_runner(client, org, body)
+        lost = f"{action} (its answer was lost)"
         if found.id in catalog.listed_ids:
-            raise Refused(f"{action} (its answer was lost)", _taken_hint(found)) from None
+            raise Refused(lost, _taken_hint(found, _holds(client, org, found.id))) from None
+        differing = _differs_from_post(found, body)
+        if differing:
+            raise Refused(
+                lost,
+                f"a GitHub-hosted runner named '{found.name}' (id {found.id}) appeared while the answer was lost, "
+                f"but its {', '.join(differing)} differ from what this create sent, so someone else made it; it was "
+                "not claimed. Check it in the org's Actions runner settings: if it is yours, set adopt=True; if "
+                "not, choose another name.",
+            ) from None
         return found
     except GitHubValidationError as refused:
         holder = next((r for r in api.list_hosted_runners(client, org) if r.name.lower() == body["name"].lower()), None)
         if holder is None:
             raise
-        raise refused.with_hint(_taken_hint(holder)) from None
+        raise refused.with_hint(_taken_hint(holder, _holds(client, org, holder.id))) from None
 
 
-def _taken_hint(holder: api.HostedRunner) -> str:
+def _differs_from_post(found: api.HostedRunner, body: Mapping[str, Any]) -> list[str]:
+    """The settings of `body` (a POST, image nested) that `found` does not have, by the fields' own comparison."""
+    sent = {name: value for name, value in body.items() if name != "image"}
+    sent.update({flat: body.get("image", {}).get(nested) for flat, nested in _IMAGE_KEYS.items()})
+    live = _outputs("", False, found)
+    return [
+        name
+        for name, value in sent.items()
+        if value is not None and FIELDS[name].compare(live.get(name)) != FIELDS[name].compare(value)
+    ]
+
+
+def _held_entry(org: str, hosted_runner_id: int) -> str:
+    """The journal's record that a resource of this credential created or adopted the runner (see `_journal`)."""
+    return _journal.key("hosted", org, hosted_runner_id)
+
+
+def _holds(client: GitHubClient, org: str, hosted_runner_id: int) -> bool:
+    return _journal.get(client, _held_entry(org, hosted_runner_id)) is not None
+
+
+def _taken_hint(holder: api.HostedRunner, held: bool = False) -> str:
+    if held:
+        return (
+            f"a GitHub-hosted runner named '{holder.name}' already exists in the org (id {holder.id}), and a "
+            "resource using this credential created or adopted it and has not deleted it: most likely this stack "
+            "holds it under another resource name (the resource, its spec group or its component was renamed). "
+            "Tell Pulumi it was renamed instead of setting adopt=True: `opts=pulumi.ResourceOptions(aliases=["
+            "pulumi.Alias(name='OLD-RESOURCE-NAME')])` on the resource, or `renamed_from:` on the spec group. If "
+            "another stack using the same credential manages it, choose another name."
+        )
     return (
         f"a GitHub-hosted runner named '{holder.name}' already exists in the org (id {holder.id}) and this stack "
         "does not own it: set adopt=True to take it over (the next `pulumi up` changes only what differs), or "

@@ -16,9 +16,9 @@ the group's own writes (`_group_writes`), the inline lists (`_group_lists`) and 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-import logging
 from typing import Any
 
 import pulumi
