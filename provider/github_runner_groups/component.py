@@ -75,8 +75,10 @@ class OrgRunnerGroups(pulumi.ComponentResource):
     Children are named `{name}-{group}`, for additive groups also `{name}-{group}-repositories` and
     `{name}-{group}-runners`, and `{name}-hosted-{runner}` (a hosted runner moved to another group of the spec
     stays the same resource: the move is one PATCH; enterprise groups: `{name}-enterprise-{group}`, and when
-    additive `...-organizations`, `...-runners`), so renaming the component or a group replaces them: use Pulumi
-    aliases when that is not wanted.
+    additive `...-organizations`, `...-runners`). A group or hosted runner whose key changed says so with
+    `renamed_from:` (its earlier keys): its resources get Pulumi aliases to their earlier names, so the rename is
+    an update (a PATCH of the name at most), never a create and a delete. Renaming the component itself takes
+    `opts=pulumi.ResourceOptions(aliases=[pulumi.Alias(name=OLD)])`, which Pulumi passes on to every child.
     """
 
     group_ids: pulumi.Output[dict[str, str]]
@@ -119,7 +121,11 @@ class OrgRunnerGroups(pulumi.ComponentResource):
     def _group(prefix: str, org: str | None, group: GroupSpec, child: pulumi.ResourceOptions) -> RunnerGroup:
         resource: RunnerGroup = _group_resources(prefix, org, group, _ORG, child)
         for hosted in group.hosted_runners or ():
-            HostedRunner(f"{prefix}-hosted-{hosted.name}", hosted_runner_args(org, group, hosted, resource.id), child)
+            HostedRunner(
+                f"{prefix}-hosted-{hosted.name}",
+                hosted_runner_args(org, group, hosted, resource.id),
+                _renamed(child, f"{prefix}-hosted-", hosted.renamed_from),
+            )
         return resource
 
 
@@ -132,7 +138,8 @@ def _group_resources(
 ) -> Any:
     """The group `{prefix}-{group}` with its lists inline when exclusive; when additive, its settings alone and a
     resource `{prefix}-{group}-{list}` per list the spec gives."""
-    resource = scope.group_type(f"{prefix}-{group.name}", _group_args(location, group, scope), child)
+    options = _renamed(child, f"{prefix}-", group.renamed_from)
+    resource = scope.group_type(f"{prefix}-{group.name}", _group_args(location, group, scope), options)
     if not group.exclusive:
         for field, resource_type, args_type in scope.lists:
             members = getattr(group, field)
@@ -142,8 +149,18 @@ def _group_resources(
                     exclusive=False,
                     **{scope.location: location, field: list(members)},
                 )
-                resource_type(f"{prefix}-{group.name}-{field}", args, child)
+                old_names = tuple(f"{old}-{field}" for old in group.renamed_from or ())
+                resource_type(f"{prefix}-{group.name}-{field}", args, _renamed(child, f"{prefix}-", old_names))
     return resource
+
+
+def _renamed(child: pulumi.ResourceOptions, prefix: str, olds: tuple[str, ...] | None) -> pulumi.ResourceOptions:
+    """The child's options, with an alias to each earlier name (`{prefix}{old}`) under the same parent: Pulumi then
+    moves the state entry to the new name (no create, no delete)."""
+    if not olds:
+        return child
+    aliases: list[pulumi.Input[str | pulumi.Alias]] = [pulumi.Alias(name=f"{prefix}{old}") for old in olds]
+    return pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(aliases=aliases))
 
 
 def _group_args(location: str | None, group: GroupSpec | EnterpriseGroupSpec, scope: _Scope) -> Any:

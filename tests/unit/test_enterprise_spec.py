@@ -26,7 +26,7 @@ def test_the_typed_declarations_follow_the_enterprise_field_table() -> None:
     in_spec = {f.name for f in ENTERPRISE_RUNNER_GROUP_FIELDS if f.in_spec}
     lists = set(named(ENTERPRISE_RUNNER_GROUP_FIELDS, Role.MEMBERS))
     assert lists == {"organizations", "runners"}
-    assert in_spec | lists | {"name", "exclusive"} == {f.name for f in fields(EnterpriseGroupSpec)}
+    assert in_spec | lists | {"name", "exclusive", "renamed_from"} == {f.name for f in fields(EnterpriseGroupSpec)}
 
 
 def test_an_enterprise_section_round_trips() -> None:
