@@ -153,3 +153,48 @@ def test_a_hosted_runner_another_resource_of_the_run_adopted_is_not_deleted(
     assert deletes(fake) == []
     assert runner_id in {r["id"] for r in fake.hosted_runners("acme")}
     assert "not deleting GitHub-hosted runner" in stderr(stack)
+
+
+def test_two_groups_swapping_names_in_one_up_fail_saying_what_happens_and_the_steps(
+    engine: MakeEngine, fake: FakeGitHub
+) -> None:
+    stack = engine()
+    stack.up([group("a", name="x"), group("b", name="y")])
+    ids = {name: int(stack.get(name).id) for name in ("a", "b")}
+    with pytest.raises(HarnessError) as failure:
+        stack.up([group("a", name="y"), group("b", name="x")])
+    message = failure.value.message
+    assert "two groups cannot swap names in one `pulumi up`" in message
+    assert "temporary name" in message
+    assert deletes(fake) == []
+    assert {g["id"]: g["name"] for g in fake.groups("acme") if g["id"] in ids.values()} == {
+        ids["a"]: "x",
+        ids["b"]: "y",
+    }
+    # The steps the message gives, one up each.
+    stack.up([group("a", name="x-tmp"), group("b", name="y")])
+    stack.up([group("a", name="x-tmp"), group("b", name="x")])
+    stack.up([group("a", name="y"), group("b", name="x")])
+    assert {g["id"]: g["name"] for g in fake.groups("acme") if g["id"] in ids.values()} == {
+        ids["a"]: "y",
+        ids["b"]: "x",
+    }
+
+
+def test_deleting_old_and_renaming_another_to_old_in_one_up_fails_and_works_in_two(
+    engine: MakeEngine, fake: FakeGitHub
+) -> None:
+    stack = engine()
+    stack.up([group("old", name="old"), group("new", name="new")])
+    old_id, new_id = int(stack.get("old").id), int(stack.get("new").id)
+    with pytest.raises(HarnessError) as failure:
+        stack.up([group("new", name="old")])
+    message = failure.value.message
+    assert f"still held by runner group {old_id}" in message
+    assert "take the name of a group the same `up` deletes" in message
+    assert f"first `up` without group {old_id}" in message
+    assert fake.group("acme", old_id) is not None  # the update failed first: nothing was deleted
+    stack.up([group("new", name="new")])
+    stack.up([group("new", name="old")])
+    assert fake.group("acme", old_id) is None
+    assert fake.group("acme", new_id)["name"] == "old"  # type: ignore[index]

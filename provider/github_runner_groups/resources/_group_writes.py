@@ -200,9 +200,10 @@ def name_held_in_stack_hint(name: str, holder_id: int) -> str:
         f"The name '{name}' is still held by runner group {holder_id}, which a resource using this credential "
         "created or adopted (most likely another group of this stack). GitHub keeps runner group names unique "
         "(whatever the case) at every moment and Pulumi applies updates before deletes, so two groups cannot swap "
-        "names in one `pulumi up`, nor can a group take the name of a group the same `up` deletes. Do it in two "
-        f"steps: first `pulumi up` with group {holder_id} renamed to a temporary name (or removed from the "
-        "program, if it is to be deleted), then `pulumi up` with the final names."
+        "names in one `pulumi up`, nor can a group take the name of a group the same `up` deletes. Nothing was "
+        "changed by this step. Do it in steps, one `pulumi up` each: to take the name of a group you are deleting, "
+        f"first `up` without group {holder_id}, then rename; to swap two names, first rename one group to a "
+        "temporary name, then the other to its final name, then the first to its final name."
     )
 
 
