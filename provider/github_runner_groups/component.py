@@ -77,8 +77,8 @@ class OrgRunnerGroups(pulumi.ComponentResource):
     stays the same resource: the move is one PATCH; enterprise groups: `{name}-enterprise-{group}`, and when
     additive `...-organizations`, `...-runners`). A group or hosted runner whose key changed says so with
     `renamed_from:` (its earlier keys): its resources get Pulumi aliases to their earlier names, so the rename is
-    an update (a PATCH of the name at most), never a create and a delete. Renaming the component itself takes
-    `opts=pulumi.ResourceOptions(aliases=[pulumi.Alias(name=OLD)])`, which Pulumi passes on to every child.
+    an update (a PATCH of the name at most), never a create and a delete. Renaming the component itself renames
+    every child (their names start with its name), which no alias on the component covers: keep its name.
     """
 
     group_ids: pulumi.Output[dict[str, str]]

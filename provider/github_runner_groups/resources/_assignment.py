@@ -192,6 +192,8 @@ class AssignmentProvider(GitHubProvider):
         ]
         changed = bool(replaces) or not _same_flag(olds.get("exclusive"), news.get("exclusive"))
         changed = changed or not matches_members(self.facet, olds, news)
+        if changed and not replaces and news.get("exclusive", True) is True:
+            warn_foreign_removals(self.facet, olds, news, f"{self.facet.resource_type} (exclusive)")
         return pulumi.dynamic.DiffResult(changes=changed, replaces=replaces, delete_before_replace=bool(replaces))
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
@@ -377,6 +379,47 @@ def matches_members(facet: Facet, olds: Mapping[str, Any], news: Mapping[str, An
         matched.add(member)
     # Additive resources see only their own members, so the same test holds in both modes.
     return matched == set(seen_ids)
+
+
+def foreign_members(facet: Facet, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+    """The members an exclusive list will remove that it never listed itself: in the group when last seen (the
+    last apply or refresh) but named neither by the program's old references nor by its new ones. Someone else
+    (a person, another stack's additive resource) put them there. Judged without the API, like the diff."""
+    owner, refs = news.get(facet.location), news.get(facet.refs_field)
+    if contains_unknown(refs) or not isinstance(refs, list) or is_unknown(owner):
+        return []
+    own = [*refs, *(olds.get(facet.refs_field) or [])]
+    named_ids = {ref for ref in map(normalise_reference, own) if isinstance(ref, int)}
+    named = {resolve.bare_name(str(owner), str(ref)).lower() for ref in own if isinstance(ref, str)}
+    seen = zip([int(i) for i in olds.get(facet.ids_field) or []], olds.get(facet.names_field) or [], strict=False)
+    return [str(name) for member, name in seen if member not in named_ids and str(name).lower() not in named]
+
+
+def warn_foreign_removals(facet: Facet, olds: Mapping[str, Any], news: Mapping[str, Any], owner: str) -> None:
+    """Say, in preview as in the update (diff runs in both), which entries an exclusive list is about to remove
+    that it never listed, and the fix: two owners of one list undo each other on every `up`."""
+    foreign = foreign_members(facet, olds, news)
+    if not foreign:
+        return
+    group = olds.get("runner_group_id") or olds.get("group_id")
+    log.warning(
+        "runner group %s in %s '%s': this update removes %s %s from the %s: the %s owns the whole list and never "
+        "listed %s (added by hand, or by another stack's additive resource). If another stack adds entries to "
+        "this group, make this list additive in every stack (%s with exclusive=False, or `exclusive: false` on "
+        "the spec group); to keep %s, list %s here.",
+        group,
+        facet.location,
+        news.get(facet.location),
+        facet.kind.plural,
+        ", ".join(repr(name) for name in foreign[:10])
+        + (f" and {len(foreign) - 10} more" if len(foreign) > 10 else ""),
+        facet.list_noun,
+        owner,
+        "them" if len(foreign) > 1 else "it",
+        facet.resource_type,
+        "them" if len(foreign) > 1 else "it",
+        "them" if len(foreign) > 1 else "it",
+    )
 
 
 def resolve_members(client: GitHubClient, facet: Facet, org: str, refs: Any) -> dict[int, str]:

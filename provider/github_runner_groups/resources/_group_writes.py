@@ -108,8 +108,9 @@ def taken_hint(existing: api.RunnerGroup, held: bool = False) -> str:
             "another resource name (the resource, its spec group key or its component was renamed). Tell Pulumi "
             "it was renamed instead of setting adopt=True: `opts=pulumi.ResourceOptions(aliases=[pulumi.Alias("
             "name='OLD-RESOURCE-NAME')])` on the resource, or `renamed_from: OLD-KEY` on the spec group; the next "
-            "`pulumi up` then keeps the group as it is, with no create and no delete. If another stack using the "
-            "same credential manages it, choose another name."
+            "`pulumi up` then keeps the group as it is, with no create and no delete. If no resource in "
+            f"`pulumi stack export` has id {existing.id}, a run interrupted after creating it left it: then "
+            "adopt=True is safe. If another stack using the same credential manages it, choose another name."
         )
     return (
         f"a runner group named '{existing.name}' already exists (id {existing.id}) and this stack does not own it. "

@@ -52,7 +52,7 @@ def journal_path(client: GitHubClient) -> str | None:
     settings = client.settings
     directory = settings.pacing.ledger_directory
     if not directory or not os.path.isabs(directory) or fcntl is None:
-        _warn_once(str(directory), "no usable absolute directory (github-runner-groups:ledgerDirectory)")
+        _warn_once(str(directory), "no usable absolute directory (github-runner-groups:ledgerDir)")
         return None
     credential = settings.token or (f"app {settings.app.app_id} {settings.app.installation_id}" if settings.app else "")
     name = ledger_name(settings.base_url.rstrip("/"), credential).removesuffix(".ledger") + SUFFIX

@@ -322,8 +322,10 @@ def _taken_hint(holder: api.HostedRunner, held: bool = False) -> str:
             "resource using this credential created or adopted it and has not deleted it: most likely this stack "
             "holds it under another resource name (the resource, its spec group or its component was renamed). "
             "Tell Pulumi it was renamed instead of setting adopt=True: `opts=pulumi.ResourceOptions(aliases=["
-            "pulumi.Alias(name='OLD-RESOURCE-NAME')])` on the resource, or `renamed_from:` on the spec group. If "
-            "another stack using the same credential manages it, choose another name."
+            "pulumi.Alias(name='OLD-RESOURCE-NAME')])` on the resource, or `renamed_from:` on the spec's hosted "
+            f"runner. If no resource in `pulumi stack export` has id {holder.id}, a run interrupted after creating "
+            "it left it: then adopt=True is safe. If another stack using the same credential manages it, choose "
+            "another name."
         )
     return (
         f"a GitHub-hosted runner named '{holder.name}' already exists in the org (id {holder.id}) and this stack "

@@ -26,7 +26,7 @@ import pulumi.dynamic
 
 from ..errors import GitHubNotFound
 from . import _journal, group_registry
-from ._assignment import Undo, check_references, read_members
+from ._assignment import Undo, check_references, read_members, warn_foreign_removals
 from ._common import (
     GitHubProvider,
     Refused,
@@ -108,8 +108,13 @@ class RunnerGroupProvider(GitHubProvider):
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.DiffResult:
         location = self.scope.location
         changes = self.scope.changed(olds, news, (location, *self.scope.managed(news)))
-        changes += changed_lists(self.scope, olds, news)
+        lists = changed_lists(self.scope, olds, news)
+        changes += lists
         replaces = [location] if location in changes else []
+        for field in lists if not replaces else ():
+            warn_foreign_removals(
+                self.scope.lists[field], olds, news, f"inline `{field}` of the {self.scope.group_type}"
+            )
         # Create the new group before deleting the old: if the create fails, the old group stays.
         return pulumi.dynamic.DiffResult(changes=bool(changes), replaces=replaces, delete_before_replace=False)
 

@@ -112,3 +112,20 @@ def test_a_spec_group_key_renamed_without_renamed_from_is_refused_before_anythin
         rig_bridge.up(stack, program(lambda: OrgRunnerGroups("acme", spec=parse_spec(renamed))))
     assert "renamed_from" in failure.value.message
     assert [r.method for r in fake.requests if r.method == "DELETE"] == []
+
+
+def test_a_hosted_runner_key_renamed_with_renamed_from_is_patched_in_place(stacks: Stacks, fake: FakeGitHub) -> None:
+    def spec(runner: str, **extra: Any) -> dict[str, Any]:
+        hosted = {runner: {"image_id": "ubuntu-24.04", "size": "4-core", **extra}}
+        return {"org": "acme", "groups": {"big": {"hosted_runners": hosted}}}
+
+    stack = stacks()
+    rig_bridge.up(stack, program(lambda: OrgRunnerGroups("acme", spec=parse_spec(spec("linux-big")))))
+    runner_id = stack.get("acme-hosted-linux-big").id
+    fake.reset_log()
+    renamed = spec("linux-large", renamed_from="linux-big")
+    result = rig_bridge.up(stack, program(lambda: OrgRunnerGroups("acme", spec=parse_spec(renamed))))
+    assert names(result) == {"acme-big": "same", "acme-hosted-linux-large": "update"}
+    assert [m for m, _ in writes(fake)] == ["PATCH"]
+    assert stack.get("acme-hosted-linux-large").id == runner_id
+    assert [r["name"] for r in fake.hosted_runners("acme") if str(r["id"]) == runner_id] == ["linux-large"]
