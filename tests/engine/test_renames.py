@@ -23,7 +23,8 @@ GROUP_TYPE = "pulumi-python:dynamic/github:RunnerGroup"
 
 
 def group(resource: str, name: str = "ci", aliases: tuple[str, ...] = (), **args: Any) -> Res:
-    return Res(resource, RunnerGroupProvider(), RunnerGroupArgs(name=name, **args), aliases=aliases)
+    """As `RunnerGroup(resource, ...)` registers it in the rig's stack (its provider names the stack)."""
+    return Res(resource, of_this_stack(RunnerGroupProvider()), RunnerGroupArgs(name=name, **args), aliases=aliases)
 
 
 def old_urn(resource: str, type_: str = GROUP_TYPE) -> str:
@@ -90,6 +91,16 @@ def test_a_foreign_group_is_still_refused_advising_adopt(engine: MakeEngine, fak
     assert "aliases=" not in failure.value.message
 
 
+def test_a_group_another_stack_made_with_the_same_token_is_someone_elses(engine: MakeEngine, fake: FakeGitHub) -> None:
+    other = RunnerGroupProvider()
+    other.stack = "github-runner-groups/prod"
+    engine().up([Res("acme-ci", other, RunnerGroupArgs(name="ci"))])
+    with pytest.raises(HarnessError) as failure:
+        engine().up([group("acme-ci")])
+    assert "this stack does not own it" in failure.value.message
+    assert "aliases=" not in failure.value.message
+
+
 def test_following_the_old_advice_adopt_never_deletes_the_group(engine: MakeEngine, fake: FakeGitHub) -> None:
     """The issue's harm: the new resource adopts group 24, then the old one's delete DELETEs it."""
     stack = engine()
@@ -144,7 +155,7 @@ def test_a_hosted_runner_another_resource_of_the_run_adopted_is_not_deleted(
             size="4-core",
             **extra,
         )
-        return Res(resource, HostedRunnerProvider(), args)
+        return Res(resource, of_this_stack(HostedRunnerProvider()), args)
 
     stack.up([ci, hosted("large")])
     runner_id = int(stack.get("large").id)

@@ -29,7 +29,13 @@ import pulumi.dynamic
 
 from .. import api, resolve
 from ..client import GitHubClient
-from ..errors import GitHubError, GitHubNotFound, GitHubRunnerGroupsError, GitHubValidationError
+from ..errors import (
+    GitHubError,
+    GitHubNotFound,
+    GitHubOutcomeUnknown,
+    GitHubRunnerGroupsError,
+    GitHubValidationError,
+)
 from . import _journal
 from ._common import (
     Checker,
@@ -43,7 +49,7 @@ from ._common import (
     parse_id,
     user_inputs,
 )
-from ._ownership import ListKind, claim, claimed_in_this_run, exclusive_owner
+from ._ownership import ListKind, claim, exclusive_owner, take_over, taken_over_in_this_run
 
 log = logging.getLogger("github_runner_groups")
 # One write of one member: (client, org, group id, member id).
@@ -235,7 +241,7 @@ class AssignmentProvider(GitHubProvider):
                 facet.set_members(client, org, group_id, [])
                 return
             own = _ids(props, facet.ids_field) - _ids(props, facet.found_field)
-            taken = {m for m in own if claimed_in_this_run(client, facet.owners, org, group_id, m)}
+            taken = {m for m in own if taken_over_in_this_run(client, facet.owners, org, group_id, m)}
             for member in sorted(own - taken):
                 self._remove(client, org, group_id, member)
             if taken:
@@ -306,6 +312,7 @@ class AssignmentProvider(GitHubProvider):
         entry = self._added_entry(org, group_id, wanted)
         journaled = {int(m) for m in (_journal.get(client, entry) or {}).get("members", [])} if entry else set()
         mine = (previous - previous_found) | (journaled & wanted)
+        take_over(client, facet.owners, org, group_id, (mine - (previous - previous_found)) & present)
         if entry:  # the intent, before the first write: the members this resource will have added
             _journal.note(client, entry, {"members": sorted((mine & present & wanted) | (wanted - present))})
         # Each step: the write, and how to take it back (what that is called, and the inverse write).
@@ -322,6 +329,8 @@ class AssignmentProvider(GitHubProvider):
                 write(client, org, group_id, member)
             except GitHubError as exc:
                 if not undo:
+                    if entry and not isinstance(exc, GitHubOutcomeUnknown):  # refused: nothing was written
+                        _journal.note(client, entry, {"members": sorted(journaled)})
                     raise explain(facet, exc, org, group_id) from None
                 # The group took this step's earlier writes, so the refusal is about this member, not the group.
                 note = undo_writes(undo, group_id, facet.location)

@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, ReadResult, ResourceProvider
@@ -95,7 +95,10 @@ class GitHubProvider(ResourceProvider):
 GroupLister = Callable[[GitHubClient, str], list[api.RunnerGroup]]
 
 
-def of_this_stack(provider: GitHubProvider) -> GitHubProvider:
+ProviderT = TypeVar("ProviderT", bound="GitHubProvider")
+
+
+def of_this_stack(provider: ProviderT) -> ProviderT:
     """The provider instance a Resource registers, naming the program's project and stack: the provider sees
     neither, and the ownership journal keys what a stack's resources wrote by it (two stacks sharing a token must
     not take each other's entries for their own). A plain string: the instance stays free of state."""

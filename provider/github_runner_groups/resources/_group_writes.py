@@ -55,10 +55,10 @@ def create_group(
         if differing:
             raise Refused(
                 f"{lost.action} (its answer was lost)",
-                f"a runner group named '{found.name}' (id {found.id}) appeared while the answer was lost, but its "
-                f"{', '.join(differing)} differ from what this create sent, so someone else made it; it was not "
-                "claimed. Check it in the Actions runner-group settings: if it is yours, set adopt=True; if not, "
-                "choose another name.",
+                f"a runner group named '{found.name}' already exists (id {found.id}): it appeared while the answer "
+                f"was lost, but its {', '.join(differing)} differ from what this create sent, so someone else made "
+                "it; it was not claimed. Check it in the Actions runner-group settings: if it is yours, set "
+                "adopt=True; if not, choose another name.",
             ) from None
         return api.Versioned(found, None)  # the listing's ETag is not the group's
 
@@ -89,13 +89,13 @@ def owned_in_this_run_hint(name: str, group: api.RunnerGroup | None) -> str:
     )
 
 
-def held_entry(scope: GroupScope, owner: str, group_id: int) -> str:
-    """The journal's record that resources of this credential created or adopted the group (see `_journal`)."""
-    return _journal.key("group", scope.location, owner, group_id)
+def held(scope: GroupScope, owner: str, group_id: int) -> tuple[str, ...]:
+    """What names the group in the ownership journal's records of what this stack holds (see `_journal`)."""
+    return ("group", scope.location, owner.lower(), str(group_id))
 
 
 def holds(client: GitHubClient, scope: GroupScope, owner: str, group_id: int) -> bool:
-    return _journal.get(client, held_entry(scope, owner, group_id)) is not None
+    return _journal.holds(client, *held(scope, owner, group_id))
 
 
 def taken_hint(existing: api.RunnerGroup, held: bool = False) -> str:
@@ -103,14 +103,14 @@ def taken_hint(existing: api.RunnerGroup, held: bool = False) -> str:
     (adopting it would let the old resource's delete remove it), else adopt or another name."""
     if held:
         return (
-            f"a runner group named '{existing.name}' already exists (id {existing.id}), and a resource using this "
-            "credential created or adopted it and has not deleted it: most likely this stack holds it under "
+            f"a runner group named '{existing.name}' already exists (id {existing.id}), and a resource of this "
+            "stack created or adopted it and has not deleted it: most likely this stack still holds it under "
             "another resource name (the resource, its spec group key or its component was renamed). Tell Pulumi "
             "it was renamed instead of setting adopt=True: `opts=pulumi.ResourceOptions(aliases=[pulumi.Alias("
             "name='OLD-RESOURCE-NAME')])` on the resource, or `renamed_from: OLD-KEY` on the spec group; the next "
             "`pulumi up` then keeps the group as it is, with no create and no delete. If no resource in "
             f"`pulumi stack export` has id {existing.id}, a run interrupted after creating it left it: then "
-            "adopt=True is safe. If another stack using the same credential manages it, choose another name."
+            "adopt=True is safe."
         )
     return (
         f"a runner group named '{existing.name}' already exists (id {existing.id}) and this stack does not own it. "
@@ -198,8 +198,8 @@ def name_held_in_stack_hint(name: str, holder_id: int) -> str:
     the name of one the same `up` deletes. Pulumi applies updates before deletes and GitHub keeps names unique at
     every moment, so neither can happen in one `up`."""
     return (
-        f"The name '{name}' is still held by runner group {holder_id}, which a resource using this credential "
-        "created or adopted (most likely another group of this stack). GitHub keeps runner group names unique "
+        f"The name '{name}' is still held by runner group {holder_id}, which another resource of this stack "
+        "created or adopted. GitHub keeps runner group names unique "
         "(whatever the case) at every moment and Pulumi applies updates before deletes, so two groups cannot swap "
         "names in one `pulumi up`, nor can a group take the name of a group the same `up` deletes. Nothing was "
         "changed by this step. Do it in steps, one `pulumi up` each: to take the name of a group you are deleting, "

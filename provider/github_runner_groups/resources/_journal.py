@@ -1,24 +1,27 @@
-"""The ownership journal: what resources using this credential on this GitHub created, adopted or were about to
-write, kept in a small file next to the pacing ledger, so that a later provider process can tell its own work
-from someone else's.
+"""The ownership journal: what a stack's resources created, adopted or were about to write, kept in a small file
+next to the pacing ledger, so that a later provider process can tell its own work from someone else's.
 
 Pulumi's state is written only after a step answers; a provider killed (or a run cancelled) between GitHub's
 answer and the state write leaves a write that no state records. The journal closes that gap: an intent is noted
-before an additive write and dropped once the step is done, so the next create recognises an entry it finds as
-its own earlier write, not as someone else's. It also keeps the groups and hosted runners these resources hold
-(dropped when one of them deletes it), so that a create refused because a name is taken can tell "held by this
-stack under another resource name: use an alias" from "someone else's: adopt it or choose another name".
+before an additive write, so the next create recognises an entry it finds as its own earlier write, not as
+someone else's. It also keeps the groups and hosted runners the stack's resources hold (dropped when one of them
+deletes it), so that a create refused because a name is taken can tell "held by this stack under another resource
+name: use an alias" from "someone else's: adopt it or choose another name".
 
-The provider sees neither the stack nor the resource's URN, so entries are keyed by what it does receive: the
-server and the credential (the file's name, a hash as for the ledger), and the resource's own inputs. Two stacks
-sharing one token share one journal; an intent is matched only by a resource declaring the same list of the same
-group, which two stacks cannot both own. The file is created 0600 in a 0700 directory of the user's own; where no
-such directory can be used, the journal is off (a warning, once) and everything else works as before.
+The provider process sees neither the stack nor the resource's URN: the Resource classes put the program's
+`project/stack` on the provider instance they register (`_common.of_this_stack`), and entries are keyed by it, by
+the object (org, group, ids) and, for an intent, by the list the resource declares. The file is named by the
+server and the credential (a hash, as the ledger is): two stacks sharing one token share the file, not their
+entries. A provider instance that names no stack (made outside a Resource class) keeps no records. The file is
+created 0600 in a 0700 directory of the user's own; where no such directory can be used, the journal is off (a
+warning, once) and everything else works as before.
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import functools
 import hashlib
 import json
 import logging
@@ -26,8 +29,8 @@ import os
 import stat
 import threading
 import time
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TypeVar
 
 from ..client import GitHubClient
 from ..client.ledger import ledger_name
@@ -45,6 +48,48 @@ _MAX_BYTES = 1024 * 1024  # a journal larger than this is damaged: it is started
 _warned: set[str] = set()
 _warned_lock = threading.Lock()
 _process_lock = threading.Lock()  # flock is per open file; the SDK's worker threads also take this
+# The `project/stack` the current provider call acts for (see `for_stack`); None: unknown, records are not used.
+_stack: contextvars.ContextVar[str | None] = contextvars.ContextVar("github_runner_groups_stack", default=None)
+Method = TypeVar("Method", bound=Callable[..., Any])
+
+
+def for_stack(method: Method) -> Method:
+    """A provider method that acts for the stack its instance names (`provider.stack`), so that the records of
+    what it created or adopted are this stack's: another stack using the same credential is then someone else."""
+
+    @functools.wraps(method)
+    def acting(self: Any, *args: Any, **kwargs: Any) -> Any:
+        token = _stack.set(getattr(self, "stack", None))
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            _stack.reset(token)
+
+    return acting  # type: ignore[return-value]
+
+
+def held_entry(*parts: Any) -> str | None:
+    """The key of "a resource of this stack created or adopted this object" (`parts` name it), or None when the
+    stack is not known (a provider not made by a Resource class)."""
+    stack = _stack.get()
+    return None if stack is None else key("held", stack, *parts)
+
+
+def holds(client: GitHubClient, *parts: Any) -> bool:
+    entry = held_entry(*parts)
+    return entry is not None and get(client, entry) is not None
+
+
+def note_held(client: GitHubClient, *parts: Any) -> None:
+    entry = held_entry(*parts)
+    if entry is not None:
+        note(client, entry, {})
+
+
+def drop_held(client: GitHubClient, *parts: Any) -> None:
+    entry = held_entry(*parts)
+    if entry is not None:
+        drop(client, entry)
 
 
 def journal_path(client: GitHubClient) -> str | None:

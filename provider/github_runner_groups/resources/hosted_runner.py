@@ -32,6 +32,7 @@ from ._common import (
     gone,
     managed_settings,
     numeric_id,
+    of_this_stack,
     registration,
     table_outputs,
 )
@@ -73,6 +74,7 @@ class HostedRunnerProvider(GitHubProvider):
         replaces = ["org"] if "org" in changes else []
         return pulumi.dynamic.DiffResult(changes=bool(changes), replaces=replaces, delete_before_replace=False)
 
+    @_journal.for_stack
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
         inputs = without_provider(props)
         org, name = str(inputs["org"]), str(inputs["name"])
@@ -86,7 +88,7 @@ class HostedRunnerProvider(GitHubProvider):
         else:
             made = _take_over(client, org, action, catalog, existing, inputs)
         catalog.remember(made)
-        _journal.note(client, _held_entry(org, made.id), {})
+        _journal.note_held(client, "hosted", org.lower(), str(made.id))
         return pulumi.dynamic.CreateResult(str(made.id), _outputs(org, adopting, made))
 
     def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
@@ -100,6 +102,7 @@ class HostedRunnerProvider(GitHubProvider):
         inputs = {key: outputs[key] for key in INPUTS if outputs.get(key) is not None}
         return pulumi.dynamic.ReadResult(str(found.id), outputs, inputs)
 
+    @_journal.for_stack
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.UpdateResult:
         inputs = without_provider(news)
         org = str(inputs["org"])
@@ -114,15 +117,16 @@ class HostedRunnerProvider(GitHubProvider):
         catalog.remember(updated)
         return pulumi.dynamic.UpdateResult(_outputs(org, inputs.get("adopt") is True, updated))
 
+    @_journal.for_stack
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         org = str(props["org"])
         hosted_runner_id = _hosted_runner_id(id_)
         client = self.client()
         catalog = hosted_catalog.known_org_catalog(client, org)
-        if catalog is not None and catalog.owned_in_this_run(hosted_runner_id):
+        if catalog is not None and catalog.adopted_in_this_run(hosted_runner_id):
             log.warning(
-                "not deleting GitHub-hosted runner %d ('%s') in org '%s': another resource of this run created or "
-                "adopted it and holds it now; only this resource leaves the state (to rename a resource without "
+                "not deleting GitHub-hosted runner %d ('%s') in org '%s': another resource of this run adopted it "
+                "and holds it now; only this resource leaves the state (to rename a resource without "
                 "this, use an alias)",
                 hosted_runner_id,
                 props.get("name"),
@@ -133,7 +137,7 @@ class HostedRunnerProvider(GitHubProvider):
             api.delete_hosted_runner(client, org, hosted_runner_id)
         except GitHubNotFound:
             pass  # Already gone: the desired end state.
-        _journal.drop(client, _held_entry(org, hosted_runner_id))
+        _journal.drop_held(client, "hosted", org.lower(), str(hosted_runner_id))
         if catalog is not None:
             catalog.forget(hosted_runner_id)
             if props.get("enable_static_ip"):
@@ -281,10 +285,10 @@ def _create(
         if differing:
             raise Refused(
                 lost,
-                f"a GitHub-hosted runner named '{found.name}' (id {found.id}) appeared while the answer was lost, "
-                f"but its {', '.join(differing)} differ from what this create sent, so someone else made it; it was "
-                "not claimed. Check it in the org's Actions runner settings: if it is yours, set adopt=True; if "
-                "not, choose another name.",
+                f"a GitHub-hosted runner named '{found.name}' already exists (id {found.id}): it appeared while the "
+                f"answer was lost, but its {', '.join(differing)} differ from what this create sent, so someone "
+                "else made it; it was not claimed. Check it in the org's Actions runner settings: if it is yours, "
+                "set adopt=True; if not, choose another name.",
             ) from None
         return found
     except GitHubValidationError as refused:
@@ -306,26 +310,21 @@ def _differs_from_post(found: api.HostedRunner, body: Mapping[str, Any]) -> list
     ]
 
 
-def _held_entry(org: str, hosted_runner_id: int) -> str:
-    """The journal's record that a resource of this credential created or adopted the runner (see `_journal`)."""
-    return _journal.key("hosted", org, hosted_runner_id)
-
-
 def _holds(client: GitHubClient, org: str, hosted_runner_id: int) -> bool:
-    return _journal.get(client, _held_entry(org, hosted_runner_id)) is not None
+    """Whether the ownership journal records that a resource of this stack created or adopted the runner."""
+    return _journal.holds(client, "hosted", org.lower(), str(hosted_runner_id))
 
 
 def _taken_hint(holder: api.HostedRunner, held: bool = False) -> str:
     if held:
         return (
             f"a GitHub-hosted runner named '{holder.name}' already exists in the org (id {holder.id}), and a "
-            "resource using this credential created or adopted it and has not deleted it: most likely this stack "
+            "resource of this stack created or adopted it and has not deleted it: most likely this stack still "
             "holds it under another resource name (the resource, its spec group or its component was renamed). "
             "Tell Pulumi it was renamed instead of setting adopt=True: `opts=pulumi.ResourceOptions(aliases=["
             "pulumi.Alias(name='OLD-RESOURCE-NAME')])` on the resource, or `renamed_from:` on the spec's hosted "
             f"runner. If no resource in `pulumi stack export` has id {holder.id}, a run interrupted after creating "
-            "it left it: then adopt=True is safe. If another stack using the same credential manages it, choose "
-            "another name."
+            "it left it: then adopt=True is safe."
         )
     return (
         f"a GitHub-hosted runner named '{holder.name}' already exists in the org (id {holder.id}) and this stack "
@@ -410,4 +409,4 @@ class HostedRunner(pulumi.dynamic.Resource, module="github", name="HostedRunner"
         **kwargs: Any,
     ) -> None:
         props = registration(HostedRunnerArgs, args, kwargs, COMPUTED)
-        super().__init__(HostedRunnerProvider(), resource_name, props, opts)
+        super().__init__(of_this_stack(HostedRunnerProvider()), resource_name, props, opts)

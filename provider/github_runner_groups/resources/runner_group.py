@@ -1,8 +1,12 @@
 """RunnerGroup: one self-hosted runner group of an organization, optionally with its repository and runner lists.
 
 Ownership: a create takes only a name nobody holds (or, with `adopt=True`, the group holding it); a create whose
-answer was lost claims a group only if it did not exist before the attempt. With `adopt=True`, fields the program
-leaves unset stay as they are on GitHub; without it, unset fields get their defaults.
+answer was lost claims a group only if it did not exist before the attempt and has every setting and list the POST
+sent. A name held by a group a resource of this credential created or adopted (the ownership journal, `_journal`)
+is most likely this stack's under another resource name: the refusal advises an alias, not `adopt=True`. A delete
+leaves a group another resource of the same run created or adopted (a rename without an alias), and says so. With
+`adopt=True`, fields the program leaves unset stay as they are on GitHub; without it, unset fields get their
+defaults.
 
 Inline lists (`repositories`, `runners`; an enterprise group's `organizations`, `runners`): given (even `[]`),
 the group owns that list exclusively; omitted, it does not own it. They go in the create POST, so a whole group
@@ -35,6 +39,7 @@ from ._common import (
     contains_unknown,
     gone,
     numeric_id,
+    of_this_stack,
     refuse_what_ghes_lacks,
     registration,
 )
@@ -59,7 +64,7 @@ from ._group_rules import (
 )
 from ._group_writes import (
     create_group,
-    held_entry,
+    held,
     holds,
     owned_in_this_run_hint,
     patch_settings,
@@ -118,6 +123,7 @@ class RunnerGroupProvider(GitHubProvider):
         # Create the new group before deleting the old: if the create fails, the old group stays.
         return pulumi.dynamic.DiffResult(changes=bool(changes), replaces=replaces, delete_before_replace=False)
 
+    @_journal.for_stack
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
         scope = self.scope
         inputs = without_provider(props)
@@ -136,8 +142,7 @@ class RunnerGroupProvider(GitHubProvider):
             if name_claim.group is not None and inputs.get("adopt"):
                 made = take_over(scope, client, owner, name_claim.group, inputs, wanted)
             elif name_claim.group is not None:
-                held = holds(client, scope, owner, name_claim.group.id)
-                raise Refused(action, taken_hint(name_claim.group, held))
+                raise Refused(action, taken_hint(name_claim.group, holds(client, scope, owner, name_claim.group.id)))
             else:
                 pending = {
                     field: claim_list(scope, client, owner, None, field, members) for field, members in wanted.items()
@@ -147,7 +152,7 @@ class RunnerGroupProvider(GitHubProvider):
                     claim_list(scope, client, owner, made.body.id, field, members, replacing=pending[field])
         finally:
             groups.release(name, made.body if made is not None else None)
-        _journal.note(client, held_entry(scope, owner, made.body.id), {})
+        _journal.note_held(client, *held(scope, owner, made.body.id))
         lists = list_outputs(scope, inputs, wanted)
         outputs = scope.outputs(owner, bool(inputs.get("adopt")), made.body, made.etag, lists)
         return pulumi.dynamic.CreateResult(str(made.body.id), outputs)
@@ -173,6 +178,7 @@ class RunnerGroupProvider(GitHubProvider):
         inputs = {key: outputs[key] for key in scope.inputs if outputs.get(key) is not None}
         return pulumi.dynamic.ReadResult(str(group_id), outputs, inputs)
 
+    @_journal.for_stack
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.UpdateResult:
         scope = self.scope
         inputs = without_provider(news)
@@ -211,6 +217,7 @@ class RunnerGroupProvider(GitHubProvider):
         write_lists(scope, client, owner, group_id, wanted, members_in_state(scope, olds, wanted), undo)
         return pulumi.dynamic.UpdateResult({**outputs, **list_outputs(scope, inputs, wanted, carried)})
 
+    @_journal.for_stack
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         scope = self.scope
         owner = str(props[scope.location])
@@ -218,11 +225,11 @@ class RunnerGroupProvider(GitHubProvider):
         refuse_undeletable(scope, owner, group_id, props)
         client = self.client()
         known = group_registry.known_org_groups(client, owner, scope.list_groups)
-        if known is not None and known.owned_in_this_run(group_id):
+        if known is not None and known.adopted_in_this_run(group_id):
             # A rename without an alias that was then adopted: the new resource holds the group now.
             log.warning(
-                "not deleting runner group %d ('%s') in %s: another resource of this run created or adopted it and "
-                "holds it now; only this resource leaves the state (to rename a resource without this, use an alias)",
+                "not deleting runner group %d ('%s') in %s: another resource of this run adopted it and holds it "
+                "now; only this resource leaves the state (to rename a resource without this, use an alias)",
                 group_id,
                 props.get("name"),
                 scope.where(owner),
@@ -232,7 +239,7 @@ class RunnerGroupProvider(GitHubProvider):
             scope.delete(client, owner, group_id)
         except GitHubNotFound:
             pass  # Already gone: the desired end state.
-        _journal.drop(client, held_entry(scope, owner, group_id))
+        _journal.drop_held(client, *held(scope, owner, group_id))
         if known is not None:
             known.forget(group_id)
 
@@ -297,7 +304,7 @@ class RunnerGroup(pulumi.dynamic.Resource, module="github", name="RunnerGroup"):
         **kwargs: Any,
     ) -> None:
         props = registration(RunnerGroupArgs, args, kwargs, COMPUTED)
-        super().__init__(RunnerGroupProvider(), resource_name, props, opts)
+        super().__init__(of_this_stack(RunnerGroupProvider()), resource_name, props, opts)
         register_inline_lists(ORG_GROUPS, resource_name, props, self.id)
 
 
