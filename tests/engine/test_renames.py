@@ -76,7 +76,7 @@ def test_a_rename_without_alias_is_refused_advising_the_alias_not_adopt(engine: 
         stack.up([group("acme-CI")])
     message = failure.value.message
     assert "aliases=" in message and "renamed_from" in message
-    assert "this stack holds it under another resource name" in message
+    assert "this stack still holds it under another resource name" in message
     assert "instead of setting adopt=True" in message
     assert deletes(fake) == []
     assert fake.group("acme", gid) is not None
