@@ -81,8 +81,10 @@ class OrgRunnerGroups(pulumi.ComponentResource):
     Children are named `{name}-{group}`, for additive groups also `{name}-{group}-repositories` and
     `{name}-{group}-runners`, and `{name}-hosted-{runner}` (a hosted runner moved to another group of the spec
     stays the same resource: the move is one PATCH; enterprise groups: `{name}-enterprise-{group}`, and when
-    additive `...-organizations`, `...-runners`), so renaming the component or a group replaces them: use Pulumi
-    aliases when that is not wanted.
+    additive `...-organizations`, `...-runners`). A group or hosted runner whose key changed says so with
+    `renamed_from:` (its earlier keys): its resources get Pulumi aliases to their earlier names, so the rename is
+    an update (a PATCH of the name at most), never a create and a delete. Renaming the component itself renames
+    every child (their names start with its name), which no alias on the component covers: keep its name.
     """
 
     group_ids: pulumi.Output[dict[str, str]]
@@ -144,7 +146,11 @@ class OrgRunnerGroups(pulumi.ComponentResource):
     ) -> RunnerGroup:
         resource: RunnerGroup = _group_resources(prefix, org, group, _ORG, child, networks)
         for hosted in group.hosted_runners or ():
-            HostedRunner(f"{prefix}-hosted-{hosted.name}", hosted_runner_args(org, group, hosted, resource.id), child)
+            HostedRunner(
+                f"{prefix}-hosted-{hosted.name}",
+                hosted_runner_args(org, group, hosted, resource.id),
+                _renamed(child, f"{prefix}-hosted-", hosted.renamed_from),
+            )
         return resource
 
 
@@ -161,7 +167,8 @@ def _group_resources(
     spec's `networks` is that configuration's id."""
     args = _group_args(location, group, scope)
     args.network_configuration_id = surface.network_reference(args.network_configuration_id, networks or {})
-    resource = scope.group_type(f"{prefix}-{group.name}", args, child)
+    options = _renamed(child, f"{prefix}-", group.renamed_from)
+    resource = scope.group_type(f"{prefix}-{group.name}", args, options)
     if not group.exclusive:
         for field, resource_type, args_type in scope.lists:
             members = getattr(group, field)
@@ -171,8 +178,18 @@ def _group_resources(
                     exclusive=False,
                     **{scope.location: location, field: list(members)},
                 )
-                resource_type(f"{prefix}-{group.name}-{field}", args, child)
+                old_names = tuple(f"{old}-{field}" for old in group.renamed_from or ())
+                resource_type(f"{prefix}-{group.name}-{field}", args, _renamed(child, f"{prefix}-", old_names))
     return resource
+
+
+def _renamed(child: pulumi.ResourceOptions, prefix: str, olds: tuple[str, ...] | None) -> pulumi.ResourceOptions:
+    """The child's options, with an alias to each earlier name (`{prefix}{old}`) under the same parent: Pulumi then
+    moves the state entry to the new name (no create, no delete)."""
+    if not olds:
+        return child
+    aliases: list[pulumi.Input[str | pulumi.Alias]] = [pulumi.Alias(name=f"{prefix}{old}") for old in olds]
+    return pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(aliases=aliases))
 
 
 def _group_args(location: str | None, group: GroupSpec | EnterpriseGroupSpec, scope: _Scope) -> Any:

@@ -69,6 +69,8 @@ class HostedRunnerSpec:
     maximum_runners: int | None = None
     enable_static_ip: bool | None = None
     image_gen: bool | None = None
+    # Earlier names of this runner in the spec: its resource keeps its state (a Pulumi alias), no replacement.
+    renamed_from: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,8 @@ class GroupSpec(_GroupSettings):
     hosted_runners: tuple[HostedRunnerSpec, ...] | None = None
     exclusive: bool = True
     adopt: bool = False
+    # Earlier keys of this group in the spec: its resources keep their state (Pulumi aliases), nothing is deleted.
+    renamed_from: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +110,7 @@ class EnterpriseGroupSpec(_GroupSettings):
     hosted_runners: tuple[HostedRunnerSpec, ...] | None = None  # the enterprise's own (EnterpriseHostedRunner)
     exclusive: bool = True
     adopt: bool = False
+    renamed_from: tuple[str, ...] | None = None  # as GroupSpec's
 
 
 @dataclass(frozen=True)
@@ -228,6 +233,10 @@ def parse_spec(data: Any, source: str = "spec") -> OrgSpec:
     )
     policy = data.get("self_hosted_runners")
     self_hosted_runners = parse_self_hosted_runners(policy, problems) if policy is not None else None
+    problems.extend(_renames_clash(groups, "group"))
+    problems.extend(_renames_clash([r for g in groups for r in g.hosted_runners or ()], "hosted runner"))
+    if enterprise is not None:
+        problems.extend(_renames_clash(enterprise.groups, "enterprise group"))
     if problems:
         raise SpecError(f"{source}: " + "; ".join(problems) + ".")
     return OrgSpec(
@@ -336,7 +345,11 @@ def _dumped(value: Any) -> Any:
     """A spec value as YAML holds it: lists for tuples, hosted runners as a mapping of name to settings."""
     if isinstance(value, tuple) and value and isinstance(value[0], HostedRunnerSpec):
         return {
-            runner.name: {key: getattr(runner, key) for key in _HOSTED_FIELDS if getattr(runner, key) is not None}
+            runner.name: {
+                key: _dumped(getattr(runner, key))
+                for key in (*_HOSTED_FIELDS, "renamed_from")
+                if getattr(runner, key) is not None
+            }
             for runner in value
         }
     return list(value) if isinstance(value, tuple) else value
@@ -372,6 +385,8 @@ def _parse_group(
     for key in kind.lists:
         if key in settings:
             values[key] = _list_of(where, key, settings[key], (str, int), problems)
+    if settings.get("renamed_from") is not None:
+        values["renamed_from"] = _renamed_from(where, name, settings["renamed_from"], problems)
     # Without adopt, unset settings get their defaults: check the rules on what `pulumi up` will send.
     defaults = {key: f.default for key, f in settable.items() if f.default is not None}
     effective = values if values.get("adopt") else {**defaults, **values}
@@ -404,8 +419,11 @@ def _hosted_runners(where: str, value: Any, problems: list[str]) -> tuple[Hosted
             problems.append(f"{at}: settings must be a mapping, got {shown(settings)}")
             continue
         for key in settings:
-            if key not in _HOSTED_FIELDS:
-                problems.append(f"{at}: unknown field {key!r}{_suggest(str(key), tuple(_HOSTED_FIELDS))}")
+            if key not in (*_HOSTED_FIELDS, "renamed_from"):
+                problems.append(f"{at}: unknown field {key!r}{_suggest(str(key), (*_HOSTED_FIELDS, 'renamed_from'))}")
+        renamed = None
+        if settings.get("renamed_from") is not None:
+            renamed = _renamed_from(at, name, settings["renamed_from"], problems, check_hosted_name)
         for key, described in _HOSTED_FIELDS.items():
             given = settings.get(key)
             if given is None and described.required:
@@ -414,8 +432,44 @@ def _hosted_runners(where: str, value: Any, problems: list[str]) -> tuple[Hosted
                 problems.extend(f"{at}: {reason.rstrip('.')}" for _, reason in described.validate(key, given))
         if len(problems) == before:
             known = {key: settings[key] for key in _HOSTED_FIELDS if settings.get(key) is not None}
-            runners.append(HostedRunnerSpec(name=str(name), **known))
+            runners.append(HostedRunnerSpec(name=str(name), **known, renamed_from=renamed))
     return tuple(runners)
+
+
+def _renamed_from(where: str, name: Any, value: Any, problems: list[str], check: Any = check_name) -> tuple[str, ...]:
+    """`renamed_from: OLD` or `[OLD, OLDER]`: earlier keys, each a name the spec would accept, none the key itself."""
+    olds = [value] if isinstance(value, str) else value
+    if not isinstance(olds, list) or not olds or not all(isinstance(old, str) for old in olds):
+        problems.append(f"{where}: renamed_from must be the earlier key (text) or a list of them, got {shown(value)}")
+        return ()
+    for old in olds:
+        problems.extend(f"{where}: renamed_from {old!r}: {reason.rstrip('.')}" for _, reason in check("name", old))
+        if old == name:
+            problems.append(f"{where}: renamed_from {old!r} is the key itself; remove renamed_from")
+    if len(set(olds)) != len(olds):
+        problems.append(f"{where}: renamed_from lists a key twice; list each once")
+    return tuple(olds)
+
+
+def _renames_clash(groups: Sequence[GroupSpec | EnterpriseGroupSpec | HostedRunnerSpec], noun: str) -> list[str]:
+    """An earlier key is one resource's old name: it cannot also be another group's key or another's earlier key
+    (Pulumi would give one state entry to two resources)."""
+    problems: list[str] = []
+    keys = {group.name: group.name for group in groups}
+    claimed: dict[str, str] = {}
+    for group in groups:
+        for old in group.renamed_from or ():
+            if old in keys:
+                problems.append(
+                    f"{noun} {group.name!r}: renamed_from {old!r} is the key of another {noun} of this spec; a key "
+                    "that is still in use cannot be an earlier name (to swap two names, see "
+                    "docs/renames-and-ownership.md: two steps)"
+                )
+            elif claimed.setdefault(old, group.name) != group.name:
+                problems.append(
+                    f"{noun} {group.name!r}: renamed_from {old!r} is also claimed by {noun} {claimed[old]!r}"
+                )
+    return problems
 
 
 def _list_of(where: str, key: str, value: Any, types: tuple[type, ...], problems: list[str]) -> tuple[Any, ...]:

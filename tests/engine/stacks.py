@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
+from github_runner_groups.resources._common import GitHubProvider
 from github_runner_groups.testing import DEMO_TOKEN
 from rig import Engine
+from rig.program import PROJECT, STACK
+
+P = TypeVar("P", bound=GitHubProvider)
 
 # The provider server's environment: without GITHUB_* so that a developer's own token or owner (which win over
 # stack config) can neither reach the emulator nor change what the tests configure.
@@ -48,3 +52,10 @@ class Stacks:
     def close(self) -> None:
         for made in self.made:
             made.close()
+
+
+def of_this_stack(provider: P) -> P:
+    """The provider as the Resource classes register it in a program of the rig's stack (naming project and stack,
+    see `resources._common.of_this_stack`); a provider made directly names none."""
+    provider.stack = f"{PROJECT}/{STACK}"
+    return provider

@@ -105,3 +105,30 @@ def test_import_by_id_alone_fails_inside_the_sdk(stack: Engine, fake: FakeGitHub
 @pytest.fixture
 def stack(engine: MakeEngine) -> Engine:
     return engine()
+
+
+def test_an_alias_moves_the_state_entry_in_an_up_and_only_plans_it_in_a_preview(
+    stack: Engine, fake: FakeGitHub
+) -> None:
+    old = group("ci")
+    stack.up([old])
+    renamed = Res("ci-renamed", RunnerGroupProvider(), RunnerGroupArgs(name="ci"), aliases=(old.urn,))
+    preview = stack.preview([renamed])
+    assert preview.ops == {renamed.urn: "same"}  # no create, and the old URN is not deleted
+    assert list(stack.state) == [old.urn]  # a preview changes no state
+    result = stack.up([renamed])
+    assert result.ops == {renamed.urn: "same"}
+    assert list(stack.state) == [renamed.urn]
+    assert [c["method"] for c in stack.calls() if c["run"] == "3:up" and c["method"] in RESOURCE_CALLS] == [
+        "Check",
+        "Diff",
+    ]
+
+
+def test_two_resources_cannot_take_one_alias(stack: Engine) -> None:
+    old = group("ci")
+    stack.up([old])
+    first = Res("a", RunnerGroupProvider(), RunnerGroupArgs(name="ci"), aliases=(old.urn,))
+    second = Res("b", RunnerGroupProvider(), RunnerGroupArgs(name="ci"), aliases=(old.urn,), depends_on=[first])
+    with pytest.raises(ValueError, match="already taken"):
+        stack.preview([first, second])

@@ -65,12 +65,31 @@ class RigMonitor(MockMonitor):
                 type_name=request.type.removeprefix(DYNAMIC),
                 ignore_changes=tuple(request.ignoreChanges),
                 urn=urn,
+                aliases=self._alias_urns(request),
             )
             id_, outputs = self.deployment.register(res, values, secrets, list(request.dependencies))
         else:
             id_, outputs = self.others[request.type](values, self.deployment.preview)
         answer = _sync_await(rpc.serialize_properties(outputs, {}))
         return resource_pb2.RegisterResourceResponse(urn=urn, id="" if id_ == UNKNOWN else id_, object=answer)
+
+    def _alias_urns(self, request: Any) -> tuple[str, ...]:
+        """The old URNs `ResourceOptions(aliases=[...])` names, as the engine resolves alias specs: an unset name,
+        type, or parent is the resource's own (`no_parent`: none); another stack or project's URN cannot be in
+        this stack's state, so it is kept as the engine would compute it and simply never matches."""
+        urns: list[str] = [*request.aliasURNs]
+        for alias in request.aliases:
+            if alias.urn:
+                urns.append(alias.urn)
+                continue
+            spec = alias.spec
+            parent = "" if spec.noParent else (spec.parentUrn or request.parent)
+            urn = self.make_urn(parent, spec.type or request.type, spec.name or request.name)
+            if spec.project or spec.stack:
+                qualified_type, name = urn.split("::")[2:]
+                urn = f"urn:pulumi:{spec.stack or STACK}::{spec.project or PROJECT}::{qualified_type}::{name}"
+            urns.append(urn)
+        return tuple(dict.fromkeys(urns))
 
 
 def _sentinels(value: Any) -> Any:

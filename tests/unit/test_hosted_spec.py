@@ -36,7 +36,7 @@ def test_hosted_runners_are_read_with_their_settings() -> None:
 
 def test_the_spec_the_resource_and_the_model_follow_the_field_table() -> None:
     in_spec = {f.name for f in HOSTED_RUNNER_FIELDS if f.in_spec}
-    assert {f.name for f in fields(HostedRunnerSpec)} - {"name"} == in_spec
+    assert {f.name for f in fields(HostedRunnerSpec)} - {"name", "renamed_from"} == in_spec
     assert {f.name for f in fields(HostedRunnerArgs)} == {
         f.name for f in HOSTED_RUNNER_FIELDS if f.role is not Role.COMPUTED
     }

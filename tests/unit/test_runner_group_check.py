@@ -281,6 +281,7 @@ def test_every_typed_declaration_follows_the_field_table() -> None:
         "runners",
         "hosted_runners",
         "exclusive",
+        "renamed_from",
     }
     model = {f.name for f in dataclass_fields(api.RunnerGroup)}
     # one model for org and enterprise groups: every attribute is read by one of the two tables

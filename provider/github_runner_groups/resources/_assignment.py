@@ -29,8 +29,16 @@ import pulumi.dynamic
 
 from .. import api, resolve
 from ..client import GitHubClient
-from ..errors import GitHubError, GitHubNotFound, GitHubRunnerGroupsError, GitHubValidationError
+from ..errors import (
+    GitHubError,
+    GitHubNotFound,
+    GitHubOutcomeUnknown,
+    GitHubRunnerGroupsError,
+    GitHubValidationError,
+)
+from ..redaction import logger
 from . import _inherited_access as inherited
+from . import _journal
 from ._common import (
     Checker,
     GitHubProvider,
@@ -45,8 +53,9 @@ from ._common import (
     shown,
     user_inputs,
 )
-from ._ownership import ListKind, claim, exclusive_owner
+from ._ownership import ListKind, claim, exclusive_owner, take_over, taken_over_in_this_run
 
+log = logger("github_runner_groups")
 # One write of one member: (client, org, group id, member id).
 MemberWrite = Callable[[GitHubClient, str, int, int], None]
 # GitHub's id of every organization's Default group, which it fills itself with what no other group holds.
@@ -199,6 +208,8 @@ class AssignmentProvider(GitHubProvider):
         ]
         changed = bool(replaces) or not _same_flag(olds.get("exclusive"), news.get("exclusive"))
         changed = changed or not matches_members(self.facet, olds, news)
+        if changed and not replaces and news.get("exclusive", True) is True:
+            warn_foreign_removals(self.facet, olds, news, f"{self.facet.resource_type} (exclusive)")
         return pulumi.dynamic.DiffResult(changes=changed, replaces=replaces, delete_before_replace=bool(replaces))
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
@@ -243,9 +254,24 @@ class AssignmentProvider(GitHubProvider):
                 inherited.put_back(client, org, group_id, setting)  # never emptied: the enterprise's group
             elif props.get("exclusive", True):
                 facet.set_members(client, org, group_id, [])
-            else:
-                for member in sorted(_ids(props, facet.ids_field) - _ids(props, facet.found_field)):
-                    self._remove(client, org, group_id, member)
+                return
+            own = _ids(props, facet.ids_field) - _ids(props, facet.found_field)
+            taken = {m for m in own if taken_over_in_this_run(client, facet.owners, org, group_id, m)}
+            for member in sorted(own - taken):
+                self._remove(client, org, group_id, member)
+            if taken:
+                log.warning(
+                    "not removing %s %s from runner group %d in %s '%s': another resource of this run holds %s now "
+                    "(to rename a resource without this, use an alias)",
+                    facet.noun,
+                    ", ".join(str(m) for m in sorted(taken)),
+                    group_id,
+                    facet.location,
+                    org,
+                    "them" if len(taken) > 1 else "it",
+                )
+            elif entry := self._added_entry(org, group_id, _ids(props, facet.ids_field)):
+                _journal.drop(client, entry)
         except GitHubNotFound:
             pass  # the group is gone, and its members with it
         except GitHubValidationError as exc:
@@ -312,6 +338,14 @@ class AssignmentProvider(GitHubProvider):
             present = live_members(client, facet, org, group_id)
         except GitHubError as exc:
             raise explain(facet, exc, org, group_id) from None
+        # What a resource declaring this same list added earlier and no state may record (a provider killed
+        # between GitHub's answer and the state write; a resource renamed without an alias): its own, not found.
+        entry = self._added_entry(org, group_id, wanted)
+        journaled = {int(m) for m in (_journal.get(client, entry) or {}).get("members", [])} if entry else set()
+        mine = (previous - previous_found) | (journaled & wanted)
+        take_over(client, facet.owners, org, group_id, (mine - (previous - previous_found)) & present)
+        if entry:  # the intent, before the first write: the members this resource will have added
+            _journal.note(client, entry, {"members": sorted((mine & present & wanted) | (wanted - present))})
         # Each step: the write, and how to take it back (what that is called, and the inverse write).
         steps: list[tuple[MemberWrite, str, MemberWrite, int]] = [
             (facet.add_member, "remove", self._remove, member) for member in sorted(wanted - present)
@@ -326,12 +360,25 @@ class AssignmentProvider(GitHubProvider):
                 write(client, org, group_id, member)
             except GitHubError as exc:
                 if not undo:
+                    if entry and not isinstance(exc, GitHubOutcomeUnknown):  # refused: nothing was written
+                        _journal.note(client, entry, {"members": sorted(journaled)})
                     raise explain(facet, exc, org, group_id) from None
                 # The group took this step's earlier writes, so the refusal is about this member, not the group.
                 note = undo_writes(undo, group_id, facet.location)
                 raise exc.with_hint(f"The refusal concerns {facet.noun} {member} itself. {note}") from None
             undo.append((f"{undo_verb} {facet.noun} {member}", partial(inverse, client, org, group_id, member)))
-        return (wanted & present) - (previous - previous_found)
+        old_entry = self._added_entry(org, group_id, previous) if previous and previous != wanted else None
+        if old_entry:
+            _journal.drop(client, old_entry)
+        return (wanted & present) - mine
+
+    def _added_entry(self, org: str, group_id: int, members: set[int]) -> str | None:
+        """The journal's key for the members this stack's additive resource declaring exactly `members` added to
+        the group; None (no journal) when the provider was not made by the Resource class, which names the stack."""
+        if self.stack is None:
+            return None
+        facet = self.facet
+        return _journal.key("added", self.stack, facet.location, facet.refs_field, org, group_id, *sorted(members))
 
     def _remove(self, client: GitHubClient, org: str, group_id: int, member: int) -> None:
         try:
@@ -377,6 +424,47 @@ def matches_members(facet: Facet, olds: Mapping[str, Any], news: Mapping[str, An
         matched.add(member)
     # Additive resources see only their own members, so the same test holds in both modes.
     return matched == set(seen_ids)
+
+
+def foreign_members(facet: Facet, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+    """The members an exclusive list will remove that it never listed itself: in the group when last seen (the
+    last apply or refresh) but named neither by the program's old references nor by its new ones. Someone else
+    (a person, another stack's additive resource) put them there. Judged without the API, like the diff."""
+    owner, refs = news.get(facet.location), news.get(facet.refs_field)
+    if contains_unknown(refs) or not isinstance(refs, list) or is_unknown(owner):
+        return []
+    own = [*refs, *(olds.get(facet.refs_field) or [])]
+    named_ids = {ref for ref in map(normalise_reference, own) if isinstance(ref, int)}
+    named = {resolve.bare_name(str(owner), str(ref)).lower() for ref in own if isinstance(ref, str)}
+    seen = zip([int(i) for i in olds.get(facet.ids_field) or []], olds.get(facet.names_field) or [], strict=False)
+    return [str(name) for member, name in seen if member not in named_ids and str(name).lower() not in named]
+
+
+def warn_foreign_removals(facet: Facet, olds: Mapping[str, Any], news: Mapping[str, Any], owner: str) -> None:
+    """Say, in preview as in the update (diff runs in both), which entries an exclusive list is about to remove
+    that it never listed, and the fix: two owners of one list undo each other on every `up`."""
+    foreign = foreign_members(facet, olds, news)
+    if not foreign:
+        return
+    group = olds.get("runner_group_id") or olds.get("group_id")
+    log.warning(
+        "runner group %s in %s '%s': this update removes %s %s from the %s: the %s owns the whole list and never "
+        "listed %s (added by hand, or by another stack's additive resource). If another stack adds entries to "
+        "this group, make this list additive in every stack (%s with exclusive=False, or `exclusive: false` on "
+        "the spec group); to keep %s, list %s here.",
+        group,
+        facet.location,
+        news.get(facet.location),
+        facet.kind.plural,
+        ", ".join(repr(name) for name in foreign[:10])
+        + (f" and {len(foreign) - 10} more" if len(foreign) > 10 else ""),
+        facet.list_noun,
+        owner,
+        "them" if len(foreign) > 1 else "it",
+        facet.resource_type,
+        "them" if len(foreign) > 1 else "it",
+        "them" if len(foreign) > 1 else "it",
+    )
 
 
 def resolve_members(client: GitHubClient, facet: Facet, org: str, refs: Any) -> dict[int, str]:

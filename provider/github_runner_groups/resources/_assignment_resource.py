@@ -9,7 +9,7 @@ import pulumi
 import pulumi.dynamic
 
 from ._assignment import AssignmentProvider
-from ._common import registration
+from ._common import of_this_stack, registration
 from ._ownership import register
 
 ArgsT = TypeVar("ArgsT")
@@ -47,4 +47,4 @@ class AssignmentResource(Generic[ArgsT], pulumi.dynamic.Resource):
     ) -> None:
         props = registration(self._args_type, args, kwargs, self._provider_type.facet.computed)
         register(self._provider_type.facet.owners, resource_name, props)
-        super().__init__(self._provider_type(), resource_name, props, opts)
+        super().__init__(of_this_stack(self._provider_type()), resource_name, props, opts)

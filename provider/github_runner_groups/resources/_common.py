@@ -13,8 +13,9 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+import pulumi
 import pulumi.log
 from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, ReadResult, ResourceProvider
 
@@ -79,6 +80,8 @@ class GitHubProvider(ResourceProvider):
     """
 
     _settings: ProviderSettings | None = None
+    # `project/stack` of the program that made this instance (see `of_this_stack`); None when unknown.
+    stack: str | None = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -123,6 +126,18 @@ class GitHubProvider(ResourceProvider):
 
 
 GroupLister = Callable[[GitHubClient, str], list[api.RunnerGroup]]
+
+
+ProviderT = TypeVar("ProviderT", bound="GitHubProvider")
+
+
+def of_this_stack(provider: ProviderT) -> ProviderT:
+    """The provider instance a Resource registers, naming the program's project and stack: the provider sees
+    neither, and the ownership journal keys what a stack's resources wrote by it (two stacks sharing a token must
+    not take each other's entries for their own). A plain string: the instance stays free of state."""
+
+    provider.stack = f"{pulumi.get_project()}/{pulumi.get_stack()}"
+    return provider
 
 
 def gone(client: GitHubClient, org: str, list_groups: GroupLister = api.list_runner_groups) -> ReadResult:

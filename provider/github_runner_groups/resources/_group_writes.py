@@ -15,8 +15,8 @@ from typing import Any
 from .. import api
 from ..client import GitHubClient
 from ..errors import GitHubNotFound, GitHubOutcomeUnknown, GitHubValidationError
-from . import group_registry
-from ._assignment import Undo
+from . import _journal, group_registry
+from ._assignment import Undo, list_differs
 from ._common import Refused
 from ._group_lists import Wanted, claim_list, write_lists
 from ._group_rules import (
@@ -48,8 +48,18 @@ def create_group(
         found = group_registry.find_by_name(scope.list_groups(client, owner), str(body["name"]))
         if found is None:
             return _post(scope, client, owner, body)
-        if found.id in groups.listed_ids or not _matches(scope, found, settings):
-            raise Refused(f"{lost.action} (its answer was lost)", taken_hint(found)) from None
+        if found.id in groups.listed_ids:
+            hint = taken_hint(found, holds(client, scope, owner, found.id))
+            raise Refused(f"{lost.action} (its answer was lost)", hint) from None
+        differing = _differs_from_post(scope, client, owner, found, settings, wanted)
+        if differing:
+            raise Refused(
+                f"{lost.action} (its answer was lost)",
+                f"a runner group named '{found.name}' already exists (id {found.id}): it appeared while the answer "
+                f"was lost, but its {', '.join(differing)} differ from what this create sent, so someone else made "
+                "it; it was not claimed. Check it in the Actions runner-group settings: if it is yours, set "
+                "adopt=True; if not, choose another name.",
+            ) from None
         return api.Versioned(found, None)  # the listing's ETag is not the group's
 
 
@@ -61,7 +71,7 @@ def _post(
     except GitHubValidationError as exc:
         existing = group_registry.find_by_name(scope.list_groups(client, owner), str(body["name"]))
         if existing is not None:
-            raise exc.with_hint(taken_hint(existing)) from None
+            raise exc.with_hint(taken_hint(existing, holds(client, scope, owner, existing.id))) from None
         # Not the name: one of the lists sent inline (an organization id outside the enterprise, which no listing
         # can verify beforehand). GitHub made nothing.
         hints = [facet.refusal_hint for facet in scope.lists.values() if facet.body_key in body]
@@ -79,7 +89,29 @@ def owned_in_this_run_hint(name: str, group: api.RunnerGroup | None) -> str:
     )
 
 
-def taken_hint(existing: api.RunnerGroup) -> str:
+def held(scope: GroupScope, owner: str, group_id: int) -> tuple[str, ...]:
+    """What names the group in the ownership journal's records of what this stack holds (see `_journal`)."""
+    return ("group", scope.location, owner.lower(), str(group_id))
+
+
+def holds(client: GitHubClient, scope: GroupScope, owner: str, group_id: int) -> bool:
+    return _journal.holds(client, *held(scope, owner, group_id))
+
+
+def taken_hint(existing: api.RunnerGroup, held: bool = False) -> str:
+    """Why a name is taken and what to do: an alias when this stack holds the group under another resource name
+    (adopting it would let the old resource's delete remove it), else adopt or another name."""
+    if held:
+        return (
+            f"a runner group named '{existing.name}' already exists (id {existing.id}), and a resource of this "
+            "stack created or adopted it and has not deleted it: most likely this stack still holds it under "
+            "another resource name (the resource, its spec group key or its component was renamed). Tell Pulumi "
+            "it was renamed instead of setting adopt=True: `opts=pulumi.ResourceOptions(aliases=[pulumi.Alias("
+            "name='OLD-RESOURCE-NAME')])` on the resource, or `renamed_from: OLD-KEY` on the spec group; the next "
+            "`pulumi up` then keeps the group as it is, with no create and no delete. If no resource in "
+            f"`pulumi stack export` has id {existing.id}, a run interrupted after creating it left it: then "
+            "adopt=True is safe."
+        )
     return (
         f"a runner group named '{existing.name}' already exists (id {existing.id}) and this stack does not own it. "
         "To manage it with this stack set adopt=True on the resource (the next `pulumi up` takes it over without "
@@ -153,15 +185,46 @@ def _patch(
         holder = group_registry.find_by_name(scope.list_groups(client, owner), str(body["name"]))
         if holder is None or holder.id == group_id:
             raise
+        if holds(client, scope, owner, holder.id):
+            raise exc.with_hint(name_held_in_stack_hint(str(body["name"]), holder.id)) from None
         raise exc.with_hint(
             f"The name '{body['name']}' is held by another runner group (id {holder.id}), which this stack does "
             "not own: choose another name."
         ) from None
 
 
-def _matches(scope: GroupScope, group: api.RunnerGroup, body: Mapping[str, Any]) -> bool:
-    """Whether `group` has exactly the settings a POST of `body` would give it (else it is not the one we made)."""
-    fields = scope.fields
-    return all(
-        fields[name].compare(fields[name].from_model(group)) == fields[name].compare(v) for name, v in body.items()
+def name_held_in_stack_hint(name: str, holder_id: int) -> str:
+    """A rename onto a name another group of this stack still holds: two groups swapping names, or a group taking
+    the name of one the same `up` deletes. Pulumi applies updates before deletes and GitHub keeps names unique at
+    every moment, so neither can happen in one `up`."""
+    return (
+        f"The name '{name}' is still held by runner group {holder_id}, which another resource of this stack "
+        "created or adopted. GitHub keeps runner group names unique "
+        "(whatever the case) at every moment and Pulumi applies updates before deletes, so two groups cannot swap "
+        "names in one `pulumi up`, nor can a group take the name of a group the same `up` deletes. Nothing was "
+        "changed by this step. Do it in steps, one `pulumi up` each: to take the name of a group you are deleting, "
+        f"first `up` without group {holder_id}, then rename; to swap two names, first rename one group to a "
+        "temporary name, then the other to its final name, then the first to its final name."
     )
+
+
+def _differs_from_post(
+    scope: GroupScope,
+    client: GitHubClient,
+    owner: str,
+    group: api.RunnerGroup,
+    settings: Mapping[str, Any],
+    wanted: Wanted,
+) -> list[str]:
+    """What of a POST (its `settings`, and each list it sent inline) `group` does not have: anything, and it is not
+    the group that POST made. The lists cost one read each, only after a lost answer."""
+    fields = scope.fields
+    differing = [
+        name
+        for name, value in settings.items()
+        if fields[name].compare(fields[name].from_model(group)) != fields[name].compare(value)
+    ]
+    for field, members in wanted.items():
+        if list_differs(client, scope.lists[field], owner, group.id, members, None) is not None:
+            differing.append(field)
+    return differing

@@ -225,6 +225,8 @@ class _RunClaims:
     lock: threading.Lock = field(default_factory=threading.Lock)
     by_list: dict[tuple[str, str, str, int | None], list[ListClaim]] = field(default_factory=dict)
     by_member: dict[tuple[Hashable, ...], ListClaim] = field(default_factory=dict)
+    # Members a resource of the run found in the group and took as its own earlier write (see `take_over`).
+    taken_over: set[tuple[Hashable, ...]] = field(default_factory=set)
 
 
 # Keyed by the client object: one per provider process, so one per run.
@@ -285,6 +287,24 @@ def exclusive_owner(client: GitHubClient, kind: ListKind, org: str, group_id: in
     with claims.lock:
         holders = claims.by_list.get((kind.location, kind.refs_field, org.lower(), group_id), [])
         return next((held.describe() for held in holders if held.exclusive), None)
+
+
+def take_over(client: GitHubClient, kind: ListKind, org: str, group_id: int, members: set[int]) -> None:
+    """Record that a resource of this run took over members it found in the group, written earlier under another
+    resource name (a rename without an alias): the old resource's delete must leave them."""
+    with _runs_lock:
+        claims = _runs.setdefault(client, _RunClaims())
+    with claims.lock:
+        claims.taken_over.update(_member_key(kind, org, group_id, member) for member in members)
+
+
+def taken_over_in_this_run(client: GitHubClient, kind: ListKind, org: str, group_id: int, member: int) -> bool:
+    with _runs_lock:
+        claims = _runs.get(client)
+    if claims is None:
+        return False
+    with claims.lock:
+        return _member_key(kind, org, group_id, member) in claims.taken_over
 
 
 def _member_key(kind: ListKind, org: str, group_id: int | None, member: int) -> tuple[Hashable, ...]:

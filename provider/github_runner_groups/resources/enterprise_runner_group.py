@@ -18,7 +18,7 @@ import pulumi
 import pulumi.dynamic
 
 from .. import api
-from ._common import registration
+from ._common import of_this_stack, registration
 from .enterprise_membership import ENTERPRISE_MEMBERSHIP
 from .enterprise_organization_access import ORGANIZATION_ACCESS
 from .fields import ENTERPRISE_RUNNER_GROUP_FIELDS, ENTERPRISE_RUNNER_GROUP_RULES
@@ -97,5 +97,5 @@ class EnterpriseRunnerGroup(pulumi.dynamic.Resource, module="github", name="Ente
         **kwargs: Any,
     ) -> None:
         props = registration(EnterpriseRunnerGroupArgs, args, kwargs, ENTERPRISE_GROUPS.computed)
-        super().__init__(EnterpriseRunnerGroupProvider(), resource_name, props, opts)
+        super().__init__(of_this_stack(EnterpriseRunnerGroupProvider()), resource_name, props, opts)
         register_inline_lists(ENTERPRISE_GROUPS, resource_name, props, self.id)

@@ -67,6 +67,13 @@ class OrgGroups:
         with self._lock:
             self._by_id.pop(group_id, None)
 
+    def adopted_in_this_run(self, group_id: int) -> bool:
+        """Whether a resource of this run adopted the group, which existed before the run: a delete in the same run
+        is then another resource's (a rename without an alias, then adopted), and must leave it. A group created
+        in this run can only be deleted by its own resource (a process kept for several runs)."""
+        with self._lock:
+            return group_id in self._owned and group_id in self.listed_ids
+
 
 def find_by_name(groups: list[api.RunnerGroup], name: str) -> api.RunnerGroup | None:
     """GitHub compares group names case-insensitively; an exact match wins."""

@@ -124,6 +124,12 @@ class OrgHostedCatalog:
             self._owned.add(hosted_runner_id)
             return True
 
+    def adopted_in_this_run(self, hosted_runner_id: int) -> bool:
+        """Whether a resource of this run adopted the runner, which existed before the run (a delete in the same
+        run is then another resource's, and must leave it; see `group_registry.OrgGroups.adopted_in_this_run`)."""
+        with self._lock:
+            return hosted_runner_id in self._owned and hosted_runner_id in self.listed_ids
+
     def forget(self, hosted_runner_id: int) -> None:
         with self._lock:
             self._runners.pop(hosted_runner_id, None)

@@ -21,7 +21,8 @@ import pulumi.dynamic
 from .. import api
 from ..client import GitHubClient
 from ..errors import GitHubError, GitHubNotFound, GitHubOutcomeUnknown, GitHubValidationError
-from . import group_registry, hosted_catalog, hosted_deletion
+from ..redaction import logger
+from . import _journal, group_registry, hosted_catalog, hosted_deletion
 from ._common import (
     GitHubProvider,
     GroupLister,
@@ -32,6 +33,7 @@ from ._common import (
     gone,
     managed_settings,
     numeric_id,
+    of_this_stack,
     registration,
     table_outputs,
 )
@@ -53,6 +55,7 @@ _UNSET_OPTIONAL = {
 SIZES_DOCS = (
     "https://docs.github.com/en/actions/reference/runners/larger-runners#specifications-for-general-larger-runners"
 )
+log = logger("github_runner_groups")
 # PATCH names the image fields flat; POST nests them in `image`.
 _IMAGE_KEYS = {"image_id": "id", "image_source": "source", "image_version": "version"}
 
@@ -81,6 +84,7 @@ class HostedRunnerProvider(GitHubProvider):
         replaces = [self.location] if self.location in changes else []
         return pulumi.dynamic.DiffResult(changes=bool(changes), replaces=replaces, delete_before_replace=False)
 
+    @_journal.for_stack
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
         inputs = without_provider(props)
         org, name = str(inputs[self.location]), str(inputs["name"])
@@ -96,6 +100,7 @@ class HostedRunnerProvider(GitHubProvider):
         else:
             made = _take_over(client, org, action, catalog, existing, inputs)
         catalog.remember(made)
+        _journal.note_held(client, "hosted", org.lower(), str(made.id))
         return pulumi.dynamic.CreateResult(str(made.id), _outputs(org, adopting, made, self.location))
 
     def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
@@ -113,6 +118,7 @@ class HostedRunnerProvider(GitHubProvider):
         inputs = {key: outputs[key] for key in _inputs(self.location) if outputs.get(key) is not None}
         return pulumi.dynamic.ReadResult(str(found.id), outputs, inputs)
 
+    @_journal.for_stack
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.UpdateResult:
         inputs = without_provider(news)
         org = str(inputs[self.location])
@@ -128,10 +134,23 @@ class HostedRunnerProvider(GitHubProvider):
         catalog.remember(updated)
         return pulumi.dynamic.UpdateResult(_outputs(org, inputs.get("adopt") is True, updated, self.location))
 
+    @_journal.for_stack
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         org = str(props[self.location])
         hosted_runner_id = _hosted_runner_id(id_)
         client = self.client()
+        catalog = hosted_catalog.known_org_catalog(client, org, self.location)
+        if catalog is not None and catalog.adopted_in_this_run(hosted_runner_id):
+            log.warning(
+                "not deleting GitHub-hosted runner %d ('%s') in %s '%s': another resource of this run adopted it "
+                "and holds it now; only this resource leaves the state (to rename a resource without "
+                "this, use an alias)",
+                hosted_runner_id,
+                props.get("name"),
+                self.location,
+                org,
+            )
+            return
         try:
             api.delete_hosted_runner(client, org, hosted_runner_id, location=self.location)
         except GitHubNotFound:
@@ -139,7 +158,7 @@ class HostedRunnerProvider(GitHubProvider):
         else:
             # `Deleting` still holds the name
             hosted_deletion.wait_until_gone(client, org, hosted_runner_id, location=self.location)
-        catalog = hosted_catalog.known_org_catalog(client, org, self.location)
+        _journal.drop_held(client, "hosted", org.lower(), str(hosted_runner_id))
         if catalog is not None:
             catalog.forget(hosted_runner_id)
             if props.get("enable_static_ip"):
@@ -247,7 +266,7 @@ def _verify(
     if "name" in changing:
         holder = catalog.holder_of(str(wanted["name"]), own_id)
         if holder is not None:
-            raise Refused(action, _taken_hint(holder))
+            raise Refused(action, _taken_hint(holder, _holds(client, org, holder.id)))
     if "runner_group_id" in changing:
         group_id = int(wanted["runner_group_id"])
         groups = group_registry.org_groups(client, org, GROUP_LISTERS[catalog.location])
@@ -278,26 +297,35 @@ def _managed(inputs: Mapping[str, Any]) -> tuple[str, ...]:
 def _create(
     client: GitHubClient, org: str, action: str, body: Mapping[str, Any], catalog: hosted_catalog.OrgHostedCatalog
 ) -> api.HostedRunner:
-    """POST; if the answer was lost, look before retrying: a runner of that name made since the org was read is
-    the one this POST made."""
+    """POST; if the answer was lost, look before retrying: a runner of that name made since the org was read, with
+    every setting the POST sent, is the one this POST made; any other is someone else's and is never claimed."""
     location = catalog.location
     try:
         return api.create_hosted_runner(client, org, body, location=location)
     except GitHubOutcomeUnknown:
-        found = next(
-            (r for r in api.list_hosted_runners(client, org, location=location) if r.name == body["name"]), None
-        )
+        listed = api.list_hosted_runners(client, org, location=location)
+        found = next((r for r in listed if r.name.lower() == body["name"].lower()), None)
         if found is None:
             return api.create_hosted_runner(client, org, body, location=location)
+        lost = f"{action} (its answer was lost)"
         if found.id in catalog.listed_ids:
-            raise Refused(f"{action} (its answer was lost)", _taken_hint(found)) from None
+            raise Refused(lost, _taken_hint(found, _holds(client, org, found.id))) from None
+        differing = _differs_from_post(found, body, location)
+        if differing:
+            raise Refused(
+                lost,
+                f"a GitHub-hosted runner named '{found.name}' already exists (id {found.id}): it appeared while the "
+                f"answer was lost, but its {', '.join(differing)} differ from what this create sent, so someone "
+                "else made it; it was not claimed. Check it in the org's Actions runner settings: if it is yours, "
+                "set adopt=True; if not, choose another name.",
+            ) from None
         return found
     except GitHubValidationError as refused:
         listed = api.list_hosted_runners(client, org, location=location)
         holder = next((r for r in listed if r.name.lower() == body["name"].lower()), None)
         if holder is None:
             raise _explained(refused, {"size": body.get("size"), "image_id": body.get("image", {}).get("id")}) from None
-        raise refused.with_hint(_taken_hint(holder)) from None
+        raise refused.with_hint(_taken_hint(holder, _holds(client, org, holder.id))) from None
 
 
 def _explained(refused: GitHubValidationError, wanted: Mapping[str, Any]) -> GitHubError:
@@ -320,9 +348,36 @@ def _deleting_hint(holder: api.HostedRunner) -> str:
     )
 
 
-def _taken_hint(holder: api.HostedRunner) -> str:
+def _differs_from_post(found: api.HostedRunner, body: Mapping[str, Any], location: str) -> list[str]:
+    """The settings of `body` (a POST, image nested) that `found` does not have, by the fields' own comparison."""
+    sent = {name: value for name, value in body.items() if name != "image"}
+    sent.update({flat: body.get("image", {}).get(nested) for flat, nested in _IMAGE_KEYS.items()})
+    live = _outputs("", False, found, location)
+    return [
+        name
+        for name, value in sent.items()
+        if value is not None and FIELDS[name].compare(live.get(name)) != FIELDS[name].compare(value)
+    ]
+
+
+def _holds(client: GitHubClient, org: str, hosted_runner_id: int) -> bool:
+    """Whether the ownership journal records that a resource of this stack created or adopted the runner."""
+    return _journal.holds(client, "hosted", org.lower(), str(hosted_runner_id))
+
+
+def _taken_hint(holder: api.HostedRunner, held: bool = False) -> str:
     if holder.status == hosted_deletion.DELETING:
         return _deleting_hint(holder)
+    if held:
+        return (
+            f"a GitHub-hosted runner named '{holder.name}' already exists in the org (id {holder.id}), and a "
+            "resource of this stack created or adopted it and has not deleted it: most likely this stack still "
+            "holds it under another resource name (the resource, its spec group or its component was renamed). "
+            "Tell Pulumi it was renamed instead of setting adopt=True: `opts=pulumi.ResourceOptions(aliases=["
+            "pulumi.Alias(name='OLD-RESOURCE-NAME')])` on the resource, or `renamed_from:` on the spec's hosted "
+            f"runner. If no resource in `pulumi stack export` has id {holder.id}, a run interrupted after creating "
+            "it left it: then adopt=True is safe."
+        )
     return (
         f"a GitHub-hosted runner named '{holder.name}' already exists in the org (id {holder.id}) and this stack "
         "does not own it: set adopt=True to take it over (the next `pulumi up` changes only what differs), or "
@@ -410,4 +465,4 @@ class HostedRunner(pulumi.dynamic.Resource, module="github", name="HostedRunner"
         **kwargs: Any,
     ) -> None:
         props = registration(HostedRunnerArgs, args, kwargs, COMPUTED)
-        super().__init__(HostedRunnerProvider(), resource_name, props, opts)
+        super().__init__(of_this_stack(HostedRunnerProvider()), resource_name, props, opts)

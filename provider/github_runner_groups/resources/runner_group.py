@@ -1,8 +1,12 @@
 """RunnerGroup: one self-hosted runner group of an organization, optionally with its repository and runner lists.
 
 Ownership: a create takes only a name nobody holds (or, with `adopt=True`, the group holding it); a create whose
-answer was lost claims a group only if it did not exist before the attempt. With `adopt=True`, fields the program
-leaves unset stay as they are on GitHub; without it, unset fields get their defaults.
+answer was lost claims a group only if it did not exist before the attempt and has every setting and list the POST
+sent. A name held by a group a resource of this credential created or adopted (the ownership journal, `_journal`)
+is most likely this stack's under another resource name: the refusal advises an alias, not `adopt=True`. A delete
+leaves a group another resource of the same run created or adopted (a rename without an alias), and says so. With
+`adopt=True`, fields the program leaves unset stay as they are on GitHub; without it, unset fields get their
+defaults.
 
 Inline lists (`repositories`, `runners`; an enterprise group's `organizations`, `runners`): given (even `[]`),
 the group owns that list exclusively; omitted, it does not own it. They go in the create POST, so a whole group
@@ -25,8 +29,9 @@ import pulumi
 import pulumi.dynamic
 
 from ..errors import GitHubNotFound
-from . import group_registry
-from ._assignment import Undo, check_references, read_members
+from ..redaction import logger
+from . import _journal, group_registry
+from ._assignment import Undo, check_references, read_members, warn_foreign_removals
 from ._common import (
     GitHubProvider,
     Refused,
@@ -35,6 +40,7 @@ from ._common import (
     contains_unknown,
     gone,
     numeric_id,
+    of_this_stack,
     refuse_what_ghes_lacks,
     registration,
 )
@@ -57,7 +63,15 @@ from ._group_rules import (
     refuse_read_only_workflows,
     refuse_undeletable,
 )
-from ._group_writes import create_group, owned_in_this_run_hint, patch_settings, take_over, taken_hint
+from ._group_writes import (
+    create_group,
+    held,
+    holds,
+    owned_in_this_run_hint,
+    patch_settings,
+    take_over,
+    taken_hint,
+)
 from ._ownership import register
 from ._together import alongside
 from .fields import VISIBILITIES, Role, on_ghes
@@ -74,6 +88,7 @@ __all__ = [
 ]
 
 COMPUTED = ORG_GROUPS.computed
+log = logger("github_runner_groups")
 
 
 class RunnerGroupProvider(GitHubProvider):
@@ -100,11 +115,17 @@ class RunnerGroupProvider(GitHubProvider):
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.DiffResult:
         location = self.scope.location
         changes = self.scope.changed(olds, news, (location, *self.scope.managed(news)))
-        changes += changed_lists(self.scope, olds, news)
+        lists = changed_lists(self.scope, olds, news)
+        changes += lists
         replaces = [location] if location in changes else []
+        for field in lists if not replaces else ():
+            warn_foreign_removals(
+                self.scope.lists[field], olds, news, f"inline `{field}` of the {self.scope.group_type}"
+            )
         # Create the new group before deleting the old: if the create fails, the old group stays.
         return pulumi.dynamic.DiffResult(changes=bool(changes), replaces=replaces, delete_before_replace=False)
 
+    @_journal.for_stack
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
         scope = self.scope
         inputs = without_provider(props)
@@ -123,7 +144,7 @@ class RunnerGroupProvider(GitHubProvider):
             if name_claim.group is not None and inputs.get("adopt"):
                 made = take_over(scope, client, owner, name_claim.group, inputs, wanted)
             elif name_claim.group is not None:
-                raise Refused(action, taken_hint(name_claim.group))
+                raise Refused(action, taken_hint(name_claim.group, holds(client, scope, owner, name_claim.group.id)))
             else:
                 pending = {
                     field: claim_list(scope, client, owner, None, field, members) for field, members in wanted.items()
@@ -133,6 +154,7 @@ class RunnerGroupProvider(GitHubProvider):
                     claim_list(scope, client, owner, made.body.id, field, members, replacing=pending[field])
         finally:
             groups.release(name, made.body if made is not None else None)
+        _journal.note_held(client, *held(scope, owner, made.body.id))
         lists = list_outputs(scope, inputs, wanted)
         outputs = scope.outputs(owner, bool(inputs.get("adopt")), made.body, made.etag, lists)
         return pulumi.dynamic.CreateResult(str(made.body.id), outputs)
@@ -164,6 +186,7 @@ class RunnerGroupProvider(GitHubProvider):
         inputs = {key: outputs[key] for key in scope.inputs if outputs.get(key) is not None}
         return pulumi.dynamic.ReadResult(str(group_id), outputs, inputs)
 
+    @_journal.for_stack
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.UpdateResult:
         scope = self.scope
         inputs = without_provider(news)
@@ -202,17 +225,29 @@ class RunnerGroupProvider(GitHubProvider):
         write_lists(scope, client, owner, group_id, wanted, members_in_state(scope, olds, wanted), undo)
         return pulumi.dynamic.UpdateResult({**outputs, **list_outputs(scope, inputs, wanted, carried)})
 
+    @_journal.for_stack
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         scope = self.scope
         owner = str(props[scope.location])
         group_id = _group_id(id_)
         refuse_undeletable(scope, owner, group_id, props)
         client = self.client()
+        known = group_registry.known_org_groups(client, owner, scope.list_groups)
+        if known is not None and known.adopted_in_this_run(group_id):
+            # A rename without an alias that was then adopted: the new resource holds the group now.
+            log.warning(
+                "not deleting runner group %d ('%s') in %s: another resource of this run adopted it and holds it "
+                "now; only this resource leaves the state (to rename a resource without this, use an alias)",
+                group_id,
+                props.get("name"),
+                scope.where(owner),
+            )
+            return
         try:
             scope.delete(client, owner, group_id)
         except GitHubNotFound:
             pass  # Already gone: the desired end state.
-        known = group_registry.known_org_groups(client, owner, scope.list_groups)
+        _journal.drop_held(client, *held(scope, owner, group_id))
         if known is not None:
             known.forget(group_id)
 
@@ -277,7 +312,7 @@ class RunnerGroup(pulumi.dynamic.Resource, module="github", name="RunnerGroup"):
         **kwargs: Any,
     ) -> None:
         props = registration(RunnerGroupArgs, args, kwargs, COMPUTED)
-        super().__init__(RunnerGroupProvider(), resource_name, props, opts)
+        super().__init__(of_this_stack(RunnerGroupProvider()), resource_name, props, opts)
         register_inline_lists(ORG_GROUPS, resource_name, props, self.id)
 
 

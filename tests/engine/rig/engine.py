@@ -3,7 +3,8 @@
 Modelled as `pulumi` does it with a dynamic provider: each run starts a fresh provider process and boots it
 (rig.process); `up` is a preview in one process (Check and Diff only) and then the update in another, so nothing
 survives in memory from one to the other; ignoreChanges is applied to the new inputs before Check (old values
-kept) and passed to Diff; Check gets a random seed; Diff gets the old *outputs* and the checked inputs; a
+kept) and passed to Diff; aliases move an old URN's state entry to the new URN (no create, no delete: Check,
+Diff and Update as usual); Check gets a random seed; Diff gets the old *outputs* and the checked inputs; a
 replacement is re-checked without olds; Read gets the old outputs and inputs, and its inputs (when returned) replace
 the state's; with a checkpoint file the state is written after every step and read back by the next Engine.
 """
@@ -384,6 +385,8 @@ class Deployment:
         self.result = result
         self.preview = result.kind == "preview"
         self.registered: list[str] = []
+        # Old URN -> the URN that took its state over through an alias (neither created nor deleted).
+        self.aliased: dict[str, str] = {}
         # Preview: urn -> (id, outputs) the program would see.
         self.planned: dict[str, tuple[str, dict[str, Any]]] = {}
 
@@ -404,7 +407,7 @@ class Deployment:
             if res.urn not in self.registered:
                 self.registered.append(res.urn)
         server, urn = self.server, res.urn
-        old = self.engine.state.get(urn)
+        old = self.engine.state.get(urn) or self._take_alias(res)
         if old is not None:
             news = ignore_changes(news, old.inputs, res.ignore_changes)
         seed = random_bytes.token_bytes(SEED_BYTES)
@@ -425,8 +428,33 @@ class Deployment:
         self.result.outputs[urn] = new.outputs
         return new.id, new.outputs
 
+    def _take_alias(self, res: Res) -> StateResource | None:
+        """The state entry of an alias of `res` (the first one in the state), now under `res.urn`, as the engine
+        does it: the resource keeps its id and outputs and goes on to Diff. In an update the state is re-keyed at
+        once; a preview only notes it. Two resources claiming one old URN fail, as in the engine."""
+        with self.engine._lock:
+            for alias in res.aliases:
+                if alias == res.urn or alias not in self.engine.state:
+                    continue
+                if alias in self.aliased:
+                    raise ValueError(f"{res.urn}: alias {alias} is already taken by {self.aliased[alias]}")
+                if alias in self.registered:
+                    raise ValueError(f"{res.urn}: alias {alias} names a resource the program also registers")
+                self.aliased[alias] = res.urn
+                old = dataclasses.replace(self.engine.state[alias], urn=res.urn)
+                if not self.preview:
+                    self.engine.state = {
+                        (res.urn if key == alias else key): (old if key == alias else value)
+                        for key, value in self.engine.state.items()
+                    }
+                    for entry in self.engine.state.values():
+                        entry.dependencies = [res.urn if dep == alias else dep for dep in entry.dependencies]
+                    self.engine._persist()
+                return old
+        return None
+
     def finish(self) -> None:
-        dropped = [urn for urn in self.engine.state if urn not in self.registered]
+        dropped = [urn for urn in self.engine.state if urn not in self.registered and urn not in self.aliased]
         if self.preview:
             self.result.ops.update(dict.fromkeys(dropped, "delete"))
         else:

@@ -44,7 +44,8 @@ class Res:
     hold `Ref`s and `Later`s anywhere. Top-level None values are dropped, as the SDK drops them. `type_name`
     defaults to `github:<provider class name without "Provider">`, the names the Resource subclasses register.
     `ignore_changes` are top-level input names, as `ResourceOptions(ignore_changes=[...])` gives them. `urn`
-    defaults to the URN of a resource without a parent.
+    defaults to the URN of a resource without a parent. `aliases` are old URNs of this resource (as
+    `ResourceOptions(aliases=[...])` resolves them): a state entry under one of them becomes this resource's.
     """
 
     name: str
@@ -54,6 +55,7 @@ class Res:
     depends_on: Sequence[Res] = ()
     ignore_changes: Sequence[str] = ()
     urn: str = ""
+    aliases: Sequence[str] = ()
 
     def __post_init__(self) -> None:
         if not self.type_name:
