@@ -250,10 +250,11 @@ class AssignmentProvider(GitHubProvider):
             return  # the list moved to another owner in this run (a group's inline list): it is theirs now
         setting = props.get(inherited.SETTING_FIELD)
         try:
-            if props.get("exclusive", True) and isinstance(setting, dict):
-                inherited.put_back(client, org, group_id, setting)  # never emptied: the enterprise's group
-            elif props.get("exclusive", True):
-                facet.set_members(client, org, group_id, [])
+            if props.get("exclusive", True):
+                if isinstance(setting, dict):
+                    inherited.put_back(client, org, group_id, setting)  # never emptied: the enterprise's group
+                else:
+                    facet.set_members(client, org, group_id, [])
                 return
             own = _ids(props, facet.ids_field) - _ids(props, facet.found_field)
             taken = {m for m in own if taken_over_in_this_run(client, facet.owners, org, group_id, m)}
