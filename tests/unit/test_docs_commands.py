@@ -1,0 +1,106 @@
+"""Every shell command README.md and docs/*.md show, run against the emulator as a reader would run it.
+
+Each ```sh block runs as one bash script (`set -euo pipefail`) in a scratch folder holding a copy of the
+repository's quickstart files (`runner-groups.yaml`, `Pulumi.yaml`, `__main__.py`, `examples/`), with this
+interpreter's `github-runner-groups` first on PATH and the settings the emulator prints (`GITHUB_BASE_URL`,
+`GITHUB_TOKEN`, `GITHUB_OWNER=acme`) in the environment, against a fresh demo emulator on a free port: the
+address the docs give, 127.0.0.1:8080, is replaced by that port's. The line before a block may hold a marker:
+
+    <!-- docs-test: skip (REASON) -->     the block is not run here; REASON says what it needs (github.com,
+                                          the pulumi CLI, a network install, ...)
+    <!-- docs-test: flavour NAME -->      the emulator plays flavour NAME (e.g. ghec for enterprise commands)
+
+A block with neither runs, and must exit 0.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from github_runner_groups.testing import DEMO_TOKEN, FakeGitHub, serve
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCUMENTED_ADDRESS = "127.0.0.1:8080"
+FENCE = re.compile(
+    r"^(?P<indent>[ \t]*)(?:<!-- docs-test: (?P<marker>[^>]*?) -->\n(?P=indent))?"
+    r"```(?P<lang>[a-z]*)\n(?P<body>.*?)^(?P=indent)```",
+    re.DOTALL | re.MULTILINE,
+)
+SHELLS = ("sh", "bash", "shell", "console")
+COPIED = ("runner-groups.yaml", "Pulumi.yaml", "__main__.py", "examples")
+
+
+@dataclass(frozen=True)
+class Block:
+    file: str
+    line: int
+    marker: str | None
+    script: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+def documents() -> list[Path]:
+    return [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+
+def shell_blocks(path: Path) -> list[Block]:
+    """The shell code blocks of one Markdown file, each with its marker (None when it has none)."""
+    text = path.read_text()
+    blocks = []
+    for match in FENCE.finditer(text):
+        if match.group("lang") not in SHELLS:
+            continue
+        indent = match.group("indent")
+        body = "\n".join(line.removeprefix(indent) for line in match.group("body").splitlines())
+        line = text.count("\n", 0, match.start("body"))
+        blocks.append(Block(str(path.relative_to(ROOT)), line, match.group("marker"), body))
+    return blocks
+
+
+ALL_BLOCKS = [block for path in documents() for block in shell_blocks(path)]
+
+
+def test_the_docs_show_shell_commands_and_mark_every_one_not_run_with_its_reason() -> None:
+    assert len([b for b in ALL_BLOCKS if b.marker is None]) >= 3
+    for block in ALL_BLOCKS:
+        if block.marker is not None:
+            assert re.fullmatch(r"skip \(.{10,}\)|flavour [a-z0-9.-]+", block.marker), (
+                f"{block.id}: the marker {block.marker!r} must be `skip (REASON)` or `flavour NAME`"
+            )
+
+
+@pytest.mark.parametrize(
+    "block", [b for b in ALL_BLOCKS if not (b.marker or "").startswith("skip")], ids=lambda block: block.id
+)
+def test_documented_command_runs_against_the_emulator(block: Block, tmp_path: Path) -> None:
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / name)
+        else:
+            shutil.copy(source, tmp_path / name)
+    flavour = block.marker.removeprefix("flavour ") if block.marker else "api.github.com"
+    with serve(FakeGitHub.seeded("demo", flavour=flavour)) as server:
+        address = server.url.removeprefix("http://").split("/")[0]
+        env = {key: value for key, value in os.environ.items() if not key.startswith("GITHUB_")}
+        env.update(
+            PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+            GITHUB_BASE_URL=server.url,
+            GITHUB_TOKEN=DEMO_TOKEN,
+            GITHUB_OWNER="acme",
+        )
+        script = "set -euo pipefail\n" + block.script.replace(DOCUMENTED_ADDRESS, address)
+        done = subprocess.run(
+            ["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=180, check=False
+        )
+    assert done.returncode == 0, f"{block.id} exited {done.returncode}:\n{block.script}\n{done.stdout}{done.stderr}"
