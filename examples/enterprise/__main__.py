@@ -1,6 +1,6 @@
 """An enterprise runner group shared with two organizations, with its enterprise runners, as one resource.
 
-pulumi config set github:enterprise acme-corp
+pulumi config set github-runner-groups:enterprise acme-corp
 pulumi config set --secret github:token ghp_...     # admin:enterprise (an enterprise owner's token)
 pulumi config set organizations '["acme", "acme-labs"]' --path   # optional
 
@@ -13,7 +13,7 @@ EnterpriseRunnerGroupOrganizationAccess / EnterpriseRunnerGroupMembership with e
 import github_runner_groups as rg
 import pulumi
 
-enterprise = pulumi.Config("github").get("enterprise")  # None: the provider's github:enterprise
+enterprise = pulumi.Config("github-runner-groups").get("enterprise")  # None: the provider's own default
 organizations = pulumi.Config().get_object("organizations") or ["acme", "acme-labs"]
 
 # Only the listed organizations see the group (as an inherited group, read-only there).

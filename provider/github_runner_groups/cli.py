@@ -13,7 +13,10 @@ from .errors import ConfigError, GitHubRunnerGroupsError
 
 
 def main(argv: list[str] | None = None) -> int:
+    from ._version import __version__
+
     parser = argparse.ArgumentParser(prog="github-runner-groups", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     export = commands.add_parser(
         "export",

@@ -19,7 +19,7 @@ from github_runner_groups.testing.mocks import program_file, run_program
 from stacks import Stacks
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "enterprise"
-CONFIG = {"github:enterprise": SEEDED_ENTERPRISE}
+CONFIG = {"github-runner-groups:enterprise": SEEDED_ENTERPRISE}
 WRITES = ("POST", "PATCH", "PUT", "DELETE")
 
 

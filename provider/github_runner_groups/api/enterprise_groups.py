@@ -37,8 +37,8 @@ ENTERPRISE_PERMISSION_HINT = (
     "Enterprise runner groups need an enterprise owner's token: a classic personal access token with the "
     "admin:enterprise scope, or a fine-grained token with the enterprise permission 'Self-hosted runners' (read "
     "and write); a GitHub App needs an installation on the enterprise itself with that permission (one installed "
-    "on an organization cannot manage them). Check also the enterprise slug "
-    "(github:enterprise / GITHUB_ENTERPRISE): it is the ENTERPRISE of github.com/enterprises/ENTERPRISE."
+    "on an organization cannot manage them). Check also the enterprise slug (github-runner-groups:enterprise / "
+    "GITHUB_ENTERPRISE): it is the ENTERPRISE of github.com/enterprises/ENTERPRISE."
 )
 
 
