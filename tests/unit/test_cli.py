@@ -87,4 +87,24 @@ def test_make_demo_ends_cleanly() -> None:
     assert done.stderr == ""
     assert "ci-linux" in done.stdout and "GitHub API calls:" in done.stdout
     audit = done.stdout.split("$ github-runner-groups audit --org acme --sensitive-label gpu")[1]
-    assert "Runner exposure of org 'acme'" in audit and "group 'ci-linux' lists 3 repositories" in audit
+    assert "Runner exposure of org 'acme'" in audit
+    assert "'ci-linux'" not in audit.split("findings:")[1] and "'gpu'" not in audit.split("findings:")[1]
+
+
+def test_the_quickstart_spec_adds_no_finding(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Users copy it: our own audit of what applying it would change (exit 3 on any new finding) stays silent."""
+    from github_runner_groups.client import reset_clients
+    from github_runner_groups.testing import FakeGitHub, serve
+
+    with serve(FakeGitHub.seeded("demo")) as server:
+        monkeypatch.setenv("GITHUB_TOKEN", DEMO_TOKEN)
+        monkeypatch.setenv("GITHUB_BASE_URL", server.url)
+        monkeypatch.chdir(ROOT)
+        reset_clients()
+        code = cli.main(["audit", "--spec", "runner-groups.yaml", "--sensitive-label", "gpu", "--fail-on", "info"])
+        reset_clients()
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    assert "resolved" in printed and "added" not in printed
