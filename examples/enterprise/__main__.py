@@ -4,6 +4,9 @@ pulumi config set github-runner-groups:enterprise acme-corp
 pulumi config set --secret github:token ghp_...     # admin:enterprise (an enterprise owner's token)
 pulumi config set organizations '["acme", "acme-labs"]' --path   # optional
 
+Against the emulator (from the repository root):
+github-runner-groups demo --seed enterprise --project examples/enterprise
+
 The group owns both lists inline: creating it is one POST (with its organizations and runners), a changed list
 is one PUT, and destroying it is one DELETE (GitHub drops its organization list and moves its runners back to
 the enterprise's Default group). To share ownership of a list with other stacks, leave it unset here and use an

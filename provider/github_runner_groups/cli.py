@@ -58,6 +58,12 @@ def main(argv: list[str] | None = None) -> int:
     audit.add_argument("--output", type=Path, help="file to write (default: standard output)")
     demo = commands.add_parser("demo", help="run the quickstart against the embedded GitHub emulator")
     demo.add_argument("--project", type=Path, default=Path.cwd(), help="the quickstart project (default: here)")
+    demo.add_argument(
+        "--seed",
+        default="demo",
+        help="the emulator's start: demo (org acme), or enterprise (GitHub Enterprise Cloud, enterprise acme-corp "
+        "with the orgs acme and acme-labs: for examples/enterprise)",
+    )
     # The emulator's own parser reads its options (--port, --host, ...; see `emulator --help`).
     commands.add_parser("emulator", help="serve the GitHub emulator on loopback (--port N)", add_help=False)
     options, emulator_args = parser.parse_known_args(argv)
@@ -75,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         if options.command == "demo":
             from . import demo as demo_module
 
-            return demo_module.run(options.project)
+            return demo_module.run(options.project, seed=options.seed)
         from .testing.__main__ import main as serve_emulator
 
         return serve_emulator(emulator_args)

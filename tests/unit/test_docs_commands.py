@@ -8,7 +8,8 @@ address the docs give, 127.0.0.1:8080, is replaced by that port's. The line befo
 
     <!-- docs-test: skip (REASON) -->     the block is not run here; REASON says what it needs (github.com,
                                           the pulumi CLI, a network install, ...)
-    <!-- docs-test: flavour NAME -->      the emulator plays flavour NAME (e.g. ghec for enterprise commands)
+    <!-- docs-test: flavour NAME -->      the emulator plays flavour NAME (e.g. ghes-3.19)
+    <!-- docs-test: seed NAME -->         the emulator starts from seed NAME (enterprise: GHEC, `acme-corp`)
 
 A block with neither runs, and must exit 0.
 """
@@ -74,8 +75,8 @@ def test_the_docs_show_shell_commands_and_mark_every_one_not_run_with_its_reason
     assert len([b for b in ALL_BLOCKS if b.marker is None]) >= 3
     for block in ALL_BLOCKS:
         if block.marker is not None:
-            assert re.fullmatch(r"skip \(.{10,}\)|flavour [a-z0-9.-]+", block.marker), (
-                f"{block.id}: the marker {block.marker!r} must be `skip (REASON)` or `flavour NAME`"
+            assert re.fullmatch(r"skip \(.{10,}\)|(flavour|seed) [a-z0-9.-]+", block.marker), (
+                f"{block.id}: the marker {block.marker!r} must be `skip (REASON)`, `flavour NAME` or `seed NAME`"
             )
 
 
@@ -89,8 +90,9 @@ def test_documented_command_runs_against_the_emulator(block: Block, tmp_path: Pa
             shutil.copytree(source, tmp_path / name)
         else:
             shutil.copy(source, tmp_path / name)
-    flavour = block.marker.removeprefix("flavour ") if block.marker else "api.github.com"
-    with serve(FakeGitHub.seeded("demo", flavour=flavour)) as server:
+    kind, _, name = (block.marker or "").partition(" ")
+    seeded = FakeGitHub.seeded(name if kind == "seed" else "demo", flavour=name if kind == "flavour" else None)
+    with serve(seeded) as server:
         address = server.url.removeprefix("http://").split("/")[0]
         env = {key: value for key, value in os.environ.items() if not key.startswith("GITHUB_")}
         env.update(
