@@ -307,3 +307,22 @@ def test_pacing_stack_config_wins_and_parallel_requests_turns_it_off() -> None:
     environ = {"GITHUB_TOKEN": "t", "GITHUB_WRITE_DELAY_MS": "0", "GITHUB_PARALLEL_REQUESTS": "true"}
     pacing = resolve_settings(config({"github:writeDelayMs": 5000}), environ).client.pacing
     assert pacing.write_delay_seconds == 5 and not pacing.enabled
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ("api.github.com", "is 'api.github.com': a URL starts with its scheme; expected https://api.github.com."),
+        ("ghe.example.com/api/v3", "expected https://ghe.example.com/api/v3."),
+        ("ghp_notAUrlButAToken123", "is not a URL (its value is not shown: it may be a secret set in the wrong place)"),
+    ],
+)
+def test_a_base_url_that_is_no_url_says_what_was_expected(value: str, said: str) -> None:
+    from github_runner_groups.client import GitHubClient
+
+    with pytest.raises(ConfigError) as refused:
+        GitHubClient(resolve_settings(None, {"GITHUB_TOKEN": "t", "GITHUB_BASE_URL": value}).client)
+    assert said in str(refused.value) and "expected" in str(refused.value)
+    assert "<not a URL>" not in str(refused.value)
+    if value.startswith("ghp_"):
+        assert value not in str(refused.value)

@@ -26,6 +26,10 @@ DEFAULT_BASE_URL = "https://api.github.com"
 # A CA bundle is a few hundred kilobytes at most; reading is bounded so that a device file cannot hang a run.
 MAX_CA_BUNDLE_BYTES = 8 * 1024 * 1024
 _DIGITS = re.compile(r"[0-9]{1,19}")
+# What a URL's place in a message shows when the value is no URL (and so might be anything, a token included).
+NOT_A_URL = "<not a URL>"
+# A host name with a dot (and maybe a port and a path), given without its scheme: `api.github.com`, `ghe.corp/api/v3`.
+_HOST_AND_PATH = re.compile(r"[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?")
 _CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f-\x9f\u2028\u2029\ufeff]")
 
 
@@ -116,9 +120,9 @@ def shown_url(url: str) -> str:
         host = parts.hostname or ""
         port = f":{parts.port}" if parts.port else ""
     except ValueError:
-        return "<not a URL>"
+        return NOT_A_URL
     host = f"[{host}]" if ":" in host else host
-    return f"{parts.scheme}://{host}{port}{parts.path}" if parts.scheme else "<not a URL>"
+    return f"{parts.scheme}://{host}{port}{parts.path}" if parts.scheme else NOT_A_URL
 
 
 def check_base_url(base_url: str, names: SettingNames) -> None:
@@ -130,7 +134,11 @@ def check_base_url(base_url: str, names: SettingNames) -> None:
         parts = urlsplit(base_url)
         host, _port = parts.hostname, parts.port
     except ValueError:
-        raise ConfigError(f"{names.base_url} is {shown_url(base_url)!r}: not a well-formed URL. {fix}") from None
+        raise ConfigError(f"{_named(base_url, names)}: not a well-formed URL. {fix}") from None
+    if not parts.scheme and _HOST_AND_PATH.fullmatch(base_url):
+        raise ConfigError(
+            f"{names.base_url} is {base_url!r}: a URL starts with its scheme; expected https://{base_url}. {fix}"
+        )
     if _CONTROL_OR_SPACE.search(base_url):
         problem = "it contains a space or control character (often a trailing newline)"
     elif parts.scheme not in ("http", "https") or not host:
@@ -143,7 +151,19 @@ def check_base_url(base_url: str, names: SettingNames) -> None:
         problem = "plain http would send the token unencrypted"
     else:
         return
-    raise ConfigError(f"{names.base_url} is {shown_url(base_url)!r}: {problem}. {fix}")
+    raise ConfigError(f"{_named(base_url, names)}: {problem}. {fix}")
+
+
+def _named(base_url: str, names: SettingNames) -> str:
+    """The setting and its value where the value can be shown; a value that is no URL at all may be a secret
+    pasted into the wrong setting, so then the message says what was expected instead of echoing it."""
+    shown = shown_url(base_url)
+    if shown == NOT_A_URL:
+        return (
+            f"{names.base_url} is not a URL (its value is not shown: it may be a secret set in the wrong place); "
+            "expected an https:// URL such as https://api.github.com"
+        )
+    return f"{names.base_url} is {shown!r}"
 
 
 def is_loopback(host: str) -> bool:
