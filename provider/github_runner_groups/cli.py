@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .audit.findings import SEVERITIES
 from .audit.render import FORMATS
+from .cli_output import diagnostics, end_progress
 from .errors import ConfigError, GitHubRunnerGroupsError
 
 
@@ -17,9 +18,14 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="github-runner-groups", description=__doc__)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    # The options of the commands that talk to GitHub: where the request log goes.
+    talks = argparse.ArgumentParser(add_help=False)
+    talks.add_argument("--debug", action="store_true", help="write every request (Authorization redacted) to stderr")
+    talks.add_argument("--log-file", type=Path, metavar="PATH", help="append every request to PATH")
     commands = parser.add_subparsers(dest="command", required=True)
     export = commands.add_parser(
         "export",
+        parents=[talks],
         help="write an org's (and an enterprise's) runner groups as a YAML spec or a Pulumi program (adopt=True)",
         description="Settings come from GITHUB_TOKEN (or the GitHub App variables) and GITHUB_BASE_URL. "
         "--enterprise needs a token with admin:enterprise.",
@@ -30,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--output", type=Path, help="file to write (default: standard output)")
     audit = commands.add_parser(
         "audit",
+        parents=[talks],
         help="which repositories and workflows can send jobs to which runners, with findings",
         description="Read-only. Settings come from GITHUB_TOKEN (or the GitHub App variables), GITHUB_BASE_URL and "
         "GITHUB_OWNER. With --spec, shows what applying the spec would change instead.",
@@ -75,9 +82,11 @@ def main(argv: list[str] | None = None) -> int:
         if options.command == "export":
             if not (options.org or options.enterprise):
                 export.error("give --org ORG, --enterprise SLUG, or both")
-            return _export(options.org, options.enterprise, options.format, options.output)
+            with diagnostics("reading runner groups", options.debug, options.log_file):
+                return _export(options.org, options.enterprise, options.format, options.output)
         if options.command == "audit":
-            return _audit(options)
+            with diagnostics("reading the org", options.debug, options.log_file):
+                return _audit(options)
         if options.command == "demo":
             from . import demo as demo_module
 
@@ -139,6 +148,7 @@ def _audit(options: argparse.Namespace) -> int:
 
 
 def _write(text: str, output: Path | None) -> None:
+    end_progress()
     if output is None:
         sys.stdout.write(text)
         return
