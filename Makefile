@@ -59,4 +59,4 @@ bench: setup
 	$(BIN)/python benchmarks/bench_runner_groups.py
 
 clean:
-	rm -rf $(VENV) .venv-sdk-* .pulumi-state .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-sdk-* .venv-wheel dist build .pulumi-state .pytest_cache .mypy_cache .ruff_cache

@@ -11,7 +11,8 @@ address the docs give, 127.0.0.1:8080, is replaced by that port's. The line befo
     <!-- docs-test: flavour NAME -->      the emulator plays flavour NAME (e.g. ghes-3.19)
     <!-- docs-test: seed NAME -->         the emulator starts from seed NAME (enterprise: GHEC, `acme-corp`)
 
-A block with neither runs, and must exit 0.
+A block with neither runs, and must exit 0; a command whose comment starts with `exit N` (`... --fail-on high
+# exit 3 on a high finding`) must exit N instead.
 """
 
 from __future__ import annotations
@@ -36,6 +37,22 @@ FENCE = re.compile(
 )
 SHELLS = ("sh", "bash", "shell", "console")
 COPIED = ("runner-groups.yaml", "Pulumi.yaml", "__main__.py", "examples")
+EXPECTED_EXIT = re.compile(r"^(?P<command>[^#]*\S)\s+#\s*exit (?P<code>[0-9]+)\b.*$")
+
+
+def as_script(block: str) -> str:
+    """The block as bash runs it, each `# exit N` command checked for that exit code."""
+    lines = ["set -euo pipefail"]
+    for line in block.splitlines():
+        expected = EXPECTED_EXIT.match(line)
+        if expected:
+            command, code = expected.group("command"), expected.group("code")
+            line = (
+                f"code=0; {command} || code=$?; "
+                f'[ "$code" -eq {code} ] || {{ echo "expected exit {code}, got $code: {command}" >&2; exit 1; }}'
+            )
+        lines.append(line)
+    return "\n".join(lines) + "\n"
 
 
 @dataclass(frozen=True)
@@ -71,6 +88,13 @@ def shell_blocks(path: Path) -> list[Block]:
 ALL_BLOCKS = [block for path in documents() for block in shell_blocks(path)]
 
 
+def test_a_command_documented_to_exit_3_must_exit_3(tmp_path: Path) -> None:
+    script = as_script("true  # exit 0\nfalse  # exit 1 when it fails\n")
+    assert subprocess.run(["bash", "-c", script], cwd=tmp_path, check=False).returncode == 0
+    wrong = as_script("true  # exit 3 on a finding\n")
+    assert subprocess.run(["bash", "-c", wrong], cwd=tmp_path, capture_output=True, check=False).returncode == 1
+
+
 def test_the_docs_show_shell_commands_and_mark_every_one_not_run_with_its_reason() -> None:
     assert len([b for b in ALL_BLOCKS if b.marker is None]) >= 3
     for block in ALL_BLOCKS:
@@ -101,7 +125,7 @@ def test_documented_command_runs_against_the_emulator(block: Block, tmp_path: Pa
             GITHUB_TOKEN=DEMO_TOKEN,
             GITHUB_OWNER="acme",
         )
-        script = "set -euo pipefail\n" + block.script.replace(DOCUMENTED_ADDRESS, address)
+        script = as_script(block.script.replace(DOCUMENTED_ADDRESS, address))
         done = subprocess.run(
             ["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=180, check=False
         )
