@@ -5,16 +5,21 @@ BIN := $(VENV)/bin
 
 .PHONY: setup demo test test-sdk lint bench clean
 
-$(BIN)/.installed: pyproject.toml
+## The package alone (what `make demo` needs), then the development tools and the examples' SDKs on top.
+$(BIN)/.package: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(BIN)/.installed: $(BIN)/.package
+	$(BIN)/python -m pip install -q -e '.[dev,examples]'
 	touch $@
 
 setup: $(BIN)/.installed
 
-## The main job on the embedded default: the quickstart against the local GitHub emulator.
-demo: setup
+## The main job on the embedded default: the quickstart against the local GitHub emulator (no development tools).
+demo: $(BIN)/.package
 	$(BIN)/github-runner-groups demo
 
 test: setup
@@ -55,4 +60,4 @@ bench: setup
 	$(BIN)/python benchmarks/bench_budget.py
 
 clean:
-	rm -rf $(VENV) .venv-sdk-* .pulumi-state .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-sdk-* .venv-wheel dist build .pulumi-state .pytest_cache .mypy_cache .ruff_cache

@@ -1,8 +1,11 @@
 """Repositories made by pulumi_github feed a runner group's access list by id, in the same stack.
 
 pulumi-github and these resources read the same config keys (github:owner, github:token), so one
-`pulumi config set` configures both. `repo_id` is unknown until the repository exists: `pulumi preview` shows
-the access as changing, and `pulumi up` creates the repositories first, then gives them access.
+`pulumi config set` configures both; this package's own keys live under github-runner-groups: (pulumi-github
+refuses keys it does not know under github:), and stack config wins over GITHUB_TOKEN for both.
+
+`repo_id` is unknown until the repository exists: `pulumi preview` shows the access as changing, and
+`pulumi up` creates the repositories first, then gives them access.
 """
 
 import github_runner_groups as rg

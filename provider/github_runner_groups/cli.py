@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from .audit.findings import SEVERITIES
 from .audit.render import FORMATS
+from .cli_output import diagnostics, end_progress
 from .errors import ConfigError, GitHubRunnerGroupsError
 from .redaction import scrub
 from .settings import remember_secrets
@@ -27,10 +28,18 @@ class _Parser(argparse.ArgumentParser):
 
 
 def main(argv: list[str] | None = None) -> int:
+    from ._version import __version__
+
     parser = _Parser(prog="github-runner-groups", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    # The options of the commands that talk to GitHub: where the request log goes.
+    talks = _Parser(add_help=False)
+    talks.add_argument("--debug", action="store_true", help="write every request (Authorization redacted) to stderr")
+    talks.add_argument("--log-file", type=Path, metavar="PATH", help="append every request to PATH")
     commands = parser.add_subparsers(dest="command", required=True)
     export = commands.add_parser(
         "export",
+        parents=[talks],
         help="write an org's (and an enterprise's) runner groups as a YAML spec or a Pulumi program (adopt=True)",
         description="Settings come from GITHUB_TOKEN (or the GitHub App variables) and GITHUB_BASE_URL. "
         "--enterprise needs a classic token with manage_runners:enterprise (or admin:enterprise).",
@@ -41,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--output", type=Path, help="file to write (default: standard output)")
     audit = commands.add_parser(
         "audit",
+        parents=[talks],
         help="which repositories and workflows can send jobs to which runners, with findings",
         description="Read-only. Settings come from GITHUB_TOKEN (or the GitHub App variables), GITHUB_BASE_URL and "
         "GITHUB_OWNER. With --spec, shows what applying the spec would change instead.",
@@ -69,6 +79,12 @@ def main(argv: list[str] | None = None) -> int:
     audit.add_argument("--output", type=Path, help="file to write (default: standard output)")
     demo = commands.add_parser("demo", help="run the quickstart against the embedded GitHub emulator")
     demo.add_argument("--project", type=Path, default=Path.cwd(), help="the quickstart project (default: here)")
+    demo.add_argument(
+        "--seed",
+        default="demo",
+        help="the emulator's start: demo (org acme), or enterprise (GitHub Enterprise Cloud, enterprise acme-corp "
+        "with the orgs acme and acme-labs: for examples/enterprise)",
+    )
     # The emulator's own parser reads its options (--port, --host, ...; see `emulator --help`).
     commands.add_parser("emulator", help="serve the GitHub emulator on loopback (--port N)", add_help=False)
     remember_secrets()  # before anything is parsed or printed: the environment's token and App key
@@ -82,13 +98,15 @@ def main(argv: list[str] | None = None) -> int:
         if options.command == "export":
             if not (options.org or options.enterprise):
                 export.error("give --org ORG, --enterprise SLUG, or both")
-            return _export(options.org, options.enterprise, options.format, options.output)
+            with diagnostics("reading runner groups", options.debug, options.log_file):
+                return _export(options.org, options.enterprise, options.format, options.output)
         if options.command == "audit":
-            return _audit(options)
+            with diagnostics("reading the org", options.debug, options.log_file):
+                return _audit(options)
         if options.command == "demo":
             from . import demo as demo_module
 
-            return demo_module.run(options.project)
+            return demo_module.run(options.project, seed=options.seed)
         from .testing.__main__ import main as serve_emulator
 
         return serve_emulator(emulator_args)
@@ -163,6 +181,7 @@ def _audit(options: argparse.Namespace) -> int:
 
 
 def _write(text: str, output: Path | None) -> None:
+    end_progress()
     text = scrub(text)
     if output is None:
         sys.stdout.write(text)

@@ -19,19 +19,28 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
-from .testing import DEMO_TOKEN, FakeGitHub, SecondaryLimits, serve
+from .errors import ConfigError
+from .testing import DEMO_TOKEN, SEEDED_ENTERPRISE, FakeGitHub, SecondaryLimits, serve
 
 ORG = "acme"
 WRITES = ("POST", "PATCH", "PUT", "DELETE")
 
 
-def run(project_dir: str | Path, out: TextIO = sys.stdout) -> int:
-    """Run the quickstart in `project_dir` (Pulumi.yaml, __main__.py, runner-groups.yaml); 0 on success."""
+def run(project_dir: str | Path, out: TextIO = sys.stdout, seed: str = "demo") -> int:
+    """Run the quickstart in `project_dir` (Pulumi.yaml, __main__.py, runner-groups.yaml); 0 on success.
+
+    `seed` "enterprise" serves GitHub Enterprise Cloud with the enterprise `acme-corp` (orgs `acme`, `acme-labs`)
+    and sets the stack's default enterprise to it: what examples/enterprise needs.
+    """
     project = Path(project_dir).resolve()
     if not (project / "Pulumi.yaml").exists():
         print(f"demo: no Pulumi.yaml in {project}: run it from the repository root (`make demo`).", file=out)
         return 1
-    fake = FakeGitHub.seeded("demo", secondary_limits=SecondaryLimits())
+    try:
+        fake = FakeGitHub.seeded(seed, secondary_limits=SecondaryLimits())
+    except ValueError as error:
+        raise ConfigError(f"--seed {seed}: {error}") from None
+    stack = {"github-runner-groups:enterprise": SEEDED_ENTERPRISE} if fake.enterprises else {}
     with serve(fake) as server:
         print(
             f"GitHub emulator on {server.url}, org '{ORG}', with GitHub's secondary rate limits "
@@ -42,7 +51,7 @@ def run(project_dir: str | Path, out: TextIO = sys.stdout) -> int:
         _print_groups(fake, out)
         pulumi_cli = shutil.which("pulumi")
         if pulumi_cli:
-            code = _run_cli(pulumi_cli, project, server.url, out)
+            code = _run_cli(pulumi_cli, project, server.url, out, stack)
         else:
             print(
                 "\npulumi CLI not found on PATH: running the quickstart in-process under pulumi.runtime.set_mocks, "
@@ -50,7 +59,7 @@ def run(project_dir: str | Path, out: TextIO = sys.stdout) -> int:
                 "install the CLI to see a real `pulumi up`).",
                 file=out,
             )
-            code = _run_mocked(project, server.url, out)
+            code = _run_mocked(project, server.url, out, stack)
         print("\nAfter:", file=out)
         _print_groups(fake, out)
         calls = {method: fake.count(method=method) for method in ("GET", *WRITES)}
@@ -61,13 +70,13 @@ def run(project_dir: str | Path, out: TextIO = sys.stdout) -> int:
     return code
 
 
-def _run_mocked(project: Path, base_url: str, out: TextIO) -> int:
+def _run_mocked(project: Path, base_url: str, out: TextIO, stack: dict[str, str]) -> int:
     from .testing.mocks import program_file, run_program
 
     with _event_loops_closed():
         # Writes paced as for GitHub itself (1 s apart, the default), not as the tests run them.
         resources = run_program(
-            program_file(project), base_url=base_url, owner=ORG, config={"github:writeDelayMs": "1000"}
+            program_file(project), base_url=base_url, owner=ORG, config={"github:writeDelayMs": "1000", **stack}
         )
     for resource in resources:
         print(f"  + {resource.type:58} {resource.name:32} id={resource.id}", file=out)
@@ -104,7 +113,7 @@ def _event_loops_closed() -> Iterator[None]:
             asyncio.set_event_loop_policy(None)  # a fresh policy: no thread refers to a closed loop
 
 
-def _run_cli(pulumi_cli: str, project: Path, base_url: str, out: TextIO) -> int:
+def _run_cli(pulumi_cli: str, project: Path, base_url: str, out: TextIO, stack: dict[str, str]) -> int:
     with tempfile.TemporaryDirectory(prefix="runner-groups-demo-") as state:
         env = {
             **os.environ,
@@ -112,8 +121,8 @@ def _run_cli(pulumi_cli: str, project: Path, base_url: str, out: TextIO) -> int:
             "PULUMI_CONFIG_PASSPHRASE": "demo",
             "PULUMI_SKIP_UPDATE_CHECK": "true",
         }
-        for key in ("GITHUB_TOKEN", "GITHUB_OWNER", "GITHUB_BASE_URL"):
-            env.pop(key, None)  # the environment would win over the demo's stack config
+        for key in ("GITHUB_TOKEN", "GITHUB_OWNER", "GITHUB_BASE_URL", "GITHUB_ENTERPRISE"):
+            env.pop(key, None)  # the demo's stack config alone: no warning that the environment differs
 
         def pulumi(*args: str, secret_input: str | None = None) -> int:
             print(f"\n$ pulumi {' '.join(args)}", file=out, flush=True)
@@ -125,6 +134,7 @@ def _run_cli(pulumi_cli: str, project: Path, base_url: str, out: TextIO) -> int:
             (("config", "set", "github:owner", ORG), None),
             (("config", "set", "github:baseUrl", base_url), None),
             (("config", "set", "--secret", "github:token"), DEMO_TOKEN),
+            *((("config", "set", key, value), None) for key, value in stack.items()),
             (("up", "--yes", "--skip-preview"), None),
             (("preview", "--expect-no-changes"), None),
             (("destroy", "--yes", "--skip-preview"), None),

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from . import api
+from . import api, pyformat
 from . import export_surface as surface
 from .client import GitHubClient
 from .errors import ConfigError, GitHubNotFound
@@ -278,13 +278,13 @@ def _group_program(
     """The group's resource (named `prefix` + its name) with every setting it has and its lists inline."""
     name = prefix + group.name
     variable = _identifier(name, used)
-    arguments = [f"name={group.name!r}", f"{scope.location}={location!r}"]
+    arguments: list[tuple[str, pyformat.Value]] = [("name", group.name), (scope.location, location)]
     for setting in (*(field.name for field in _exported(scope)), *scope.lists):
         value = getattr(group, setting)
         if value is not None:
-            arguments.append(f"{setting}={list(value) if isinstance(value, tuple) else value!r}")
-    arguments.append("adopt=True")
-    lines = [f"{variable} = rg.{scope.group_type}({name!r}, {', '.join(arguments)})"]
+            arguments.append((setting, list(value) if isinstance(value, tuple) else value))
+    arguments.append(("adopt", True))
+    lines = pyformat.call_statement(variable, f"rg.{scope.group_type}", [name], arguments)
     if isinstance(group, GroupSpec):
         lines += _hosted_program(group, variable, location)
     else:
@@ -296,13 +296,13 @@ def _hosted_program(group: GroupSpec, variable: str, org: str | None) -> list[st
     """A HostedRunner per hosted runner of the group, in the group the variable holds."""
     lines = []
     for hosted in group.hosted_runners or ():
-        settings = "".join(
-            f", {f.name}={getattr(hosted, f.name)!r}" for f in EXPORTED_HOSTED if getattr(hosted, f.name) is not None
-        )
-        lines.append(
-            f"rg.HostedRunner({hosted.name!r}, name={hosted.name!r}, runner_group_id={variable}.id, org={org!r}"
-            f"{settings}, adopt=True)"
-        )
+        arguments: list[tuple[str, pyformat.Value]] = [
+            ("name", hosted.name),
+            ("runner_group_id", pyformat.Reference(f"{variable}.id")),
+            ("org", org),
+        ]
+        arguments += [(f.name, getattr(hosted, f.name)) for f in EXPORTED_HOSTED if getattr(hosted, f.name) is not None]
+        lines += pyformat.call_statement(None, "rg.HostedRunner", [hosted.name], [*arguments, ("adopt", True)])
     return lines
 
 

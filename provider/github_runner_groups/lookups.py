@@ -250,7 +250,8 @@ def _connect_enterprise(enterprise: str | None) -> tuple[GitHubClient, str]:
     slug = enterprise or settings.enterprise
     if not slug:
         raise ConfigError(
-            "No enterprise: pass enterprise=..., or set github:enterprise (stack config) or GITHUB_ENTERPRISE."
+            "No enterprise: pass enterprise=..., or set github-runner-groups:enterprise (stack config) or "
+            "GITHUB_ENTERPRISE."
         )
     problem = enterprise_problem(slug)
     if problem is not None:

@@ -1,10 +1,12 @@
-"""Where the providers' credentials and defaults come from: stack config or the environment.
+"""Where the providers' credentials and defaults come from: a resource argument, stack config, the environment.
 
-Keys follow pulumi-github (`github:token`, `github:owner`, `github:baseUrl`, `github:appAuth`,
-`github:writeDelayMs`, `github:parallelRequests`) so that a stack that already configures pulumi-github
-configures this library too; the library's own keys live under `github-runner-groups:`. The environment wins
-over stack config: CI systems inject short-lived tokens through the environment and must be able to override a
-stale stack value. This module names the settings; the client below only uses the names it is given.
+Under `github:` only pulumi-github's own keys (`github:token`, `github:owner`, `github:baseUrl`, `github:appAuth`,
+`github:writeDelayMs`, `github:parallelRequests`, `github:maxRetries`, `github:retryDelayMs`), so that a stack
+that already configures pulumi-github configures this library too, and pulumi-github (which refuses keys it does
+not know in its namespace) keeps working beside it; every other key lives under `github-runner-groups:`. The
+order is pulumi-github's: a resource argument (`org=`, `enterprise=`), then stack config, then the environment
+as the fallback; when stack config and the environment both hold a setting and differ, a warning names both
+(never their values). This module names the settings; the client below only uses the names it is given.
 """
 
 from __future__ import annotations
@@ -22,14 +24,20 @@ from typing import Any
 from .client import DEFAULT_BASE_URL, AppCredentials, ClientSettings, PacingSettings, SettingNames
 from .client.ledger import default_directory
 from .errors import ConfigError
-from .redaction import remember, scrub
+from .redaction import logger, remember, scrub
 
 ConfigLookup = Callable[[str], Any]
+log = logger(__name__)
+# The release that stops reading the deprecated spellings below (they work through the 0.2 series).
+DEPRECATED_UNTIL = "0.3.0"
+# This library's own keys that older releases read under pulumi-github's namespace: new key -> old spelling.
+DEPRECATED_KEYS = {"github-runner-groups:enterprise": "github:enterprise"}
+_warned: set[str] = set()
 
 
 @dataclass(frozen=True)
 class _Setting:
-    """A setting's stack config key and environment variable (which wins)."""
+    """A setting's stack config key and its environment variable (the fallback)."""
 
     key: str
     env: str
@@ -83,13 +91,23 @@ class ProviderSettings:
 
 
 def resolve_settings(config: ConfigLookup | None = None, environ: Mapping[str, str] | None = None) -> ProviderSettings:
-    """Merge stack config (`config("github:token")`) and the environment; raises ConfigError on malformed values."""
+    """Merge stack config (`config("github:token")`) and the environment; raises ConfigError on malformed values.
+
+    Stack config first, the environment as the fallback (pulumi-github's order); a resource's own argument
+    (`org=`, `enterprise=`) comes before both, where the resource applies it.
+    """
     env = os.environ if environ is None else environ
     lookup: ConfigLookup = config if config is not None else (lambda _key: None)
 
     def pick(env_name: str, config_key: str) -> str | None:
-        value = env.get(env_name) or lookup(config_key)
-        return str(value) if value not in (None, "") else None
+        configured = _configured(lookup, config_key)
+        from_env = _text(env.get(env_name))
+        if configured is not None and from_env is not None and not _same(configured, from_env):
+            _warn_once(
+                f"{config_key} (stack config) and {env_name} (environment) are both set and differ: using "
+                f"{config_key}, as pulumi-github does; unset the one you do not mean."
+            )
+        return configured if configured is not None else from_env
 
     remember_secrets(config, environ)
     base_url = pick("GITHUB_BASE_URL", "github:baseUrl") or DEFAULT_BASE_URL
@@ -97,7 +115,7 @@ def resolve_settings(config: ConfigLookup | None = None, environ: Mapping[str, s
     app = _app_credentials(env, lookup)
     return ProviderSettings(
         owner=pick("GITHUB_OWNER", "github:owner"),
-        enterprise=pick("GITHUB_ENTERPRISE", "github:enterprise"),
+        enterprise=pick("GITHUB_ENTERPRISE", "github-runner-groups:enterprise"),
         client=ClientSettings(
             base_url=_normalise_base_url(base_url),
             token=token,
@@ -127,6 +145,42 @@ def remember_secrets(config: ConfigLookup | None = None, environ: Mapping[str, s
         if "-----BEGIN" in key:
             remember(key)
             remember(key.replace("\\n", "\n"))
+
+
+def _text(value: Any) -> str | None:
+    return str(value) if value not in (None, "") else None
+
+
+def _same(configured: str, from_env: str) -> bool:
+    """Stack config may hand a number over as 1000.0 where the environment says 1000."""
+    if configured.strip() == from_env.strip():
+        return True
+    try:
+        return float(configured) == float(from_env)
+    except ValueError:
+        return False
+
+
+def _configured(lookup: ConfigLookup, key: str) -> str | None:
+    """Stack config `key`, or its deprecated spelling (with a warning, once) where only that is set."""
+    value = _text(lookup(key))
+    old = DEPRECATED_KEYS.get(key)
+    if old is not None and _text(lookup(old)) is not None:
+        _warn_once(
+            f"{old} is deprecated: pulumi-github refuses keys it does not know in its github: namespace. Use {key} "
+            f"(`pulumi config set {key} VALUE`, then `pulumi config rm {old}`); {old} is read until "
+            f"{DEPRECATED_UNTIL}" + (f", and is ignored now that {key} is set." if value is not None else ".")
+        )
+        if value is None:
+            value = _text(lookup(old))
+    return value
+
+
+def _warn_once(message: str) -> None:
+    """A warning per process: settings are resolved by every provider and lookup, the message is the same."""
+    if message not in _warned:
+        _warned.add(message)
+        log.warning(message)
 
 
 def _retries(pick: Callable[[str, str], str | None]) -> dict[str, Any]:
@@ -192,14 +246,15 @@ def _normalise_base_url(base_url: str) -> str:
 
 
 def _app_credentials(env: Mapping[str, str], lookup: ConfigLookup) -> AppCredentials | None:
-    app_id = env.get("GITHUB_APP_ID")
-    installation_id = env.get("GITHUB_APP_INSTALLATION_ID")
-    pem = env.get("GITHUB_APP_PEM_FILE")
-    source = "GITHUB_APP_ID / GITHUB_APP_INSTALLATION_ID / GITHUB_APP_PEM_FILE"
-    if not (app_id or installation_id or pem):
-        raw = lookup("github:appAuth")
-        if raw in (None, ""):
-            return None
+    """github:appAuth where the stack sets it, else the GITHUB_APP_* variables (pulumi-github's order)."""
+    env_source = "GITHUB_APP_ID / GITHUB_APP_INSTALLATION_ID / GITHUB_APP_PEM_FILE"
+    from_env = [env.get(name) for name in ("GITHUB_APP_ID", "GITHUB_APP_INSTALLATION_ID", "GITHUB_APP_PEM_FILE")]
+    raw = lookup("github:appAuth")
+    if raw not in (None, ""):
+        if any(from_env):
+            _warn_once(
+                f"github:appAuth (stack config) and {env_source} (environment) are both set: using github:appAuth."
+            )
         source = "github:appAuth"
         auth = _parse_app_auth(raw)
         app_id, installation_id, pem = (
@@ -207,6 +262,11 @@ def _app_credentials(env: Mapping[str, str], lookup: ConfigLookup) -> AppCredent
             auth.get("installationId") or auth.get("installation_id"),
             auth.get("pemFile") or auth.get("pem_file"),
         )
+    elif any(from_env):
+        source = env_source
+        app_id, installation_id, pem = from_env
+    else:
+        return None
     missing = [
         name
         for name, value in (("id", app_id), ("installationId", installation_id), ("pemFile", pem))

@@ -115,7 +115,7 @@ class EnterpriseGroupSpec(_GroupSettings):
 
 @dataclass(frozen=True)
 class EnterpriseSpec:
-    """`enterprise` None means the provider's (github:enterprise / GITHUB_ENTERPRISE)."""
+    """`enterprise` None means the provider's (github-runner-groups:enterprise / GITHUB_ENTERPRISE)."""
 
     enterprise: str | None
     groups: tuple[EnterpriseGroupSpec, ...] = field(default_factory=tuple)
@@ -249,7 +249,7 @@ def parse_spec(data: Any, source: str = "spec") -> OrgSpec:
 
 
 def _parse_enterprise(section: Any, problems: list[str]) -> EnterpriseSpec | None:
-    """`enterprise: {slug: SLUG, groups: {NAME: {...}}}`; `slug` defaults to github:enterprise."""
+    """`enterprise: {slug: SLUG, groups: {NAME: {...}}}`; `slug` defaults to github-runner-groups:enterprise."""
     example = "'enterprise: {slug: acme-corp, groups: {shared: {visibility: selected, organizations: [acme]}}}'"
     if not isinstance(section, Mapping):
         problems.append(f"enterprise must be a mapping with 'slug' and 'groups', e.g. {example}")

@@ -33,5 +33,5 @@ def test_demo_without_the_cli_says_it_used_mocks(monkeypatch: pytest.MonkeyPatch
     assert demo.run(Path(__file__).parents[2], out) == 0
     text = out.getvalue()
     assert "pulumi CLI not found on PATH" in text and "this is not the Pulumi engine" in text
-    assert "ci-linux       selected   api, mobile, web" in text
+    assert "ci-linux       selected   design-system, secrets-vault" in text
     assert "GitHub API calls: GET" in text

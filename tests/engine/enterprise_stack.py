@@ -13,7 +13,7 @@ from github_runner_groups.testing import SEEDED_ENTERPRISE, FakeGitHub
 from harness import Res
 
 WRITES = ("POST", "PATCH", "PUT", "DELETE")
-ENTERPRISE = {"github:enterprise": SEEDED_ENTERPRISE}
+ENTERPRISE = {"github-runner-groups:enterprise": SEEDED_ENTERPRISE}
 GROUPS_PATH = f"/enterprises/{SEEDED_ENTERPRISE}/actions/runner-groups"
 
 

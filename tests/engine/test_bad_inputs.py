@@ -128,7 +128,7 @@ def _pem_file(tmp_path: Path) -> str:
 SETTINGS_CASES: list[tuple[str, Callable[[Path], dict[str, Any]], str]] = [
     ("no token", lambda _: {"github:token": None}, "No GitHub credentials"),
     ("token with newline", lambda _: {"github:token": "ghp_abc\n"}, "trailing newline"),
-    ("base URL not a URL", lambda _: {"github:baseUrl": "api.github.com"}, "not an http(s) URL"),
+    ("base URL without its scheme", lambda _: {"github:baseUrl": "api.github.com"}, "expected https://api.github.com"),
     ("http to a remote host", lambda _: {"github:baseUrl": "http://ghe.example.com/api/v3"}, "unencrypted"),
     ("credentials in base URL", lambda _: {"github:baseUrl": "https://me:pw@ghe.example.com"}, "do not belong"),
     ("no owner", lambda _: {"github:owner": None}, "no organization given"),

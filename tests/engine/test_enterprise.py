@@ -60,7 +60,7 @@ def test_preview_of_a_whole_enterprise_stack_needs_no_api(engine: MakeEngine, fa
     shared = group(visibility="selected")
     result = engine(ENTERPRISE).preview([shared, org_access(shared, ["acme", "acme-labs"]), members(shared, ["x"])])
     assert result.summary == {"create": 3}
-    assert result.outputs[shared.urn]["enterprise"] == SEEDED_ENTERPRISE  # filled from github:enterprise
+    assert result.outputs[shared.urn]["enterprise"] == SEEDED_ENTERPRISE  # filled from github-runner-groups:enterprise
     assert fake.count() == 0
 
 

@@ -102,6 +102,6 @@ def test_adopt_takes_over_the_enterprises_runner_by_name(engine: MakeEngine, fak
 
 def test_check_names_the_enterprise_input(engine: MakeEngine, fake: FakeGitHub) -> None:
     with pytest.raises(HarnessError) as failed:
-        engine({"github:enterprise": None}).preview([runner(1)])
+        engine({"github-runner-groups:enterprise": None}).preview([runner(1)])
     assert failed.value.step == "check" and "no enterprise given" in failed.value.message
     assert fake.count() == 0

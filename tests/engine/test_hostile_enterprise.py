@@ -84,7 +84,7 @@ class Case:
     name: str
     program: Callable[[FakeGitHub], list[Res]]
     fragments: Callable[[FakeGitHub], tuple[str, ...]]
-    config: dict[str, Any] = field(default_factory=lambda: {"github:enterprise": SEEDED_ENTERPRISE})
+    config: dict[str, Any] = field(default_factory=lambda: {"github-runner-groups:enterprise": SEEDED_ENTERPRISE})
     setup: Callable[[FakeGitHub], None] | None = None
     contained: bool = False
     # resources of the program that succeed before the hostile one fails
@@ -105,7 +105,7 @@ CASES = [
         "settings",
         "no enterprise anywhere",
         lambda f: [ent_group("ci")],
-        fixed("enterprise", "github:enterprise", "GITHUB_ENTERPRISE"),
+        fixed("enterprise", "github-runner-groups:enterprise", "GITHUB_ENTERPRISE"),
         config={},
     ),
     Case(
@@ -118,7 +118,7 @@ CASES = [
         "settings",
         "token without admin:enterprise",
         lambda f: [ent_group("ci")],
-        fixed("403", "admin:enterprise", "github:enterprise"),
+        fixed("403", "admin:enterprise", "github-runner-groups:enterprise"),
         setup=forbid_enterprise,
     ),
     # The group

@@ -238,7 +238,7 @@ def test_an_enterprise_configuration_lives_its_life(engine: MakeEngine, fake: Fa
         EnterpriseNetworkConfigurationProvider(),
         EnterpriseNetworkConfigurationArgs(name="ent-net", network_settings_ids=[subnet]),
     )
-    stack = engine({"github:enterprise": SEEDED_ENTERPRISE})
+    stack = engine({"github-runner-groups:enterprise": SEEDED_ENTERPRISE})
     assert stack.up([made]).summary == {"create": 1}
     (live_one,) = fake.network_configurations(SEEDED_ENTERPRISE, enterprise=True)
     assert live_one["id"] == stack.get("ent-net").id and live_one["network_settings_ids"] == [subnet]

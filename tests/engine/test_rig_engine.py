@@ -90,7 +90,7 @@ def test_every_check_gets_a_fresh_random_seed(stack: Engine) -> None:
 def test_import_by_id_alone_fails_inside_the_sdk(stack: Engine, fake: FakeGitHub) -> None:
     """`pulumi import` sends Read with the id alone; the SDK looks for `__provider` in the empty properties.
 
-    While this holds, adoption is `adopt=True` or the exporter (README, Limits). When an SDK release fixes it
+    While this holds, adoption is `adopt=True` or the exporter (docs/resources.md, Limits). When an SDK release fixes it
     (pulumi/pulumi#16175), this test fails: then make import work and revisit that advice.
     """
     existing = next(g for g in fake.groups("acme") if g["name"] == "release")

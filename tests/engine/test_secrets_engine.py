@@ -47,7 +47,7 @@ FORMS: list[tuple[str, dict[str, Any]]] = [
     ("pasted after a newline", {"github:baseUrl": f"https://ghe.example.com/api/v3\n{TOKEN}"}),
     ("in the path over http", {"github:baseUrl": f"http://ghe.example.com/{TOKEN}"}),
     ("owner is the token", {"github:owner": TOKEN}),
-    ("enterprise is the token", {"github:enterprise": TOKEN}),
+    ("enterprise is the token", {"github-runner-groups:enterprise": TOKEN}),
     ("write delay is the token", {"github:writeDelayMs": TOKEN}),
 ]
 

@@ -27,7 +27,7 @@ from stacks import Stacks
 from test_hostile_assignments import reported
 from test_hostile_enterprise import enterprise_snapshot, group_id, org_id
 
-CONFIG = {"github:enterprise": SEEDED_ENTERPRISE}
+CONFIG = {"github-runner-groups:enterprise": SEEDED_ENTERPRISE}
 
 
 @pytest.fixture

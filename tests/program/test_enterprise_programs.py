@@ -19,7 +19,7 @@ from github_runner_groups.testing.mocks import program_file, run_program
 from stacks import Stacks
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "enterprise"
-CONFIG = {"github:enterprise": SEEDED_ENTERPRISE}
+CONFIG = {"github-runner-groups:enterprise": SEEDED_ENTERPRISE}
 WRITES = ("POST", "PATCH", "PUT", "DELETE")
 
 
@@ -120,7 +120,7 @@ def test_an_exported_enterprise_is_adopted_without_a_change(
     assert enterprise_snapshot(fake) == before
     # Groups are adopted with their lists inline, each list read once: nothing is written.
     assert [r.method for r in fake.requests if r.method in WRITES] == []
-    assert "organizations=['acme', 'acme-labs']" in to_python(exported)
+    assert 'organizations=["acme", "acme-labs"]' in to_python(exported)
 
 
 def test_the_enterprise_export_owns_each_list_the_group_has(fake: FakeGitHub, emulator: EmulatorServer) -> None:
@@ -135,7 +135,7 @@ def test_the_enterprise_export_owns_each_list_the_group_has(fake: FakeGitHub, em
     lists = {g.name: (g.organizations, g.runners, g.exclusive) for g in exported.spec.enterprise.groups}
     assert lists == {"closed": ((), ("ent-closed-1",), True), "everyone": (None, None, True)}
     program = to_python(exported)
-    assert "organizations=[], runners=['ent-closed-1'], adopt=True" in program
+    assert '    organizations=[],\n    runners=["ent-closed-1"],\n    adopt=True,\n)' in program
     assert "OrganizationAccess" not in program and "Membership" not in program
 
 

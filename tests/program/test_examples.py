@@ -36,12 +36,17 @@ def test_quickstart(fake: FakeGitHub, emulator: EmulatorServer) -> None:
     assert sorted(r.type.rsplit(":", 1)[-1] for r in created).count("RunnerGroup") == 3
     ci = group_named(fake, "ci-linux")
     assert ci["visibility"] == "selected"
-    assert names(fake, "repos", fake.group_repository_ids("acme", ci["id"])) == {"api", "web", "mobile"}
+    assert names(fake, "repos", fake.group_repository_ids("acme", ci["id"])) == {"design-system", "secrets-vault"}
     assert names(fake, "runners", fake.group_runner_ids("acme", ci["id"])) == {"linux-3", "linux-4"}
     gpu = group_named(fake, "gpu")
     assert names(fake, "runners", fake.group_runner_ids("acme", gpu["id"])) == {"linux-gpu-1"}
-    assert group_named(fake, "release") == release_before  # adopted as it was: no POST, no PATCH
-    assert fake.count("POST") == 2 and fake.count("PATCH") == 0
+    release = group_named(fake, "release")  # adopted, not recreated: its workflow pinned, its runners given
+    assert release["id"] == release_before["id"]
+    assert release["selected_workflows"] == [
+        "acme/deploy/.github/workflows/release.yml@3f786850e387550fdab836ed7e6dc881de23001b"
+    ]
+    assert names(fake, "runners", fake.group_runner_ids("acme", release["id"])) == {"mac-1", "windows-1"}
+    assert (fake.count("POST"), fake.count("PATCH"), fake.count("PUT")) == (2, 1, 1)
 
 
 def test_python_resources(fake: FakeGitHub, emulator: EmulatorServer) -> None:

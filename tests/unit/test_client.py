@@ -248,7 +248,8 @@ def test_a_post_without_a_clear_answer_is_not_repeated(
     assert [g["name"] for g in fake.groups("acme")].count("once") == 1
 
 
-def test_connection_refused_is_retried_then_explained(clock: Clock) -> None:
+def test_a_refused_connection_on_loopback_is_explained_at_once(clock: Clock) -> None:
+    """Nothing starts listening on this machine by itself: retrying for 15 s only delayed the explanation."""
     with serve(FakeGitHub()) as server:
         url = server.url  # closed below: nothing listens there any more
     client = make_client(clock, base_url=url, max_retries=2)
@@ -256,9 +257,32 @@ def test_connection_refused_is_retried_then_explained(clock: Clock) -> None:
         lambda: client.get(GROUPS, action="listing"),
         lambda: client.request("POST", GROUPS, action="creating"),
     ):
-        with pytest.raises(GitHubConnectionError, match="after 3 attempts") as failed:
+        with pytest.raises(GitHubConnectionError, match="connection refused: nothing listens there") as failed:
             call()
         assert not isinstance(failed.value, GitHubOutcomeUnknown)  # never sent, so safe to retry even a POST
+        assert f"({url}): is the server running there" in str(failed.value)
+    assert clock.sleeps == []
+
+
+def _refused(request: Any) -> Any:
+    from urllib3.exceptions import MaxRetryError, NewConnectionError
+
+    refusal = NewConnectionError(None, "Failed to establish a new connection: [Errno 111] Connection refused")  # type: ignore[arg-type]
+    refusal.__cause__ = ConnectionRefusedError(111, "Connection refused")
+    raise requests.ConnectionError(MaxRetryError(None, request.url, refusal))  # type: ignore[arg-type]
+
+
+def test_a_refused_connection_elsewhere_is_said_at_once_then_retried(
+    clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    with responses.RequestsMock() as mock, caplog.at_level(logging.WARNING):
+        mock.add_callback("GET", f"{BASE}{GROUPS}", callback=_refused)
+        client = make_client(clock, max_retries=2)
+        with pytest.raises(GitHubConnectionError, match="after 3 attempts"):
+            client.get(GROUPS, action="listing")
+    assert len(clock.sleeps) == 2
+    (said,) = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert "connection refused: nothing listens there; retrying" in said
 
 
 # Rate limits

@@ -102,7 +102,7 @@ def test_export_writes_every_setting_and_no_computed_field(fake: FakeGitHub, cli
     assert "network_configuration_id: n1" in gpu
     assert "runners_url" not in text and "workflow_restrictions_read_only" not in text and "default:" not in text
     program = to_python(export_org(client, "acme"))
-    assert "network_configuration_id='n1'" in program and "allows_public_repositories=True" in program
+    assert 'network_configuration_id="n1"' in program and "allows_public_repositories=True" in program
 
 
 def test_export_from_ghes_leaves_out_what_ghes_lacks(fake: FakeGitHub) -> None:
@@ -116,3 +116,28 @@ def test_export_from_ghes_leaves_out_what_ghes_lacks(fake: FakeGitHub) -> None:
         exported = export_org(GitHubClient(ClientSettings(base_url=ghes, token=DEMO_TOKEN)), "acme")
     assert "gpu" in [g.name for g in exported.spec.groups]
     assert all(g.network_configuration_id is None for g in exported.spec.groups)
+
+
+def test_the_exported_program_is_as_ruff_format_writes_it(fake: FakeGitHub, emulator: EmulatorServer) -> None:
+    """Users commit it and run their formatter: with ruff's defaults (88 columns) it must change nothing."""
+    import subprocess
+    import sys
+
+    fake.add_group("acme", "n" * 40, visibility="selected")  # a long line, split one argument per line
+    many = fake.add_group("acme", "many", visibility="selected")
+    repos = [r["id"] for r in fake.repositories("acme")]
+    fake.set_group_repository_ids("acme", many["id"], set(repos))  # a list too long for one line
+    fake.add_group("acme", 'quote"s', visibility="all")
+    client = GitHubClient(ClientSettings(base_url=emulator.url, token=DEMO_TOKEN))
+    program = to_python(export_org(client, "acme"))
+    assert '    repositories=[\n        "api",\n' in program
+    ruff = Path(sys.executable).parent / "ruff"
+    done = subprocess.run(
+        [str(ruff), "format", "--isolated", "--diff", "--stdin-filename", "exported.py", "-"],
+        input=program,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    compile(program, "exported.py", "exec")

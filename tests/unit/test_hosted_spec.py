@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -113,8 +114,11 @@ def test_export_lists_hosted_runners_under_their_groups(fake: FakeGitHub, client
     path.write_text(to_yaml(exported))
     assert load_spec(path) == exported.spec
     program = to_python(exported)
-    assert "rg.HostedRunner('linux-large', name='linux-large', runner_group_id=build_linux.id" in program
-    assert program.count("adopt=True)") == len(exported.spec.groups) + 1  # each group and the hosted runner
+    assert (
+        'rg.HostedRunner(\n    "linux-large",\n    name="linux-large",\n    runner_group_id=build_linux.id,' in program
+    )
+    calls_adopting = re.findall(r"adopt=True,?\s*\)", program)
+    assert len(calls_adopting) == len(exported.spec.groups) + 1  # each group and the hosted runner
 
 
 def test_export_on_ghes_reads_no_hosted_runners() -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 import threading
 import time
 from pathlib import Path
@@ -21,7 +20,7 @@ from github_runner_groups.client.ledger import HORIZON_SECONDS, Ledger, Spending
 from github_runner_groups.client.pacer import HourlyWritesUsed, Pacer
 from github_runner_groups.errors import GitHubConnectionError, GitHubRateLimited
 from github_runner_groups.settings import SETTING_NAMES, resolve_settings
-from github_runner_groups.testing import DEMO_TOKEN, EmulatorServer
+from github_runner_groups.testing import DEMO_TOKEN, EmulatorServer, FakeGitHub, FaultRule, serve
 
 NOW = 1_800_000_000.0
 
@@ -285,18 +284,19 @@ def test_two_processes_on_one_credential_share_the_hours_writes(emulator: Emulat
 
 def test_a_request_that_got_no_answer_still_counts_for_the_others(directory: Path) -> None:
     """GitHub may have counted a request whose answer was lost: its points are shared as spent, retries included."""
-    with socket.socket() as unused:
-        unused.bind(("127.0.0.1", 0))
-        port = unused.getsockname()[1]  # closed again before the client connects: refused
-    settings = ClientSettings(
-        base_url=f"http://127.0.0.1:{port}",
-        token=DEMO_TOKEN,
-        pacing=PacingSettings(write_delay_seconds=0, ledger_directory=str(directory)),
-        max_retries=2,
-        retry_delay_seconds=0,
-    )
-    with pytest.raises(GitHubConnectionError):
-        GitHubClient(settings).get("/orgs/acme", action="reading org 'acme'")
+    fake = FakeGitHub.seeded()
+    # Every answer dropped (a refused connection is no longer retried on loopback: nothing listens there).
+    fake.add_fault(FaultRule(method="GET", drop=True, times=None))
+    with serve(fake) as server:
+        settings = ClientSettings(
+            base_url=server.url,
+            token=DEMO_TOKEN,
+            pacing=PacingSettings(write_delay_seconds=0, ledger_directory=str(directory)),
+            max_retries=2,
+            retry_delay_seconds=0,
+        )
+        with pytest.raises(GitHubConnectionError):
+            GitHubClient(settings).get("/orgs/acme", action="reading org 'acme'")
     (ledger_file,) = directory.iterdir()
     now = Wall()
     now.now = time.time()

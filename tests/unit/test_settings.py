@@ -1,14 +1,21 @@
-"""Where credentials and defaults come from: stack config, then the environment, which wins."""
+"""Where credentials and defaults come from: stack config first, the environment as the fallback (pulumi-github's
+order), every key that is not pulumi-github's under `github-runner-groups:`."""
 
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from github_runner_groups import settings as settings_module
 from github_runner_groups.errors import ConfigError
-from github_runner_groups.settings import resolve_settings
+from github_runner_groups.settings import DEPRECATED_KEYS, resolve_settings
+
+# pulumi-github's published provider config (names and types), with the commit it was read from.
+PULUMI_GITHUB_CONFIG = json.loads((Path(__file__).parents[1] / "data" / "pulumi_github_config.json").read_text())
 
 PEM = "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n"
 
@@ -27,12 +34,102 @@ def test_stack_config_is_read_with_pulumi_github_keys() -> None:
     assert settings.client.base_url == "https://ghe.example.com/api/v3"
 
 
-def test_environment_wins_over_stack_config() -> None:
+@pytest.fixture(autouse=True)
+def fresh_warnings() -> Iterator[None]:
+    """Each warning is given once per process: every test starts as a new process would."""
+    settings_module._warned.clear()
+    yield
+    settings_module._warned.clear()
+
+
+def test_stack_config_wins_over_the_environment_as_in_pulumi_github() -> None:
     settings = resolve_settings(
         config({"github:token": "t-config", "github:owner": "acme"}),
         environ={"GITHUB_TOKEN": "t-env", "GITHUB_OWNER": "other"},
     )
-    assert (settings.client.token, settings.owner) == ("t-env", "other")
+    assert (settings.client.token, settings.owner) == ("t-config", "acme")
+
+
+def test_the_environment_is_the_fallback() -> None:
+    settings = resolve_settings(config({"github:owner": "acme"}), environ={"GITHUB_TOKEN": "t-env"})
+    assert (settings.client.token, settings.owner) == ("t-env", "acme")
+
+
+def test_both_set_and_different_warns_once_with_the_names_and_never_the_values(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    stack = config({"github:token": "ghp_fromStackConfig", "github:owner": "acme"})
+    environ = {"GITHUB_TOKEN": "ghp_fromEnvironment", "GITHUB_OWNER": "acme"}
+    with caplog.at_level(logging.WARNING):
+        resolve_settings(stack, environ)
+        resolve_settings(stack, environ)  # every provider and lookup resolves the settings again
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1, warnings
+    assert "github:token (stack config) and GITHUB_TOKEN (environment)" in warnings[0]
+    assert "using github:token" in warnings[0]
+    assert "ghp_from" not in caplog.text
+    assert "OWNER" not in caplog.text  # the same value in both places is no conflict
+
+
+def test_a_number_given_as_1000_0_and_1000_is_the_same_setting(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING):
+        resolve_settings(config({"github:writeDelayMs": 1000.0}), {"GITHUB_WRITE_DELAY_MS": "1000"})
+    assert caplog.records == []
+
+
+def test_our_github_keys_are_all_pulumi_githubs() -> None:
+    """A bridged provider refuses unknown keys in its namespace, and our users run pulumi-github in the same stack:
+    every `github:` key read here must be one pulumi-github publishes (tests/data/pulumi_github_config.json)."""
+    read: list[str] = []
+
+    def recording(key: str) -> None:
+        read.append(key)
+
+    resolve_settings(recording, environ={})
+    ours = {key.split(":", 1)[1] for key in read if key.startswith("github:")}
+    assert ours >= {"token", "owner", "baseUrl", "appAuth", "writeDelayMs", "maxRetries", "retryDelayMs"}
+    deprecated = {key.split(":", 1)[1] for key in DEPRECATED_KEYS.values()}
+    assert ours - deprecated <= set(PULUMI_GITHUB_CONFIG["variables"])
+    assert deprecated.isdisjoint(PULUMI_GITHUB_CONFIG["variables"])
+    assert {"id", "installationId", "pemFile"} == set(PULUMI_GITHUB_CONFIG["types"]["github:config/appAuth:appAuth"])
+    assert all(key.startswith(("github:", "github-runner-groups:")) for key in read)
+
+
+def test_the_deprecated_spellings_go_when_their_release_comes() -> None:
+    """The old `github:` spellings are read for one minor version: the release named here must drop them."""
+    from github_runner_groups._version import __version__
+
+    def release(text: str) -> tuple[int, ...]:
+        return tuple(int(part) for part in text.split("+")[0].split(".")[:3] if part.isdigit())
+
+    if __version__ != "0+unknown":
+        assert release(__version__) < release(settings_module.DEPRECATED_UNTIL)
+
+
+def test_the_enterprise_key_is_ours(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING):
+        settings = resolve_settings(config({"github-runner-groups:enterprise": "acme-corp"}), environ={})
+    assert settings.enterprise == "acme-corp" and caplog.records == []
+
+
+def test_the_old_github_enterprise_key_still_works_with_a_deprecation_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        settings = resolve_settings(config({"github:enterprise": "acme-corp"}), environ={})
+        resolve_settings(config({"github:enterprise": "acme-corp"}), environ={})
+    assert settings.enterprise == "acme-corp"
+    (warning,) = [r.getMessage() for r in caplog.records]
+    assert "github:enterprise is deprecated" in warning
+    assert "github-runner-groups:enterprise" in warning and "until 0.3.0" in warning
+    assert "acme-corp" not in warning
+
+
+def test_the_new_key_wins_over_the_old_one(caplog: pytest.LogCaptureFixture) -> None:
+    stack = config({"github:enterprise": "old-corp", "github-runner-groups:enterprise": "new-corp"})
+    with caplog.at_level(logging.WARNING):
+        assert resolve_settings(stack, environ={"GITHUB_ENTERPRISE": "env-corp"}).enterprise == "new-corp"
+    assert "is ignored now that github-runner-groups:enterprise is set" in caplog.text
 
 
 @pytest.mark.parametrize(
@@ -86,6 +183,15 @@ def test_token_takes_precedence_over_app() -> None:
         },
     )
     assert settings.client.token == "t" and settings.client.app is None
+
+
+def test_app_auth_from_stack_config_wins_over_the_environments(caplog: pytest.LogCaptureFixture) -> None:
+    raw = json.dumps({"id": "12", "installationId": "34", "pemFile": PEM})
+    environ = {"GITHUB_APP_ID": "1", "GITHUB_APP_INSTALLATION_ID": "2", "GITHUB_APP_PEM_FILE": PEM}
+    with caplog.at_level(logging.WARNING):
+        app = resolve_settings(config({"github:appAuth": raw}), environ).client.app
+    assert app is not None and (app.app_id, app.installation_id) == ("12", "34")
+    assert "github:appAuth (stack config) and GITHUB_APP_ID" in caplog.text and "BEGIN" not in caplog.text
 
 
 def test_incomplete_app_auth_names_what_is_missing() -> None:
@@ -197,7 +303,26 @@ def test_pacing_from_stack_config_with_pulumi_github_keys() -> None:
     assert (pacing.write_delay_seconds, pacing.points_per_minute, pacing.max_in_flight) == (0.25, 450, 4)
 
 
-def test_pacing_env_wins_and_parallel_requests_turns_it_off() -> None:
+def test_pacing_stack_config_wins_and_parallel_requests_turns_it_off() -> None:
     environ = {"GITHUB_TOKEN": "t", "GITHUB_WRITE_DELAY_MS": "0", "GITHUB_PARALLEL_REQUESTS": "true"}
     pacing = resolve_settings(config({"github:writeDelayMs": 5000}), environ).client.pacing
-    assert pacing.write_delay_seconds == 0 and not pacing.enabled
+    assert pacing.write_delay_seconds == 5 and not pacing.enabled
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ("api.github.com", "is 'api.github.com': a URL starts with its scheme; expected https://api.github.com."),
+        ("ghe.example.com/api/v3", "expected https://ghe.example.com/api/v3."),
+        ("ghp_notAUrlButAToken123", "is not a URL (its value is not shown: it may be a secret set in the wrong place)"),
+    ],
+)
+def test_a_base_url_that_is_no_url_says_what_was_expected(value: str, said: str) -> None:
+    from github_runner_groups.client import GitHubClient
+
+    with pytest.raises(ConfigError) as refused:
+        GitHubClient(resolve_settings(None, {"GITHUB_TOKEN": "t", "GITHUB_BASE_URL": value}).client)
+    assert said in str(refused.value) and "expected" in str(refused.value)
+    assert "<not a URL>" not in str(refused.value)
+    if value.startswith("ghp_"):
+        assert value not in str(refused.value)

@@ -14,8 +14,9 @@ def test_the_quickstart_spec_loads() -> None:
     spec = load_spec(Path(__file__).parents[2] / "runner-groups.yaml")
     assert spec.org == "acme"
     by_name = {g.name: g for g in spec.groups}
-    assert by_name["ci-linux"].repositories == ("api", "web", "mobile")
-    assert by_name["release"].adopt and by_name["release"].selected_workflows == (WORKFLOW,)
+    assert by_name["ci-linux"].repositories == ("design-system", "secrets-vault")
+    pinned = "acme/deploy/.github/workflows/release.yml@3f786850e387550fdab836ed7e6dc881de23001b"
+    assert by_name["release"].adopt and by_name["release"].selected_workflows == (pinned,)
 
 
 @pytest.mark.parametrize(

@@ -37,7 +37,8 @@ ENTERPRISE_PERMISSION_HINT = (
     "Enterprise runner groups need an enterprise owner's classic personal access token (or OAuth app token) with "
     "the manage_runners:enterprise scope (admin:enterprise includes it); GitHub's enterprise runner-group "
     "endpoints do not work with fine-grained tokens or GitHub App tokens. Check also the enterprise slug "
-    "(github:enterprise / GITHUB_ENTERPRISE): it is the ENTERPRISE of github.com/enterprises/ENTERPRISE."
+    "(github-runner-groups:enterprise / GITHUB_ENTERPRISE): it is the ENTERPRISE of "
+    "github.com/enterprises/ENTERPRISE."
 )
 
 

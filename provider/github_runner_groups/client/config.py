@@ -31,6 +31,8 @@ MAX_CA_DIRECTORY_ENTRIES = 10_000
 WRITE_COST_POINTS = 5
 _HASHED_NAME = re.compile(r"[0-9a-f]{8}\.r?[0-9]+")
 _DIGITS = re.compile(r"[0-9]{1,19}")
+# A host name with a dot (and maybe a port and a path), given without its scheme: `api.github.com`, `ghe.corp/api/v3`.
+_HOST_AND_PATH = re.compile(r"[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?")
 _CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f-\x9f\u2028\u2029\ufeff]")
 
 
@@ -161,7 +163,11 @@ def check_base_url(base_url: str, names: SettingNames) -> None:
         parts = urlsplit(base_url)
         host, _port = parts.hostname, parts.port
     except ValueError:
-        raise ConfigError(f"{names.base_url} is {shown_url(base_url)!r}: not a well-formed URL. {fix}") from None
+        raise ConfigError(f"{_named(base_url, names)}: not a well-formed URL. {fix}") from None
+    if not parts.scheme and _HOST_AND_PATH.fullmatch(base_url):
+        raise ConfigError(
+            f"{names.base_url} is {base_url!r}: a URL starts with its scheme; expected https://{base_url}. {fix}"
+        )
     if _CONTROL_OR_SPACE.search(base_url):
         problem = "it contains a space or control character (often a trailing newline, or a token pasted after it)"
     elif parts.scheme not in ("http", "https") or not host or not base_url.lower().startswith(("http://", "https://")):
@@ -176,7 +182,19 @@ def check_base_url(base_url: str, names: SettingNames) -> None:
         problem = "it holds a secret (the token, or text shaped like a GitHub token), which must not be in a URL"
     else:
         return
-    raise ConfigError(f"{names.base_url} is {shown_url(base_url)!r}: {problem}. {fix}")
+    raise ConfigError(f"{_named(base_url, names)}: {problem}. {fix}")
+
+
+def _named(base_url: str, names: SettingNames) -> str:
+    """The setting and its value where the value can be shown; a value that is no plain URL may be a secret
+    pasted into the wrong setting, so then the message says what was expected instead of echoing it."""
+    shown = shown_url(base_url)
+    if shown == HIDDEN:
+        return (
+            f"{names.base_url} is not a plain URL (its value is not shown: it may be a secret set in the wrong "
+            "place); expected an https:// URL such as https://api.github.com"
+        )
+    return f"{names.base_url} is {shown!r}"
 
 
 def is_loopback(host: str) -> bool:

@@ -22,7 +22,7 @@ from requests.utils import parse_header_links
 from ..errors import GitHubError, GitHubOutcomeUnknown, GitHubRateLimited, GitHubServerError
 from ..redaction import logger, remember, scrub
 from . import failures
-from .config import DEFAULT_BASE_URL, ClientSettings
+from .config import DEFAULT_BASE_URL, ClientSettings, is_loopback
 from .etags import CachedGet, EtagCache
 from .ledger import Ledger, ledger_name
 from .pacer import SECONDARY_LIMIT, HourlyWritesUsed, Pacer, Wait, wait_on_condition
@@ -214,6 +214,10 @@ class GitHubClient:
             raise GitHubOutcomeUnknown(
                 call.action, github_message=failure.description, hint=failures.OUTCOME_UNKNOWN_HINT
             )
+        if failure.nothing_there and attempts.retries == 0:
+            if is_loopback(urlsplit(self._base).hostname or ""):  # nothing will start listening by itself
+                raise failures.connection_error(call.action, failure, self._nothing_there_hint())
+            log.warning("%s: %s; retrying. %s", self._origin[1], failure.description, self._nothing_there_hint())
         if not (failure.transient and attempts.retries < self.settings.max_retries):
             raise failures.connection_error(call.action, failure, self._no_answer_hint(attempts.retries))
         self._back_off(attempts, call, failure.description)
@@ -378,6 +382,12 @@ class GitHubClient:
     def _server_error_hint(self, attempts: _Attempts) -> str:
         where = "https://www.githubstatus.com" if self._base == DEFAULT_BASE_URL else "your GitHub server's health"
         return f"GitHub kept failing after {attempts.retries + 1} attempts: check {where} and try again."
+
+    def _nothing_there_hint(self) -> str:
+        return (
+            f"Check {self._names.base_url} ({self._base}): is the server running there (for the emulator: "
+            "`github-runner-groups emulator --port PORT`), and is that its address?"
+        )
 
     def _no_answer_hint(self, retries: int) -> str:
         return (

@@ -6,6 +6,7 @@ it pass next time?) and builds the typed error, so the request loop only has to 
 
 from __future__ import annotations
 
+import socket
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,6 +60,7 @@ class TransportFailure:
     sent: bool
     transient: bool = True
     hint: str | None = None
+    nothing_there: bool = False  # refused or no such host: worth saying at once, before any retry
 
 
 def classify_exception(exc: requests.RequestException, timeout: float, names: SettingNames) -> TransportFailure:
@@ -80,7 +82,13 @@ def classify_exception(exc: requests.RequestException, timeout: float, names: Se
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return TransportFailure(f"could not connect within {timeout:g}s", sent=False)
     reason = exc.args[0] if exc.args else None
-    if isinstance(getattr(reason, "reason", reason), ConnectTimeoutError):
+    inner = getattr(reason, "reason", reason)
+    cause = getattr(inner, "__cause__", None) or getattr(inner, "__context__", None)
+    if isinstance(cause, ConnectionRefusedError):
+        return TransportFailure("connection refused: nothing listens there", sent=False, nothing_there=True)
+    if isinstance(cause, socket.gaierror):
+        return TransportFailure("the host name does not resolve", sent=False, nothing_there=True)
+    if isinstance(inner, ConnectTimeoutError):
         return TransportFailure("could not connect (refused, unreachable or unknown host)", sent=False)
     if isinstance(exc, requests.exceptions.ReadTimeout):
         return TransportFailure(f"no answer within {timeout:g}s", sent=True)

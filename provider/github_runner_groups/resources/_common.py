@@ -232,9 +232,15 @@ class Checker:
         self._location("org", owner, "organization", "github:owner", "ORG", "GITHUB_OWNER", org_problem)
 
     def enterprise(self, default: str | None) -> None:
-        """`enterprise` defaults to github:enterprise / GITHUB_ENTERPRISE."""
+        """`enterprise` defaults to github-runner-groups:enterprise / GITHUB_ENTERPRISE."""
         self._location(
-            "enterprise", default, "enterprise", "github:enterprise", "SLUG", "GITHUB_ENTERPRISE", enterprise_problem
+            "enterprise",
+            default,
+            "enterprise",
+            "github-runner-groups:enterprise",
+            "SLUG",
+            "GITHUB_ENTERPRISE",
+            enterprise_problem,
         )
 
     def _location(

@@ -86,7 +86,7 @@ class _ProgramOwners:
 
 def _program_owners() -> _ProgramOwners:
     """With the org (enterprise) of a resource without `org` (`enterprise`), as the provider will resolve it
-    (GITHUB_OWNER, else github:owner; GITHUB_ENTERPRISE, else github:enterprise)."""
+    (github:owner, else GITHUB_OWNER; github-runner-groups:enterprise, else GITHUB_ENTERPRISE)."""
     try:
         settings = resolve_settings(get_config)
     except ConfigError:

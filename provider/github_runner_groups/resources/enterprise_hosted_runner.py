@@ -31,8 +31,9 @@ class EnterpriseHostedRunnerProvider(HostedRunnerProvider):
 
 @dataclass
 class EnterpriseHostedRunnerArgs:
-    """Inputs of an EnterpriseHostedRunner: HostedRunnerArgs with `enterprise` (default github:enterprise /
-    GITHUB_ENTERPRISE) instead of `org`; `runner_group_id` is an EnterpriseRunnerGroup's id."""
+    """Inputs of an EnterpriseHostedRunner: HostedRunnerArgs with `enterprise` (default
+    github-runner-groups:enterprise / GITHUB_ENTERPRISE) instead of `org`; `runner_group_id` is an
+    EnterpriseRunnerGroup's id."""
 
     name: pulumi.Input[str]
     runner_group_id: pulumi.Input[int | str]

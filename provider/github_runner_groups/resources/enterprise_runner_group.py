@@ -44,11 +44,12 @@ class EnterpriseRunnerGroupProvider(RunnerGroupProvider):
 
 @dataclass
 class EnterpriseRunnerGroupArgs:
-    """Inputs of an EnterpriseRunnerGroup. `enterprise` defaults to github:enterprise / GITHUB_ENTERPRISE; an unset
-    setting gets its default (visibility 'all', flags false, no workflows), except with `adopt=True`, where it
-    stays as GitHub has it. `organizations` (logins or ids; visibility 'selected' only) / `runners` (enterprise
-    runner names or ids): the group owns that whole list when given (even `[]`); unset, it does not own it (leave
-    it to GitHub, or to EnterpriseRunnerGroupOrganizationAccess / EnterpriseRunnerGroupMembership)."""
+    """Inputs of an EnterpriseRunnerGroup. `enterprise` defaults to github-runner-groups:enterprise /
+    GITHUB_ENTERPRISE; an unset setting gets its default (visibility 'all', flags false, no workflows), except with
+    `adopt=True`, where it stays as GitHub has it. `organizations` (logins or ids; visibility 'selected' only) /
+    `runners` (enterprise runner names or ids): the group owns that whole list when given (even `[]`); unset, it
+    does not own it (leave it to GitHub, or to EnterpriseRunnerGroupOrganizationAccess /
+    EnterpriseRunnerGroupMembership)."""
 
     name: pulumi.Input[str]
     enterprise: pulumi.Input[str] | None = None

@@ -391,7 +391,7 @@ class NetworkConfiguration(pulumi.dynamic.Resource, module="github", name="Netwo
 @dataclass
 class EnterpriseNetworkConfigurationArgs:
     """Inputs of an EnterpriseNetworkConfiguration (GHEC): as NetworkConfigurationArgs, with `enterprise`
-    (default github:enterprise / GITHUB_ENTERPRISE) instead of `org`."""
+    (default github-runner-groups:enterprise / GITHUB_ENTERPRISE) instead of `org`."""
 
     name: pulumi.Input[str]
     network_settings_ids: pulumi.Input[Sequence[pulumi.Input[str]]]

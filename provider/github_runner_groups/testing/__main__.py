@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import errno
+import ipaddress
+import socket
+import sys
 import threading
 
-from .fake import DEMO_TOKEN, SEEDED_ENTERPRISE, FakeGitHub
+from .fake import DEMO_TOKEN, SEEDED_ENTERPRISE, SEEDS, FakeGitHub
 from .flavours import DEFAULT_FLAVOUR, FLAVOURS, OPENAPI_VERSION
 from .limits import SecondaryLimits
 from .server import serve
@@ -25,12 +29,37 @@ _SECONDARY_FLAGS = {
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    fake = FakeGitHub.seeded(args.seed, secondary_limits=_secondary_limits(parser, args), flavour=args.flavour)
+    if not _is_loopback(args.host):
+        if not args.allow_remote:
+            print(
+                f"emulator: --host {args.host} is not a loopback address: the emulator answers every request made "
+                "with its well-known demo token, so anyone who can reach that address can use it. Add "
+                "--allow-remote if that is what you mean.",
+                file=sys.stderr,
+            )
+            return 2
+        print(
+            f"warning: serving on {args.host}: anyone who can reach it gets the emulator's answers to the demo "
+            "token (printed below). Nothing real is behind it, but do not expose it beyond a network you trust.",
+            file=sys.stderr,
+            flush=True,
+        )
+    try:
+        fake = FakeGitHub.seeded(args.seed, secondary_limits=_secondary_limits(parser, args), flavour=args.flavour)
+    except ValueError as error:
+        parser.error(str(error))
     fake.latency_seconds = args.latency_ms / 1000
-    server = serve(fake, args.host, args.port)
+    try:
+        server = serve(fake, args.host, args.port)
+    except OSError as error:
+        print(f"emulator: cannot listen on {args.host}:{args.port}: {_why(error, args)}", file=sys.stderr)
+        return 1
     enterprise = f", enterprise '{SEEDED_ENTERPRISE}'" if fake.enterprises else ""
-    print(f"GitHub emulator ({args.flavour}) listening on {server.url} (org 'acme'{enterprise})", flush=True)
-    print(f"  GITHUB_BASE_URL={server.url} GITHUB_TOKEN={DEMO_TOKEN} GITHUB_OWNER=acme", flush=True)
+    print(f"GitHub emulator ({fake.flavour.name}) listening on {server.url} (org 'acme'{enterprise})", flush=True)
+    settings = f"GITHUB_BASE_URL={server.url} GITHUB_TOKEN={DEMO_TOKEN} GITHUB_OWNER=acme"
+    if fake.enterprises:
+        settings += f" GITHUB_ENTERPRISE={SEEDED_ENTERPRISE}"
+    print(f"  {settings}", flush=True)
     if fake.secondary_limits is not None:
         print(f"  secondary limits: {_describe(fake.secondary_limits)}", flush=True)
     try:
@@ -42,16 +71,48 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _why(error: OSError, args: argparse.Namespace) -> str:
+    """One line: what went wrong binding the socket, and what to do."""
+    if isinstance(error, socket.gaierror):
+        return f"no such host ({error.strerror}); use a loopback address such as 127.0.0.1."
+    if error.errno == errno.EADDRINUSE:
+        return "the port is in use by another program; pick another with --port, or --port 0 for a free one."
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied (ports below 1024 need privileges); pick a port above 1024."
+    if error.errno == errno.EADDRNOTAVAIL:
+        return "this machine has no such address; use 127.0.0.1."
+    return f"{error.strerror or error}."
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m github_runner_groups.testing", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1", help="loopback address to listen on (default 127.0.0.1)")
+    parser.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow a --host other than loopback (the emulator answers anyone who has the demo token)",
+    )
     parser.add_argument("--port", type=int, default=0, help="port (default: a free one, printed)")
-    parser.add_argument("--seed", default="demo", choices=["demo"], help="initial state (org 'acme')")
+    parser.add_argument(
+        "--seed",
+        default="demo",
+        choices=SEEDS,
+        help="initial state: demo (org 'acme'), enterprise (also 'acme-labs', both in enterprise 'acme-corp'; ghec)",
+    )
     parser.add_argument(
         "--flavour",
-        default=DEFAULT_FLAVOUR,
         choices=list(FLAVOURS),
-        help=f"the GitHub to play (default {DEFAULT_FLAVOUR}); ghes-* serve under /api/v3 (OpenAPI {OPENAPI_VERSION})",
+        help=f"the GitHub to play (default {DEFAULT_FLAVOUR}, ghec for --seed enterprise); ghes-* serve under /api/v3 "
+        f"(OpenAPI {OPENAPI_VERSION})",
     )
     parser.add_argument("--latency-ms", type=float, default=0.0, help="delay added to every answer")
     limits = parser.add_argument_group(

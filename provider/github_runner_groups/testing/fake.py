@@ -26,6 +26,9 @@ from .wire import DropConnection, FakeResponse, FaultRule, RecordedRequest
 
 DEMO_TOKEN = "ghp_emulatorDemoToken000000000000000000"
 SEEDED_ENTERPRISE = "acme-corp"
+# "demo": the org `acme` (and, on flavours with enterprises, `acme-corp` holding it); "enterprise": that on
+# `ghec` unless another flavour with enterprises is given, plus a second org `acme-labs` in `acme-corp`.
+SEEDS = ("demo", "enterprise")
 
 
 class FakeGitHub(SurfaceSeeding):
@@ -63,14 +66,17 @@ class FakeGitHub(SurfaceSeeding):
 
     @classmethod
     def seeded(
-        cls, seed: str = "demo", *, secondary_limits: SecondaryLimits | None = None, flavour: str = DEFAULT_FLAVOUR
+        cls, seed: str = "demo", *, secondary_limits: SecondaryLimits | None = None, flavour: str | None = None
     ) -> FakeGitHub:
         """Org `acme` with 12 repositories (8 public, 4 private), 8 runners and the groups `build-linux`
         (selected: api, web) and `release` (restricted to a release workflow). Where the flavour has enterprises,
         `acme` belongs to the enterprise `acme-corp`, which has two self-hosted runners and shares no group yet."""
-        if seed != "demo":
-            raise ValueError(f"unknown seed {seed!r}; the only seed is 'demo'")
+        if seed not in SEEDS:
+            raise ValueError(f"unknown seed {seed!r}; use one of: {', '.join(SEEDS)}")
+        flavour = flavour or ("ghec" if seed == "enterprise" else DEFAULT_FLAVOUR)
         fake = cls(secondary_limits=secondary_limits, flavour=flavour)
+        if seed == "enterprise" and not fake.flavour.serves(ENTERPRISE):
+            raise ValueError(f"seed 'enterprise' needs a flavour with enterprises (ghec or ghes-*), not {flavour!r}")
         fake.add_org("acme")
         for name in ("api", "web", "mobile", "infra", "docs", "deploy", "billing", "auth-service"):
             fake.add_repo("acme", name)
@@ -96,6 +102,9 @@ class FakeGitHub(SurfaceSeeding):
             fake.add_enterprise(SEEDED_ENTERPRISE, orgs=["acme"])
             for name in ("ent-linux-1", "ent-linux-2"):
                 fake.add_enterprise_runner(SEEDED_ENTERPRISE, name, labels=("self-hosted", "linux", "x64"))
+        if seed == "enterprise":
+            fake.add_org("acme-labs")
+            fake.add_enterprise(SEEDED_ENTERPRISE, orgs=["acme-labs"])
         return fake
 
     # Settings of the gateway

@@ -8,9 +8,12 @@ engine: no diff, update or delete happens, and outputs come back in one pass.
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import contextlib
 import os
 import runpy
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,6 +45,10 @@ class ProgramCheckFailed(GitHubRunnerGroupsError):
     """A resource's inputs failed check: what `pulumi preview` would have reported."""
 
 
+class ProgramNotRunnable(GitHubRunnerGroupsError):
+    """The program needs what an in-process run cannot give it: a package not installed, another provider."""
+
+
 @dataclass
 class MockedResource:
     type: str
@@ -56,13 +63,29 @@ class ProviderMocks(pulumi.runtime.Mocks):
     def __init__(self, others: Mapping[str, OtherResource] | None = None) -> None:
         self.others = dict(others or {})
         self.resources: list[MockedResource] = []
+        self.failed: list[str] = []  # names of the resources whose registration failed, in order
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        try:
+            return self._new_resource(args)
+        except GitHubRunnerGroupsError:
+            self.failed.append(args.name)
+            raise
+
+    def _new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         if args.typ.startswith("pulumi-python:dynamic"):
             id_, outputs = _create(args)
         elif args.typ in self.others:
             id_, outputs = self.others[args.typ](args)
-        else:
+        elif getattr(args, "custom", True):
+            # Echoing its inputs would hand the program None for every output (a repository's id, say) and fail
+            # later with a message about the wrong resource.
+            raise ProgramNotRunnable(
+                f"{args.typ} '{args.name}' belongs to another provider ({args.typ.split(':')[0]}), whose resources "
+                "an in-process run cannot create (no engine, no plugin): run this program with the pulumi CLI. "
+                "tests/program shows how a test stands in for them."
+            )
+        else:  # a component: nothing to create
             id_, outputs = f"{args.name}-id", dict(args.inputs)
         self.resources.append(MockedResource(args.typ, args.name, id_, outputs))
         return id_, outputs
@@ -111,7 +134,7 @@ def run_program(
     settings = {"GITHUB_BASE_URL": base_url, "GITHUB_TOKEN": token, "GITHUB_OWNER": owner}
     if "github:writeDelayMs" in program_config:
         settings["GITHUB_WRITE_DELAY_MS"] = program_config["github:writeDelayMs"]
-    with _environment(settings):
+    with _environment(settings), _reported_failures_quiet():
         reset_clients()
         resolve.forget()
         reset_options()  # a new root stack: the SDK's runtime state is global to the process
@@ -119,10 +142,47 @@ def run_program(
         try:
             pulumi.runtime.set_mocks(mocks, project="runner-groups", stack="mock", preview=False)
             _sync_await(run_pulumi_func(program))
+        except GitHubRunnerGroupsError as failure:
+            also = [name for name in mocks.failed if f"'{name}'" not in str(failure)]
+            if also:
+                shown = ", ".join(also[:5]) + (", ..." if len(also) > 5 else "")
+                raise type(failure)(f"{failure} ({len(also)} more resources failed too: {shown})") from None
+            raise
         finally:
             pulumi.runtime.set_all_config({})
             reset_options()
     return mocks.resources
+
+
+def _quiet_handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """Drop asyncio's "Future exception was never retrieved" for our own errors: run_program reports them, once.
+
+    Every resource whose registration failed leaves such a future; left to the default handler, each prints its
+    traceback (thousands of lines for a program of a few dozen resources) after the one message that matters.
+    """
+    if isinstance(context.get("exception"), GitHubRunnerGroupsError):
+        return
+    loop.default_exception_handler(context)
+
+
+@contextmanager
+def _reported_failures_quiet() -> Iterator[None]:
+    """Every event loop the run makes (and the current one) hands our own errors to `_quiet_handler`."""
+    policy = asyncio.get_event_loop_policy()
+    new_event_loop = policy.new_event_loop
+
+    def quiet() -> asyncio.AbstractEventLoop:
+        loop = new_event_loop()
+        loop.set_exception_handler(_quiet_handler)
+        return loop
+
+    policy.new_event_loop = quiet  # type: ignore[method-assign]
+    with contextlib.suppress(RuntimeError):  # no current loop yet: the run makes one
+        asyncio.get_event_loop_policy().get_event_loop().set_exception_handler(_quiet_handler)
+    try:
+        yield
+    finally:
+        policy.new_event_loop = new_event_loop  # type: ignore[method-assign]
 
 
 def program_file(directory: str | Path) -> Callable[[], None]:
@@ -134,6 +194,13 @@ def program_file(directory: str | Path) -> Callable[[], None]:
         os.chdir(folder)
         try:
             runpy.run_path(str(folder / "__main__.py"), run_name="__main__")
+        except ModuleNotFoundError as missing:
+            requirements = folder / "requirements.txt"
+            fix = f"pip install -r {requirements}" if requirements.exists() else f"install {missing.name}"
+            raise ProgramNotRunnable(
+                f"{folder / '__main__.py'} imports {missing.name}, which is not installed in this Python "
+                f"({sys.executable}): {fix}."
+            ) from None
         finally:
             os.chdir(previous)
 

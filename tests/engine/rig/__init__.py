@@ -4,7 +4,7 @@ The Pulumi CLI is not available to the test suite; this package does what `pulum
 do with a dynamic provider, over gRPC, against `python -u -m pulumi.dynamic`. One module per concern:
 `program` (resource registrations), `wire` (the engine's encodings), `process` (the provider process and its boot
 sequence), `engine` (what each command does), `checkpoint` (the state and its file). What it models of the engine
-and what it does not is listed in the README's Development section.
+and what it does not is listed in docs/architecture.md (The engine-protocol rig).
 """
 
 from .checkpoint import PROVIDER_TYPE, PROVIDER_URN, Checkpoint, DefaultProvider, StateResource
