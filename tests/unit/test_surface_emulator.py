@@ -1,5 +1,5 @@
 """The emulator's behaviours beyond GitHub's descriptions for network configurations and the self-hosted-runner
-policy (docs/fidelity/surface.md), each checked on the answers a client gets."""
+policy (docs/emulator-fidelity.md, surface section), each checked on the answers a client gets."""
 
 from __future__ import annotations
 
