@@ -11,7 +11,8 @@ import pulumi
 import pulumi.runtime
 import pytest
 from github_runner_groups.client import ClientSettings, GitHubClient
-from github_runner_groups.resources._assignment import MEMBERSHIP, REPOSITORY_ACCESS, AssignmentProvider
+from github_runner_groups.resources._assignment import AssignmentProvider
+from github_runner_groups.resources._facet import MEMBERSHIP, REPOSITORY_ACCESS
 from github_runner_groups.resources._ownership import OwnershipConflict, claim
 from github_runner_groups.resources.membership import RunnerGroupMembershipProvider
 from github_runner_groups.resources.repository_access import RunnerGroupRepositoryAccessProvider

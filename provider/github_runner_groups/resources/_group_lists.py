@@ -3,7 +3,8 @@
 Each step goes through the same stages for every list the group owns: which lists changed, resolve their
 references, claim them for this run, write those that differ (taking back the step's earlier writes when one
 fails), and report their outputs. Resolution, drift, ownership and explanations are the Facets' of the separate
-access and membership resources (`_assignment`, `_ownership`), so an inline list and its separate resource agree.
+access and membership resources (`_facet`, `_assignment_checks`, `_assignment_lists`, `_ownership`), so an inline
+list and its separate resource agree.
 """
 
 from __future__ import annotations
@@ -14,16 +15,9 @@ from typing import Any
 
 from ..client import GitHubClient
 from ..errors import GitHubError
-from ._assignment import (
-    Facet,
-    Undo,
-    explain,
-    list_differs,
-    matches_members,
-    members_outputs,
-    resolve_members,
-    undo_writes,
-)
+from ._assignment_checks import matches_members
+from ._assignment_lists import Undo, explain, list_differs, members_outputs, resolve_members, undo_writes
+from ._facet import Facet
 from ._ownership import ListClaim, claim
 from .group_scope import GroupScope
 

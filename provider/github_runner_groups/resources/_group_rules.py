@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ._assignment import DEFAULT_GROUP_NAME
+from ._assignment_checks import DEFAULT_GROUP_NAME
 from ._common import Checker, Refused
 from .group_scope import GroupScope
 

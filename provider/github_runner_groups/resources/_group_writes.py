@@ -16,7 +16,7 @@ from .. import api
 from ..client import GitHubClient
 from ..errors import GitHubNotFound, GitHubOutcomeUnknown, GitHubValidationError
 from . import _journal, group_registry
-from ._assignment import Undo, list_differs
+from ._assignment_lists import Undo, list_differs
 from ._common import Refused
 from ._group_lists import Wanted, claim_list, write_lists
 from ._group_rules import (

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 import pulumi
 
 from .. import api, resolve
-from ._assignment import AssignmentProvider, Facet
+from ._assignment import AssignmentProvider
 from ._assignment_resource import AssignmentResource
+from ._facet import Facet
 from .enterprise_organization_access import ENTERPRISE_PERMISSION
 
 ENTERPRISE_MEMBERSHIP = Facet(

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 import pulumi
 
 from .. import api, resolve
-from ._assignment import AssignmentProvider, Facet
+from ._assignment import AssignmentProvider
 from ._assignment_resource import AssignmentResource
+from ._facet import Facet
 
 ENTERPRISE_PERMISSION = "a classic token with the manage_runners:enterprise scope, which admin:enterprise includes"
 

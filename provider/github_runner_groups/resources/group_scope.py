@@ -14,8 +14,8 @@ from typing import Any
 
 from .. import api
 from ..client import GitHubClient
-from ._assignment import MEMBERSHIP, REPOSITORY_ACCESS, Facet
 from ._common import GroupLister, changed_fields, managed_settings, table_outputs
+from ._facet import MEMBERSHIP, REPOSITORY_ACCESS, Facet
 from .fields import RUNNER_GROUP_FIELDS, RUNNER_GROUP_RULES, Field, Role, Rule, named
 
 

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 import pulumi
 
-from ._assignment import MEMBERSHIP, AssignmentProvider
+from ._assignment import AssignmentProvider
 from ._assignment_resource import AssignmentResource
+from ._facet import MEMBERSHIP
 
 
 class RunnerGroupMembershipProvider(AssignmentProvider):

@@ -9,8 +9,9 @@ from typing import Any
 
 import pulumi
 
-from ._assignment import REPOSITORY_ACCESS, AssignmentProvider
+from ._assignment import AssignmentProvider
 from ._assignment_resource import AssignmentResource
+from ._facet import REPOSITORY_ACCESS
 
 
 class RunnerGroupRepositoryAccessProvider(AssignmentProvider):

@@ -31,7 +31,8 @@ import pulumi.dynamic
 from ..errors import GitHubNotFound
 from ..redaction import logger
 from . import _journal, group_registry
-from ._assignment import Undo, check_references, read_members, warn_foreign_removals
+from ._assignment_checks import check_references, warn_foreign_removals
+from ._assignment_lists import Undo, read_members
 from ._common import (
     GitHubProvider,
     Refused,

@@ -26,9 +26,11 @@ from pulumi.runtime.settings import get_monitor
 from .. import api, resolve
 from ..client import GitHubClient
 from ..errors import GitHubError, GitHubNotFound
-from ._assignment import REPOSITORY_ACCESS, check_references, matches_members, resolve_members
+from ._assignment_checks import check_references, matches_members
+from ._assignment_lists import resolve_members
 from ._common import GitHubProvider, Refused, check_field, check_result, contains_unknown, registration
 from ._common import user_inputs as without_provider
+from ._facet import REPOSITORY_ACCESS
 from ._ownership import OwnershipConflict, _program_owners
 from .fields import Role, named
 from .surface_fields import SELF_HOSTED_POLICY_FIELDS, SELF_HOSTED_POLICY_RULES
