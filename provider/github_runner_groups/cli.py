@@ -7,8 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .audit.findings import SEVERITIES
 from .audit.render import FORMATS
+from .audit.rules import SEVERITIES
 from .errors import ConfigError, GitHubRunnerGroupsError
 
 

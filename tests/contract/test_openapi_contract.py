@@ -25,7 +25,7 @@ from github_runner_groups import api
 from github_runner_groups.client import AppCredentials, ClientSettings, GitHubClient, PacingSettings
 from github_runner_groups.errors import GitHubError
 from github_runner_groups.testing import DEMO_TOKEN, FLAVOURS, OPENAPI_VERSION, FakeGitHub, add_to_responses
-from github_runner_groups.testing.flavours import ENTERPRISE, HOSTED_RUNNERS, NETWORK_CONFIGURATION
+from github_runner_groups.testing.flavours import ACTIONS_POLICIES, ENTERPRISE, HOSTED_RUNNERS, NETWORK_CONFIGURATION
 from github_runner_groups.testing.routes import routes_of
 
 UNPACED = PacingSettings(write_delay_seconds=0)  # tests do not wait between writes
@@ -206,6 +206,21 @@ def exercise_enterprise(fake: FakeGitHub, client: GitHubClient) -> None:
     api.delete_enterprise_runner_group(client, slug, created)
 
 
+def exercise_actions_policies(fake: FakeGitHub, client: GitHubClient) -> None:
+    """What the exposure audit reads of the org's and its repositories' policies."""
+    if fake.flavour.serves(ACTIONS_POLICIES):
+        fake.set_self_hosted_runner_policy("acme", "selected", ["api"])
+        api.get_self_hosted_runners_policy(client, "acme")
+        api.list_self_hosted_runners_repositories(client, "acme")
+        api.get_fork_pr_approval_policy(client, "acme")
+        api.get_fork_pr_approval_policy(client, "acme", "api")
+        api.get_fork_pr_private_policy(client, "acme")
+        api.get_fork_pr_private_policy(client, "acme", "data-pipeline")
+    fake.add_repository_runner("acme", "api", "api-box", ephemeral=True)
+    api.get_repository_actions_enabled(client, "acme", "api")
+    api.list_repository_runners(client, "acme", "api")
+
+
 def mint_installation_token(fake: FakeGitHub, key_pair: tuple[str, str]) -> None:
     private, public = key_pair
     fake.add_app("4242", public, 77, "acme")
@@ -219,6 +234,7 @@ def test_every_exchange_fits_githubs_openapi(session: Session, rsa_key_pair: tup
     fake, rsps, client = session
     flavour = fake.flavour
     exercise_every_operation(fake, client)
+    exercise_actions_policies(fake, client)
     if flavour.serves(HOSTED_RUNNERS):
         exercise_hosted_runners(client)
     if flavour.serves(ENTERPRISE):
@@ -277,7 +293,7 @@ def test_ghes_documents_no_hosted_runners_nor_network_configuration() -> None:
     """What the GHES flavour leaves out, checked against the descriptions themselves."""
     for name in ("ghes-3.17", "ghes-3.18", "ghes-3.19"):
         operations = operations_of(name)
-        assert not [key for key in operations if "hosted-runners" in key]
+        assert not [key for key in operations if "/hosted-runners" in key]  # not self-hosted-runners
         create = resolved(operations["POST /orgs/{org}/actions/runner-groups"]["request"])
         assert "network_configuration_id" not in create["properties"]
         # No additionalProperties: false, so GitHub ignores the field, and so does the emulator.

@@ -283,7 +283,7 @@ def test_table_fits_100_columns_even_with_long_names(org: FakeGitHub, client: Gi
     )
     table = render(audit_org(client, ORG, ["linux"]), "table")
     assert max(len(line) for line in table.splitlines()) <= WIDTH
-    assert "FINDINGS" in table and "Not modelled" in table and "fork pull-request approval" in table
+    assert "FINDINGS" in table and "Not modelled" in table and "pull_request_target" in table
 
 
 def test_markdown_json_and_mermaid(org: FakeGitHub, client: GitHubClient) -> None:
@@ -357,12 +357,14 @@ def test_lookup_lets_a_program_assert_no_public_repository_reaches_a_self_hosted
     assert lookups.audit_runner_exposure(org=ORG).public_repositories_reaching_self_hosted() == ["docs", "site"]
 
 
-def test_the_demo_org_costs_eight_reads(fake: FakeGitHub, emulator: EmulatorServer) -> None:
-    """The figure the README gives: 1 listing each of groups, repositories and runners, 1 selected group's
-    repositories, 3 hosted-runner listings and the Actions permissions."""
+def test_the_demo_org_costs_nineteen_reads(fake: FakeGitHub, emulator: EmulatorServer) -> None:
+    """The figure docs/audit.md gives: 1 listing each of groups, repositories and runners, 1 selected group's
+    repositories, 3 hosted-runner listings, the Actions permissions, 3 policies (self-hosted runners, fork
+    pull-request approval, fork pull requests in private repositories) and the runners of its 8 public
+    repositories (none reaches a self-hosted runner, so no repository-level policy is read)."""
     fake.reset_log()
     audit_org(GitHubClient(ClientSettings(base_url=emulator.url, token=DEMO_TOKEN)), ORG)
-    assert (len(fake.requests), fake.count("GET")) == (8, 8)
+    assert (len(fake.requests), fake.count("GET")) == (19, 19)
 
 
 def test_readme_samples_are_what_their_commands_print() -> None:

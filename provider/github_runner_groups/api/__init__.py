@@ -20,9 +20,10 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 # Looked through in this order: what every provider uses first, what few use last.
-_AREAS = ("models", "org_groups", "listings", "enterprise_groups", "server", "permissions", "hosted")
+_AREAS = ("models", "org_groups", "listings", "enterprise_groups", "server", "permissions", "hosted", "actions_policy")
 
 if TYPE_CHECKING:
+    from .actions_policy import *  # noqa: F403
     from .enterprise_groups import *  # noqa: F403
     from .hosted import *  # noqa: F403
     from .listings import *  # noqa: F403

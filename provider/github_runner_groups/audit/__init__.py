@@ -14,9 +14,11 @@ from functools import cached_property
 
 from ..client import GitHubClient
 from ..spec import OrgSpec
-from .findings import PUBLIC_REACHES_SELF_HOSTED, SEVERITIES, Finding, find
-from .model import ActionsPolicy, Group, OrgSnapshot, Repository, Runner, read_org
+from .findings import PUBLIC_REACHES_SELF_HOSTED, Finding, find
+from .model import ActionsPolicy, Group, OrgSnapshot, Repository, Runner
 from .reach import NOT_MODELLED, GroupReach, reachability, runners_by_repository
+from .read import read_org
+from .rules import SEVERITIES
 from .spec_delta import AccessChange, Delta, apply_spec
 
 __all__ = [
@@ -54,7 +56,8 @@ class Report:
     def runners_reachable_by(self, repository: str) -> list[str]:
         """Names of the self-hosted runners `repository` can send jobs to (through any group)."""
         by_name = {r.name.lower(): r.id for r in self.snapshot.repositories}
-        repository_id = by_name.get(repository.rpartition("/")[2].lower())
+        owner, _, name = repository.rpartition("/")
+        repository_id = by_name.get(name.lower()) if owner.lower() in ("", self.org.lower()) else None
         if repository_id is None:
             raise KeyError(f"no repository {repository!r} in org '{self.org}'")
         reached = self.runner_ids_by_repository.get(repository_id, frozenset())
@@ -79,9 +82,11 @@ def audit_snapshot(snapshot: OrgSnapshot, sensitive_labels: Iterable[str] = ()) 
     return Report(snapshot, reach, tuple(find(snapshot, reach, labels)), labels)
 
 
-def audit_org(client: GitHubClient, org: str, sensitive_labels: Iterable[str] = ()) -> Report:
-    """Read `org` (read-only) and audit it."""
-    return audit_snapshot(read_org(client, org), sensitive_labels)
+def audit_org(
+    client: GitHubClient, org: str, sensitive_labels: Iterable[str] = (), *, repository_runners: str = "public"
+) -> Report:
+    """Read `org` (read-only) and audit it; `repository_runners`: whose own runners to read (public or all)."""
+    return audit_snapshot(read_org(client, org, repository_runners=repository_runners), sensitive_labels)
 
 
 def spec_delta(report: Report, spec: OrgSpec, *, complete: bool = False) -> Delta:

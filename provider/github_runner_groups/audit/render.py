@@ -8,9 +8,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from . import Delta, Report
-from .findings import SEVERITIES, Finding
+from .findings import Finding
 from .model import Runner
 from .reach import NOT_MODELLED, GroupReach
+from .rules import SEVERITIES
 
 WIDTH = 100
 FORMATS = ("table", "markdown", "json", "mermaid")

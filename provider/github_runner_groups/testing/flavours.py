@@ -18,6 +18,9 @@ OPENAPI_VERSION = "23.0.2"
 HOSTED_RUNNERS = "hosted-runners"  # /orgs/{org}/actions/hosted-runners... and a group's /hosted-runners
 ENTERPRISE = "enterprise"  # /enterprises/{enterprise}/actions/runner-groups... and /actions/runners
 NETWORK_CONFIGURATION = "network-configuration"  # a group's network_configuration_id (hosted compute networking)
+# The org's self-hosted-runner and fork pull-request policies (/orgs/{org}/actions/permissions/self-hosted-runners,
+# .../fork-pr-*; a repository's fork-pr-*): not in the GHES 3.17 and 3.18 descriptions.
+ACTIONS_POLICIES = "actions-policies"
 
 
 @dataclass(frozen=True)
@@ -38,11 +41,11 @@ class Flavour:
         return feature is None or feature in self.features
 
 
-def _ghes(version: str) -> Flavour:
-    return Flavour(f"ghes-{version}", "/api/v3", frozenset({ENTERPRISE}), "https://ghes.example.com/api/v3")
+def _ghes(version: str, *features: str) -> Flavour:
+    return Flavour(f"ghes-{version}", "/api/v3", frozenset({ENTERPRISE, *features}), "https://ghes.example.com/api/v3")
 
 
-_CLOUD = frozenset({HOSTED_RUNNERS, NETWORK_CONFIGURATION})
+_CLOUD = frozenset({HOSTED_RUNNERS, NETWORK_CONFIGURATION, ACTIONS_POLICIES})
 FLAVOURS = {
     flavour.name: flavour
     for flavour in (
@@ -50,7 +53,7 @@ FLAVOURS = {
         Flavour("ghec", "", _CLOUD | {ENTERPRISE}, "https://api.github.com"),
         _ghes("3.17"),
         _ghes("3.18"),
-        _ghes("3.19"),
+        _ghes("3.19", ACTIONS_POLICIES),
     )
 }
 DEFAULT_FLAVOUR = "api.github.com"

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from . import enterprise_handlers as enterprise
 from . import handlers
 from . import hosted_handlers as hosted
-from .flavours import ENTERPRISE, HOSTED_RUNNERS, Flavour
+from . import policy_handlers as policy
+from .flavours import ACTIONS_POLICIES, ENTERPRISE, HOSTED_RUNNERS, Flavour
 from .handlers import Handler
 from .state import ADMIN_SCOPE, ENTERPRISE_SCOPE
 
@@ -40,6 +41,8 @@ _GROUPS = "/orgs/{org}/actions/runner-groups"
 _GROUP = _GROUPS + "/{runner_group_id}"
 _HOSTED = "/orgs/{org}/actions/hosted-runners"
 _HOSTED_RUNNER = _HOSTED + "/{hosted_runner_id}"
+_POLICY = "/orgs/{org}/actions/permissions"
+_REPO = "/repos/{owner}/{repo}"
 _ENTERPRISE_GROUPS = "/enterprises/{enterprise}/actions/runner-groups"
 _ENTERPRISE_GROUP = _ENTERPRISE_GROUPS + "/{runner_group_id}"
 ROUTES = (
@@ -61,6 +64,33 @@ ROUTES = (
     Route("GET", "/orgs/{org}/actions/permissions", handlers.get_actions_permissions),
     Route("GET", "/orgs/{org}/actions/permissions/repositories", handlers.list_actions_enabled_repositories),
     Route("GET", "/orgs/{org}/repos", handlers.list_org_repositories, scope="repo"),
+    Route("GET", _POLICY + "/self-hosted-runners", policy.get_self_hosted_runner_policy, feature=ACTIONS_POLICIES),
+    Route(
+        "GET",
+        _POLICY + "/self-hosted-runners/repositories",
+        policy.list_self_hosted_runner_repositories,
+        feature=ACTIONS_POLICIES,
+    ),
+    Route("GET", _POLICY + "/fork-pr-contributor-approval", policy.get_org_fork_pr_approval, feature=ACTIONS_POLICIES),
+    Route(
+        "GET", _POLICY + "/fork-pr-workflows-private-repos", policy.get_org_fork_pr_private, feature=ACTIONS_POLICIES
+    ),
+    Route("GET", _REPO + "/actions/permissions", policy.get_repository_permissions, scope="repo"),
+    Route(
+        "GET",
+        _REPO + "/actions/permissions/fork-pr-contributor-approval",
+        policy.get_repository_fork_pr_approval,
+        scope="repo",
+        feature=ACTIONS_POLICIES,
+    ),
+    Route(
+        "GET",
+        _REPO + "/actions/permissions/fork-pr-workflows-private-repos",
+        policy.get_repository_fork_pr_private,
+        scope="repo",
+        feature=ACTIONS_POLICIES,
+    ),
+    Route("GET", _REPO + "/actions/runners", policy.list_repository_runners, scope="repo"),
     Route("GET", "/orgs/{org}", handlers.get_org, scope="read:org"),
     Route("POST", "/app/installations/{installation_id}/access_tokens", handlers.mint_installation_token, scope=None),
     Route("GET", _HOSTED, hosted.list_runners, feature=HOSTED_RUNNERS),

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .flavours import DEFAULT_FLAVOUR, ENTERPRISE, HOSTED_RUNNERS, Flavour, flavour_named
+from .policy_state import OrgPolicies, PolicySeeding
 from .rendering import HttpError, hosted_runner_json
 
 DEFAULT_GROUP_ID = 1  # the Default group's id in every org, and in every enterprise
@@ -86,6 +87,7 @@ class Org:
     hosted_runners: dict[int, dict[str, Any]] = field(default_factory=dict)
     hosted_catalog: HostedCatalog = field(default_factory=HostedCatalog)
     actions_permissions: ActionsPermissions = field(default_factory=ActionsPermissions)
+    policies: OrgPolicies = field(default_factory=OrgPolicies)
 
     def public_ips_in_use(self) -> int:
         return sum(1 for h in self.hosted_runners.values() if h["public_ip_enabled"])
@@ -126,7 +128,7 @@ class App:
     org: str
 
 
-class EmulatorState:
+class EmulatorState(PolicySeeding):
     """Orgs, their groups, repositories and runners, and the credentials that may use them."""
 
     def __init__(self, tokens: Mapping[str, Iterable[str]], flavour: str = DEFAULT_FLAVOUR) -> None:
