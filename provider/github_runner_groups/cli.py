@@ -29,7 +29,9 @@ def main(argv: list[str] | None = None) -> int:
         "audit",
         help="which repositories and workflows can send jobs to which runners, with findings",
         description="Read-only. Settings come from GITHUB_TOKEN (or the GitHub App variables), GITHUB_BASE_URL and "
-        "GITHUB_OWNER. With --spec, shows what applying the spec would change instead.",
+        "GITHUB_OWNER. With --spec, shows what applying the spec would change instead. Exit codes: 0 nothing at "
+        "or above --fail-on; 1 a (new) finding at or above it; 2 a usage or read error; 3 with --spec, `pulumi up` "
+        "of the spec would fail.",
     )
     audit.add_argument("--org", help="organization login (default: the spec's org, then GITHUB_OWNER)")
     audit.add_argument("--format", choices=FORMATS, default="table")
@@ -50,7 +52,19 @@ def main(argv: list[str] | None = None) -> int:
     audit.add_argument(
         "--fail-on",
         choices=SEVERITIES,
-        help="exit 3 when a finding (or, with --spec, a new one) is this severe or worse",
+        help="exit 1 when a finding (with --spec: a new or worse one) is this severe or worse and not accepted by "
+        "--baseline",
+    )
+    audit.add_argument(
+        "--baseline",
+        type=Path,
+        help="a YAML file of accepted findings (fingerprint, reason, optional expires); see docs/audit.md",
+    )
+    audit.add_argument(
+        "--repository-runners",
+        choices=("public", "all"),
+        default="public",
+        help="whose own self-hosted runners to read: public repositories (default) or all (one call each)",
     )
     audit.add_argument("--output", type=Path, help="file to write (default: standard output)")
     demo = commands.add_parser("demo", help="run the quickstart against the embedded GitHub emulator")
@@ -78,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         return serve_emulator(emulator_args)
     except GitHubRunnerGroupsError as exc:
         print(f"github-runner-groups {options.command}: {exc}", file=sys.stderr)
-        return 1
+        return AUDIT_ERROR if options.command == "audit" else 1
 
 
 def _export(org: str | None, enterprise: str | None, output_format: str, output: Path | None) -> int:
@@ -101,9 +115,14 @@ def _export(org: str | None, enterprise: str | None, output_format: str, output:
     return 0
 
 
+AUDIT_FINDINGS, AUDIT_ERROR, AUDIT_SPEC_FAILS = 1, 2, 3
+
+
 def _audit(options: argparse.Namespace) -> int:
     from .audit import audit_org, spec_delta
+    from .audit.baseline import accepted_now, load_baseline
     from .audit.render import render, render_delta
+    from .audit.sarif import sarif
     from .client import get_client
     from .settings import resolve_settings
     from .spec import load_spec
@@ -111,21 +130,41 @@ def _audit(options: argparse.Namespace) -> int:
     if options.complete and not options.spec:
         raise ConfigError("--complete describes a spec: pass --spec FILE with it.")
     if options.spec and options.format == "mermaid":
-        raise ConfigError("--format mermaid draws the org as it is; with --spec use table, markdown or json.")
+        raise ConfigError("--format mermaid draws the org as it is; with --spec use table, markdown, json or sarif.")
+    baseline = load_baseline(options.baseline) if options.baseline else ()
     spec = load_spec(options.spec) if options.spec else None
     settings = resolve_settings()
     org = options.org or (spec.org if spec else None) or settings.owner
     if not org:
         raise ConfigError("No organization: pass --org ORG, or set GITHUB_OWNER.")
-    report = audit_org(get_client(settings.client), org, options.sensitive_label)
+    report = audit_org(
+        get_client(settings.client), org, options.sensitive_label, repository_runners=options.repository_runners
+    )
+    failing = 0
     if spec is None:
-        text, findings = render(report, options.format), report.findings
+        findings = report.findings
+        text = render(report, options.format)
     else:
         delta = spec_delta(report, spec, complete=options.complete)
-        text, findings = render_delta(delta, options.format, options.spec.name), delta.added
+        findings = (*delta.added, *(w.after for w in delta.worse))
+        if options.format == "sarif":
+            spec_text = options.spec.read_text(errors="replace")
+            new = frozenset(f.key for f in findings)
+            text = sarif(org, delta.after, spec_path=str(options.spec), spec_text=spec_text, new_keys=new)
+        else:
+            text = render_delta(delta, options.format, options.spec.name)
+        for note in delta.unseen:
+            print(f"github-runner-groups audit: {note}", file=sys.stderr)
+        failing = AUDIT_SPEC_FAILS if delta.notes else 0
     _write(text, options.output)
-    if options.fail_on and any(SEVERITIES.index(f.severity) <= SEVERITIES.index(options.fail_on) for f in findings):
-        return 3
+    accepted = accepted_now(findings, baseline)
+    if failing:
+        return failing
+    if options.fail_on and any(
+        SEVERITIES.index(f.severity) <= SEVERITIES.index(options.fail_on) and f.fingerprint not in accepted
+        for f in findings
+    ):
+        return AUDIT_FINDINGS
     return 0
 
 

@@ -169,7 +169,7 @@ def test_workflow_restriction_lowers_public_exposure_and_an_unpinned_ref_is_a_fi
     assert exposure.severity == "medium" and "only through its listed workflows" in exposure.summary
     unpinned = next(f for f in report.findings if f.code == findings.WORKFLOW_NOT_PINNED)
     assert unpinned.workflows == ("acme/site/.github/workflows/deploy.yml@refs/heads/main",)
-    assert f"| `site/build.yml@{SHA}`, `site/deploy.yml@refs/heads/main` |" in render(report, "markdown")
+    assert f"| site/build.yml\\@{SHA}, site/deploy.yml\\@refs/heads/main |" in render(report, "markdown")
 
 
 def test_sensitive_label_on_a_group_open_to_all_but_not_on_a_selected_one(
@@ -303,8 +303,10 @@ def test_markdown_json_and_mermaid(org: FakeGitHub, client: GitHubClient) -> Non
     assert site == {
         "name": "site",
         "visibility": "public",
+        "archived": False,
         "actions_enabled": True,
         "groups": ["a|b"],
+        "own_runners": [],
         "self_hosted_runner_count": 2,
     }
     assert next(g for g in document["groups"] if g["name"] == "a|b")["repositories"] == ["app", "site"]
@@ -334,17 +336,17 @@ def test_cli_audit_formats_fail_on_and_spec(
     group(org, "open", allows_public_repositories=True)
     assert cli.main(["audit", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["org"] == ORG
-    assert cli.main(["audit", "--fail-on", "high"]) == 3
+    assert cli.main(["audit", "--fail-on", "high"]) == 1
     assert "public-repository" not in capsys.readouterr().err
     spec = tmp_path / "groups.yaml"
     spec.write_text("org: acme\ngroups:\n  open:\n    allows_public_repositories: false\n")
     assert cli.main(["audit", "--spec", str(spec), "--format", "markdown", "--fail-on", "high"]) == 0
     out = capsys.readouterr().out
-    assert "**lost**: 2 repositories can no longer use r1 [linux]: docs, site" in out and "| resolved |" in out
-    assert cli.main(["audit", "--spec", str(spec), "--format", "mermaid"]) == 1
-    assert "with --spec use table, markdown or json" in capsys.readouterr().err
+    assert "**lost**: 2 repositories can no longer use r1 \\[linux\\]: docs, site" in out and "| resolved |" in out
+    assert cli.main(["audit", "--spec", str(spec), "--format", "mermaid"]) == 2
+    assert "with --spec use table, markdown, json or sarif" in capsys.readouterr().err
     org.reset_log()
-    assert cli.main(["audit", "--org", "acme/../x"]) == 1
+    assert cli.main(["audit", "--org", "acme/../x"]) == 2
     assert "organization login" in capsys.readouterr().err and org.requests == []
 
 
@@ -403,16 +405,16 @@ def test_the_pr_workflows_audit_command_writes_the_delta_and_fails_on_a_new_high
     quickstart = (Path(__file__).parents[2] / "runner-groups.yaml").read_text()
     (tmp_path / "runner-groups.yaml").write_text(quickstart)
     assert cli.main(argv) == 0
-    assert "### Runner exposure change: `runner-groups.yaml` on `acme`" in (tmp_path / "runner-exposure.md").read_text()
+    assert "### Runner exposure change: runner-groups.yaml on `acme`" in (tmp_path / "runner-exposure.md").read_text()
     (tmp_path / "runner-groups.yaml").write_text(
         quickstart.replace("  gpu:\n", "  gpu:\n    allows_public_repositories: true\n")
     )
     (tmp_path / "runner-groups.yaml").write_text(
         (tmp_path / "runner-groups.yaml").read_text().replace("[ml-models, data-pipeline]", "[ml-models, docs]")
     )
-    assert cli.main(argv) == 3
+    assert cli.main(argv) == 1
     posted = (tmp_path / "runner-exposure.md").read_text()
-    assert "**gained**: 1 more repository can use linux-gpu-1 [linux, x64, gpu]: docs" in posted
+    assert "**gained**: 1 more repository can use linux-gpu-1 \\[linux, x64, gpu\\]: docs" in posted
     assert "| added | 🔴 high |" in posted
     assert sum(fake.count(method) for method in ("POST", "PATCH", "PUT", "DELETE")) == 0
 

@@ -19,7 +19,7 @@ from .model import ActionsPolicy, Group, OrgSnapshot, Repository, Runner
 from .reach import NOT_MODELLED, GroupReach, reachability, runners_by_repository
 from .read import read_org
 from .rules import SEVERITIES
-from .spec_delta import AccessChange, Delta, apply_spec
+from .spec_delta import AccessChange, Delta, Worse, apply_spec
 
 __all__ = [
     "NOT_MODELLED",
@@ -35,6 +35,7 @@ __all__ = [
     "Report",
     "Repository",
     "Runner",
+    "Worse",
     "audit_org",
     "audit_snapshot",
     "read_org",
@@ -99,24 +100,46 @@ def spec_delta(report: Report, spec: OrgSpec, *, complete: bool = False) -> Delt
     before_reach = report.runner_ids_by_repository
     after_reach = after.runner_ids_by_repository
     runners = {r.id: r for r in (*report.snapshot.runners, *projected.runners)}
-    names = {r.id: r.name for r in report.snapshot.repositories}
+    names = {r.id: r.name for r in (*projected.repositories, *report.snapshot.repositories)}
     changes: dict[tuple[bool, frozenset[int]], list[str]] = {}
-    for repository_id in sorted(set(before_reach) | set(after_reach), key=lambda i: names[i].lower()):
+
+    def shown(repository_id: int) -> str:
+        return names.get(repository_id, f"#{repository_id} (not visible to this token)")
+
+    for repository_id in sorted(set(before_reach) | set(after_reach), key=lambda i: shown(i).lower()):
         old, new = before_reach.get(repository_id, frozenset()), after_reach.get(repository_id, frozenset())
         for gained, difference in ((True, new - old), (False, old - new)):
             if difference:
-                changes.setdefault((gained, difference), []).append(names[repository_id])
+                changes.setdefault((gained, difference), []).append(shown(repository_id))
     access = tuple(
         AccessChange(gained, tuple(repositories), tuple(sorted((runners[i] for i in ids), key=lambda r: r.name)))
         for (gained, ids), repositories in sorted(changes.items(), key=lambda item: (not item[0][0], -len(item[1])))
     )
-    before_keys = {f.key for f in report.findings}
+    before = {f.key: f for f in report.findings}
     after_keys = {f.key for f in after.findings}
     return Delta(
         org=report.org,
         group_changes=tuple(group_changes),
         access_changes=access,
-        added=tuple(f for f in after.findings if f.key not in before_keys),
+        added=tuple(f for f in after.findings if f.key not in before),
         resolved=tuple(f for f in report.findings if f.key not in after_keys),
         notes=tuple(notes),
+        worse=tuple(w for f in after.findings if f.key in before for w in _worse(before[f.key], f)),
+        unseen=projected.unseen,
+        after=after.findings,
     )
+
+
+def _worse(before: Finding, after: Finding) -> list[Worse]:
+    """The finding, kept by the spec, when it got worse: severity up, or more repositories or runners in it."""
+    why = []
+    if SEVERITIES.index(after.severity) < SEVERITIES.index(before.severity):
+        why.append(f"severity {before.severity} -> {after.severity}")
+    for noun, old, new in (
+        ("repositories", before.repositories, after.repositories),
+        ("runners", before.runners, after.runners),
+    ):
+        more = sorted(set(new) - set(old))
+        if more:
+            why.append(f"{len(more)} more {noun}: {', '.join(more[:20])}")
+    return [Worse(before, after, tuple(why))] if why else []
