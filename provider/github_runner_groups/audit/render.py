@@ -302,20 +302,15 @@ def mermaid(report: Report) -> str:
     ]
     audiences: set[str] = set()
     edges = 0
+    left_out = 0
     for reach in report.reach:
         group = reach.group
         group_node = _node("g", group.id)
+        if edges + MERMAID_REPOSITORIES + len(reach.runners) + len(group.hosted_runners) + 2 > MERMAID_EDGES:
+            left_out += 1  # drawn as one count at the end
+            continue
         title = f"{esc.mermaid(group.name)}<br/>{group.visibility}" + ("<br/>workflows only" if reach.workflows else "")
         lines.append(f"  {group_node}[{_label(title)}]:::group")
-        full = edges + MERMAID_REPOSITORIES + len(reach.runners) + len(group.hosted_runners) + 2 > MERMAID_EDGES
-        if full:  # counts only: two edges per group
-            lines.append(
-                f"  {group_node}_in[{_label(plural(len(reach.repository_ids), 'repository'))}] --> {group_node}"
-            )
-            count = plural(len(reach.runners) + len(group.hosted_runners), "runner")
-            lines.append(f"  {group_node} --> {group_node}_out[{_label(count)}]")
-            edges += 2
-            continue
         if group.visibility == "selected":
             # Listed repositories the rules keep out (public, or without Actions) get a dotted "blocked" edge.
             listed = [i for i in group.repository_ids if i in names]
@@ -348,6 +343,9 @@ def mermaid(report: Report) -> str:
             label = _label(esc.mermaid(f"{hosted} (GitHub-hosted)"))
             lines.append(f"  {group_node} --> {group_node}_h{index}[{label}]")
             edges += 1
+    if left_out:
+        more = f"+{plural(left_out, 'group')} more (see --format json)"
+        lines.append(f"  more_groups[{_label(more)}]")
     return "\n".join(lines) + "\n"
 
 
