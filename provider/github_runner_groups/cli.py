@@ -6,10 +6,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .audit.render import FORMATS
 from .audit.rules import SEVERITIES
 from .errors import ConfigError, GitHubRunnerGroupsError
+
+if TYPE_CHECKING:
+    from .audit.model import Runner
+    from .spec import OrgSpec
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -145,7 +150,7 @@ def _audit(options: argparse.Namespace) -> int:
         findings = report.findings
         text = render(report, options.format)
     else:
-        delta = spec_delta(report, spec, complete=options.complete)
+        delta = spec_delta(report, spec, complete=options.complete, enterprise_runners=_enterprise_runners(spec))
         findings = (*delta.added, *(w.after for w in delta.worse))
         if options.format == "sarif":
             spec_text = options.spec.read_text(errors="replace")
@@ -166,6 +171,29 @@ def _audit(options: argparse.Namespace) -> int:
     ):
         return AUDIT_FINDINGS
     return 0
+
+
+def _enterprise_runners(spec: OrgSpec) -> tuple[Runner, ...]:
+    """The runners of the spec's enterprise, for the groups it shares anew (their labels, state, ephemerality);
+    when the token may not list them, the delta draws them without labels, and says so."""
+    from .audit import read_enterprise_runners
+    from .audit.model import Unknown
+    from .client import get_client
+    from .settings import resolve_settings
+
+    if spec.enterprise is None or not any(g.runners for g in spec.enterprise.groups):
+        return ()
+    settings = resolve_settings()
+    slug = spec.enterprise.enterprise or settings.enterprise
+    found = read_enterprise_runners(get_client(settings.client), slug) if slug else Unknown("an enterprise slug")
+    if isinstance(found, Unknown):
+        print(
+            f"github-runner-groups audit: the enterprise's runners could not be read ({found}): runners the spec "
+            "moves into a newly shared group are shown without their labels",
+            file=sys.stderr,
+        )
+        return ()
+    return found
 
 
 def _write(text: str, output: Path | None) -> None:

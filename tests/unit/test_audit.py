@@ -234,7 +234,7 @@ def test_spec_delta_says_in_words_who_gains_which_runners_and_which_findings_com
     text = render_delta(delta, "table", "runner-groups.yaml")
     assert "3 more repositories can use gpu-1 [linux]: docs, site, tools" in text
     assert "'gpu': visibility selected -> all" in text
-    assert "new group 'pool' (selected, 1 repositories, 1 runner)" in text
+    assert "new group 'pool' (selected, 1 repository, 1 runner)" in text
     assert [f.code for f in delta.added] == [findings.PUBLIC_REACHES_SELF_HOSTED]
     assert [f.code for f in delta.resolved] == [findings.RUNNERS_IN_DEFAULT]
     assert "1 repository can no longer use spare: tools" in text

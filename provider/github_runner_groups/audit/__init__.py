@@ -17,7 +17,7 @@ from ..spec import OrgSpec
 from .findings import PUBLIC_REACHES_SELF_HOSTED, Finding, find
 from .model import ActionsPolicy, Group, OrgSnapshot, Repository, Runner
 from .reach import NOT_MODELLED, GroupReach, reachability, runners_by_repository
-from .read import read_org
+from .read import read_enterprise_runners, read_org
 from .rules import SEVERITIES
 from .spec_delta import AccessChange, Delta, Worse, apply_spec
 
@@ -38,6 +38,7 @@ __all__ = [
     "Worse",
     "audit_org",
     "audit_snapshot",
+    "read_enterprise_runners",
     "read_org",
     "spec_delta",
 ]
@@ -90,12 +91,17 @@ def audit_org(
     return audit_snapshot(read_org(client, org, repository_runners=repository_runners), sensitive_labels)
 
 
-def spec_delta(report: Report, spec: OrgSpec, *, complete: bool = False) -> Delta:
+def spec_delta(
+    report: Report, spec: OrgSpec, *, complete: bool = False, enterprise_runners: tuple[Runner, ...] = ()
+) -> Delta:
     """What applying `spec` to the org of `report` would change: access gained or lost, findings added or resolved.
 
     `complete`: the spec manages every group of the org, so a group it does not list would be deleted.
+    `enterprise_runners`: the enterprise's runners (`read.read_enterprise_runners`), for a group the spec shares.
     """
-    projected, group_changes, notes = apply_spec(report.snapshot, spec, complete=complete)
+    projected, group_changes, notes = apply_spec(
+        report.snapshot, spec, complete=complete, enterprise_runners=enterprise_runners
+    )
     after = audit_snapshot(projected, report.sensitive_labels)
     before_reach = report.runner_ids_by_repository
     after_reach = after.runner_ids_by_repository

@@ -26,6 +26,7 @@ U = TypeVar("U")
 ORG_POLICY = "admin:org (or the 'Actions policies' organization permission, read)"
 REPOSITORY_POLICY = "repo (or the 'Administration' repository permission, read)"
 REPOSITORY_RUNNERS = ("public", "all")
+ENTERPRISE_RUNNERS = "manage_runners:enterprise (or read:enterprise), to list the enterprise's runners"
 
 
 def _parallel(client: GitHubClient, work: Callable[[T], U], items: Iterable[T]) -> list[U]:
@@ -89,6 +90,16 @@ def read_org(client: GitHubClient, org: str, *, repository_runners: str = "publi
     snapshot = OrgSnapshot(org, groups, repositories, tuple(runners), actions, policies, _unseen(hidden_repositories))
     snapshot = _with_repository_runners(client, snapshot, repository_runners)
     return _with_repository_policies(client, snapshot)
+
+
+def read_enterprise_runners(client: GitHubClient, enterprise: str) -> tuple[Runner, ...] | Unknown:
+    """The enterprise's self-hosted runners (for `audit --spec` with an `enterprise:` section), or `Unknown` when
+    this token may not list them."""
+    try:
+        found = api.list_enterprise_runners(client, enterprise)
+    except (GitHubAuthError, GitHubNotFound):
+        return Unknown(ENTERPRISE_RUNNERS)
+    return tuple(_runner(r, r.runner_group_id or 0, enterprise=True) for r in found)
 
 
 def _own(repository: api.Repository, org: str) -> bool:

@@ -58,12 +58,18 @@ class Delta:
 
 
 def apply_spec(
-    snapshot: OrgSnapshot, spec: OrgSpec, *, complete: bool = False
+    snapshot: OrgSnapshot,
+    spec: OrgSpec,
+    *,
+    complete: bool = False,
+    enterprise_runners: tuple[Runner, ...] = (),
 ) -> tuple[OrgSnapshot, list[str], list[str]]:
     """The org as it would be after `up` of `spec`; the changes in words, and notes on what `up` would refuse.
 
     `complete`: the spec manages every group of the org (as an exported one does), so `up` deletes a group it no
-    longer lists, and that group's runners go back to Default.
+    longer lists, and that group's runners go back to Default. `enterprise_runners`: the enterprise's runners,
+    where the token could list them: a runner the spec moves into a group newly shared with the org keeps its
+    labels and state (the org's endpoints do not show it yet).
     """
     groups = {g.id: g for g in snapshot.groups}
     runners = {r.id: r for r in snapshot.runners}
@@ -103,7 +109,7 @@ def apply_spec(
         groups[group.id] = group
     if spec.enterprise is not None:
         for shared in spec.enterprise.groups:
-            _shared_group(snapshot, shared, groups, runners, new_ids, changes)
+            _shared_group(snapshot, shared, groups, runners, new_ids, changes, enterprise_runners)
     if complete:
         listed = {wanted.name.lower() for wanted in spec.groups}
         for group in snapshot.groups:
@@ -124,9 +130,12 @@ def _shared_group(
     runners: dict[int, Runner],
     new_ids: itertools.count[int],
     changes: list[str],
+    enterprise_runners: tuple[Runner, ...],
 ) -> None:
     """An enterprise group of the spec as this org would see it: inherited, when shared with the org (visible to
-    all orgs, or the org in its list); its runners by name (unknown ones drawn as new enterprise runners)."""
+    all orgs, or the org in its list); its runners by name (from the org's view or the enterprise's listing;
+    unknown ones drawn as new enterprise runners without labels). An exclusive runner list sends the runners it
+    does not name back to the enterprise's Default group, which no org sees."""
     org_names = {str(o).lower() for o in shared.organizations or ()}
     current = next((g for g in snapshot.groups if g.inherited and g.name.lower() == shared.name.lower()), None)
     visible = (shared.visibility in (None, "all") and shared.organizations is None) or snapshot.org.lower() in org_names
@@ -148,14 +157,23 @@ def _shared_group(
     )
     groups[group.id] = group
     if shared.runners is not None:
-        known = {r.name.lower(): r for r in runners.values() if r.enterprise}
+        known = {r.name.lower(): replace(r, enterprise=True, repository_id=None) for r in enterprise_runners}
+        known.update({r.name.lower(): r for r in runners.values() if r.enterprise})
+        named = set()
         for reference in shared.runners:
             runner = known.get(str(reference).lower())
             if runner is None:
                 runner = Runner(next(new_ids), str(reference), "", "online", (), group.id, enterprise=True)
             runners[runner.id] = replace(runner, group_id=group.id)
+            named.add(runner.id)
+        if shared.exclusive:
+            for runner in list(runners.values()):
+                if runner.group_id == group.id and runner.id not in named:
+                    del runners[runner.id]
     if current is None:
         changes.append(f"enterprise group '{shared.name}' shared with '{snapshot.org}'")
+    else:
+        changes.extend(_described(current, group, snapshot, tuple(runners.values())))
 
 
 def _target(current: Group | None, wanted: GroupSpec, new_id: int) -> Group:
@@ -201,9 +219,14 @@ def _described(
 ) -> list[str]:
     runner_names = sorted(r.name for r in runners_after if r.group_id == after.id)
     if before is None:
-        repositories = f", {len(after.repository_ids)} repositories" if after.visibility == "selected" else ""
-        runners = f"{len(runner_names)} runner{'' if len(runner_names) == 1 else 's'}"
-        return [f"new group '{after.name}' ({after.visibility}{repositories}, {runners})"]
+        counts = (
+            [_plural(len(after.repository_ids), "repository", "repositories")] if after.visibility == "selected" else []
+        )
+        if runner_names or not after.hosted_runners:
+            counts.append(_plural(len(runner_names), "runner", "runners"))
+        if after.hosted_runners:
+            counts.append(_plural(len(after.hosted_runners), "GitHub-hosted runner", "GitHub-hosted runners"))
+        return [f"new group '{after.name}' ({', '.join([after.visibility, *counts])})"]
     said = []
     for name in ("visibility", "allows_public_repositories", "restricted_to_workflows", "selected_workflows"):
         old, new = getattr(before, name), getattr(after, name)
@@ -224,7 +247,17 @@ def _described(
     ):
         if names:
             said.append(f"'{after.name}' {verb} runners {', '.join(names)}")
+    for verb, names in (
+        ("gets", sorted(set(after.hosted_runners) - set(before.hosted_runners))),
+        ("loses", sorted(set(before.hosted_runners) - set(after.hosted_runners))),
+    ):
+        if names:
+            said.append(f"'{after.name}' {verb} GitHub-hosted runners {', '.join(names)}")
     return said
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
 
 
 def _plain(value: object) -> str:
