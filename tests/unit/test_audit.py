@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from github_runner_groups import cli, lookups
-from github_runner_groups.audit import Report, audit_org, findings, spec_delta
+from github_runner_groups.audit import SEVERITIES, Report, audit_org, findings, spec_delta
 from github_runner_groups.audit.render import WIDTH, mermaid, render, render_delta
 from github_runner_groups.client import ClientSettings, GitHubClient, reset_clients
 from github_runner_groups.spec import GroupSpec, OrgSpec
@@ -200,9 +200,7 @@ def test_unusable_and_empty_groups_offline_runners_and_runners_left_in_default(
     assert "1 is public (site)" in unusable.summary and "does not allow public repositories" in unusable.summary
     assert codes(report, "no-runners") == [findings.GROUP_WITHOUT_RUNNERS]
     assert sorted(codes(report, "Default")) == [findings.OFFLINE_RUNNERS, findings.RUNNERS_IN_DEFAULT]
-    assert [f.severity for f in report.findings] == sorted(
-        (f.severity for f in report.findings), key=findings.SEVERITIES.index
-    )
+    assert [f.severity for f in report.findings] == sorted((f.severity for f in report.findings), key=SEVERITIES.index)
 
 
 def test_a_clean_org_has_no_findings(org: FakeGitHub, client: GitHubClient) -> None:
