@@ -16,7 +16,7 @@ from ..client import GitHubClient
 from ..spec import OrgSpec
 from .findings import PUBLIC_REACHES_SELF_HOSTED, Finding, find
 from .model import ActionsPolicy, Group, OrgSnapshot, Repository, Runner
-from .reach import NOT_MODELLED, GroupReach, reachability, runners_by_repository
+from .reach import NOT_MODELLED, GroupReach, ReachByRepository, reachability, runners_by_repository
 from .read import read_enterprise_runners, read_org
 from .rules import SEVERITIES
 from .spec_delta import AccessChange, Delta, Worse, apply_spec
@@ -66,7 +66,7 @@ class Report:
         return sorted(r.name for r in self.snapshot.runners if r.id in reached)
 
     @cached_property
-    def runner_ids_by_repository(self) -> dict[int, frozenset[int]]:
+    def runner_ids_by_repository(self) -> ReachByRepository:
         """Repository id -> ids of the self-hosted runners it can reach (only repositories that reach any)."""
         return runners_by_repository(self.snapshot, self.reach)
 

@@ -58,9 +58,10 @@ def find(snapshot: OrgSnapshot, reaches: tuple[GroupReach, ...], sensitive_label
     """Every finding, most severe first, then by group name."""
     sensitive = {label.lower() for label in sensitive_labels}
     repositories = {r.id: r for r in snapshot.repositories}
+    public = frozenset(r.id for r in snapshot.repositories if r.public)
     findings: list[Finding] = []
     for reach in reaches:
-        findings += _group_findings(snapshot, reach, repositories, sensitive)
+        findings += _group_findings(snapshot, reach, repositories, sensitive, public)
     findings += _repository_findings(snapshot, reaches, repositories)
     findings += _unread(snapshot)
     return sorted(findings, key=lambda f: (SEVERITIES.index(f.severity), f.group.lower(), f.code, f.subject))
@@ -102,12 +103,16 @@ def _public_exposure(snapshot: OrgSnapshot, reach: GroupReach, exposed: list[Rep
 
 
 def _group_findings(
-    snapshot: OrgSnapshot, reach: GroupReach, repositories: dict[int, Repository], sensitive: set[str]
+    snapshot: OrgSnapshot,
+    reach: GroupReach,
+    repositories: dict[int, Repository],
+    sensitive: set[str],
+    public: frozenset[int],
 ) -> list[Finding]:
     group = reach.group
     found: list[Finding] = []
     runner_names = tuple(sorted(r.name for r in reach.runners))
-    exposed = [repositories[i] for i in reach.self_hosted_ids if repositories[i].public]
+    exposed = [repositories[i] for i in reach.self_hosted_ids & public]
     if exposed and reach.runners:
         found.append(_public_exposure(snapshot, reach, exposed))
     flagged = sorted(r.name for r in reach.runners if sensitive & {label.lower() for label in r.labels})
@@ -234,29 +239,38 @@ def _repository_findings(
                 subject=repository.name,
             )
         )
-    persistent_ids = {r.id for r in snapshot.runners if not r.ephemeral}
-    reached: dict[int, set[str]] = {}
-    for reach in reaches:
-        for repository_id in reach.self_hosted_ids:
-            reached.setdefault(repository_id, set()).update(r.name for r in reach.runners if r.id in persistent_ids)
-    for repository_id, reached_names in sorted(reached.items()):
+    # Only repositories whose fork pull requests may run: the names each reaches are shared by repositories in the
+    # same groups (thousands of repositories in groups open to all would otherwise each hold their own set).
+    forks_of = {
+        r.id: forks for r in snapshot.repositories if not r.public and (forks := snapshot.policies.private_forks_of(r))
+    }
+    memberships: dict[int, list[int]] = {}
+    persistent = [tuple(r.name for r in reach.runners if not r.ephemeral) for reach in reaches]
+    for index, reach in enumerate(reaches):
+        if persistent[index]:
+            for repository_id in reach.self_hosted_ids & forks_of.keys():
+                memberships.setdefault(repository_id, []).append(index)
+    names_of: dict[tuple[int, ...], tuple[str, ...]] = {}
+    for repository_id, indices in sorted(memberships.items()):
         repository = repositories[repository_id]
-        forks = snapshot.policies.private_forks_of(repository)
-        if repository.public or not reached_names or forks is False:
-            continue
+        forks = forks_of[repository_id]
+        key = tuple(indices)
+        if key not in names_of:
+            names_of[key] = tuple(sorted({name for i in key for name in persistent[i]}))
+        reached_names = names_of[key]
         said = f" ({forks})" if isinstance(forks, Unknown) else ""
-        persistent = _count(sorted(reached_names), "persistent self-hosted runner", "persistent self-hosted runners")
+        reached = _count(reached_names, "persistent self-hosted runner", "persistent self-hosted runners")
         found.append(
             Finding(
                 PRIVATE_FORKS,
                 "medium" if forks is True else "info",
                 "",
                 f"fork pull requests of {repository.visibility} repository '{repository.name}' may run workflows"
-                f"{said}, and it reaches {persistent}.",
+                f"{said}, and it reaches {reached}.",
                 f"turn off 'Run workflows from fork pull requests' for '{repository.name}' or the org, or use "
                 "ephemeral runners.",
                 repositories=(repository.name,),
-                runners=tuple(sorted(reached_names)),
+                runners=reached_names,
                 subject=repository.name,
             )
         )

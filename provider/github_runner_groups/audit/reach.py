@@ -13,7 +13,7 @@ rules. A repository's own runners serve that repository only.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from .model import Group, OrgSnapshot, Repository, Runner
@@ -87,24 +87,37 @@ def callers_of(snapshot: OrgSnapshot, workflows: tuple[str, ...]) -> Callable[[R
 
 
 def reachability(snapshot: OrgSnapshot) -> tuple[GroupReach, ...]:
+    """Each group's reach. Groups open to the same class of repositories (all, private, with or without public
+    ones) share one set of ids: an org of 10,000 repositories and hundreds of such groups holds it once."""
     running = [r for r in snapshot.repositories if snapshot.runs_actions(r)]
-    audiences: dict[tuple[str, bool], list[Repository]] = {}  # groups open to all/private share one list
+    running_ids = {r.id: r for r in running}
+    audiences: dict[tuple[str, bool], tuple[frozenset[int], frozenset[int]]] = {}
+    runners: dict[int | None, list[Runner]] = {}
+    for runner in snapshot.runners:
+        if runner.repository_id is None:
+            runners.setdefault(runner.group_id, []).append(runner)
     reaches = []
     for group in snapshot.groups:
-        if group.visibility == "selected":
-            admitted = _admitted(group, [r for r in running if r.id in group.repository_ids])
-        else:
-            key = (group.visibility, group.allows_public_repositories)
-            if key not in audiences:
-                audiences[key] = _admitted(group, running)
-            admitted = audiences[key]
         workflows = group.selected_workflows if group.restricted_to_workflows else ()
-        if group.restricted_to_workflows:
-            may_call = callers_of(snapshot, workflows)
-            admitted = [r for r in admitted if may_call(r)]
-        ids = frozenset(r.id for r in admitted)
-        self_hosted = frozenset(r.id for r in admitted if snapshot.policies.may_use_self_hosted(r))
-        reaches.append(GroupReach(group, ids, snapshot.runners_of(group.id), workflows, self_hosted))
+        key = (group.visibility, group.allows_public_repositories)
+        if group.visibility != "selected" and not group.restricted_to_workflows and key in audiences:
+            ids, self_hosted = audiences[key]
+        else:
+            candidates = (
+                running
+                if group.visibility != "selected"
+                else [running_ids[i] for i in group.repository_ids if i in running_ids]
+            )
+            admitted = _admitted(group, candidates)
+            if group.restricted_to_workflows:
+                may_call = callers_of(snapshot, workflows)
+                admitted = [r for r in admitted if may_call(r)]
+            ids = frozenset(r.id for r in admitted)
+            usable = frozenset(r.id for r in admitted if snapshot.policies.may_use_self_hosted(r))
+            self_hosted = ids if usable == ids else usable
+            if group.visibility != "selected" and not group.restricted_to_workflows:
+                audiences[key] = (ids, self_hosted)
+        reaches.append(GroupReach(group, ids, tuple(runners.get(group.id, ())), workflows, self_hosted))
     return tuple(reaches)
 
 
@@ -117,18 +130,60 @@ def _admitted(group: Group, candidates: Iterable[Repository]) -> list[Repository
     ]
 
 
-def runners_by_repository(snapshot: OrgSnapshot, reaches: tuple[GroupReach, ...]) -> dict[int, frozenset[int]]:
+class ReachByRepository(Mapping[int, frozenset[int]]):
+    """Repository id -> the ids of the self-hosted runners it can send jobs to (only repositories with any),
+    each set made when asked: with 10,000 repositories and groups open to all, the sets held at once would run to
+    millions of entries. Repositories in the same groups share one set (a small cache)."""
+
+    CACHED = 256
+
+    def __init__(self, memberships: dict[int, tuple[int, ...]], groups: list[frozenset[int]], own: dict[int, set[int]]):
+        self._memberships = memberships  # repository id -> indices in `groups` (only groups with runners)
+        self._groups = groups  # the runner ids of each group
+        self._own = own  # repository id -> its own runners' ids (where it may use them)
+        self._cache: dict[tuple[int, ...], frozenset[int]] = {}
+
+    def __getitem__(self, repository_id: object) -> frozenset[int]:
+        if not isinstance(repository_id, int) or repository_id not in self:
+            raise KeyError(repository_id)
+        key = self._memberships.get(repository_id, ())
+        union = self._cache.get(key)
+        if union is None:
+            union = frozenset().union(*(self._groups[i] for i in key))
+            if len(self._cache) >= self.CACHED:
+                self._cache.clear()
+            self._cache[key] = union
+        own = self._own.get(repository_id)
+        return union | own if own else union
+
+    def __contains__(self, repository_id: object) -> bool:
+        return repository_id in self._memberships or repository_id in self._own
+
+    def __iter__(self) -> Iterator[int]:
+        yield from self._memberships
+        yield from (i for i in self._own if i not in self._memberships)
+
+    def __len__(self) -> int:
+        return len(self._memberships) + sum(1 for i in self._own if i not in self._memberships)
+
+
+def runners_by_repository(snapshot: OrgSnapshot, reaches: tuple[GroupReach, ...]) -> ReachByRepository:
     """Repository id -> the ids of the self-hosted runners it can send jobs to (only repositories with any)."""
-    reached: dict[int, set[int]] = {}
+    groups: list[frozenset[int]] = []
+    lists: dict[int, list[int]] = {}
     for reach in reaches:
         if not reach.runners:
             continue
-        runner_ids = {runner.id for runner in reach.runners}
+        index = len(groups)
+        groups.append(frozenset(runner.id for runner in reach.runners))
         for repository_id in reach.self_hosted_ids:
-            reached.setdefault(repository_id, set()).update(runner_ids)
+            lists.setdefault(repository_id, []).append(index)
+    shared: dict[tuple[int, ...], tuple[int, ...]] = {}
+    memberships = {i: shared.setdefault(tuple(indices), tuple(indices)) for i, indices in lists.items()}
     repositories = {r.id: r for r in snapshot.repositories}
+    own: dict[int, set[int]] = {}
     for runner in snapshot.repository_runners():
         repository = repositories.get(runner.repository_id or 0)
         if repository and snapshot.runs_actions(repository) and snapshot.policies.may_use_self_hosted(repository):
-            reached.setdefault(repository.id, set()).add(runner.id)
-    return {repository_id: frozenset(ids) for repository_id, ids in reached.items()}
+            own.setdefault(repository.id, set()).add(runner.id)
+    return ReachByRepository(memberships, groups, own)

@@ -216,6 +216,9 @@ def _json(report: Report) -> str:
     for reach in report.reach:
         for repository_id in reach.repository_ids:
             groups_of.setdefault(repository_id, []).append(reach.group.name)
+    own_runners: dict[int, list[str]] = {}
+    for runner in snapshot.repository_runners():
+        own_runners.setdefault(runner.repository_id or 0, []).append(runner.name)
     document = {
         "schema_version": SCHEMA_VERSION,
         "org": report.org,
@@ -258,7 +261,7 @@ def _json(report: Report) -> str:
                 "archived": r.archived,
                 "actions_enabled": snapshot.runs_actions(r),
                 "groups": groups_of.get(r.id, []),
-                "own_runners": sorted(x.name for x in snapshot.repository_runners() if x.repository_id == r.id),
+                "own_runners": sorted(own_runners.get(r.id, ())),
                 "self_hosted_runner_count": len(report.runner_ids_by_repository.get(r.id, ())),
             }
             for r in snapshot.repositories
