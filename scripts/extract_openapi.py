@@ -58,6 +58,7 @@ OPERATIONS = [
     ("GET", "/repos/{owner}/{repo}/actions/permissions/fork-pr-contributor-approval"),
     ("GET", "/repos/{owner}/{repo}/actions/permissions/fork-pr-workflows-private-repos"),
     ("GET", "/repos/{owner}/{repo}/actions/runners"),
+    ("GET", "/repos/{owner}/{repo}/contents/{path}"),  # workflow files (audit --workflows)
     ("GET", "/orgs/{org}/repos"),
     ("GET", "/orgs/{org}"),
     ("POST", "/app/installations/{installation_id}/access_tokens"),

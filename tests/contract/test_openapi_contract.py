@@ -55,7 +55,9 @@ def error_schema(flavour: str, name: str) -> Any:
 
 def _template(key: str) -> tuple[str, re.Pattern[str]]:
     method, path = key.split(" ", 1)
-    return method, re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", path) + "$")
+    # `{path}` (a file in a repository) spans slashes, as GitHub's contents API takes it.
+    pattern = re.sub(r"\{[^}]+\}", "[^/]+", path.replace("{path}", "\0"))
+    return method, re.compile("^" + pattern.replace("\0", ".+") + "$")
 
 
 def operation_for(operations: dict[str, Any], method: str, path: str) -> str | None:
@@ -219,6 +221,9 @@ def exercise_actions_policies(fake: FakeGitHub, client: GitHubClient) -> None:
     fake.add_repository_runner("acme", "api", "api-box", ephemeral=True)
     api.get_repository_actions_enabled(client, "acme", "api")
     api.list_repository_runners(client, "acme", "api")
+    fake.add_workflow_file("acme", "api", "ci.yml", "on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n")
+    assert api.list_workflow_files(client, "acme", "api") == [".github/workflows/ci.yml"]
+    assert "runs-on" in api.get_file_text(client, "acme", "api", ".github/workflows/ci.yml")
 
 
 def mint_installation_token(fake: FakeGitHub, key_pair: tuple[str, str]) -> None:

@@ -20,10 +20,21 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 # Looked through in this order: what every provider uses first, what few use last.
-_AREAS = ("models", "org_groups", "listings", "enterprise_groups", "server", "permissions", "hosted", "actions_policy")
+_AREAS = (
+    "models",
+    "org_groups",
+    "listings",
+    "enterprise_groups",
+    "server",
+    "permissions",
+    "hosted",
+    "actions_policy",
+    "contents",
+)
 
 if TYPE_CHECKING:
     from .actions_policy import *  # noqa: F403
+    from .contents import *  # noqa: F403
     from .enterprise_groups import *  # noqa: F403
     from .hosted import *  # noqa: F403
     from .listings import *  # noqa: F403

@@ -4,6 +4,8 @@ self-hosted-runner and fork pull-request policy endpoints: the route table leave
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from typing import Any
 
 from .handlers import Reply, Request
@@ -69,3 +71,36 @@ def get_repository_fork_pr_private(request: Request) -> Reply:
 def list_repository_runners(request: Request) -> Reply:
     _org, _repository_found, own = _repository(request)
     return 200, request.page([dict(r) for r in own.runners.values()], "runners")
+
+
+def get_repository_content(request: Request) -> Reply:
+    """`GET /repos/{owner}/{repo}/contents/{path}` on the default branch: a file (base64), or a directory's
+    entries; 404 for anything else."""
+    org, repository, own = _repository(request)
+    path = request.params["path"].strip("/")
+    base = f"{request.base_url}/repos/{org.login}/{repository['name']}/contents"
+    if path in own.files:
+        entry = _content_entry(base, path, own.files[path])
+        encoded = base64.b64encode(own.files[path].encode()).decode()
+        return 200, {**entry, "encoding": "base64", "content": encoded}
+    children = sorted(p for p in own.files if p.startswith(path + "/") and "/" not in p[len(path) + 1 :])
+    if not children:
+        raise HttpError(404)
+    return 200, [_content_entry(base, child, own.files[child]) for child in children]
+
+
+def _content_entry(base: str, path: str, text: str) -> dict[str, Any]:
+    sha = hashlib.sha1(f"blob {len(text.encode())}\0{text}".encode(), usedforsecurity=False).hexdigest()
+    url = f"{base}/{path}"
+    return {
+        "type": "file",
+        "size": len(text.encode()),
+        "name": path.rpartition("/")[2],
+        "path": path,
+        "sha": sha,
+        "url": url,
+        "git_url": None,
+        "html_url": None,
+        "download_url": None,
+        "_links": {"self": url, "git": None, "html": None},
+    }

@@ -33,6 +33,7 @@ class RepositoryPolicies:
     approval_policy: str | None = None
     private_forks: dict[str, bool] | None = None
     runners: dict[int, dict[str, Any]] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)  # path -> text, on the default branch (contents API)
 
 
 @dataclass
@@ -122,6 +123,12 @@ class PolicySeeding:
                 repository["fork"] = fork
             if actions_enabled is not None:
                 owner.policies.of(int(repository["id"])).actions_enabled = actions_enabled
+
+    def add_workflow_file(self, org: str, repository: str, name: str, text: str) -> None:
+        """A workflow file `.github/workflows/NAME` on the repository's default branch (served by the contents API)."""
+        with self.lock:
+            owner = self.find_org(org)
+            owner.policies.of(int(self._repository(owner, repository)["id"])).files[f".github/workflows/{name}"] = text
 
     def add_repository_runner(
         self,

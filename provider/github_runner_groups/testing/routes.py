@@ -34,6 +34,8 @@ def _compiled(template: str) -> re.Pattern[str]:
 
 def _parameter(placeholder: re.Match[str]) -> str:
     name = placeholder.group(1)
+    if name == "path":  # a file path in a repository: slashes and all
+        return "(?P<path>.+)"
     return f"(?P<{name}>{'[0-9]+' if name.endswith('_id') else '[^/]+'})"
 
 
@@ -91,6 +93,7 @@ ROUTES = (
         feature=ACTIONS_POLICIES,
     ),
     Route("GET", _REPO + "/actions/runners", policy.list_repository_runners, scope="repo"),
+    Route("GET", _REPO + "/contents/{path}", policy.get_repository_content, scope="repo"),
     Route("GET", "/orgs/{org}", handlers.get_org, scope="read:org"),
     Route("POST", "/app/installations/{installation_id}/access_tokens", handlers.mint_installation_token, scope=None),
     Route("GET", _HOSTED, hosted.list_runners, feature=HOSTED_RUNNERS),
