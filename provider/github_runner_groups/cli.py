@@ -13,7 +13,9 @@ from .audit.rules import SEVERITIES
 from .errors import ConfigError, GitHubRunnerGroupsError
 
 if TYPE_CHECKING:
+    from .audit import Report
     from .audit.model import Runner
+    from .client import GitHubClient
     from .spec import OrgSpec
 
 
@@ -70,6 +72,19 @@ def main(argv: list[str] | None = None) -> int:
         choices=("public", "all"),
         default="public",
         help="whose own self-hosted runners to read: public repositories (default) or all (one call each)",
+    )
+    audit.add_argument(
+        "--workflows",
+        action="store_true",
+        help="also read every repository's .github/workflows/*.yml (one listing per repository, one read per file) "
+        "and report who uses which runner; its cost is printed on stderr",
+    )
+    audit.add_argument(
+        "--workflows-max-requests",
+        type=int,
+        default=2000,
+        metavar="N",
+        help="with --workflows: read at most N requests' worth (default 2000); repositories left unread are said",
     )
     audit.add_argument("--output", type=Path, help="file to write (default: standard output)")
     demo = commands.add_parser("demo", help="run the quickstart against the embedded GitHub emulator")
@@ -142,9 +157,10 @@ def _audit(options: argparse.Namespace) -> int:
     org = options.org or (spec.org if spec else None) or settings.owner
     if not org:
         raise ConfigError("No organization: pass --org ORG, or set GITHUB_OWNER.")
-    report = audit_org(
-        get_client(settings.client), org, options.sensitive_label, repository_runners=options.repository_runners
-    )
+    client = get_client(settings.client)
+    report = audit_org(client, org, options.sensitive_label, repository_runners=options.repository_runners)
+    if options.workflows:
+        report = _with_workflows(client, report, options.workflows_max_requests)
     failing = 0
     if spec is None:
         findings = report.findings
@@ -171,6 +187,25 @@ def _audit(options: argparse.Namespace) -> int:
     ):
         return AUDIT_FINDINGS
     return 0
+
+
+def _with_workflows(client: GitHubClient, report: Report, max_requests: int) -> Report:
+    from .audit import read_workflows, with_usage
+
+    if max_requests < 1:
+        raise ConfigError(f"--workflows-max-requests {max_requests} reads nothing; give at least 1 (default 2000).")
+    usage = read_workflows(client, report, max_requests=max_requests)
+    print(
+        f"github-runner-groups audit: --workflows read {usage.files} files of {len(usage.read_repositories)} "
+        f"repositories with {usage.requests} requests in {usage.seconds:.1f} s"
+        + (
+            f"; {usage.unread_repositories} repositories left unread (raise --workflows-max-requests)"
+            if usage.unread_repositories
+            else ""
+        ),
+        file=sys.stderr,
+    )
+    return with_usage(report, usage)
 
 
 def _enterprise_runners(spec: OrgSpec) -> tuple[Runner, ...]:

@@ -20,6 +20,7 @@ from .reach import NOT_MODELLED, GroupReach, ReachByRepository, reachability, ru
 from .read import read_enterprise_runners, read_org
 from .rules import SEVERITIES
 from .spec_delta import AccessChange, Delta, Worse, apply_spec
+from .workflows import WorkflowUsage, read_workflows, with_usage
 
 __all__ = [
     "NOT_MODELLED",
@@ -35,12 +36,15 @@ __all__ = [
     "Report",
     "Repository",
     "Runner",
+    "WorkflowUsage",
     "Worse",
     "audit_org",
     "audit_snapshot",
     "read_enterprise_runners",
     "read_org",
+    "read_workflows",
     "spec_delta",
+    "with_usage",
 ]
 
 
@@ -50,6 +54,7 @@ class Report:
     reach: tuple[GroupReach, ...]
     findings: tuple[Finding, ...]
     sensitive_labels: tuple[str, ...] = ()
+    usage: WorkflowUsage | None = None  # the workflows' jobs, with --workflows
 
     @property
     def org(self) -> str:

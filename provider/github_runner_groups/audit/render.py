@@ -19,6 +19,7 @@ from .findings import Finding
 from .model import Runner
 from .reach import NOT_MODELLED, GroupReach
 from .rules import SEVERITIES
+from .workflows import usage_json, usage_lines
 
 WIDTH = 100
 FORMATS = ("table", "markdown", "json", "sarif", "mermaid")
@@ -110,6 +111,8 @@ def _table(report: Report) -> str:
     for finding in report.findings:
         lines += _wrapped(f"{finding.severity:<7} ", esc.terminal(finding.summary))
         lines += _wrapped(" " * 8 + "fix: ", esc.terminal(finding.fix))
+    if report.usage is not None:
+        lines += ["", *(esc.terminal(line) for line in usage_lines(report, report.usage))]
     lines += ["", "Not modelled (a finding may be a false positive or miss something there):"]
     for item in NOT_MODELLED:
         lines += _wrapped("  - ", item)
@@ -183,7 +186,11 @@ def _markdown(report: Report) -> str:
         f"{_workflow_refs(reach)} | {', '.join(_cell(n) for n in _runner_names(reach))} |"
         for reach in report.reach
     ]
-    tail = ["", "<details><summary>Not modelled</summary>", "", *(f"- {item}" for item in NOT_MODELLED)]
+    tail = []
+    if report.usage is not None:
+        usage = usage_lines(report, report.usage)
+        tail += ["", _cell(usage[0]), "", *(f"- {_cell(line.strip())}" for line in usage[1:])]
+    tail += ["", "<details><summary>Not modelled</summary>", "", *(f"- {item}" for item in NOT_MODELLED)]
     tail += ["", "</details>"]
     cut = "\n_… and {n} more rows: `--format json` lists them all._"
     body = _bounded([(head, ""), (findings, cut), (groups, cut), (tail, "")], MARKDOWN_BUDGET)
@@ -279,6 +286,8 @@ def _json(report: Report) -> str:
         },
         "not_modelled": list(NOT_MODELLED),
     }
+    if report.usage is not None:
+        document["workflow_usage"] = usage_json(report.usage)
     return json.dumps(document, indent=2) + "\n"
 
 

@@ -137,6 +137,33 @@ RULES = (
         (GROUPS,),
     ),
     Rule(
+        "untrusted-trigger-persistent-runner",
+        "A job triggered by pull_request_target or a fork's pull request runs on a persistent self-hosted runner",
+        "high",
+        "`pull_request_target` runs with the base repository's rights whatever the pull request holds, and a fork's "
+        "`pull_request` runs the fork's code; on a persistent runner what that job leaves behind serves the next "
+        "job. Medium in a private or internal repository.",
+        "Run such jobs on GitHub-hosted or ephemeral runners, or drop the trigger.",
+        (f"{HARDENING}#hardening-for-self-hosted-runners", f"{_DOCS}/actions/reference/events-that-trigger-workflows"),
+    ),
+    Rule(
+        "runs-on-unserved",
+        "A job asks for runners no runner it can reach serves",
+        "medium",
+        "Its runs-on names a group the repository may not use, or labels no reachable runner carries: the job "
+        "waits in the queue until it times out (24 h).",
+        "Give the repository access to a group whose runners carry those labels, or fix the job's runs-on.",
+        (f"{_DOCS}/actions/using-jobs/choosing-the-runner-for-a-job", GROUPS),
+    ),
+    Rule(
+        "group-access-unused",
+        "A group admits repositories whose workflows never use it",
+        "low",
+        "Every repository a group admits can send jobs to its runners; those that never do only widen who can.",
+        "Set visibility: selected with the repositories the finding names (those whose jobs use the group).",
+        (GROUPS,),
+    ),
+    Rule(
         "policy-unreadable",
         "A policy could not be read with this token",
         "info",

@@ -1,0 +1,316 @@
+"""Who actually uses which runner (`audit --workflows`): the jobs of the org's workflows joined with who can reach
+which runners.
+
+Reads `.github/workflows/*.yml` of every repository that runs Actions through the contents API (one listing per
+repository, one read per file), in parallel within the client's pacer and budget, through its ETag cache, and at
+most `max_requests` requests (the repositories left unread are said). Reports the jobs that target each group or
+label set; jobs whose `runs-on` no reachable runner serves; jobs triggered by `pull_request_target`, or by a
+fork's `pull_request`, that run on persistent self-hosted runners; and groups admitting repositories that never
+use them, with the smaller list to apply. A `runs-on` with an expression is not judged.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from .. import api
+from ..client import GitHubClient
+from ..errors import GitHubAuthError, GitHubNotFound
+from .findings import Finding
+from .model import Repository, Runner
+from .rules import SEVERITIES
+
+if TYPE_CHECKING:
+    from . import Report
+
+UNTRUSTED_TRIGGER = "untrusted-trigger-persistent-runner"
+RUNS_ON_UNSERVED = "runs-on-unserved"
+GROUP_ACCESS_UNUSED = "group-access-unused"
+# GitHub's standard hosted images (ubuntu-latest, windows-2022, macos-14, ubuntu-24.04-arm...): served by GitHub.
+STANDARD_HOSTED = re.compile(r"^(ubuntu|windows|macos)-[\w.-]+$", re.IGNORECASE)
+FORK_TRIGGERS = ("pull_request_target", "pull_request")
+MAX_REQUESTS = 2000
+
+
+@dataclass(frozen=True)
+class Job:
+    repository_id: int
+    workflow: str  # the file's path
+    job: str
+    group: str | None  # runs-on: {group: ...}
+    labels: tuple[str, ...]
+    triggers: frozenset[str]
+    dynamic: bool = False  # runs-on holds an expression: not judged
+
+    @property
+    def target(self) -> str:
+        """What the job asks for, in words."""
+        wanted = [f"group {self.group}"] if self.group else []
+        wanted += [f"[{', '.join(self.labels)}]"] if self.labels else []
+        return " + ".join(wanted) or "(nothing)"
+
+
+@dataclass(frozen=True)
+class WorkflowUsage:
+    jobs: tuple[Job, ...]
+    read_repositories: frozenset[int]
+    unread_repositories: int  # left out by the request cap
+    files: int
+    requests: int
+    seconds: float
+    unparsed: tuple[str, ...] = ()  # repository/path of files that are not YAML mappings
+
+
+def read_workflows(client: GitHubClient, report: Report, *, max_requests: int = MAX_REQUESTS) -> WorkflowUsage:
+    """The jobs of every repository of `report` that runs Actions (see the module docstring)."""
+    from .read import _parallel
+
+    snapshot = report.snapshot
+    candidates = [r for r in snapshot.repositories if snapshot.runs_actions(r)]
+    budget = threading.Semaphore(max(1, max_requests))
+    spent = Counter[str]()
+    lock = threading.Lock()
+    started = time.monotonic()
+
+    def take() -> bool:
+        if not budget.acquire(blocking=False):
+            return False
+        with lock:
+            spent["requests"] += 1
+        return True
+
+    def read(repository: Repository) -> tuple[int, list[Job], int, list[str]] | None:
+        if not take():
+            return None
+        try:
+            paths = api.list_workflow_files(client, snapshot.org, repository.name)
+        except (GitHubAuthError, GitHubNotFound):
+            return repository.id, [], 0, []
+        jobs: list[Job] = []
+        unparsed: list[str] = []
+        read_files = 0
+        for path in paths:
+            if not take():
+                break
+            try:
+                text = api.get_file_text(client, snapshot.org, repository.name, path)
+            except (GitHubAuthError, GitHubNotFound):
+                continue
+            read_files += 1
+            parsed = parse_workflow(repository.id, path, text)
+            if parsed is None:
+                unparsed.append(f"{repository.name}/{path}")
+            else:
+                jobs += parsed
+        return repository.id, jobs, read_files, unparsed
+
+    answers = [a for a in _parallel(client, read, candidates) if a is not None]
+    return WorkflowUsage(
+        jobs=tuple(job for _i, jobs, _n, _u in answers for job in jobs),
+        read_repositories=frozenset(i for i, _j, _n, _u in answers),
+        unread_repositories=len(candidates) - len(answers),
+        files=sum(n for _i, _j, n, _u in answers),
+        requests=spent["requests"],
+        seconds=time.monotonic() - started,
+        unparsed=tuple(u for _i, _j, _n, unparsed in answers for u in unparsed),
+    )
+
+
+def parse_workflow(repository_id: int, path: str, text: str) -> list[Job] | None:
+    """The jobs of one workflow file; None when it is not a YAML mapping with jobs."""
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(document, dict) or not isinstance(document.get("jobs"), dict):
+        return None
+    triggers = _triggers(document.get("on", document.get(True)))  # YAML 1.1 reads a bare `on` as true
+    jobs = []
+    for name, job in document["jobs"].items():
+        if not isinstance(job, dict) or "runs-on" not in job:
+            continue  # a call to a reusable workflow: its own jobs say where they run
+        group, labels, dynamic = _runs_on(job["runs-on"])
+        jobs.append(Job(repository_id, path, str(name), group, labels, triggers, dynamic))
+    return jobs
+
+
+def _triggers(on: Any) -> frozenset[str]:
+    if isinstance(on, str):
+        return frozenset({on})
+    if isinstance(on, (list, dict)):
+        return frozenset(str(event) for event in on)
+    return frozenset()
+
+
+def _runs_on(value: Any) -> tuple[str | None, tuple[str, ...], bool]:
+    group: str | None = None
+    labels: Any = value
+    if isinstance(value, dict):
+        group = str(value["group"]) if value.get("group") is not None else None
+        labels = value.get("labels", ())
+    if isinstance(labels, str):
+        labels = (labels,)
+    names = tuple(str(label) for label in labels or ()) if isinstance(labels, (list, tuple)) else ()
+    dynamic = any("${{" in text for text in (*names, group or ""))
+    return group, names, dynamic
+
+
+def _serves(runner: Runner, labels: tuple[str, ...]) -> bool:
+    carried = {label.lower() for label in runner.labels}
+    return all(label.lower() in carried or label.lower() == runner.name.lower() for label in labels)
+
+
+def _servers(report: Report, job: Job) -> tuple[list[Runner], bool]:
+    """The self-hosted runners that can serve `job`, and whether a GitHub-hosted runner can."""
+    reaches = [r for r in report.reach if job.repository_id in r.repository_ids]
+    if job.group:
+        reaches = [r for r in reaches if r.group.name.lower() == job.group.lower()]
+    runners = [
+        runner
+        for reach in reaches
+        if job.repository_id in reach.self_hosted_ids
+        for runner in reach.runners
+        if _serves(runner, job.labels)
+    ]
+    own = [
+        r
+        for r in report.snapshot.repository_runners()
+        if r.repository_id == job.repository_id and not job.group and _serves(r, job.labels)
+    ]
+    hosted = any(
+        len(job.labels) <= 1
+        and (not job.labels or job.labels[0].lower() in {h.lower() for h in reach.group.hosted_runners})
+        for reach in reaches
+        if reach.group.hosted_runners
+    )
+    standard = not job.group and len(job.labels) == 1 and bool(STANDARD_HOSTED.match(job.labels[0]))
+    return runners + own, hosted or standard
+
+
+def usage_findings(report: Report, usage: WorkflowUsage) -> list[Finding]:
+    repositories = {r.id: r for r in report.snapshot.repositories}
+    found: list[Finding] = []
+    users: dict[int, set[int]] = {}  # group id -> repositories with a job its runners (or its name) serve
+    for job in usage.jobs:
+        if job.dynamic:
+            continue
+        repository = repositories[job.repository_id]
+        runners, hosted = _servers(report, job)
+        where = f"{repository.name}/{job.workflow}#{job.job}"
+        for reach in report.reach:
+            if job.repository_id in reach.repository_ids and (
+                (job.group and reach.group.name.lower() == job.group.lower())
+                or any(r.group_id == reach.group.id for r in runners)
+            ):
+                users.setdefault(reach.group.id, set()).add(job.repository_id)
+        if not runners and not hosted:
+            found.append(
+                Finding(
+                    RUNS_ON_UNSERVED,
+                    "medium",
+                    "",  # about a job (the subject), not a group
+                    f"job '{job.job}' of {repository.name}/{job.workflow} asks for {job.target}, which no runner "
+                    f"'{repository.name}' can reach serves: it waits until it times out.",
+                    f"give '{repository.name}' a group whose runners carry those labels, or fix the job's runs-on.",
+                    repositories=(repository.name,),
+                    workflows=(job.workflow,),
+                    subject=where,
+                )
+            )
+        persistent = sorted({r.name for r in runners if not r.ephemeral})
+        untrusted = "pull_request_target" in job.triggers or (
+            "pull_request" in job.triggers
+            and (repository.public or report.snapshot.policies.private_forks_of(repository) is not False)
+        )
+        if persistent and untrusted:
+            trigger = next(t for t in FORK_TRIGGERS if t in job.triggers)
+            found.append(
+                Finding(
+                    UNTRUSTED_TRIGGER,
+                    "high" if repository.public else "medium",
+                    "",  # about a job (the subject), not a group
+                    f"job '{job.job}' of {repository.visibility} repository {repository.name} ({job.workflow}) runs "
+                    f"on `{trigger}` and can run on {len(persistent)} persistent self-hosted "
+                    f"runner{'' if len(persistent) == 1 else 's'} ({', '.join(persistent[:10])}).",
+                    "run it on GitHub-hosted or ephemeral runners, or drop the trigger.",
+                    repositories=(repository.name,),
+                    runners=tuple(persistent),
+                    workflows=(job.workflow,),
+                    subject=where,
+                )
+            )
+    found += _unused_access(report, usage, users, repositories)
+    return found
+
+
+def _unused_access(
+    report: Report, usage: WorkflowUsage, users: dict[int, set[int]], repositories: dict[int, Repository]
+) -> list[Finding]:
+    """Groups with runners whose read repositories include some that never use them (only when every admitted
+    repository's workflows were read: otherwise the smaller list could leave a user out)."""
+    found = []
+    for reach in report.reach:
+        admitted = reach.repository_ids
+        if not reach.runners or reach.group.default or not admitted or not admitted <= usage.read_repositories:
+            continue
+        using = users.get(reach.group.id, set())
+        idle = admitted - using
+        if not idle:
+            continue
+        names = sorted(repositories[i].name for i in using)
+        found.append(
+            Finding(
+                GROUP_ACCESS_UNUSED,
+                "low",
+                reach.group.name,
+                f"group '{reach.group.name}' admits {len(admitted)} repositories, of which {len(idle)} have no job "
+                f"its runners serve; {len(using)} use it ({', '.join(names[:10]) or 'none'}).",
+                f"set visibility: selected on '{reach.group.name}' with repositories: [{', '.join(names)}]"
+                if names
+                else f"no workflow uses '{reach.group.name}': delete it, or keep it for jobs to come.",
+                repositories=tuple(names),
+            )
+        )
+    return found
+
+
+def with_usage(report: Report, usage: WorkflowUsage) -> Report:
+    """`report` with the usage findings added (most severe first) and the usage kept for the outputs."""
+    findings = sorted(
+        (*report.findings, *usage_findings(report, usage)),
+        key=lambda f: (SEVERITIES.index(f.severity), f.group.lower(), f.code, f.subject),
+    )
+    return replace(report, findings=tuple(findings), usage=usage)
+
+
+def usage_lines(report: Report, usage: WorkflowUsage, limit: int = 20) -> list[str]:
+    """Jobs per target (group, labels), most used first; and what reading cost."""
+    targets = Counter(job.target for job in usage.jobs)
+    lines = [
+        f"Workflow usage: {len(usage.jobs)} jobs in {usage.files} workflow files of "
+        f"{len(usage.read_repositories)} repositories; cost {usage.requests} requests, {usage.seconds:.1f} s"
+        + (f"; {usage.unread_repositories} repositories left unread (request cap)" if usage.unread_repositories else "")
+    ]
+    lines += [f"  {count:>5}  {target}" for target, count in targets.most_common(limit)]
+    if len(targets) > limit:
+        lines.append(f"  ... and {len(targets) - limit} more targets (--format json lists them)")
+    lines += [f"  not a workflow (skipped): {name}" for name in usage.unparsed[:5]]
+    return lines
+
+
+def usage_json(usage: WorkflowUsage) -> dict[str, Any]:
+    return {
+        "jobs_by_target": dict(Counter(job.target for job in usage.jobs).most_common()),
+        "repositories_read": len(usage.read_repositories),
+        "repositories_unread": usage.unread_repositories,
+        "files": usage.files,
+        "requests": usage.requests,
+        "unparsed": list(usage.unparsed),
+    }
