@@ -136,3 +136,24 @@ def test_an_enterprise_group_the_spec_shares_anew_brings_its_runners_labels_when
     assert code == 1
     assert codes(document, "findings_added") == [(findings.SENSITIVE_RUNNERS_OPEN, "hidden")]
     assert "enterprise group 'hidden' shared with 'acme'" in document["group_changes"]  # type: ignore[operator]
+
+
+def test_hosted_runners_in_a_spec_for_github_enterprise_server_would_fail_at_up(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = FakeGitHub(flavour="ghes-3.19")
+    fake.add_org(ORG)
+    fake.add_repo(ORG, "app", visibility="private")
+    spec = tmp_path / "groups.yaml"
+    spec.write_text("org: acme\ngroups:\n  hosted:\n" + HOSTED)
+    with serve(fake) as running:
+        reset_clients()
+        monkeypatch.setenv("GITHUB_TOKEN", DEMO_TOKEN)
+        monkeypatch.setenv("GITHUB_BASE_URL", running.url)
+        monkeypatch.setenv("GITHUB_OWNER", ORG)
+        code, document = delta(spec, capsys)
+    assert code == 3
+    assert document["would_fail"] == [
+        "group 'hosted': this GitHub (Enterprise Server) has no GitHub-hosted runners, so `up` of its hosted_runners "
+        "would fail"
+    ]

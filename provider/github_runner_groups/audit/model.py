@@ -148,6 +148,7 @@ class OrgSnapshot:
     actions: ActionsPolicy = field(default_factory=ActionsPolicy)
     policies: Policies = field(default_factory=Policies)
     unseen: tuple[str, ...] = ()  # what the token could not see (private repositories, say)
+    hosted_runners: bool = True  # the server has GitHub-hosted runners (GitHub Enterprise Server has none)
 
     def group_named(self, name: str) -> Group | None:
         folded = name.lower()

@@ -72,13 +72,13 @@ def read_org(client: GitHubClient, org: str, *, repository_runners: str = "publi
     listed: list[tuple[api.Runner, int | None]] = [(r, r.runner_group_id) for r in runners_json]
     per_group = any(group_id is None for _runner, group_id in listed)
     groups_and_runners = _parallel(client, lambda g: _group(client, org, g, per_group), groups_json)
-    groups = tuple(group for group, _runners, _listed in groups_and_runners)
+    groups = tuple(group for group, _runners, _listed, _hosted in groups_and_runners)
     if per_group:  # older GHES leaves `runner_group_id` out: every group's runners were read with it
         listed = []
     runners = [_runner(r, group_id) for r, group_id in listed if group_id is not None]
-    runners += [runner for _group_read, group_runners, _listed in groups_and_runners for runner in group_runners]
+    runners += [runner for _group, group_runners, _listed, _hosted in groups_and_runners for runner in group_runners]
     seen = {r.id for r in repositories}
-    hidden = {r.id: r for _g, _r, listed_repositories in groups_and_runners for r in listed_repositories}
+    hidden = {r.id: r for _g, _r, listed_repositories, _h in groups_and_runners for r in listed_repositories}
     hidden_repositories = [r for i, r in sorted(hidden.items()) if i not in seen]
     repositories += tuple(Repository(r.id, r.name, r.visibility, r.archived, r.fork) for r in hidden_repositories)
     policies = Policies(
@@ -87,7 +87,16 @@ def read_org(client: GitHubClient, org: str, *, repository_runners: str = "publi
         approval=approval,  # type: ignore[arg-type]
         private_forks=private_forks,  # type: ignore[arg-type]
     )
-    snapshot = OrgSnapshot(org, groups, repositories, tuple(runners), actions, policies, _unseen(hidden_repositories))
+    snapshot = OrgSnapshot(
+        org,
+        groups,
+        repositories,
+        tuple(runners),
+        actions,
+        policies,
+        _unseen(hidden_repositories),
+        hosted_runners=all(hosted for _g, _r, _l, hosted in groups_and_runners),
+    )
     snapshot = _with_repository_runners(client, snapshot, repository_runners)
     return _with_repository_policies(client, snapshot)
 
@@ -133,7 +142,7 @@ def _runner(runner: api.Runner, group_id: int, *, enterprise: bool = False) -> R
     )
 
 
-GroupRead = tuple[Group, list[Runner], list[api.Repository]]
+GroupRead = tuple[Group, list[Runner], list[api.Repository], bool]  # bool: the server has GitHub-hosted runners
 
 
 def _group(client: GitHubClient, org: str, group: api.RunnerGroup, per_group: bool) -> GroupRead:
@@ -141,10 +150,11 @@ def _group(client: GitHubClient, org: str, group: api.RunnerGroup, per_group: bo
     group's when the org listing gives no group ids) and its repository list."""
     listed = api.list_group_repositories(client, org, group.id) if group.visibility == "selected" else []
     repository_ids = frozenset(r.id for r in listed)
+    hosted_supported = True
     try:
         hosted = tuple(str(r.get("name")) for r in api.list_hosted_runners_in_group(client, org, group.id))
     except GitHubNotFound:  # GitHub Enterprise Server has no GitHub-hosted runners
-        hosted = ()
+        hosted, hosted_supported = (), False
     runners: list[Runner] = []
     if group.inherited or per_group:
         runners = [
@@ -163,7 +173,7 @@ def _group(client: GitHubClient, org: str, group: api.RunnerGroup, per_group: bo
         repository_ids=repository_ids,
         hosted_runners=hosted,
     )
-    return read, runners, listed
+    return read, runners, listed, hosted_supported
 
 
 def _actions_policy(client: GitHubClient, org: str) -> ActionsPolicy:

@@ -91,6 +91,11 @@ def apply_spec(
             group = replace(group, repository_ids=ids if wanted.exclusive else group.repository_ids | ids)
         if wanted.hosted_runners is not None:
             group = replace(group, hosted_runners=tuple(h.name for h in wanted.hosted_runners))
+            if wanted.hosted_runners and not snapshot.hosted_runners:
+                notes.append(
+                    f"group '{wanted.name}': this GitHub (Enterprise Server) has no GitHub-hosted runners, so `up` "
+                    "of its hosted_runners would fail"
+                )
         if wanted.runners is not None:
             ids = _resolve(wanted.runners, snapshot.runners, snapshot.org, wanted.name, "runner", notes)
             for runner_id in sorted(ids):
