@@ -12,7 +12,10 @@ audit's for one GIL, and its memory is not the audit's):
    (`--compression`, see scale.py: the limit window and the latency divided, every count kept), since its reads
    spend several minutes of GitHub's budget.
 
-    python benchmarks/bench_audit.py [--part 1|2] [--latency-ms 100] [--compression 20]
+3. `--workflows` (issue 23, part 5) on part 1's org with 2 workflow files per repository, time-compressed:
+   the requests and wall it adds to the audit.
+
+    python benchmarks/bench_audit.py [--part 1|2|3] [--latency-ms 100] [--compression 20]
 
 Numbers only; nothing is asserted here (tests/unit/test_audit_bench.py runs a small org through the same code).
 """
@@ -38,6 +41,11 @@ from github_runner_groups.client import ClientSettings, GitHubClient, PacingSett
 from github_runner_groups.testing import DEMO_TOKEN, FakeGitHub, SecondaryLimits, serve  # noqa: E402
 
 ORG = "bench"
+WORKFLOWS = (
+    "on: [push, pull_request]\njobs:\n  build:\n    runs-on: [self-hosted, linux]\n"
+    "  lint:\n    runs-on: ubuntu-latest\n",
+    "on: push\njobs:\n  deploy:\n    runs-on:\n      group: group-0002\n",
+)
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,7 @@ class Shape:
     groups: int
     runners: int
     listed: int = 5
+    workflow_files: int = 0  # per repository, for --workflows (part 3)
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,8 @@ def build(fake: FakeGitHub, shape: Shape) -> None:
     for index in range(shape.repositories):
         visibility = "public" if index % 10 == 0 else "internal" if index % 10 in (1, 2) else "private"
         ids.append(int(fake.add_repo(ORG, f"repo-{index:05d}", visibility=visibility)["id"]))
+        for number in range(shape.workflow_files):
+            fake.add_workflow_file(ORG, f"repo-{index:05d}", f"wf-{number}.yml", WORKFLOWS[number % len(WORKFLOWS)])
         if index % 50 == 0:
             fake.add_repository_runner(ORG, f"repo-{index:05d}", f"own-{index:05d}", ephemeral=index % 100 == 0)
     group_ids = []
@@ -172,9 +183,35 @@ def part_2(latency_ms: float, compression: float) -> None:
     print(f"findings {len(report.findings)}; Markdown {len(markdown)} characters (< 60,000); Mermaid {edges} edges")
 
 
+def part_3(latency_ms: float, compression: float) -> None:
+    from github_runner_groups.audit import read_workflows
+
+    shape = Shape(repositories=1000, groups=200, runners=400, workflow_files=2)
+    window = 60.0 / compression
+    pacing = PacingSettings(write_delay_seconds=0, points_window_seconds=window)
+    with Emulator(shape, latency_ms / 1000 / compression, SecondaryLimits(window_seconds=window)) as emulator:
+        # One client for both, as the CLI has: one pacer knows every point the run spent.
+        client = GitHubClient(ClientSettings(base_url=emulator.url, token=DEMO_TOKEN, pacing=pacing))
+        started = time.perf_counter()
+        report = audit_org(client, ORG)
+        audit_wall = time.perf_counter() - started
+        audit_requests = emulator.spent().requests
+        started = time.perf_counter()
+        usage = read_workflows(client, report, max_requests=10_000)
+        wall = time.perf_counter() - started
+        spent = emulator.spent()
+    print(f"Part 3: --workflows on part 1's org with {shape.workflow_files} workflow files per repository")
+    print(f"time compressed {compression:g}x ({latency_ms:g} ms latency and a 60 s window at github.com's scale)")
+    print(f"audit: {audit_requests} requests, {audit_wall:.1f} s here")
+    print(
+        f"--workflows: {usage.requests} requests ({usage.files} files, {len(usage.jobs)} jobs), {wall:.1f} s here, "
+        f"about {wall * compression:.0f} s at github.com's scale; limit answers {spent.limit_answers}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--part", choices=("1", "2"), help="one part only (default: both)")
+    parser.add_argument("--part", choices=("1", "2", "3"), help="one part only (default: 1 and 2)")
     parser.add_argument("--latency-ms", type=float, default=100.0)
     parser.add_argument("--compression", type=float, default=20.0, help="part 2's time compression")
     options = parser.parse_args()
@@ -185,6 +222,8 @@ def main() -> None:
         subprocess.run([sys.executable, __file__, "--part", "2", "--compression", str(options.compression)], check=True)
     elif options.part == "2":
         part_2(options.latency_ms, options.compression)
+    elif options.part == "3":
+        part_3(options.latency_ms, options.compression)
 
 
 if __name__ == "__main__":
