@@ -122,6 +122,11 @@ def test_cli_workflows_prints_its_cost_and_reports_usage_in_every_format(
     jsonschema.Draft202012Validator(schema).validate(document)
     assert document["workflow_usage"]["jobs_by_target"]["group open"] == 1
     assert workflows.UNTRUSTED_TRIGGER in {f["code"] for f in document["findings"]}
+    assert cli.main(["audit", "--workflows", "--format", "sarif"]) == 0
+    log = json.loads(capsys.readouterr().out)
+    sarif_schema = json.loads((Path(__file__).parents[1] / "schemas" / "sarif-schema-2.1.0.json").read_text())
+    jsonschema.Draft4Validator(sarif_schema).validate(log)
+    assert workflows.RUNS_ON_UNSERVED in {r["ruleId"] for r in log["runs"][0]["results"]}
     assert cli.main(["audit", "--workflows", "--format", "markdown", "--fail-on", "high"]) == 1
     assert "Workflow usage: 5 jobs" in capsys.readouterr().out
     assert cli.main(["audit", "--workflows", "--workflows-max-requests", "0"]) == 2

@@ -163,53 +163,84 @@ def _runs_on(value: Any) -> tuple[str | None, tuple[str, ...], bool]:
 
 
 def _serves(runner: Runner, labels: tuple[str, ...]) -> bool:
-    carried = {label.lower() for label in runner.labels}
-    return all(label.lower() in carried or label.lower() == runner.name.lower() for label in labels)
+    """`labels` (lower case) all carried by `runner` (a runner's name counts as a label)."""
+    carried = {label.lower() for label in runner.labels} | {runner.name.lower()}
+    return all(label in carried for label in labels)
 
 
-def _servers(report: Report, job: Job) -> tuple[list[Runner], bool]:
-    """The self-hosted runners that can serve `job`, and whether a GitHub-hosted runner can."""
-    reaches = [r for r in report.reach if job.repository_id in r.repository_ids]
-    if job.group:
-        reaches = [r for r in reaches if r.group.name.lower() == job.group.lower()]
-    runners = [
-        runner
-        for reach in reaches
-        if job.repository_id in reach.self_hosted_ids
-        for runner in reach.runners
-        if _serves(runner, job.labels)
-    ]
-    own = [
-        r
-        for r in report.snapshot.repository_runners()
-        if r.repository_id == job.repository_id and not job.group and _serves(r, job.labels)
-    ]
-    hosted = any(
-        len(job.labels) <= 1
-        and (not job.labels or job.labels[0].lower() in {h.lower() for h in reach.group.hosted_runners})
-        for reach in reaches
-        if reach.group.hosted_runners
-    )
-    standard = not job.group and len(job.labels) == 1 and bool(STANDARD_HOSTED.match(job.labels[0]))
-    return runners + own, hosted or standard
+class _Servers:
+    """Which runners can serve a job, from an index of the groups each repository may use: repositories in the
+    same groups share one entry, and jobs asking the same of the same groups one answer (an org of 10,000
+    repositories has tens of thousands of jobs)."""
+
+    def __init__(self, report: Report) -> None:
+        self._reaches = report.reach
+        admitted: dict[int, list[int]] = {}
+        self_hosted: dict[int, list[int]] = {}
+        for index, reach in enumerate(report.reach):
+            for repository_id in reach.repository_ids:
+                admitted.setdefault(repository_id, []).append(index)
+            for repository_id in reach.self_hosted_ids:
+                self_hosted.setdefault(repository_id, []).append(index)
+        shared: dict[tuple[int, ...], tuple[int, ...]] = {}
+        self._admitted = {i: shared.setdefault(tuple(v), tuple(v)) for i, v in admitted.items()}
+        self._self_hosted = {i: shared.setdefault(tuple(v), tuple(v)) for i, v in self_hosted.items()}
+        self._own: dict[int, list[Runner]] = {}
+        for runner in report.snapshot.repository_runners():
+            self._own.setdefault(runner.repository_id or 0, []).append(runner)
+        self._answers: dict[tuple[object, ...], tuple[tuple[Runner, ...], bool, frozenset[int]]] = {}
+
+    def of(self, job: Job) -> tuple[list[Runner], bool, frozenset[int]]:
+        """The self-hosted runners that can serve `job`, whether a GitHub-hosted one can, and the ids of the
+        groups it uses (named, or holding a runner that serves it)."""
+        group = job.group.lower() if job.group else None
+        labels = tuple(label.lower() for label in job.labels)
+        admitted = self._admitted.get(job.repository_id, ())
+        self_hosted = self._self_hosted.get(job.repository_id, ())
+        key = (id(admitted), id(self_hosted), group, labels)  # the tuples are shared: their ids name them
+        if key not in self._answers:
+            self._answers[key] = self._answer(admitted, self_hosted, group, labels)
+        runners, hosted, used = self._answers[key]
+        own = [r for r in self._own.get(job.repository_id, ()) if not group and _serves(r, labels)]
+        return [*runners, *own], hosted, used
+
+    def _answer(
+        self, admitted: tuple[int, ...], self_hosted: tuple[int, ...], group: str | None, labels: tuple[str, ...]
+    ) -> tuple[tuple[Runner, ...], bool, frozenset[int]]:
+        def wanted(index: int) -> bool:
+            return group is None or self._reaches[index].group.name.lower() == group
+
+        runners = tuple(
+            runner
+            for index in self_hosted
+            if wanted(index)
+            for runner in self._reaches[index].runners
+            if _serves(runner, labels)
+        )
+        hosted = any(
+            len(labels) <= 1 and (not labels or labels[0] in {h.lower() for h in self._reaches[i].group.hosted_runners})
+            for i in admitted
+            if wanted(i) and self._reaches[i].group.hosted_runners
+        )
+        standard = group is None and len(labels) == 1 and bool(STANDARD_HOSTED.match(labels[0]))
+        used = {self._reaches[i].group.id for i in admitted if group is not None and wanted(i)}
+        used |= {r.group_id for r in runners if r.group_id is not None}
+        return runners, hosted or standard, frozenset(used)
 
 
 def usage_findings(report: Report, usage: WorkflowUsage) -> list[Finding]:
     repositories = {r.id: r for r in report.snapshot.repositories}
     found: list[Finding] = []
     users: dict[int, set[int]] = {}  # group id -> repositories with a job its runners (or its name) serve
+    servers = _Servers(report)
     for job in usage.jobs:
         if job.dynamic:
             continue
         repository = repositories[job.repository_id]
-        runners, hosted = _servers(report, job)
+        runners, hosted, used = servers.of(job)
         where = f"{repository.name}/{job.workflow}#{job.job}"
-        for reach in report.reach:
-            if job.repository_id in reach.repository_ids and (
-                (job.group and reach.group.name.lower() == job.group.lower())
-                or any(r.group_id == reach.group.id for r in runners)
-            ):
-                users.setdefault(reach.group.id, set()).add(job.repository_id)
+        for group_id in used:
+            users.setdefault(group_id, set()).add(job.repository_id)
         if not runners and not hosted:
             found.append(
                 Finding(
@@ -224,12 +255,12 @@ def usage_findings(report: Report, usage: WorkflowUsage) -> list[Finding]:
                     subject=where,
                 )
             )
-        persistent = sorted({r.name for r in runners if not r.ephemeral})
         untrusted = "pull_request_target" in job.triggers or (
             "pull_request" in job.triggers
             and (repository.public or report.snapshot.policies.private_forks_of(repository) is not False)
         )
-        if persistent and untrusted:
+        persistent = sorted({r.name for r in runners if not r.ephemeral}) if untrusted else []
+        if persistent:
             trigger = next(t for t in FORK_TRIGGERS if t in job.triggers)
             found.append(
                 Finding(
