@@ -134,3 +134,19 @@ def test_cli_workflows_prints_its_cost_and_reports_usage_in_every_format(
     org.reset_log()
     assert cli.main(["audit"]) in (0, 1)
     assert not org.count("GET", "/contents/"), "workflows are read only when asked"
+
+
+def test_with_a_spec_the_jobs_are_judged_against_the_org_as_the_spec_leaves_it(
+    org: FakeGitHub, client: GitHubClient
+) -> None:
+    from github_runner_groups.audit import spec_delta
+    from github_runner_groups.spec import GroupSpec, OrgSpec
+
+    report = audit_org(client, ORG)
+    report = with_usage(report, read_workflows(client, report))
+    closed = spec_delta(report, OrgSpec(ORG, (GroupSpec("open", allows_public_repositories=False),)))
+    added = {(f.code, f.subject) for f in closed.added}
+    assert (workflows.RUNS_ON_UNSERVED, "site/.github/workflows/label.yaml#label") in added  # site loses 'open'
+    resolved = {(f.code, f.subject) for f in closed.resolved}
+    assert (workflows.UNTRUSTED_TRIGGER, "site/.github/workflows/build.yml#build") in resolved
+    assert not spec_delta(report, OrgSpec(ORG, (GroupSpec("open"),))).added

@@ -108,6 +108,8 @@ def spec_delta(
         report.snapshot, spec, complete=complete, enterprise_runners=enterprise_runners
     )
     after = audit_snapshot(projected, report.sensitive_labels)
+    if report.usage is not None:  # the same jobs, judged against the org as the spec leaves it
+        after = with_usage(after, report.usage)
     before_reach = report.runner_ids_by_repository
     after_reach = after.runner_ids_by_repository
     runners = {r.id: r for r in (*report.snapshot.runners, *projected.runners)}
