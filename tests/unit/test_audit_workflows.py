@@ -128,7 +128,9 @@ def test_cli_workflows_prints_its_cost_and_reports_usage_in_every_format(
     jsonschema.Draft4Validator(sarif_schema).validate(log)
     assert workflows.RUNS_ON_UNSERVED in {r["ruleId"] for r in log["runs"][0]["results"]}
     assert cli.main(["audit", "--workflows", "--format", "markdown", "--fail-on", "high"]) == 1
-    assert "Workflow usage: 5 jobs" in capsys.readouterr().out
+    markdown = capsys.readouterr().out
+    assert "Workflow usage: 5 jobs" in markdown
+    assert "- `workflow_run` triggers" in markdown and "`pull_request_target` and" not in markdown
     assert cli.main(["audit", "--workflows", "--workflows-max-requests", "0"]) == 2
     assert "reads nothing" in capsys.readouterr().err
     org.reset_log()

@@ -17,9 +17,9 @@ from . import Delta, Report
 from . import escape as esc
 from .findings import Finding
 from .model import Runner
-from .reach import NOT_MODELLED, GroupReach
+from .reach import GroupReach
 from .rules import SEVERITIES
-from .workflows import usage_json, usage_lines
+from .workflows import not_modelled, usage_json, usage_lines
 
 WIDTH = 100
 FORMATS = ("table", "markdown", "json", "sarif", "mermaid")
@@ -114,7 +114,7 @@ def _table(report: Report) -> str:
     if report.usage is not None:
         lines += ["", *(esc.terminal(line) for line in usage_lines(report, report.usage))]
     lines += ["", "Not modelled (a finding may be a false positive or miss something there):"]
-    for item in NOT_MODELLED:
+    for item in not_modelled(report):
         lines += _wrapped("  - ", item)
     return "\n".join(lines) + "\n"
 
@@ -190,7 +190,7 @@ def _markdown(report: Report) -> str:
     if report.usage is not None:
         usage = usage_lines(report, report.usage)
         tail += ["", _cell(usage[0]), "", *(f"- {_cell(line.strip())}" for line in usage[1:])]
-    tail += ["", "<details><summary>Not modelled</summary>", "", *(f"- {item}" for item in NOT_MODELLED)]
+    tail += ["", "<details><summary>Not modelled</summary>", "", *(f"- {item}" for item in not_modelled(report))]
     tail += ["", "</details>"]
     cut = "\n_… and {n} more rows: `--format json` lists them all._"
     body = _bounded([(head, ""), (findings, cut), (groups, cut), (tail, "")], MARKDOWN_BUDGET)
@@ -284,7 +284,7 @@ def _json(report: Report) -> str:
             "fork_pr_approval": str(snapshot.policies.approval),
             "fork_pr_workflows_private_repos": str(snapshot.policies.private_forks).lower(),
         },
-        "not_modelled": list(NOT_MODELLED),
+        "not_modelled": not_modelled(report),
     }
     if report.usage is not None:
         document["workflow_usage"] = usage_json(report.usage)

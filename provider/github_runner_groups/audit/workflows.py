@@ -336,6 +336,22 @@ def usage_lines(report: Report, usage: WorkflowUsage, limit: int = 20) -> list[s
     return lines
 
 
+# What is left of NOT_MODELLED's items when `--workflows` ran (by position in it).
+LEFT_WITH_WORKFLOWS = {
+    0: "`workflow_run` triggers, which run a fork's changes with the base repository's rights",
+    2: "which actions may run (the allowed-actions policy), and a `runs-on` given by an expression",
+}
+
+
+def not_modelled(report: Report) -> list[str]:
+    """The audit's NOT_MODELLED, less what `--workflows` modelled when it ran."""
+    from .reach import NOT_MODELLED
+
+    if report.usage is None:
+        return list(NOT_MODELLED)
+    return [LEFT_WITH_WORKFLOWS.get(index, item) for index, item in enumerate(NOT_MODELLED)]
+
+
 def usage_json(usage: WorkflowUsage) -> dict[str, Any]:
     return {
         "jobs_by_target": dict(Counter(job.target for job in usage.jobs).most_common()),
