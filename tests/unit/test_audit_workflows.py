@@ -105,6 +105,13 @@ def test_parse_reads_runs_on_in_every_form_and_the_yaml_1_1_on_key() -> None:
     assert (jobs["a"].labels, jobs["b"].group, jobs["b"].labels) == (("linux",), "g", ("x",))
     assert jobs["d"].dynamic and jobs["a"].triggers == frozenset({"pull_request_target"})
     assert parse_workflow(1, "x.yml", "- a list") is None
+    laughs = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+        for i in range(20)
+    )
+    bomb = laughs + "on: push\njobs:\n  j:\n    runs-on: *u\n"
+    [job] = parse_workflow(1, "bomb.yml", bomb) or []
+    assert job.dynamic and job.labels == ()  # nested lists are no labels: not judged, never expanded
 
 
 def test_cli_workflows_prints_its_cost_and_reports_usage_in_every_format(

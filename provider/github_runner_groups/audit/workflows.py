@@ -22,6 +22,7 @@ import yaml
 
 from .. import api
 from ..client import GitHubClient
+from ..api._answers import UnexpectedAnswer
 from ..errors import GitHubAuthError, GitHubNotFound
 from .findings import Finding
 from .model import Repository, Runner
@@ -37,6 +38,7 @@ GROUP_ACCESS_UNUSED = "group-access-unused"
 STANDARD_HOSTED = re.compile(r"^(ubuntu|windows|macos)-[\w.-]+$", re.IGNORECASE)
 FORK_TRIGGERS = ("pull_request_target", "pull_request")
 MAX_REQUESTS = 2000
+MAX_FILE_BYTES = 512 * 1024  # a larger file is not parsed (it is listed as skipped)
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,8 @@ def read_workflows(client: GitHubClient, report: Report, *, max_requests: int = 
                 break
             try:
                 text = api.get_file_text(client, snapshot.org, repository.name, path)
-            except (GitHubAuthError, GitHubNotFound):
+            except (GitHubAuthError, GitHubNotFound, UnexpectedAnswer):  # gone, hidden, or over 1 MB (no content)
+                unparsed.append(f"{repository.name}/{path}")
                 continue
             read_files += 1
             parsed = parse_workflow(repository.id, path, text)
@@ -124,7 +127,9 @@ def read_workflows(client: GitHubClient, report: Report, *, max_requests: int = 
 
 
 def parse_workflow(repository_id: int, path: str, text: str) -> list[Job] | None:
-    """The jobs of one workflow file; None when it is not a YAML mapping with jobs."""
+    """The jobs of one workflow file; None when it is not a YAML mapping with jobs (or is over MAX_FILE_BYTES)."""
+    if len(text) > MAX_FILE_BYTES:
+        return None
     try:
         document = yaml.safe_load(text)
     except yaml.YAMLError:
@@ -145,7 +150,7 @@ def _triggers(on: Any) -> frozenset[str]:
     if isinstance(on, str):
         return frozenset({on})
     if isinstance(on, (list, dict)):
-        return frozenset(str(event) for event in on)
+        return frozenset(event for event in on if isinstance(event, str))
     return frozenset()
 
 
@@ -153,12 +158,13 @@ def _runs_on(value: Any) -> tuple[str | None, tuple[str, ...], bool]:
     group: str | None = None
     labels: Any = value
     if isinstance(value, dict):
-        group = str(value["group"]) if value.get("group") is not None else None
+        group = value["group"] if isinstance(value.get("group"), str) else None
         labels = value.get("labels", ())
     if isinstance(labels, str):
         labels = (labels,)
-    names = tuple(str(label) for label in labels or ()) if isinstance(labels, (list, tuple)) else ()
-    dynamic = any("${{" in text for text in (*names, group or ""))
+    # Text only: a crafted file's aliases (a "billion laughs") are never expanded into strings.
+    names = tuple(label for label in labels if isinstance(label, str)) if isinstance(labels, (list, tuple)) else ()
+    dynamic = any("${{" in text for text in (*names, group or "")) or (bool(labels) and not names)
     return group, names, dynamic
 
 
