@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from .. import api
-from ..client import GitHubClient
 from ..api._answers import UnexpectedAnswer
+from ..client import GitHubClient
 from ..errors import GitHubAuthError, GitHubNotFound
 from .findings import Finding
 from .model import Repository, Runner
