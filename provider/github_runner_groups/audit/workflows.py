@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from .. import api
-from ..api._answers import UnexpectedAnswer
 from ..client import GitHubClient
 from ..errors import GitHubAuthError, GitHubNotFound
 from .findings import Finding
@@ -103,7 +102,7 @@ def read_workflows(client: GitHubClient, report: Report, *, max_requests: int = 
                 break
             try:
                 text = api.get_file_text(client, snapshot.org, repository.name, path)
-            except (GitHubAuthError, GitHubNotFound, UnexpectedAnswer):  # gone, hidden, or over 1 MB (no content)
+            except (GitHubAuthError, GitHubNotFound, api.UnexpectedAnswer):  # gone, hidden, over 1 MB (no content)
                 unparsed.append(f"{repository.name}/{path}")
                 continue
             read_files += 1
