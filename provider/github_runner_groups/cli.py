@@ -199,7 +199,8 @@ def _with_workflows(client: GitHubClient, report: Report, max_requests: int) -> 
         f"github-runner-groups audit: --workflows read {usage.files} files of {len(usage.read_repositories)} "
         f"repositories with {usage.requests} requests in {usage.seconds:.1f} s"
         + (
-            f"; {usage.unread_repositories} repositories left unread (raise --workflows-max-requests)"
+            f"; {usage.unread_repositories} repositories unread or read in part (the request cap, or files it could "
+            "not read: raise --workflows-max-requests, or see the skipped files)"
             if usage.unread_repositories
             else ""
         ),

@@ -159,3 +159,16 @@ def test_with_a_spec_the_jobs_are_judged_against_the_org_as_the_spec_leaves_it(
     resolved = {(f.code, f.subject) for f in closed.resolved}
     assert (workflows.UNTRUSTED_TRIGGER, "site/.github/workflows/build.yml#build") in resolved
     assert not spec_delta(report, OrgSpec(ORG, (GroupSpec("open"),))).added
+
+
+def test_a_file_that_cannot_be_read_leaves_its_repository_read_in_part(org: FakeGitHub, client: GitHubClient) -> None:
+    from github_runner_groups.testing import FaultRule
+
+    org.add_fault(FaultRule(method="GET", path="/repos/acme/app/contents/.github/workflows/lint.yml", status=403))
+    report = audit_org(client, ORG)
+    usage = read_workflows(client, report)
+    assert "app/.github/workflows/lint.yml" in usage.unparsed
+    assert usage.unread_repositories == 1 and usage.read_repositories == frozenset(
+        r.id for r in report.snapshot.repositories if r.name != "app"
+    )
+    assert not [f for f in with_usage(report, usage).findings if f.code == workflows.GROUP_ACCESS_UNUSED]

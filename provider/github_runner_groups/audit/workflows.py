@@ -61,12 +61,12 @@ class Job:
 @dataclass(frozen=True)
 class WorkflowUsage:
     jobs: tuple[Job, ...]
-    read_repositories: frozenset[int]
-    unread_repositories: int  # left out by the request cap
+    read_repositories: frozenset[int]  # every workflow file of these was read
+    unread_repositories: int  # left out, or read in part (the request cap, a file that could not be read)
     files: int
     requests: int
     seconds: float
-    unparsed: tuple[str, ...] = ()  # repository/path of files that are not YAML mappings
+    unparsed: tuple[str, ...] = ()  # repository/path of files not read or not workflows
 
 
 def read_workflows(client: GitHubClient, report: Report, *, max_requests: int = MAX_REQUESTS) -> WorkflowUsage:
@@ -87,23 +87,27 @@ def read_workflows(client: GitHubClient, report: Report, *, max_requests: int = 
             spent["requests"] += 1
         return True
 
-    def read(repository: Repository) -> tuple[int, list[Job], int, list[str]] | None:
+    def read(repository: Repository) -> tuple[int, list[Job], int, list[str], bool] | None:
+        """The repository's jobs, files read, files skipped, and whether every file was read."""
         if not take():
             return None
         try:
             paths = api.list_workflow_files(client, snapshot.org, repository.name)
-        except (GitHubAuthError, GitHubNotFound):
-            return repository.id, [], 0, []
+        except GitHubAuthError:
+            return repository.id, [], 0, [f"{repository.name}/{api.WORKFLOWS_DIRECTORY}"], False
         jobs: list[Job] = []
         unparsed: list[str] = []
         read_files = 0
+        complete = True
         for path in paths:
             if not take():
+                complete = False
                 break
             try:
                 text = api.get_file_text(client, snapshot.org, repository.name, path)
             except (GitHubAuthError, GitHubNotFound, api.UnexpectedAnswer):  # gone, hidden, over 1 MB (no content)
                 unparsed.append(f"{repository.name}/{path}")
+                complete = False
                 continue
             read_files += 1
             parsed = parse_workflow(repository.id, path, text)
@@ -111,17 +115,18 @@ def read_workflows(client: GitHubClient, report: Report, *, max_requests: int = 
                 unparsed.append(f"{repository.name}/{path}")
             else:
                 jobs += parsed
-        return repository.id, jobs, read_files, unparsed
+        return repository.id, jobs, read_files, unparsed, complete
 
     answers = [a for a in _parallel(client, read, candidates) if a is not None]
+    complete = frozenset(i for i, _j, _n, _u, done in answers if done)
     return WorkflowUsage(
-        jobs=tuple(job for _i, jobs, _n, _u in answers for job in jobs),
-        read_repositories=frozenset(i for i, _j, _n, _u in answers),
-        unread_repositories=len(candidates) - len(answers),
-        files=sum(n for _i, _j, n, _u in answers),
+        jobs=tuple(job for _i, jobs, _n, _u, _d in answers for job in jobs),
+        read_repositories=complete,
+        unread_repositories=len(candidates) - len(complete),
+        files=sum(n for _i, _j, n, _u, _d in answers),
         requests=spent["requests"],
         seconds=time.monotonic() - started,
-        unparsed=tuple(u for _i, _j, _n, unparsed in answers for u in unparsed),
+        unparsed=tuple(u for _i, _j, _n, unparsed, _d in answers for u in unparsed),
     )
 
 
@@ -332,7 +337,7 @@ def usage_lines(report: Report, usage: WorkflowUsage, limit: int = 20) -> list[s
     lines = [
         f"Workflow usage: {len(usage.jobs)} jobs in {usage.files} workflow files of "
         f"{len(usage.read_repositories)} repositories; cost {usage.requests} requests, {usage.seconds:.1f} s"
-        + (f"; {usage.unread_repositories} repositories left unread (request cap)" if usage.unread_repositories else "")
+        + (f"; {usage.unread_repositories} repositories unread or read in part" if usage.unread_repositories else "")
     ]
     lines += [f"  {count:>5}  {target}" for target, count in targets.most_common(limit)]
     if len(targets) > limit:
