@@ -157,3 +157,19 @@ def test_hosted_runners_in_a_spec_for_github_enterprise_server_would_fail_at_up(
         "group 'hosted': this GitHub (Enterprise Server) has no GitHub-hosted runners, so `up` of its hosted_runners "
         "would fail"
     ]
+
+
+def test_an_enterprise_runner_listed_by_two_enterprise_groups_would_fail_at_up(
+    org: FakeGitHub, server: EmulatorServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = tmp_path / "groups.yaml"
+    spec.write_text(
+        "org: acme\nenterprise:\n  slug: corp\n  groups:\n    a:\n      runners: [fleet-1]\n"
+        "    b:\n      visibility: selected\n      organizations: [other]\n      runners: [FLEET-1]\n"
+    )
+    code, document = delta(spec, capsys)
+    assert code == 3
+    assert document["would_fail"] == [
+        "enterprise runner 'FLEET-1' is listed by enterprise groups 'a' and 'b': a runner is in one group at a "
+        "time, so `up` would fail"
+    ]

@@ -113,6 +113,7 @@ def apply_spec(
         changes.extend(_described(current, group, snapshot, tuple(runners.values())))
         groups[group.id] = group
     if spec.enterprise is not None:
+        notes.extend(_claimed_twice(spec.enterprise.groups))
         for shared in spec.enterprise.groups:
             _shared_group(snapshot, shared, groups, runners, new_ids, changes, enterprise_runners)
     if complete:
@@ -179,6 +180,22 @@ def _shared_group(
         changes.append(f"enterprise group '{shared.name}' shared with '{snapshot.org}'")
     else:
         changes.extend(_described(current, group, snapshot, tuple(runners.values())))
+
+
+def _claimed_twice(shared: tuple[EnterpriseGroupSpec, ...]) -> list[str]:
+    """An enterprise runner listed by two of the spec's enterprise groups (a runner is in one group at a time)."""
+    first: dict[str, str] = {}
+    notes = []
+    for group in shared:
+        for reference in group.runners or ():
+            key = str(reference).lower()
+            if key in first and first[key] != group.name:
+                notes.append(
+                    f"enterprise runner '{reference}' is listed by enterprise groups '{first[key]}' and "
+                    f"'{group.name}': a runner is in one group at a time, so `up` would fail"
+                )
+            first.setdefault(key, group.name)
+    return notes
 
 
 def _target(current: Group | None, wanted: GroupSpec, new_id: int) -> Group:
