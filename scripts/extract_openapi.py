@@ -73,6 +73,16 @@ OPERATIONS = [
     ("GET", "/orgs/{org}/actions/runners"),
     ("GET", "/orgs/{org}/actions/permissions"),
     ("GET", "/orgs/{org}/actions/permissions/repositories"),
+    # The policies the exposure audit reads (api/actions_policy.py, testing/policy_handlers.py).
+    ("GET", "/orgs/{org}/actions/permissions/self-hosted-runners"),
+    ("GET", "/orgs/{org}/actions/permissions/self-hosted-runners/repositories"),
+    ("GET", "/orgs/{org}/actions/permissions/fork-pr-contributor-approval"),
+    ("GET", "/orgs/{org}/actions/permissions/fork-pr-workflows-private-repos"),
+    ("GET", "/repos/{owner}/{repo}/actions/permissions"),
+    ("GET", "/repos/{owner}/{repo}/actions/permissions/fork-pr-contributor-approval"),
+    ("GET", "/repos/{owner}/{repo}/actions/permissions/fork-pr-workflows-private-repos"),
+    ("GET", "/repos/{owner}/{repo}/actions/runners"),
+    ("GET", "/repos/{owner}/{repo}/contents/{path}"),  # workflow files (audit --workflows)
     ("GET", "/orgs/{org}/repos"),
     ("GET", "/orgs/{org}"),
     ("POST", "/app/installations/{installation_id}/access_tokens"),

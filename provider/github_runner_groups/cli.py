@@ -9,8 +9,8 @@ import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .audit.findings import SEVERITIES
 from .audit.render import FORMATS
+from .audit.rules import SEVERITIES
 from .cli_output import diagnostics, end_progress
 from .errors import ConfigError, GitHubRunnerGroupsError
 from .redaction import scrub
@@ -25,6 +25,13 @@ class _Parser(argparse.ArgumentParser):
 
     def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
         super()._print_message(scrub(message), file)
+
+
+if TYPE_CHECKING:
+    from .audit import Report
+    from .audit.model import Runner
+    from .client import GitHubClient
+    from .spec import OrgSpec
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,7 +60,9 @@ def main(argv: list[str] | None = None) -> int:
         parents=[talks],
         help="which repositories and workflows can send jobs to which runners, with findings",
         description="Read-only. Settings come from GITHUB_TOKEN (or the GitHub App variables), GITHUB_BASE_URL and "
-        "GITHUB_OWNER. With --spec, shows what applying the spec would change instead.",
+        "GITHUB_OWNER. With --spec, shows what applying the spec would change instead. Exit codes: 0 nothing at "
+        "or above --fail-on; 1 a (new) finding at or above it; 2 a usage or read error; 3 with --spec, `pulumi up` "
+        "of the spec would fail.",
     )
     audit.add_argument("--org", help="organization login (default: the spec's org, then GITHUB_OWNER)")
     audit.add_argument("--format", choices=FORMATS, default="table")
@@ -74,7 +83,32 @@ def main(argv: list[str] | None = None) -> int:
     audit.add_argument(
         "--fail-on",
         choices=SEVERITIES,
-        help="exit 3 when a finding (or, with --spec, a new one) is this severe or worse",
+        help="exit 1 when a finding (with --spec: a new or worse one) is this severe or worse and not accepted by "
+        "--baseline",
+    )
+    audit.add_argument(
+        "--baseline",
+        type=Path,
+        help="a YAML file of accepted findings (fingerprint, reason, optional expires); see docs/audit.md",
+    )
+    audit.add_argument(
+        "--repository-runners",
+        choices=("public", "all"),
+        default="public",
+        help="whose own self-hosted runners to read: public repositories (default) or all (one call each)",
+    )
+    audit.add_argument(
+        "--workflows",
+        action="store_true",
+        help="also read every repository's .github/workflows/*.yml (one listing per repository, one read per file) "
+        "and report who uses which runner; its cost is printed on stderr",
+    )
+    audit.add_argument(
+        "--workflows-max-requests",
+        type=int,
+        default=2000,
+        metavar="N",
+        help="with --workflows: read at most N requests' worth (default 2000); repositories left unread are said",
     )
     audit.add_argument("--output", type=Path, help="file to write (default: standard output)")
     demo = commands.add_parser("demo", help="run the quickstart against the embedded GitHub emulator")
@@ -112,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         return serve_emulator(emulator_args)
     except GitHubRunnerGroupsError as exc:
         print(scrub(f"github-runner-groups {options.command}: {exc}"), file=sys.stderr)
-        return 1
+        return AUDIT_ERROR if options.command == "audit" else 1
     except Exception as exc:  # a defect or a library's error: shown, but never with a secret in it
         print(scrub(traceback.format_exc()), file=sys.stderr, end="")
         print(scrub(f"github-runner-groups {options.command}: unexpected {type(exc).__name__}"), file=sys.stderr)
@@ -152,9 +186,14 @@ def _export(org: str | None, enterprise: str | None, output_format: str, output:
     return 0
 
 
+AUDIT_FINDINGS, AUDIT_ERROR, AUDIT_SPEC_FAILS = 1, 2, 3
+
+
 def _audit(options: argparse.Namespace) -> int:
     from .audit import audit_org, spec_delta
+    from .audit.baseline import accepted_now, load_baseline
     from .audit.render import render, render_delta
+    from .audit.sarif import sarif
     from .client import get_client
     from .settings import resolve_settings
     from .spec import load_spec
@@ -162,22 +201,86 @@ def _audit(options: argparse.Namespace) -> int:
     if options.complete and not options.spec:
         raise ConfigError("--complete describes a spec: pass --spec FILE with it.")
     if options.spec and options.format == "mermaid":
-        raise ConfigError("--format mermaid draws the org as it is; with --spec use table, markdown or json.")
+        raise ConfigError("--format mermaid draws the org as it is; with --spec use table, markdown, json or sarif.")
+    baseline = load_baseline(options.baseline) if options.baseline else ()
     spec = load_spec(options.spec) if options.spec else None
     settings = resolve_settings()
     org = options.org or (spec.org if spec else None) or settings.owner
     if not org:
         raise ConfigError("No organization: pass --org ORG, or set GITHUB_OWNER.")
-    report = audit_org(get_client(settings.client), org, options.sensitive_label)
+    client = get_client(settings.client)
+    report = audit_org(client, org, options.sensitive_label, repository_runners=options.repository_runners)
+    if options.workflows:
+        report = _with_workflows(client, report, options.workflows_max_requests)
+    failing = 0
     if spec is None:
-        text, findings = render(report, options.format), report.findings
+        findings = report.findings
+        text = render(report, options.format)
     else:
-        delta = spec_delta(report, spec, complete=options.complete)
-        text, findings = render_delta(delta, options.format, options.spec.name), delta.added
+        delta = spec_delta(report, spec, complete=options.complete, enterprise_runners=_enterprise_runners(spec))
+        findings = (*delta.added, *(w.after for w in delta.worse))
+        if options.format == "sarif":
+            spec_text = options.spec.read_text(errors="replace")
+            new = frozenset(f.key for f in findings)
+            text = sarif(org, delta.after, spec_path=str(options.spec), spec_text=spec_text, new_keys=new)
+        else:
+            text = render_delta(delta, options.format, options.spec.name)
+        for note in delta.unseen:
+            print(f"github-runner-groups audit: {note}", file=sys.stderr)
+        failing = AUDIT_SPEC_FAILS if delta.notes else 0
     _write(text, options.output)
-    if options.fail_on and any(SEVERITIES.index(f.severity) <= SEVERITIES.index(options.fail_on) for f in findings):
-        return 3
+    accepted = accepted_now(findings, baseline)
+    if failing:
+        return failing
+    if options.fail_on and any(
+        SEVERITIES.index(f.severity) <= SEVERITIES.index(options.fail_on) and f.fingerprint not in accepted
+        for f in findings
+    ):
+        return AUDIT_FINDINGS
     return 0
+
+
+def _with_workflows(client: GitHubClient, report: Report, max_requests: int) -> Report:
+    from .audit import read_workflows, with_usage
+
+    if max_requests < 1:
+        raise ConfigError(f"--workflows-max-requests {max_requests} reads nothing; give at least 1 (default 2000).")
+    usage = read_workflows(client, report, max_requests=max_requests)
+    print(
+        f"github-runner-groups audit: --workflows read {usage.files} files of {len(usage.read_repositories)} "
+        f"repositories with {usage.requests} requests in {usage.seconds:.1f} s"
+        + (
+            f"; {usage.unread_repositories} repositories unread or read in part (the request cap, or files it could "
+            "not read: raise --workflows-max-requests, or see the skipped files)"
+            if usage.unread_repositories
+            else ""
+        ),
+        file=sys.stderr,
+    )
+    return with_usage(report, usage)
+
+
+def _enterprise_runners(spec: OrgSpec) -> tuple[Runner, ...]:
+    """The runners of the spec's enterprise, for the groups it shares anew (their labels, state, ephemerality);
+    when the token may not list them, the delta draws them without labels, and says so."""
+    from .audit import read_enterprise_runners
+    from .audit.model import Unknown
+    from .client import get_client
+    from .settings import resolve_settings
+
+    if spec.enterprise is None or not any(g.runners for g in spec.enterprise.groups):
+        return ()
+    settings = resolve_settings()
+    slug = spec.enterprise.enterprise or settings.enterprise
+    found = read_enterprise_runners(get_client(settings.client), slug) if slug else Unknown("an enterprise slug")
+    if isinstance(found, Unknown):
+        print(
+            f"github-runner-groups audit: the enterprise's runners could not be read ({found}): runners the spec "
+            "moves into a newly shared group are shown without their labels",
+            file=sys.stderr,
+        )
+        return ()
+    return found
 
 
 def _write(text: str, output: Path | None) -> None:

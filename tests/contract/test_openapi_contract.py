@@ -26,12 +26,12 @@ from github_runner_groups.client import AppCredentials, ClientSettings, GitHubCl
 from github_runner_groups.errors import GitHubError
 from github_runner_groups.testing import DEMO_TOKEN, FLAVOURS, OPENAPI_VERSION, FakeGitHub, add_to_responses
 from github_runner_groups.testing.flavours import (
+    ACTIONS_POLICIES,
     ENTERPRISE,
     ENTERPRISE_CLOUD,
     HOSTED_RUNNERS,
     NETWORK_CONFIGURATION,
     NETWORK_CONFIGURATIONS,
-    SELF_HOSTED_RUNNER_POLICY,
 )
 from github_runner_groups.testing.routes import routes_of
 from surface_exercises import (
@@ -68,7 +68,9 @@ def error_schema(flavour: str, name: str) -> Any:
 
 def _template(key: str) -> tuple[str, re.Pattern[str]]:
     method, path = key.split(" ", 1)
-    return method, re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", path) + "$")
+    # `{path}` (a file in a repository) spans slashes, as GitHub's contents API takes it.
+    pattern = re.sub(r"\{[^}]+\}", "[^/]+", path.replace("{path}", "\0"))
+    return method, re.compile("^" + pattern.replace("\0", ".+") + "$")
 
 
 def operation_for(operations: dict[str, Any], method: str, path: str) -> str | None:
@@ -238,8 +240,26 @@ def exercise_surface(fake: FakeGitHub, client: GitHubClient) -> None:
         exercise_network_configurations(fake, client, "enterprise", "acme-corp")
         exercise_custom_images(fake, client, "enterprise", "acme-corp")
         exercise_enterprise_hosted_runners(client, "acme-corp")
-    if fake.flavour.serves(SELF_HOSTED_RUNNER_POLICY):
+    if fake.flavour.serves(ACTIONS_POLICIES):
         exercise_self_hosted_policy(client, [r["id"] for r in fake.repositories("acme")])
+
+
+def exercise_actions_policies(fake: FakeGitHub, client: GitHubClient) -> None:
+    """What the exposure audit reads of the org's and its repositories' policies."""
+    if fake.flavour.serves(ACTIONS_POLICIES):
+        fake.set_self_hosted_runner_policy("acme", "selected", ["api"])
+        api.get_self_hosted_runners_policy(client, "acme")
+        api.list_self_hosted_runners_repositories(client, "acme")
+        api.get_fork_pr_approval_policy(client, "acme")
+        api.get_fork_pr_approval_policy(client, "acme", "api")
+        api.get_fork_pr_private_policy(client, "acme")
+        api.get_fork_pr_private_policy(client, "acme", "data-pipeline")
+    fake.add_repository_runner("acme", "api", "api-box", ephemeral=True)
+    api.get_repository_actions_enabled(client, "acme", "api")
+    api.list_repository_runners(client, "acme", "api")
+    fake.add_workflow_file("acme", "api", "ci.yml", "on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n")
+    assert api.list_workflow_files(client, "acme", "api") == [".github/workflows/ci.yml"]
+    assert "runs-on" in api.get_file_text(client, "acme", "api", ".github/workflows/ci.yml")
 
 
 def mint_installation_token(fake: FakeGitHub, key_pair: tuple[str, str]) -> None:
@@ -255,6 +275,7 @@ def test_every_exchange_fits_githubs_openapi(session: Session, rsa_key_pair: tup
     fake, rsps, client = session
     flavour = fake.flavour
     exercise_every_operation(fake, client)
+    exercise_actions_policies(fake, client)
     if flavour.serves(HOSTED_RUNNERS):
         exercise_hosted_runners(client)
     if flavour.serves(ENTERPRISE):

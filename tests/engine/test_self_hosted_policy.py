@@ -53,7 +53,7 @@ def test_exclusive_sets_the_policy_and_list_and_gives_back_what_it_found(engine:
 
 
 def test_destroy_restores_a_selected_list_it_replaced(engine: MakeEngine, fake: FakeGitHub) -> None:
-    fake.set_self_hosted_policy("acme", "selected", repo_ids(fake, "docs"))
+    fake.set_self_hosted_runner_policy("acme", "selected", ["docs"])
     stack = engine()
     stack.up([policy(enabled_repositories="none")])
     assert fake.self_hosted_policy("acme") == ("none", [])
@@ -65,7 +65,7 @@ def test_refresh_shows_drift_and_up_restores_it(engine: MakeEngine, fake: FakeGi
     stack = engine()
     wanted = policy(enabled_repositories="selected", repositories=["api"])
     stack.up([wanted])
-    fake.set_self_hosted_policy("acme", "all")  # an owner's change in the web UI
+    fake.set_self_hosted_runner_policy("acme", "all")  # an owner's change in the web UI
     assert stack.refresh().summary == {"update": 1}
     assert stack.get("policy").outputs["enabled_repositories"] == "all"
     fake.reset_log()
@@ -75,7 +75,7 @@ def test_refresh_shows_drift_and_up_restores_it(engine: MakeEngine, fake: FakeGi
 
 
 def test_additive_adds_only_its_entries_and_removes_only_what_it_added(engine: MakeEngine, fake: FakeGitHub) -> None:
-    fake.set_self_hosted_policy("acme", "selected", repo_ids(fake, "docs"))
+    fake.set_self_hosted_runner_policy("acme", "selected", ["docs"])
     stack = engine()
     mine = policy(repositories=["api", "docs"], exclusive=False)
     assert stack.up([mine]).summary == {"create": 1}

@@ -314,7 +314,7 @@ def test_cli_audit_refuses_before_any_request(
         spec.write_text(content)
     argv = [arg.format(spec=spec, missing=tmp_path / "missing.yaml") for arg in args]
     hostile.fake.reset_log()
-    assert cli.main(["audit", *argv]) == 1
+    assert cli.main(["audit", *argv]) == 2  # audit's exit code for a usage error (docs/audit.md, "Exit codes")
     captured = capsys.readouterr()
     assert hostile.fake.requests == [], f"{case}: a request reached GitHub"
     assert captured.out == ""

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from github_runner_groups import cli, lookups
-from github_runner_groups.audit import Report, audit_org, findings, spec_delta
+from github_runner_groups.audit import SEVERITIES, Report, audit_org, findings, spec_delta
 from github_runner_groups.audit.render import WIDTH, mermaid, render, render_delta
 from github_runner_groups.client import ClientSettings, GitHubClient, reset_clients
 from github_runner_groups.spec import GroupSpec, OrgSpec
@@ -169,7 +169,7 @@ def test_workflow_restriction_lowers_public_exposure_and_an_unpinned_ref_is_a_fi
     assert exposure.severity == "medium" and "only through its listed workflows" in exposure.summary
     unpinned = next(f for f in report.findings if f.code == findings.WORKFLOW_NOT_PINNED)
     assert unpinned.workflows == ("acme/site/.github/workflows/deploy.yml@refs/heads/main",)
-    assert f"| `site/build.yml@{SHA}`, `site/deploy.yml@refs/heads/main` |" in render(report, "markdown")
+    assert f"| site/build.yml\\@{SHA}, site/deploy.yml\\@refs/heads/main |" in render(report, "markdown")
 
 
 def test_sensitive_label_on_a_group_open_to_all_but_not_on_a_selected_one(
@@ -200,9 +200,7 @@ def test_unusable_and_empty_groups_offline_runners_and_runners_left_in_default(
     assert "1 is public (site)" in unusable.summary and "does not allow public repositories" in unusable.summary
     assert codes(report, "no-runners") == [findings.GROUP_WITHOUT_RUNNERS]
     assert sorted(codes(report, "Default")) == [findings.OFFLINE_RUNNERS, findings.RUNNERS_IN_DEFAULT]
-    assert [f.severity for f in report.findings] == sorted(
-        (f.severity for f in report.findings), key=findings.SEVERITIES.index
-    )
+    assert [f.severity for f in report.findings] == sorted((f.severity for f in report.findings), key=SEVERITIES.index)
 
 
 def test_a_clean_org_has_no_findings(org: FakeGitHub, client: GitHubClient) -> None:
@@ -234,7 +232,7 @@ def test_spec_delta_says_in_words_who_gains_which_runners_and_which_findings_com
     text = render_delta(delta, "table", "runner-groups.yaml")
     assert "3 more repositories can use gpu-1 [linux]: docs, site, tools" in text
     assert "'gpu': visibility selected -> all" in text
-    assert "new group 'pool' (selected, 1 repositories, 1 runner)" in text
+    assert "new group 'pool' (selected, 1 repository, 1 runner)" in text
     assert [f.code for f in delta.added] == [findings.PUBLIC_REACHES_SELF_HOSTED]
     assert [f.code for f in delta.resolved] == [findings.RUNNERS_IN_DEFAULT]
     assert "1 repository can no longer use spare: tools" in text
@@ -283,7 +281,7 @@ def test_table_fits_100_columns_even_with_long_names(org: FakeGitHub, client: Gi
     )
     table = render(audit_org(client, ORG, ["linux"]), "table")
     assert max(len(line) for line in table.splitlines()) <= WIDTH
-    assert "FINDINGS" in table and "Not modelled" in table and "fork pull-request approval" in table
+    assert "FINDINGS" in table and "Not modelled" in table and "pull_request_target" in table
 
 
 def test_markdown_json_and_mermaid(org: FakeGitHub, client: GitHubClient) -> None:
@@ -303,8 +301,10 @@ def test_markdown_json_and_mermaid(org: FakeGitHub, client: GitHubClient) -> Non
     assert site == {
         "name": "site",
         "visibility": "public",
+        "archived": False,
         "actions_enabled": True,
         "groups": ["a|b"],
+        "own_runners": [],
         "self_hosted_runner_count": 2,
     }
     assert next(g for g in document["groups"] if g["name"] == "a|b")["repositories"] == ["app", "site"]
@@ -334,17 +334,17 @@ def test_cli_audit_formats_fail_on_and_spec(
     group(org, "open", allows_public_repositories=True)
     assert cli.main(["audit", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["org"] == ORG
-    assert cli.main(["audit", "--fail-on", "high"]) == 3
+    assert cli.main(["audit", "--fail-on", "high"]) == 1
     assert "public-repository" not in capsys.readouterr().err
     spec = tmp_path / "groups.yaml"
     spec.write_text("org: acme\ngroups:\n  open:\n    allows_public_repositories: false\n")
     assert cli.main(["audit", "--spec", str(spec), "--format", "markdown", "--fail-on", "high"]) == 0
     out = capsys.readouterr().out
-    assert "**lost**: 2 repositories can no longer use r1 [linux]: docs, site" in out and "| resolved |" in out
-    assert cli.main(["audit", "--spec", str(spec), "--format", "mermaid"]) == 1
-    assert "with --spec use table, markdown or json" in capsys.readouterr().err
+    assert "**lost**: 2 repositories can no longer use r1 \\[linux\\]: docs, site" in out and "| resolved |" in out
+    assert cli.main(["audit", "--spec", str(spec), "--format", "mermaid"]) == 2
+    assert "with --spec use table, markdown, json or sarif" in capsys.readouterr().err
     org.reset_log()
-    assert cli.main(["audit", "--org", "acme/../x"]) == 1
+    assert cli.main(["audit", "--org", "acme/../x"]) == 2
     assert "organization login" in capsys.readouterr().err and org.requests == []
 
 
@@ -357,12 +357,14 @@ def test_lookup_lets_a_program_assert_no_public_repository_reaches_a_self_hosted
     assert lookups.audit_runner_exposure(org=ORG).public_repositories_reaching_self_hosted() == ["docs", "site"]
 
 
-def test_the_demo_org_costs_eight_reads(fake: FakeGitHub, emulator: EmulatorServer) -> None:
-    """The figure the README gives: 1 listing each of groups, repositories and runners, 1 selected group's
-    repositories, 3 hosted-runner listings and the Actions permissions."""
+def test_the_demo_org_costs_nineteen_reads(fake: FakeGitHub, emulator: EmulatorServer) -> None:
+    """The figure docs/audit.md gives: 1 listing each of groups, repositories and runners, 1 selected group's
+    repositories, 3 hosted-runner listings, the Actions permissions, 3 policies (self-hosted runners, fork
+    pull-request approval, fork pull requests in private repositories) and the runners of its 8 public
+    repositories (none reaches a self-hosted runner, so no repository-level policy is read)."""
     fake.reset_log()
     audit_org(GitHubClient(ClientSettings(base_url=emulator.url, token=DEMO_TOKEN)), ORG)
-    assert (len(fake.requests), fake.count("GET")) == (8, 8)
+    assert (len(fake.requests), fake.count("GET")) == (19, 19)
 
 
 def test_readme_samples_are_what_their_commands_print() -> None:
@@ -401,16 +403,16 @@ def test_the_pr_workflows_audit_command_writes_the_delta_and_fails_on_a_new_high
     quickstart = (Path(__file__).parents[2] / "runner-groups.yaml").read_text()
     (tmp_path / "runner-groups.yaml").write_text(quickstart)
     assert cli.main(argv) == 0
-    assert "### Runner exposure change: `runner-groups.yaml` on `acme`" in (tmp_path / "runner-exposure.md").read_text()
+    assert "### Runner exposure change: runner-groups.yaml on `acme`" in (tmp_path / "runner-exposure.md").read_text()
     (tmp_path / "runner-groups.yaml").write_text(
         quickstart.replace("  gpu:\n", "  gpu:\n    allows_public_repositories: true\n")
     )
     (tmp_path / "runner-groups.yaml").write_text(
         (tmp_path / "runner-groups.yaml").read_text().replace("[ml-models, data-pipeline]", "[ml-models, docs]")
     )
-    assert cli.main(argv) == 3
+    assert cli.main(argv) == 1
     posted = (tmp_path / "runner-exposure.md").read_text()
-    assert "**gained**: 1 more repository can use linux-gpu-1 [linux, x64, gpu]: docs" in posted
+    assert "**gained**: 1 more repository can use linux-gpu-1 \\[linux, x64, gpu\\]: docs" in posted
     assert "| added | 🔴 high |" in posted
     assert sum(fake.count(method) for method in ("POST", "PATCH", "PUT", "DELETE")) == 0
 

@@ -27,8 +27,7 @@ def fake() -> FakeGitHub:
     )
     ent_subnet = seeded.add_network_settings(SEEDED_ENTERPRISE, "ent-subnet", enterprise=True)["id"]
     seeded.add_network_configuration(SEEDED_ENTERPRISE, "ent-net", ent_subnet, enterprise=True)
-    ids = {r["name"]: r["id"] for r in seeded.repositories("acme")}
-    seeded.set_self_hosted_policy("acme", "selected", [ids["infra"], ids["api"]])
+    seeded.set_self_hosted_runner_policy("acme", "selected", ["infra", "api"])
     shared = seeded.add_enterprise_group(SEEDED_ENTERPRISE, "shared")
     with seeded.lock:
         enterprise = seeded.find_enterprise(SEEDED_ENTERPRISE)

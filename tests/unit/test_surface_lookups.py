@@ -59,7 +59,7 @@ def test_network_configurations_of_org_and_enterprise(fake: FakeGitHub) -> None:
 def test_the_self_hosted_runner_policy(fake: FakeGitHub) -> None:
     ids = {r["name"]: r["id"] for r in fake.repositories("acme")}
     assert lookups.get_self_hosted_runner_policy()[0].enabled_repositories == "all"
-    fake.set_self_hosted_policy("acme", "selected", [ids["web"], ids["api"]])
+    fake.set_self_hosted_runner_policy("acme", "selected", ["web", "api"])
     policy, repositories = lookups.get_self_hosted_runner_policy()
     assert policy.enabled_repositories == "selected"
     assert [(r.id, r.name) for r in repositories] == [(ids["api"], "api"), (ids["web"], "web")]

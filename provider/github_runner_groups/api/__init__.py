@@ -33,9 +33,13 @@ _AREAS = (
     "network",
     "self_hosted_policy",
     "custom_images",
+    "actions_policy",
+    "contents",
 )
 
 if TYPE_CHECKING:
+    from .actions_policy import *  # noqa: F403
+    from .contents import *  # noqa: F403
     from .custom_images import *  # noqa: F403
     from .enterprise_groups import *  # noqa: F403
     from .hosted import *  # noqa: F403

@@ -107,6 +107,8 @@ class Repository:
     full_name: str | None = None
     private: bool = False
     visibility: str = "public"  # "public" | "private" | "internal"
+    archived: bool = False
+    fork: bool = False
 
     @classmethod
     def from_json(cls, data: object, action: str) -> Repository:
@@ -118,6 +120,8 @@ class Repository:
             full_name=text(data.get("full_name")),
             private=private,
             visibility=str(data.get("visibility") or ("private" if private else "public")),
+            archived=data.get("archived") is True,
+            fork=data.get("fork") is True,
         )
 
 
@@ -133,6 +137,7 @@ class Runner:
     busy: bool = False
     labels: tuple[str, ...] = ()
     runner_group_id: int | None = None
+    ephemeral: bool = False
 
     @classmethod
     def from_json(cls, data: object, action: str) -> Runner:
@@ -150,6 +155,7 @@ class Runner:
                 if isinstance(label, Mapping) and isinstance(label.get("name"), str)
             ),
             runner_group_id=group_id if is_id(group_id) else None,
+            ephemeral=data.get("ephemeral") is True,
         )
 
 

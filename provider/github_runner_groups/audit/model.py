@@ -1,21 +1,30 @@
-"""What the audit knows of an org: its groups, repositories, runners and Actions policy, read with few calls.
+"""What the audit knows of an org: its groups, repositories, runners (of its groups, of enterprise groups shared
+with it, of single repositories) and the Actions policies that decide whether a reachable runner can be used.
 
-Reads: the org's groups (1 listing), its self-hosted runners once (each carries its `runner_group_id`, so no
-per-group runner listing is needed unless GitHub leaves that field out), its repositories once (visibility),
-the repository list of each `selected` group, the GitHub-hosted runners of each group, and the Actions
-permissions (plus the enabled repositories when only selected ones may run Actions).
+A policy the token may not read is an `Unknown` naming the permission it needs: the audit then computes reach as
+if the policy allowed it (the conservative side) and says so, never silently.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-
-from .. import api
-from ..client import GitHubClient
-from ..errors import GitHubAuthError, GitHubNotFound
-from ..resources.values import require_org
+from typing import TypeVar, Union
 
 PUBLIC = "public"
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A policy this token could not read; `needs` names the permission that would let it."""
+
+    needs: str
+
+    def __str__(self) -> str:
+        return f"unknown: needs {self.needs}"
+
+
+Policy = Union[T, Unknown]  # noqa: UP007  (a generic alias: the | form does not take a TypeVar on 3.10)
 
 
 @dataclass(frozen=True)
@@ -23,6 +32,8 @@ class Repository:
     id: int
     name: str
     visibility: str  # "public" | "private" | "internal"
+    archived: bool = False
+    fork: bool = False
 
     @property
     def public(self) -> bool:
@@ -31,14 +42,17 @@ class Repository:
 
 @dataclass(frozen=True)
 class Runner:
-    """A self-hosted runner (GitHub-hosted ones are listed by name on their group)."""
+    """A self-hosted runner: of a group (`group_id`), or registered on one repository (`repository_id`)."""
 
     id: int
     name: str
     os: str
     status: str
     labels: tuple[str, ...]
-    group_id: int
+    group_id: int | None
+    ephemeral: bool = False
+    repository_id: int | None = None
+    enterprise: bool = False  # registered at the enterprise, used through a group shared with the org
 
     @property
     def online(self) -> bool:
@@ -74,72 +88,83 @@ class ActionsPolicy:
 
 
 @dataclass(frozen=True)
+class Policies:
+    """The org's and its repositories' policies beyond `ActionsPolicy` (repository-level ones only where read:
+    for the repositories that reach a self-hosted runner)."""
+
+    self_hosted: Policy[str] = "all"  # which repositories may use self-hosted runners: all | selected | none
+    self_hosted_ids: frozenset[int] = frozenset()
+    approval: Policy[str] = "first_time_contributors"  # who needs approval before a fork's pull request runs
+    private_forks: Policy[bool] = False  # fork pull requests run workflows in private repositories
+    repository_actions: dict[int, Policy[bool]] = field(default_factory=dict)
+    repository_approval: dict[int, Policy[str]] = field(default_factory=dict)
+    repository_private_forks: dict[int, Policy[bool]] = field(default_factory=dict)
+
+    def may_use_self_hosted(self, repository: Repository) -> bool:
+        """False only when the org's policy, read, keeps `repository` from self-hosted runners."""
+        if isinstance(self.self_hosted, Unknown) or self.self_hosted == "all":
+            return True
+        return self.self_hosted == "selected" and repository.id in self.self_hosted_ids
+
+    def actions_enabled(self, repository: Repository) -> bool:
+        """The repository's own switch, where read; unknown or unread counts as enabled (conservative)."""
+        return self.repository_actions.get(repository.id) is not False
+
+    def approval_of(self, repository: Repository) -> Policy[str]:
+        return self.repository_approval.get(repository.id, self.approval)
+
+    def private_forks_of(self, repository: Repository) -> Policy[bool]:
+        if self.private_forks is False:
+            return False  # an org that forbids it forbids it for every repository
+        return self.repository_private_forks.get(repository.id, self.private_forks)
+
+    def unknown(self) -> list[tuple[str, Unknown]]:
+        """(what, why) for every policy this token could not read."""
+        found: list[tuple[str, Unknown]] = []
+        for what, value in (
+            ("which repositories may use self-hosted runners", self.self_hosted),
+            ("the fork pull-request approval policy", self.approval),
+            ("whether fork pull requests run workflows in private repositories", self.private_forks),
+        ):
+            if isinstance(value, Unknown):
+                found.append((what, value))
+        for what, values in (
+            ("a repository's own Actions switch", self.repository_actions),
+            ("a repository's fork pull-request approval policy", self.repository_approval),
+            ("a private repository's fork pull-request policy", self.repository_private_forks),
+        ):
+            unread = [v for v in values.values() if isinstance(v, Unknown)]
+            if unread:
+                found.append((f"{what} ({len(unread)})", unread[0]))
+        return found
+
+
+@dataclass(frozen=True)
 class OrgSnapshot:
     org: str
     groups: tuple[Group, ...]
     repositories: tuple[Repository, ...]
     runners: tuple[Runner, ...]
     actions: ActionsPolicy = field(default_factory=ActionsPolicy)
+    policies: Policies = field(default_factory=Policies)
+    unseen: tuple[str, ...] = ()  # what the token could not see (private repositories, say)
+    hosted_runners: bool = True  # the server has GitHub-hosted runners (GitHub Enterprise Server has none)
 
     def group_named(self, name: str) -> Group | None:
         folded = name.lower()
         return next((g for g in self.groups if g.name.lower() == folded), None)
 
     def runners_of(self, group_id: int) -> tuple[Runner, ...]:
-        return tuple(r for r in self.runners if r.group_id == group_id)
+        return tuple(r for r in self.runners if r.group_id == group_id and r.repository_id is None)
+
+    def repository_runners(self) -> tuple[Runner, ...]:
+        return tuple(r for r in self.runners if r.repository_id is not None)
 
     def with_groups(self, groups: tuple[Group, ...], runners: tuple[Runner, ...]) -> OrgSnapshot:
         return replace(self, groups=groups, runners=runners)
 
-
-def read_org(client: GitHubClient, org: str) -> OrgSnapshot:
-    """One consistent picture of `org`, read only (see the module docstring for the calls it makes)."""
-    require_org(org)
-    groups_json = api.list_runner_groups(client, org)
-    repositories = tuple(Repository(r.id, r.name, r.visibility) for r in api.list_org_repositories(client, org))
-    listed = [(r, r.runner_group_id) for r in api.list_org_runners(client, org)]
-    if any(group_id is None for _runner, group_id in listed):
-        listed = [(r, group.id) for group in groups_json for r in api.list_group_runners(client, org, group.id)]
-    runners = tuple(
-        Runner(id=r.id, name=r.name, os=r.os, status=r.status, labels=r.labels, group_id=int(group_id))
-        for r, group_id in listed
-        if group_id is not None
-    )
-    groups = tuple(_group(client, org, g) for g in groups_json)
-    return OrgSnapshot(org, groups, repositories, runners, _actions_policy(client, org))
-
-
-def _group(client: GitHubClient, org: str, group: api.RunnerGroup) -> Group:
-    selected = group.visibility == "selected"
-    repository_ids = (
-        frozenset(r.id for r in api.list_group_repositories(client, org, group.id)) if selected else frozenset()
-    )
-    try:
-        hosted = tuple(str(r.get("name")) for r in api.list_hosted_runners_in_group(client, org, group.id))
-    except GitHubNotFound:  # GitHub Enterprise Server has no GitHub-hosted runners
-        hosted = ()
-    allows_public = group.allows_public_repositories or (group.inherited and group.inherited_allows_public_repositories)
-    return Group(
-        id=group.id,
-        name=group.name,
-        visibility=group.visibility,
-        default=group.default,
-        inherited=group.inherited,
-        allows_public_repositories=allows_public,
-        restricted_to_workflows=group.restricted_to_workflows,
-        selected_workflows=group.selected_workflows,
-        repository_ids=repository_ids,
-        hosted_runners=hosted,
-    )
-
-
-def _actions_policy(client: GitHubClient, org: str) -> ActionsPolicy:
-    try:
-        permissions = api.get_actions_permissions(client, org)
-    except (GitHubAuthError, GitHubNotFound):
-        return ActionsPolicy(readable=False)
-    enabled = permissions.enabled_repositories
-    if enabled != "selected":
-        return ActionsPolicy(enabled)
-    ids = frozenset(r.id for r in api.list_actions_enabled_repositories(client, org))
-    return ActionsPolicy(enabled, ids)
+    def runs_actions(self, repository: Repository) -> bool:
+        """An archived repository, or one the org or its own settings keep from Actions, runs nothing."""
+        return (
+            not repository.archived and self.actions.enabled(repository) and self.policies.actions_enabled(repository)
+        )

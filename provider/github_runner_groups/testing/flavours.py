@@ -22,8 +22,10 @@ ENTERPRISE = "enterprise"  # /enterprises/{enterprise}/actions/runner-groups... 
 NETWORK_CONFIGURATION = "network-configuration"  # a group's network_configuration_id (hosted compute networking)
 # /orgs/{org}/settings/network-configurations..., network-settings, custom images: what the cloud flavours serve
 NETWORK_CONFIGURATIONS = "network-configurations"
-# /orgs/{org}/actions/permissions/self-hosted-runners...: github.com, GHEC and GHES from 3.19 (not 3.17, 3.18)
-SELF_HOSTED_RUNNER_POLICY = "self-hosted-runner-policy"
+# The org's self-hosted-runner policy (/orgs/{org}/actions/permissions/self-hosted-runners..., read and written)
+# and the fork pull-request policies (.../fork-pr-*; a repository's fork-pr-*): github.com, GHEC and GHES from
+# 3.19 (not in the GHES 3.17 and 3.18 descriptions).
+ACTIONS_POLICIES = "actions-policies"
 # /enterprises/{enterprise}/network-configurations... and /enterprises/{enterprise}/actions/hosted-runners...: GHEC
 ENTERPRISE_CLOUD = "enterprise-cloud"
 
@@ -46,11 +48,11 @@ class Flavour:
         return feature is None or feature in self.features
 
 
-def _ghes(version: str, *extra: str) -> Flavour:
-    return Flavour(f"ghes-{version}", "/api/v3", frozenset({ENTERPRISE, *extra}), "https://ghes.example.com/api/v3")
+def _ghes(version: str, *features: str) -> Flavour:
+    return Flavour(f"ghes-{version}", "/api/v3", frozenset({ENTERPRISE, *features}), "https://ghes.example.com/api/v3")
 
 
-_CLOUD = frozenset({HOSTED_RUNNERS, NETWORK_CONFIGURATION, NETWORK_CONFIGURATIONS, SELF_HOSTED_RUNNER_POLICY})
+_CLOUD = frozenset({HOSTED_RUNNERS, NETWORK_CONFIGURATION, NETWORK_CONFIGURATIONS, ACTIONS_POLICIES})
 FLAVOURS = {
     flavour.name: flavour
     for flavour in (
@@ -58,7 +60,7 @@ FLAVOURS = {
         Flavour("ghec", "", _CLOUD | {ENTERPRISE, ENTERPRISE_CLOUD}, "https://api.github.com"),
         _ghes("3.17"),
         _ghes("3.18"),
-        _ghes("3.19", SELF_HOSTED_RUNNER_POLICY),
+        _ghes("3.19", ACTIONS_POLICIES),
     )
 }
 DEFAULT_FLAVOUR = "api.github.com"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -281,8 +281,9 @@ def list_org_repositories(request: Request) -> Reply:
     wanted = {"public": ("public",), "private": ("private", "internal"), "forks": ()}.get(
         kind, ("public", "private", "internal")
     )
-    repos = [repository_json(org, r, request.base_url) for r in org.repositories.values() if r["visibility"] in wanted]
-    return 200, request.page(repos, None)
+    repos = [r for r in org.repositories.values() if r["visibility"] in wanted]
+    page = request.page(repos, None)  # rendered a page at a time: an org of 10,000 repositories has 100 pages
+    return 200, replace(page, content=[repository_json(org, r, request.base_url) for r in page.content])
 
 
 def get_org(request: Request) -> Reply:

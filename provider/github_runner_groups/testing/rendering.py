@@ -278,7 +278,7 @@ def repository_json(org: Org, repo: Mapping[str, Any], base: str, *, detailed: b
         "private": repo["private"],
         "html_url": f"https://github.com/{full_name}",
         "description": None,
-        "fork": False,
+        "fork": repo.get("fork", False),
         "url": api_url,
         "visibility": repo["visibility"],
         **{name: f"{api_url}/{name.removesuffix('_url')}" for name in _REPO_URL_FIELDS},
@@ -291,6 +291,7 @@ def repository_json(org: Org, repo: Mapping[str, Any], base: str, *, detailed: b
             ssh_url=f"git@github.com:{full_name}.git",
             svn_url=f"https://github.com/{full_name}",
         )
+    rendered["archived"] = repo.get("archived", False)
     return rendered
 
 

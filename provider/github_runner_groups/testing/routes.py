@@ -13,11 +13,11 @@ from . import hosted_handlers as hosted
 from . import network_handlers as network
 from . import policy_handlers as policy
 from .flavours import (
+    ACTIONS_POLICIES,
     ENTERPRISE,
     ENTERPRISE_CLOUD,
     HOSTED_RUNNERS,
     NETWORK_CONFIGURATIONS,
-    SELF_HOSTED_RUNNER_POLICY,
     Flavour,
 )
 from .handlers import Handler
@@ -47,6 +47,8 @@ _TEXT_IDS = ("network_configuration_id", "network_settings_id")
 
 def _parameter(placeholder: re.Match[str]) -> str:
     name = placeholder.group(1)
+    if name == "path":  # a file path in a repository: slashes and all
+        return "(?P<path>.+)"
     return f"(?P<{name}>{'[0-9]+' if name.endswith('_id') and name not in _TEXT_IDS else '[^/]+'})"
 
 
@@ -54,11 +56,13 @@ _GROUPS = "/orgs/{org}/actions/runner-groups"
 _GROUP = _GROUPS + "/{runner_group_id}"
 _HOSTED = "/orgs/{org}/actions/hosted-runners"
 _HOSTED_RUNNER = _HOSTED + "/{hosted_runner_id}"
+_PERMISSIONS = "/orgs/{org}/actions/permissions"
+_REPO = "/repos/{owner}/{repo}"
 _ENTERPRISE_GROUPS = "/enterprises/{enterprise}/actions/runner-groups"
 _ENTERPRISE_GROUP = _ENTERPRISE_GROUPS + "/{runner_group_id}"
 _NETWORK = "/orgs/{org}/settings/network-configurations"
 _ENTERPRISE_NETWORK = "/enterprises/{enterprise}/network-configurations"
-_POLICY = "/orgs/{org}/actions/permissions/self-hosted-runners"
+_POLICY = _PERMISSIONS + "/self-hosted-runners"
 _CUSTOM = _HOSTED + "/images/custom"
 _ENTERPRISE_HOSTED = "/enterprises/{enterprise}/actions/hosted-runners"
 _ENTERPRISE_CUSTOM = _ENTERPRISE_HOSTED + "/images/custom"
@@ -82,6 +86,32 @@ ROUTES = (
     Route("GET", "/orgs/{org}/actions/permissions", handlers.get_actions_permissions),
     Route("GET", "/orgs/{org}/actions/permissions/repositories", handlers.list_actions_enabled_repositories),
     Route("GET", "/orgs/{org}/repos", handlers.list_org_repositories, scope="repo"),
+    Route(
+        "GET", _PERMISSIONS + "/fork-pr-contributor-approval", policy.get_org_fork_pr_approval, feature=ACTIONS_POLICIES
+    ),
+    Route(
+        "GET",
+        _PERMISSIONS + "/fork-pr-workflows-private-repos",
+        policy.get_org_fork_pr_private,
+        feature=ACTIONS_POLICIES,
+    ),
+    Route("GET", _REPO + "/actions/permissions", policy.get_repository_permissions, scope="repo"),
+    Route(
+        "GET",
+        _REPO + "/actions/permissions/fork-pr-contributor-approval",
+        policy.get_repository_fork_pr_approval,
+        scope="repo",
+        feature=ACTIONS_POLICIES,
+    ),
+    Route(
+        "GET",
+        _REPO + "/actions/permissions/fork-pr-workflows-private-repos",
+        policy.get_repository_fork_pr_private,
+        scope="repo",
+        feature=ACTIONS_POLICIES,
+    ),
+    Route("GET", _REPO + "/actions/runners", policy.list_repository_runners, scope="repo"),
+    Route("GET", _REPO + "/contents/{path}", policy.get_repository_content, scope="repo"),
     Route("GET", "/orgs/{org}", handlers.get_org, scope="read:org"),
     Route("POST", "/app/installations/{installation_id}/access_tokens", handlers.mint_installation_token, scope=None),
     Route("GET", _HOSTED, hosted.list_runners, scope=MANAGE_RUNNERS_ORG, feature=HOSTED_RUNNERS),
@@ -166,11 +196,11 @@ ROUTES = (
         )
     ),
     *(
-        Route(method, template, handler, feature=SELF_HOSTED_RUNNER_POLICY)
+        Route(method, template, handler, feature=ACTIONS_POLICIES)
         for method, template, handler in (
-            ("GET", _POLICY, policy.get_policy),
+            ("GET", _POLICY, policy.get_self_hosted_runner_policy),
             ("PUT", _POLICY, policy.set_policy),
-            ("GET", _POLICY + "/repositories", policy.list_repositories),
+            ("GET", _POLICY + "/repositories", policy.list_self_hosted_runner_repositories),
             ("PUT", _POLICY + "/repositories", policy.set_repositories),
             ("PUT", _POLICY + "/repositories/{repository_id}", policy.add_repository),
             ("DELETE", _POLICY + "/repositories/{repository_id}", policy.remove_repository),

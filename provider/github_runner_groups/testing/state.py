@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .flavours import DEFAULT_FLAVOUR, ENTERPRISE, HOSTED_RUNNERS, Flavour, flavour_named
+from .policy_state import OrgPolicies, PolicySeeding
 from .rendering import HttpError, hosted_runner_json
 from .surface_state import SurfaceState
 
@@ -95,6 +96,7 @@ class Org:
     # The org's own setting of each enterprise group shared with it: which of its repositories may use it.
     inherited_visibility: dict[int, str] = field(default_factory=dict)
     surface: SurfaceState = field(default_factory=SurfaceState)  # networking, self-hosted policy, custom images
+    policies: OrgPolicies = field(default_factory=OrgPolicies)
 
     def public_ips_in_use(self) -> int:
         return sum(1 for h in self.hosted_runners.values() if h["public_ip_enabled"])
@@ -141,7 +143,7 @@ class App:
     org: str
 
 
-class EmulatorState:
+class EmulatorState(PolicySeeding):
     """Orgs, their groups, repositories and runners, and the credentials that may use them."""
 
     def __init__(self, tokens: Mapping[str, Iterable[str]], flavour: str = DEFAULT_FLAVOUR) -> None:

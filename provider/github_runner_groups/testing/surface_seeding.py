@@ -10,7 +10,6 @@ from .flavours import ENTERPRISE_CLOUD, NETWORK_CONFIGURATIONS
 from .state import EmulatorState
 from .surface_state import (
     CREATED_ON,
-    POLICIES,
     SurfaceState,
     network_configuration_json,
     network_id,
@@ -77,20 +76,12 @@ class SurfaceSeeding(EmulatorState):
             surface = self._surface_of(owner, enterprise)
             return [network_configuration_json(c) for c in surface.network_configurations.values()]
 
-    def set_self_hosted_policy(self, org: str, enabled_repositories: str, repository_ids: Iterable[int] = ()) -> None:
-        """The org's "Self-hosted runners" setting under Settings > Actions > General."""
-        if enabled_repositories not in POLICIES:
-            raise ValueError(f"enabled_repositories {enabled_repositories!r} is not one of {POLICIES}")
-        with self.lock:
-            surface = self.find_org(org).surface
-            surface.self_hosted_policy = enabled_repositories
-            surface.self_hosted_repository_ids = list(dict.fromkeys(repository_ids))
-
     def self_hosted_policy(self, org: str) -> tuple[str, list[int]]:
-        """The org's policy and, for `selected`, the repository ids it lists."""
+        """The org's self-hosted-runner policy and, for `selected`, the repository ids it lists (seeded with
+        `set_self_hosted_runner_policy`)."""
         with self.lock:
-            surface = self.find_org(org).surface
-            return surface.self_hosted_policy, list(surface.self_hosted_repository_ids)
+            policies = self.find_org(org).policies
+            return policies.self_hosted, list(policies.self_hosted_ids)
 
     def add_custom_image(
         self,

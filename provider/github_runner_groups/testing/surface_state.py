@@ -1,5 +1,6 @@
 """What an org or an enterprise holds beyond its runner groups: hosted compute networking (network settings made
-in Azure, network configurations), the self-hosted-runner policy (orgs) and custom images for hosted runners.
+in Azure, network configurations) and custom images for hosted runners (the self-hosted-runner policy lives
+with the org's other Actions policies, in `policy_state`).
 
 Kept apart from `state` (one `surface` attribute per org and enterprise) and rendered here in GitHub's JSON. No
 imports from `state`: it imports this module.
@@ -16,18 +17,15 @@ from .rendering import HttpError
 # GitHub's ids of network configurations and settings are upper-case hexadecimal text (`123ABC456DEF789`).
 NETWORK_ID_WIDTH = 16
 CREATED_ON = "2024-04-26T11:31:07Z"
-POLICIES = ("all", "selected", "none")
 
 
 @dataclass
 class SurfaceState:
     """Network settings (id -> `{id, name, subnet_id, region}`), network configurations (id -> GitHub's fields),
-    the org's self-hosted-runner policy and its repository list, custom images (id -> image with `versions`)."""
+    custom images (id -> image with `versions`)."""
 
     network_settings: dict[str, dict[str, Any]] = field(default_factory=dict)
     network_configurations: dict[str, dict[str, Any]] = field(default_factory=dict)
-    self_hosted_policy: str = "all"
-    self_hosted_repository_ids: list[int] = field(default_factory=list)
     custom_images: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     def configuration_using(self, settings_id: str) -> str | None:
