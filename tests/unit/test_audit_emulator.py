@@ -1,4 +1,4 @@
-"""The emulator's beliefs the audit rests on (docs/fidelity/audit.md), each checked through the REST API: where an
+"""The emulator's beliefs the audit rests on (docs/emulator-fidelity.md), each checked through the REST API: where an
 enterprise-shared group's runners show to an org-level token, the policy defaults, the policy endpoints a GHES
 version lacks, a repository's own runners and their `ephemeral` field."""
 

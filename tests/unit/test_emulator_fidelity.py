@@ -1,5 +1,4 @@
-"""docs/emulator-fidelity.md (and the docs/fidelity/<name>.md rows waiting to be merged into it): every belief the
-emulator encodes beyond GitHub's OpenAPI description names where GitHub states it (or says it is assumed) and an
+"""docs/emulator-fidelity.md: every belief the emulator encodes beyond GitHub's OpenAPI description names where GitHub states it (or says it is assumed) and an
 existing test that checks it. Plus the few beliefs that no other test file checked."""
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from github_runner_groups.testing import DEMO_TOKEN, FakeGitHub, FakeResponse
 
 ROOT = Path(__file__).resolve().parents[2]
 FIDELITY = ROOT / "docs" / "emulator-fidelity.md"
-PENDING = ROOT / "docs" / "fidelity"
 _NODE = re.compile(r"`(tests/[\w/.-]+\.py)::([\w:]+)(\[[^\]`]*\])?`")
 _SOURCE = re.compile(r"https://\S+|\w[\w.-]*\.json paths\.\S+|undocumented: assumed")
 
@@ -27,17 +25,16 @@ def _row_cells(line: str) -> list[str]:
 def fidelity_rows() -> list[tuple[str, int, list[str]]]:
     """(file, line number, [belief, source, test]) of every row of every belief table."""
     rows = []
-    for path in [FIDELITY, *sorted(PENDING.glob("*.md"))] if PENDING.is_dir() else [FIDELITY]:
-        in_table = False
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.startswith("|"):
-                in_table = False
-                continue
-            cells = _row_cells(line)
-            if [c.lower() for c in cells] == ["belief", "source", "test"]:
-                in_table = True
-            elif in_table and not set("".join(cells)) <= set("-: "):
-                rows.append((str(path.relative_to(ROOT)), number, cells))
+    in_table = False
+    for number, line in enumerate(FIDELITY.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.startswith("|"):
+            in_table = False
+            continue
+        cells = _row_cells(line)
+        if [c.lower() for c in cells] == ["belief", "source", "test"]:
+            in_table = True
+        elif in_table and not set("".join(cells)) <= set("-: "):
+            rows.append((str(FIDELITY.relative_to(ROOT)), number, cells))
     return rows
 
 

@@ -3,7 +3,7 @@ enterprise (`/enterprises/{enterprise}/network-...`, GHEC): network configuratio
 resources (made in Azure, seeded here) they use.
 
 Validated as the description states it: the name (1-100 of letters, digits, '.', '-', '_'), `compute_service`
-(`none`|`actions`), exactly one network settings id, at most one failover id. Beyond it (docs/fidelity/surface.md):
+(`none`|`actions`), exactly one network settings id, at most one failover id. Beyond it (docs/emulator-fidelity.md):
 a settings id must be one of the owner's network settings resources, used by no other configuration (a settings
 resource names the one configuration using it).
 """
