@@ -1,5 +1,6 @@
-"""docs/emulator-fidelity.md: every belief the emulator encodes beyond GitHub's OpenAPI description names where GitHub states it (or says it is assumed) and an
-existing test that checks it. Plus the few beliefs that no other test file checked."""
+"""docs/emulator-fidelity.md: every belief the emulator encodes beyond GitHub's OpenAPI description names where
+GitHub states it (or says it is assumed) and an existing test that checks it. Plus the few beliefs that no other
+test file checked."""
 
 from __future__ import annotations
 
