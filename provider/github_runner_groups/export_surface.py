@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from . import api
+from . import api, pyformat
 from .client import GitHubClient
 from .errors import GitHubNotFound
 from .resources.fields import HOSTED_RUNNER_FIELDS, Role
@@ -84,43 +84,43 @@ def network_program(
     configurations: Sequence[NetworkConfigurationSpec], location: str, owner: str | None, prefix: str
 ) -> list[str]:
     resource = "EnterpriseNetworkConfiguration" if location == "enterprise" else "NetworkConfiguration"
-    lines = []
+    lines: list[str] = []
     for configuration in configurations:
-        settings = "".join(
-            f", {f.name}={_program_value(getattr(configuration, f.name))!r}"
+        arguments: list[tuple[str, pyformat.Value]] = [("name", configuration.name), (location, owner)]
+        arguments += [
+            (f.name, _program_value(getattr(configuration, f.name)))
             for f in _NETWORK_SETTINGS
             if getattr(configuration, f.name) is not None
-        )
-        lines.append(
-            f"rg.{resource}({prefix + configuration.name!r}, name={configuration.name!r}, {location}={owner!r}"
-            f"{settings}, adopt=True)"
-        )
+        ]
+        positional: list[pyformat.Value] = [prefix + configuration.name]
+        lines += pyformat.call_statement(None, f"rg.{resource}", positional, [*arguments, ("adopt", True)])
     return [*lines, ""] if lines else []
 
 
 def policy_program(policy: SelfHostedRunnersSpec | None, org: str | None) -> list[str]:
     if policy is None:
         return []
-    repositories = f", repositories={list(policy.repositories)!r}" if policy.repositories is not None else ""
-    return [
-        f"rg.SelfHostedRunnerPolicy('self-hosted-runners', org={org!r}, "
-        f"enabled_repositories={policy.enabled_repositories!r}{repositories})",
-        "",
-    ]
+    arguments: list[tuple[str, pyformat.Value]] = [("org", org), ("enabled_repositories", policy.enabled_repositories)]
+    if policy.repositories is not None:
+        arguments.append(("repositories", list(policy.repositories)))
+    return [*pyformat.call_statement(None, "rg.SelfHostedRunnerPolicy", ["self-hosted-runners"], arguments), ""]
 
 
 def enterprise_hosted_program(
     runners: Sequence[HostedRunnerSpec] | None, variable: str, enterprise: str | None
 ) -> list[str]:
-    lines = []
+    lines: list[str] = []
     for hosted in runners or ():
-        settings = "".join(
-            f", {f.name}={getattr(hosted, f.name)!r}" for f in _HOSTED_SETTINGS if getattr(hosted, f.name) is not None
-        )
-        lines.append(
-            f"rg.EnterpriseHostedRunner({'enterprise-hosted-' + hosted.name!r}, name={hosted.name!r}, "
-            f"runner_group_id={variable}.id, enterprise={enterprise!r}{settings}, adopt=True)"
-        )
+        arguments: list[tuple[str, pyformat.Value]] = [
+            ("name", hosted.name),
+            ("runner_group_id", pyformat.Reference(f"{variable}.id")),
+            ("enterprise", enterprise),
+        ]
+        arguments += [
+            (f.name, getattr(hosted, f.name)) for f in _HOSTED_SETTINGS if getattr(hosted, f.name) is not None
+        ]
+        positional: list[pyformat.Value] = ["enterprise-hosted-" + hosted.name]
+        lines += pyformat.call_statement(None, "rg.EnterpriseHostedRunner", positional, [*arguments, ("adopt", True)])
     return lines
 
 

@@ -63,11 +63,12 @@ def test_the_export_holds_them_and_reads_back(fake: FakeGitHub, client: GitHubCl
     assert load_spec(tmp_path / "groups.yaml") == spec
     program = to_python(exported)
     for line in (
-        "rg.NetworkConfiguration('network-private-net'",
+        'rg.NetworkConfiguration(\n    "network-private-net",',
         "rg.SelfHostedRunnerPolicy(",
         "rg.EnterpriseHostedRunner(",
     ):
         assert line in program, program
+    compile(program, "exported.py", "exec")
     assert sum(fake.count(method=m) for m in WRITES) == 0
 
 
