@@ -314,7 +314,7 @@ def test_pacing_stack_config_wins_and_parallel_requests_turns_it_off() -> None:
     [
         ("api.github.com", "is 'api.github.com': a URL starts with its scheme; expected https://api.github.com."),
         ("ghe.example.com/api/v3", "expected https://ghe.example.com/api/v3."),
-        ("ghp_notAUrlButAToken123", "is not a URL (its value is not shown: it may be a secret set in the wrong place)"),
+        ("ghp_notAUrlButAToken123", "is not shown (it is no plain http(s) URL, and might be a token set in the wrong"),
     ],
 )
 def test_a_base_url_that_is_no_url_says_what_was_expected(value: str, said: str) -> None:

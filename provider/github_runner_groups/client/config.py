@@ -191,8 +191,8 @@ def _named(base_url: str, names: SettingNames) -> str:
     shown = shown_url(base_url)
     if shown == HIDDEN:
         return (
-            f"{names.base_url} is not a plain URL (its value is not shown: it may be a secret set in the wrong "
-            "place); expected an https:// URL such as https://api.github.com"
+            f"{names.base_url} is not shown (it is no plain http(s) URL, and might be a token set in the wrong "
+            "place; expected an https:// URL such as https://api.github.com)"
         )
     return f"{names.base_url} is {shown!r}"
 
