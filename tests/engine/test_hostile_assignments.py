@@ -89,7 +89,7 @@ CASES = [
         "references",
         "id written as text with spaces",
         lambda f: [access("a", on_build(f), [f" {repo(f, 'docs')} "], exclusive=False)],
-        lambda f: (f"'{repo(f, 'docs')}'", "write it as a number"),
+        lambda f: (f"' {repo(f, 'docs')} '", "with spaces, newlines or control characters around or in it"),
     ),
     Case(
         "references",
@@ -133,13 +133,13 @@ CASES = [
         "references",
         "path traversal as a name",
         lambda f: [access("a", on_build(f), ["../../orgs/other/repos"])],
-        fixed("repositories[0]", "is a repository of '..'"),
+        fixed("repositories[0]", "is not a repository: give NAME or OWNER/NAME"),
     ),
     Case(
         "references",
         "homoglyph name (Cyrillic a)",
         lambda f: [access("a", on_build(f), ["\u0430pi"], exclusive=False)],
-        fixed("no repository named '\u0430pi' (did you mean 'api'"),
+        fixed("'\u0430pi' is not a repository name: letters, digits"),
     ),
     Case(
         "references",
@@ -151,13 +151,13 @@ CASES = [
         "references",
         "zero-width space in a name",
         lambda f: [access("a", on_build(f), ["a\u200bpi"], exclusive=False)],
-        fixed("no repository named 'a\\u200bpi'"),
+        fixed("'a\\u200bpi', with spaces, newlines or control characters"),
     ),
     Case(
         "references",
         "org/ with no repository",
         lambda f: [access("a", on_build(f), ["acme/"], exclusive=False)],
-        fixed("no repository named 'acme/'"),
+        fixed("'acme/' is not a repository name"),
     ),
     Case(
         "references",

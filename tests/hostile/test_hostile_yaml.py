@@ -199,7 +199,7 @@ SPECS: list[tuple[str, str | bytes, tuple[str, ...]]] = [
     (
         "megabyte value",
         "groups:\n  ci:\n    visibility: " + "x" * 1_000_000 + "\n",
-        (SPEC, "line 2, group 'ci'", "visibility must be one of", "(1000002 characters)"),
+        (SPEC, "line 2, group 'ci'", "visibility must be one of", "(1000000 characters)"),
     ),
 ]
 

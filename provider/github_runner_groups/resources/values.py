@@ -57,4 +57,5 @@ def require_org(value: Any) -> str:
 def shown(value: Any, limit: int = 80) -> str:
     """`repr(value)` for a message, scrubbed of secrets, then capped so that a huge input cannot flood the error."""
     text = scrub(repr(value))
-    return text if len(text) <= limit else f"{text[: limit - 3]}... ({len(text)} characters)"
+    length = len(value) if isinstance(value, str) else len(text)  # the value's own length, not its repr's
+    return text if len(text) <= limit else f"{text[: limit - 3]}... ({length} characters)"
