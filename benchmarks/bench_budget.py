@@ -12,7 +12,9 @@ Scenarios (each prints limit answers, the smallest gap between two writes' arriv
 - `parallel-refresh`: a refresh of `--groups` unchanged groups at `--latency-ms` (not compressed: reads are
   latency-bound); compare with the same run on an untouched copy of the code (docs/pacing.md records both). Also
   the same groups owning no lists (one request a Read: the least any org-level listing could leave per group), and
-  where the wall goes: the process's start, the first request alone, then rounds of the server's 4 Reads.
+  where the wall goes: the process's start, the first request alone, then rounds of the server's 4 Reads. With
+  `--server-workers N`, both again with the SDK's provider server running N Reads at once instead of 4 (a
+  measurement only, through `server_workers/sitecustomize.py`: the providers cannot change the SDK's server).
 - `cpu`: the share of a no-op refresh's CPU spent in the pacer and the ledger (cProfile, one thread, 304s only).
 
     python benchmarks/bench_budget.py [--scenario all] [--groups 200] [--compression 10] [--markdown]
@@ -46,6 +48,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "provider"), str(ROOT / "tests" / "engine"), str(ROOT / "benchmarks")]
 
 from bench_runner_groups import ORG, TOKEN, WORKERS, new_engine, table, write_between  # noqa: E402
+from github_runner_groups.client import PacingSettings  # noqa: E402
 from github_runner_groups.component import runner_group_args  # noqa: E402
 from github_runner_groups.resources.runner_group import RunnerGroupProvider  # noqa: E402
 from github_runner_groups.spec import GroupSpec  # noqa: E402
@@ -253,9 +256,16 @@ def parallel_refresh(args: argparse.Namespace, compression: Compression, ledgers
     latency = args.latency_ms / 1000
     rows: list[Row] = []
     notes: list[str] = []
-    for label, spec in (("", group_spec), (", groups owning no lists (1 request a Read)", bare_group)):
+    variants = [(spec, WORKERS) for spec in (group_spec, bare_group)]
+    variants += [(spec, args.server_workers) for spec in (group_spec, bare_group) if args.server_workers]
+    for spec, workers in variants:
         with Emulator(args.groups, compression.limits()) as emulator:
             engine = made(emulator.url, compression, ledgers, args.groups, spec)
+            if workers != WORKERS:
+                engine.env.update(
+                    PYTHONPATH=str(ROOT / "benchmarks" / "server_workers"), BENCH_SERVER_WORKERS=str(workers)
+                )
+                engine.parallel = workers
             engine.refresh()
             emulator.ask("latency", latency)
             time.sleep(compression.window_seconds)
@@ -265,29 +275,34 @@ def parallel_refresh(args: argparse.Namespace, compression: Compression, ledgers
             wall = time.monotonic() - began
             traffic: Traffic = emulator.ask("count")
             engine.close()
-        scenario = f"refresh, {args.latency_ms:g} ms latency (not compressed){label}"
+        scenario = f"refresh, {args.latency_ms:g} ms latency (not compressed)"
+        scenario += ", groups owning no lists (1 request a Read)" if spec is bare_group else ""
+        scenario += f", provider server running {workers} Reads at once" if workers != WORKERS else ""
         rows.append((scenario, "refresh", traffic, wall, None))
-        notes.append(f"{scenario}: {where_the_wall_went(traffic, began, wall, args.groups, latency)}")
+        notes.append(f"{scenario}: {where_the_wall_went(traffic, began, wall, args.groups, latency, workers)}")
     return rows, notes
 
 
-def where_the_wall_went(traffic: Traffic, began: float, wall: float, groups: int, latency: float) -> str:
+def where_the_wall_went(traffic: Traffic, began: float, wall: float, groups: int, latency: float, workers: int) -> str:
     """The process's start (to the first request), the first request alone (after a start one goes alone until
-    answered), then rounds of Reads: the SDK's provider server runs at most `WORKERS` at a time, one latency each."""
+    answered), then rounds of one latency: the provider server runs at most `workers` Reads at a time (their
+    requests sent together), and the pacer lets at most `maxInFlight` requests out at once."""
     arrivals = sorted(traffic.arrivals)
-    rounds = math.ceil(groups / WORKERS)
+    at_once = min(workers * len(arrivals) / groups, PacingSettings().max_in_flight)
+    rounds = math.ceil(len(arrivals) / at_once)
     first, second, last = arrivals[0] - began, arrivals[1] - arrivals[0], arrivals[-1] - arrivals[1]
     return (
         f"first request {first:.2f} s after the refresh began (process start, Configure, the provider's imports), "
-        f"alone for {second:.2f} s, then {rounds} rounds of {WORKERS} Reads (the provider server's worker threads) "
-        f"at {last / max(1, rounds - 1):.3f} s each (latency {latency:g} s), {wall - (arrivals[-1] - began):.2f} s "
-        f"after the last request; the reads alone need at least {rounds} x {latency:g} = {rounds * latency:.2f} s"
+        f"alone for {second:.2f} s, then {rounds} rounds of {at_once:g} requests ({workers} Reads at once, at most "
+        f"{PacingSettings().max_in_flight} requests in flight) at {last / max(1, rounds - 1):.3f} s each (latency "
+        f"{latency:g} s), {wall - (arrivals[-1] - began):.2f} s after the last request; the requests alone need at "
+        f"least {rounds} x {latency:g} = {rounds * latency:.2f} s"
     )
 
 
 def pacer_cpu(args: argparse.Namespace, ledgers: str) -> str:
     """cProfile of a no-op refresh's reads in this process (one thread, 304s only): the pacer's and ledger's share."""
-    from github_runner_groups.client import ClientSettings, GitHubClient, PacingSettings
+    from github_runner_groups.client import ClientSettings, GitHubClient
 
     with Emulator(args.groups, None) as emulator:
         settings = ClientSettings(
@@ -365,6 +380,9 @@ def main() -> None:
     parser.add_argument("--stack-compression", type=float, default=2.0, help="the two-stacks scenario's compression")
     parser.add_argument("--compression", type=float, default=10.0, help="time runs this many times faster")
     parser.add_argument("--latency-ms", type=float, default=100.0, help="at github.com's scale")
+    parser.add_argument(
+        "--server-workers", type=int, default=0, help="parallel-refresh also with the provider server running N Reads"
+    )
     parser.add_argument("--markdown", action="store_true")
     parser.add_argument("--docs", action="store_true", help="write the report into docs/pacing.md, as Markdown")
     args = parser.parse_args()
