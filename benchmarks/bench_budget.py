@@ -10,7 +10,11 @@ Scenarios (each prints limit answers, the smallest gap between two writes' arriv
   a refresh of `--groups` unchanged groups; target: within the pause (the window) + 1.25x the same refresh alone.
 - `back-to-back`: a refresh right after another process's refresh (0 limit answers).
 - `parallel-refresh`: a refresh of `--groups` unchanged groups at `--latency-ms` (not compressed: reads are
-  latency-bound); compare with the same run on an untouched copy of the code (docs/pacing.md records both).
+  latency-bound); compare with the same run on an untouched copy of the code (docs/pacing.md records both). Also
+  the same groups owning no lists (one request a Read: the least any org-level listing could leave per group), and
+  where the wall goes: the process's start, the first request alone, then rounds of the server's 4 Reads. With
+  `--server-workers N`, both again with the SDK's provider server running N Reads at once instead of 4 (a
+  measurement only, through `server_workers/sitecustomize.py`: the providers cannot change the SDK's server).
 - `cpu`: the share of a no-op refresh's CPU spent in the pacer and the ledger (cProfile, one thread, 304s only).
 
     python benchmarks/bench_budget.py [--scenario all] [--groups 200] [--compression 10] [--markdown]
@@ -24,6 +28,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import datetime
+import math
 import multiprocessing
 import os
 import platform
@@ -42,9 +47,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "provider"), str(ROOT / "tests" / "engine"), str(ROOT / "benchmarks")]
 
-from bench_runner_groups import ORG, TOKEN, new_engine, table, write_between  # noqa: E402
+from bench_runner_groups import ORG, TOKEN, WORKERS, new_engine, table, write_between  # noqa: E402
+from github_runner_groups.client import PacingSettings  # noqa: E402
 from github_runner_groups.component import runner_group_args  # noqa: E402
 from github_runner_groups.resources.runner_group import RunnerGroupProvider  # noqa: E402
+from github_runner_groups.spec import GroupSpec  # noqa: E402
 from github_runner_groups.testing import FakeGitHub, SecondaryLimits, serve  # noqa: E402
 from harness import Engine, Res  # noqa: E402
 from scale import WRITE_METHODS, Compression, group_spec, seed  # noqa: E402
@@ -62,6 +69,7 @@ class Traffic:
     points: int
     hits: int
     write_arrivals: tuple[float, ...]
+    arrivals: tuple[float, ...]  # every request's (time.monotonic: one clock for both processes)
 
     @property
     def write_span(self) -> float | None:
@@ -110,11 +118,13 @@ def _serve(pipe: Connection, groups: int, limits: SecondaryLimits | None) -> Non
     fake.add_org(ORG)
     seed(fake, ORG, groups)
     arrivals: list[float] = []
+    writes: list[float] = []
     handle = fake.handle
 
     def timed(method: str, *args: Any, **kwargs: Any) -> Any:
+        arrivals.append(time.monotonic())
         if method.upper() in WRITE_METHODS:
-            arrivals.append(time.monotonic())
+            writes.append(arrivals[-1])
         return handle(method, *args, **kwargs)
 
     fake.handle = timed  # type: ignore[method-assign]
@@ -125,6 +135,7 @@ def _serve(pipe: Connection, groups: int, limits: SecondaryLimits | None) -> Non
             if name == "reset":
                 fake.reset_log()
                 arrivals.clear()
+                writes.clear()
                 pipe.send(None)
             elif name == "latency":
                 fake.latency_seconds = argument
@@ -136,14 +147,14 @@ def _serve(pipe: Connection, groups: int, limits: SecondaryLimits | None) -> Non
                 pipe.send(spent)
             else:
                 usage = fake.secondary_usage
-                writes = sum(fake.count(method=m) for m in WRITE_METHODS)
-                pipe.send(Traffic(writes, usage.points, usage.hits, tuple(arrivals)))
+                written = sum(fake.count(method=m) for m in WRITE_METHODS)
+                pipe.send(Traffic(written, usage.points, usage.hits, tuple(writes), tuple(arrivals)))
 
 
-def stack(first: int, groups: int) -> list[Res]:
+def stack(first: int, groups: int, spec: Callable[[int], GroupSpec] = group_spec) -> list[Res]:
     """Groups `first` .. `first + groups - 1`, each with its lists inline, as OrgRunnerGroups registers them."""
     return [
-        Res(f"group-{index}", RunnerGroupProvider(), runner_group_args(ORG, group_spec(index)))
+        Res(f"group-{index}", RunnerGroupProvider(), runner_group_args(ORG, spec(index)))
         for index in range(first, first + groups)
     ]
 
@@ -152,10 +163,12 @@ def engine_for(url: str, compression: Compression, ledger_dir: str, **extra: Any
     return new_engine(url, {**compression.pacing(), "github-runner-groups:ledgerDir": ledger_dir, **extra})
 
 
-def made(url: str, compression: Compression, ledgers: str, groups: int) -> Engine:
+def made(
+    url: str, compression: Compression, ledgers: str, groups: int, spec: Callable[[int], GroupSpec] = group_spec
+) -> Engine:
     """An engine whose stack of `groups` groups was made with writes unspaced (setup, not measured)."""
     engine = engine_for(url, compression, ledgers, **{"github:writeDelayMs": 0})
-    engine.up(stack(0, groups))
+    engine.up(stack(0, groups, spec))
     engine.config["github:writeDelayMs"] = compression.pacing()["github:writeDelayMs"]
     return engine
 
@@ -231,21 +244,65 @@ def refreshes(args: argparse.Namespace, compression: Compression, ledgers: str) 
     return rows
 
 
-def parallel_refresh(args: argparse.Namespace, compression: Compression, ledgers: str) -> list[Row]:
-    """A refresh of unchanged groups with the latency not compressed: latency-bound, as on github.com."""
-    with Emulator(args.groups, compression.limits()) as emulator:
-        engine = made(emulator.url, compression, ledgers, args.groups)
-        engine.refresh()
-        emulator.ask("latency", args.latency_ms / 1000)
-        time.sleep(compression.window_seconds)
-        traffic, wall = emulator.measured(engine.refresh)
-        engine.close()
-    return [(f"refresh, {args.latency_ms:g} ms latency (not compressed)", "refresh", traffic, wall, None)]
+def bare_group(index: int) -> GroupSpec:
+    """Group `index` owning no lists: its Read is one request, the least an org-level listing could leave."""
+    return GroupSpec(name=f"group-{index:04d}", visibility="all")
+
+
+def parallel_refresh(args: argparse.Namespace, compression: Compression, ledgers: str) -> tuple[list[Row], list[str]]:
+    """A refresh of unchanged groups with the latency not compressed: latency-bound, as on github.com. Run for
+    groups owning their lists (3 requests a Read, sent together) and for groups owning none (1 request a Read),
+    each with where its wall went."""
+    latency = args.latency_ms / 1000
+    rows: list[Row] = []
+    notes: list[str] = []
+    variants = [(spec, WORKERS) for spec in (group_spec, bare_group)]
+    variants += [(spec, args.server_workers) for spec in (group_spec, bare_group) if args.server_workers]
+    for spec, workers in variants:
+        with Emulator(args.groups, compression.limits()) as emulator:
+            engine = made(emulator.url, compression, ledgers, args.groups, spec)
+            if workers != WORKERS:
+                engine.env.update(
+                    PYTHONPATH=str(ROOT / "benchmarks" / "server_workers"), BENCH_SERVER_WORKERS=str(workers)
+                )
+                engine.parallel = workers
+            engine.refresh()
+            emulator.ask("latency", latency)
+            time.sleep(compression.window_seconds)
+            emulator.ask("reset")
+            began = time.monotonic()
+            engine.refresh()
+            wall = time.monotonic() - began
+            traffic: Traffic = emulator.ask("count")
+            engine.close()
+        scenario = f"refresh, {args.latency_ms:g} ms latency (not compressed)"
+        scenario += ", groups owning no lists (1 request a Read)" if spec is bare_group else ""
+        scenario += f", provider server running {workers} Reads at once" if workers != WORKERS else ""
+        rows.append((scenario, "refresh", traffic, wall, None))
+        notes.append(f"{scenario}: {where_the_wall_went(traffic, began, wall, args.groups, latency, workers)}")
+    return rows, notes
+
+
+def where_the_wall_went(traffic: Traffic, began: float, wall: float, groups: int, latency: float, workers: int) -> str:
+    """The process's start (to the first request), the first request alone (after a start one goes alone until
+    answered), then rounds of one latency: the provider server runs at most `workers` Reads at a time (their
+    requests sent together), and the pacer lets at most `maxInFlight` requests out at once."""
+    arrivals = sorted(traffic.arrivals)
+    at_once = min(workers * len(arrivals) / groups, PacingSettings().max_in_flight)
+    rounds = math.ceil(len(arrivals) / at_once)
+    first, second, last = arrivals[0] - began, arrivals[1] - arrivals[0], arrivals[-1] - arrivals[1]
+    return (
+        f"first request {first:.2f} s after the refresh began (process start, Configure, the provider's imports), "
+        f"alone for {second:.2f} s, then {rounds} rounds of {at_once:g} requests ({workers} Reads at once, at most "
+        f"{PacingSettings().max_in_flight} requests in flight) at {last / max(1, rounds - 1):.3f} s each (latency "
+        f"{latency:g} s), {wall - (arrivals[-1] - began):.2f} s after the last request; the requests alone need at "
+        f"least {rounds} x {latency:g} = {rounds * latency:.2f} s"
+    )
 
 
 def pacer_cpu(args: argparse.Namespace, ledgers: str) -> str:
     """cProfile of a no-op refresh's reads in this process (one thread, 304s only): the pacer's and ledger's share."""
-    from github_runner_groups.client import ClientSettings, GitHubClient, PacingSettings
+    from github_runner_groups.client import ClientSettings, GitHubClient
 
     with Emulator(args.groups, None) as emulator:
         settings = ClientSettings(
@@ -323,6 +380,9 @@ def main() -> None:
     parser.add_argument("--stack-compression", type=float, default=2.0, help="the two-stacks scenario's compression")
     parser.add_argument("--compression", type=float, default=10.0, help="time runs this many times faster")
     parser.add_argument("--latency-ms", type=float, default=100.0, help="at github.com's scale")
+    parser.add_argument(
+        "--server-workers", type=int, default=0, help="parallel-refresh also with the provider server running N Reads"
+    )
     parser.add_argument("--markdown", action="store_true")
     parser.add_argument("--docs", action="store_true", help="write the report into docs/pacing.md, as Markdown")
     args = parser.parse_args()
@@ -337,7 +397,9 @@ def main() -> None:
         if {"after-limit", "back-to-back"} & set(args.scenarios):
             rows += refreshes(args, compression, ledgers)
         if "parallel-refresh" in args.scenarios:
-            rows += parallel_refresh(args, compression, ledgers)
+            refreshed, said = parallel_refresh(args, compression, ledgers)
+            rows += refreshed
+            notes += said
         if "cpu" in args.scenarios:
             notes.append(pacer_cpu(args, ledgers))
     lines = [
