@@ -130,6 +130,6 @@ def test_the_cli_knows_the_environments_token_before_it_reads_a_spec(
     spec.write_text(f'org: acme\ngroups:\n  "{token}\\n": {{}}\n')  # a name with a newline: refused
     monkeypatch.setenv("GITHUB_TOKEN", token)
     monkeypatch.setenv("GITHUB_BASE_URL", "http://127.0.0.1:9")  # never reached: the spec fails first
-    assert cli.main(["audit", "--spec", str(spec), "--org", "acme"]) == 1
+    assert cli.main(["audit", "--spec", str(spec), "--org", "acme"]) == 2  # the audit's usage or read error
     out, err = capsys.readouterr()
     assert "spec.yaml" in err and pieces(token, out + err) == []
