@@ -83,6 +83,16 @@ class GitHubProvider(ResourceProvider):
     # `project/stack` of the program that made this instance (see `of_this_stack`); None when unknown.
     stack: str | None = None
 
+    def __getstate__(self) -> tuple[tuple[str, Any], ...]:
+        """The instance's few attributes as a sorted tuple, not a dict: the SDK's `serialize_provider` wraps
+        pickle's dict writer once more on every registration and never unwraps it, so in a program of about a
+        thousand dynamic resources pickling any dict by item overflows the stack (tests/unit/test_provider_pickling.py).
+        """
+        return tuple(sorted(vars(self).items()))
+
+    def __setstate__(self, state: tuple[tuple[str, Any], ...]) -> None:
+        vars(self).update(state)
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         for name in _ENGINE_METHODS:
