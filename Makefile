@@ -22,8 +22,9 @@ setup: $(BIN)/.installed
 demo: $(BIN)/.package
 	$(BIN)/github-runner-groups demo
 
+## Two workers (pytest-xdist): the suite is CPU-bound, and this machine has 2 cores.
 test: setup
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2
 
 ## Test code checked with mypy --strict, one directory at a time (each has its own conftest module).
 TYPED_TESTS := tests/conftest.py tests/hostile_check.py tests/enterprise_seed.py tests/unit tests/contract tests/hostile tests/engine tests/program tests/cli benchmarks
@@ -53,7 +54,7 @@ test-sdk: $(foreach version,$(SDK_VERSIONS),test-sdk-$(version))
 
 test-sdk-%: .venv-sdk-%/bin/.installed
 	@echo "== tests/engine and tests/program on pulumi $$(.venv-sdk-$*/bin/python -c 'import importlib.metadata as m; print(m.version("pulumi"))')"
-	.venv-sdk-$*/bin/python -m pytest -q -p no:cacheprovider tests/engine tests/program
+	.venv-sdk-$*/bin/python -m pytest -q -n 2 -p no:cacheprovider tests/engine tests/program
 
 bench: setup
 	$(BIN)/python benchmarks/bench_runner_groups.py

@@ -75,6 +75,23 @@ def hostile_table(request: pytest.FixtureRequest) -> list[Row]:
     return _table(request, "hostile suite", ("area", "case", "outcome"))
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Under pytest-xdist (`make test` runs two workers) each worker hands its rows to the controller."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output["tables"] = {
+            title: [headers, rows] for title, (headers, rows) in session.config.stash.get(TABLES, {}).items()
+        }
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """The controller gathers the rows of each worker as it ends."""
+    tables = node.config.stash.setdefault(TABLES, {})
+    for title, (headers, rows) in node.workeroutput.get("tables", {}).items():
+        tables.setdefault(title, (tuple(headers), []))[1].extend(tuple(row) for row in rows)
+
+
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     for title, (headers, rows) in config.stash.get(TABLES, {}).items():
         if not rows:
