@@ -1,6 +1,7 @@
 """The access and membership Resource classes: what each registers (its type token, its Args fields, its computed
 outputs, its own provider), whichever way its Args are given. Pinned because the state names the type token and
-the provider server unpickles the provider class by reference."""
+the provider server unpickles the provider class by reference. And every Resource whose provider keeps the
+ownership journal registers it with the stack's name."""
 
 from __future__ import annotations
 
@@ -124,3 +125,28 @@ def test_a_programs_own_subclass_keeps_the_args_and_the_provider() -> None:
     assert token == "pulumi-python:dynamic/acme:TeamMembership"
     assert type(provider_of(inputs)) is rg.RunnerGroupMembershipProvider
     assert inputs["runners"] == ["linux-1"] and inputs["exclusive"] is True
+
+
+# Resources whose providers keep the ownership journal (resources/_journal.py): their provider must name the stack.
+JOURNALED: dict[str, tuple[type[Any], dict[str, Any]]] = {
+    **{name: (case[0], case[3]) for name, case in CASES.items()},
+    "runner group": (rg.RunnerGroup, {"name": "ci", "org": "acme"}),
+    "enterprise runner group": (rg.EnterpriseRunnerGroup, {"name": "ci", "enterprise": "acme-corp"}),
+    "hosted runner": (
+        rg.HostedRunner,
+        {"name": "big", "runner_group_id": 7, "image_id": "ubuntu-latest", "size": "4-core", "org": "acme"},
+    ),
+    "enterprise hosted runner": (
+        rg.EnterpriseHostedRunner,
+        {"name": "big", "runner_group_id": 7, "image_id": "ubuntu-latest", "size": "4-core", "enterprise": "x"},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", JOURNALED)
+def test_a_journaled_resource_registers_a_provider_that_names_its_stack(case: str) -> None:
+    """Without the stack's name the provider cannot tell its own earlier writes, or a group this stack holds under
+    another resource name, from another stack's (docs/renames-and-ownership.md)."""
+    resource, given = JOURNALED[case]
+    ((_token, inputs),) = registered(lambda: resource("r", **given)).values()
+    assert getattr(provider_of(inputs), "stack", None) == "runner-groups/test"

@@ -15,7 +15,7 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
-from ._common import registration
+from ._common import of_this_stack, registration
 from .fields import Role, named
 from .hosted_runner import HostedRunnerProvider
 from .surface_fields import ENTERPRISE_HOSTED_RUNNER_FIELDS
@@ -75,4 +75,4 @@ class EnterpriseHostedRunner(pulumi.dynamic.Resource, module="github", name="Ent
         **kwargs: Any,
     ) -> None:
         props = registration(EnterpriseHostedRunnerArgs, args, kwargs, COMPUTED)
-        super().__init__(EnterpriseHostedRunnerProvider(), resource_name, props, opts)
+        super().__init__(of_this_stack(EnterpriseHostedRunnerProvider()), resource_name, props, opts)
