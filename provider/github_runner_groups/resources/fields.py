@@ -202,15 +202,15 @@ def workflows_need_restriction(values: Mapping[str, Any]) -> list[Problem]:
     return []
 
 
-def _folded(value: Any) -> Any:
+def folded(value: Any) -> Any:
     return value.lower() if isinstance(value, str) else value
 
 
-def _sorted_list(value: Any) -> Any:
+def sorted_list(value: Any) -> Any:
     return sorted(value or [])
 
 
-def _flag(value: Any) -> Any:
+def truthy(value: Any) -> Any:
     return bool(value)
 
 
@@ -230,7 +230,7 @@ def members_fields(list_field: str, ids_field: str, names_field: str) -> tuple[F
 
 
 RUNNER_GROUP_FIELDS = (
-    Field("org", Role.LOCATION, compare=_folded),  # checked by Checker.org, as for every resource
+    Field("org", Role.LOCATION, compare=folded),  # checked by Checker.org, as for every resource
     Field("adopt", Role.STEERING, default=False, validate=check_flag, in_spec=True),
     Field(
         "name",
@@ -251,7 +251,7 @@ RUNNER_GROUP_FIELDS = (
         "allows_public_repositories",
         Role.SETTING,
         default=False,
-        compare=_flag,
+        compare=truthy,
         validate=check_flag,
         json_name="allows_public_repositories",
         in_spec=True,
@@ -260,7 +260,7 @@ RUNNER_GROUP_FIELDS = (
         "restricted_to_workflows",
         Role.SETTING,
         default=False,
-        compare=_flag,
+        compare=truthy,
         validate=check_flag,
         json_name="restricted_to_workflows",
         in_spec=True,
@@ -269,7 +269,7 @@ RUNNER_GROUP_FIELDS = (
         "selected_workflows",
         Role.SETTING,
         default=(),
-        compare=_sorted_list,
+        compare=sorted_list,
         validate=check_workflows,
         json_name="selected_workflows",
         in_spec=True,
@@ -304,7 +304,7 @@ RUNNER_GROUP_RULES: tuple[Rule, ...] = (
 # has no `inherited` flags; it owns (inline, when given) which organizations may use it and its runners.
 _ORG_FIELD = {f.name: f for f in RUNNER_GROUP_FIELDS}
 ENTERPRISE_RUNNER_GROUP_FIELDS = (
-    Field("enterprise", Role.LOCATION, compare=_folded),  # checked by Checker.enterprise
+    Field("enterprise", Role.LOCATION, compare=folded),  # checked by Checker.enterprise
     _ORG_FIELD["adopt"],
     _ORG_FIELD["name"],
     replace(_ORG_FIELD["visibility"], validate=check_choice(ENTERPRISE_VISIBILITIES)),
@@ -387,7 +387,7 @@ def _whole_or_text(value: Any) -> Any:
 
 
 HOSTED_RUNNER_FIELDS = (
-    Field("org", Role.LOCATION, compare=_folded),
+    Field("org", Role.LOCATION, compare=folded),
     Field("adopt", Role.STEERING, default=False, validate=check_flag),  # in a spec: the group's `adopt`
     Field(
         "name",
@@ -448,7 +448,7 @@ HOSTED_RUNNER_FIELDS = (
         "enable_static_ip",
         Role.SETTING,
         default=False,
-        compare=_flag,
+        compare=truthy,
         validate=check_flag,
         json_name="public_ip_enabled",
         in_spec=True,
@@ -457,7 +457,7 @@ HOSTED_RUNNER_FIELDS = (
         "image_gen",
         Role.SETTING,
         default=False,
-        compare=_flag,
+        compare=truthy,
         validate=check_flag,
         json_name="image_gen",
         in_spec=True,

@@ -32,7 +32,7 @@ from ._common import GitHubProvider, Refused, check_field, check_result, contain
 from ._common import user_inputs as without_provider
 from ._facet import REPOSITORY_ACCESS
 from ._ownership import OwnershipConflict, _program_owners
-from .fields import Role, named
+from .fields import Role, folded, named
 from .surface_fields import SELF_HOSTED_POLICY_FIELDS, SELF_HOSTED_POLICY_RULES
 
 __all__ = ["SelfHostedRunnerPolicy", "SelfHostedRunnerPolicyArgs", "SelfHostedRunnerPolicyProvider"]
@@ -78,7 +78,7 @@ class SelfHostedRunnerPolicyProvider(GitHubProvider):
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.DiffResult:
         # `exclusive` is True unless set False (check fills it in; a state may predate that).
         replaces = [
-            name for name in ("org", "exclusive") if _folded(olds.get(name, True)) != _folded(news.get(name, True))
+            name for name in ("org", "exclusive") if folded(olds.get(name, True)) != folded(news.get(name, True))
         ]
         changes = list(replaces)
         if news.get("exclusive") is not False and _differs(olds.get("enabled_repositories"), news):
@@ -264,10 +264,6 @@ def _members(members: Mapping[int, str]) -> dict[str, Any]:
 def _differs(old: Any, news: Mapping[str, Any]) -> bool:
     new = news.get("enabled_repositories")
     return contains_unknown(new) or old != new
-
-
-def _folded(value: Any) -> Any:
-    return value.lower() if isinstance(value, str) else value
 
 
 def _resource_id(org: str) -> str:

@@ -8,7 +8,19 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .fields import HOSTED_RUNNER_FIELDS, Field, Problem, Role, Rule, check_choice, check_flag, invisible_characters
+from .fields import (
+    HOSTED_RUNNER_FIELDS,
+    Field,
+    Problem,
+    Role,
+    Rule,
+    check_choice,
+    check_flag,
+    folded,
+    invisible_characters,
+    sorted_list,
+    truthy,
+)
 from .values import is_unknown, shown
 
 # Hosted compute networking (github.com and GHEC)
@@ -70,22 +82,10 @@ def failover_needs_settings(values: Mapping[str, Any]) -> list[Problem]:
     return []
 
 
-def _folded(value: Any) -> Any:
-    return value.lower() if isinstance(value, str) else value
-
-
-def _sorted_list(value: Any) -> Any:
-    return sorted(value or [])
-
-
-def _flag(value: Any) -> Any:
-    return bool(value)
-
-
 def network_fields(location: str) -> tuple[Field, ...]:
     """A network configuration of an org (`location` 'org') or an enterprise ('enterprise')."""
     return (
-        Field(location, Role.LOCATION, compare=_folded),
+        Field(location, Role.LOCATION, compare=folded),
         Field("adopt", Role.STEERING, default=False, validate=check_flag, in_spec=True),
         Field(
             "name",
@@ -106,7 +106,7 @@ def network_fields(location: str) -> tuple[Field, ...]:
             "network_settings_ids",
             Role.SETTING,
             required="a list of exactly one network settings id (made in Azure for this org or enterprise).",
-            compare=_sorted_list,
+            compare=sorted_list,
             validate=settings_ids(1),
             json_name="network_settings_ids",
             in_spec=True,
@@ -115,7 +115,7 @@ def network_fields(location: str) -> tuple[Field, ...]:
             "failover_network_settings_ids",
             Role.SETTING,
             default=(),
-            compare=_sorted_list,
+            compare=sorted_list,
             validate=settings_ids(0),
             json_name="failover_network_settings_ids",
             in_spec=True,
@@ -124,7 +124,7 @@ def network_fields(location: str) -> tuple[Field, ...]:
             "failover_network_enabled",
             Role.SETTING,
             default=False,
-            compare=_flag,
+            compare=truthy,
             validate=check_flag,
             json_name="failover_network_enabled",
             in_spec=True,
@@ -158,7 +158,7 @@ def repositories_need_selected(values: Mapping[str, Any]) -> list[Problem]:
 
 
 SELF_HOSTED_POLICY_FIELDS = (
-    Field("org", Role.LOCATION, compare=_folded),
+    Field("org", Role.LOCATION, compare=folded),
     # Exclusive (default): the resource owns the policy and, when given, its whole repository list, and gives the
     # org back what it had when destroyed. Additive: it owns only its repositories' entries of a `selected` list.
     Field("exclusive", Role.STEERING, default=True, validate=check_flag, in_spec=True),
@@ -183,6 +183,6 @@ SELF_HOSTED_POLICY_RULES: tuple[Rule, ...] = (repositories_need_selected,)
 # An enterprise's own GitHub-hosted runners (GHEC): the org runner's table, living in an enterprise; its
 # `runner_group_id` is one of the enterprise's runner groups.
 ENTERPRISE_HOSTED_RUNNER_FIELDS = (
-    Field("enterprise", Role.LOCATION, compare=_folded),
+    Field("enterprise", Role.LOCATION, compare=folded),
     *(f for f in HOSTED_RUNNER_FIELDS if f.role is not Role.LOCATION),
 )
