@@ -5,36 +5,15 @@ on the `github_runner_groups.waits` logger (which the providers pass to Pulumi's
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any
 
 import pytest
 import responses
 from github_runner_groups import api
-from github_runner_groups.client import ClientSettings, GitHubClient, PacingSettings
 from github_runner_groups.errors import GitHubRateLimited
 from github_runner_groups.testing import DEMO_TOKEN, FakeGitHub, FaultRule, add_to_responses
+from test_client import BASE, SECONDARY, Clock, clock, make_client
 
-BASE = "https://api.github.com"
-SECONDARY = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
-
-
-@dataclass
-class Clock:
-    now: float = 1_800_000_000.0
-    sleeps: list[float] = field(default_factory=list)
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
+__all__ = ["clock"]  # the imported fixture, which pytest finds by name
 
 
 @pytest.fixture
@@ -44,11 +23,6 @@ def fake(clock: Clock) -> Iterator[FakeGitHub]:
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         add_to_responses(seeded, mock, BASE)
         yield seeded
-
-
-def make_client(clock: Clock, **settings: Any) -> GitHubClient:
-    every = {"token": DEMO_TOKEN, "pacing": PacingSettings(write_delay_seconds=0), **settings}
-    return GitHubClient(ClientSettings(**every), sleep=clock.sleep, clock=clock)
 
 
 @pytest.mark.parametrize("status", [403, 429])
