@@ -8,7 +8,6 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import cmarkgfm
@@ -19,8 +18,10 @@ from github_runner_groups.audit import audit_org, escape, findings
 from github_runner_groups.audit.render import MARKER, mermaid, render
 from github_runner_groups.audit.rules import rules_markdown
 from github_runner_groups.client import ClientSettings, GitHubClient, PacingSettings, reset_clients
-from github_runner_groups.testing import DEMO_TOKEN, EmulatorServer, FakeGitHub, serve
+from github_runner_groups.testing import DEMO_TOKEN, EmulatorServer, FakeGitHub
+from test_audit import client, server
 
+__all__ = ["client", "server"]  # the imported fixtures (on this module's `org`), which pytest finds by name
 ORG = "acme"
 ROOT = Path(__file__).parents[2]
 SARIF_SCHEMA = json.loads((ROOT / "tests" / "schemas" / "sarif-schema-2.1.0.json").read_text())
@@ -36,17 +37,6 @@ def org() -> FakeGitHub:
     for name, visibility in (("site", "public"), ("app", "private")):
         fake.add_repo(ORG, name, visibility=visibility)
     return fake
-
-
-@pytest.fixture
-def server(org: FakeGitHub) -> Iterator[EmulatorServer]:
-    with serve(org) as running:
-        yield running
-
-
-@pytest.fixture
-def client(server: EmulatorServer) -> GitHubClient:
-    return GitHubClient(ClientSettings(base_url=server.url, token=DEMO_TOKEN))
 
 
 @pytest.fixture

@@ -5,13 +5,13 @@ access across visibilities and orgs, empty workflow lists, SHA case and owner na
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from github_runner_groups.audit import Report, audit_org, findings
 from github_runner_groups.client import ClientSettings, GitHubClient
-from github_runner_groups.testing import DEMO_TOKEN, EmulatorServer, FakeGitHub, FaultRule, serve
+from github_runner_groups.testing import DEMO_TOKEN, FakeGitHub, FaultRule, serve
+from test_audit import client, server
 
+__all__ = ["client", "server"]  # the imported fixtures (on this module's `org`), which pytest finds by name
 ORG = "acme"
 SHA = "0123456789abcdef0123456789abcdef01234567"
 
@@ -23,17 +23,6 @@ def org() -> FakeGitHub:
     for name, visibility in (("site", "public"), ("app", "private"), ("tools", "internal"), ("lib", "public")):
         fake.add_repo(ORG, name, visibility=visibility)
     return fake
-
-
-@pytest.fixture
-def server(org: FakeGitHub) -> Iterator[EmulatorServer]:
-    with serve(org) as running:
-        yield running
-
-
-@pytest.fixture
-def client(server: EmulatorServer) -> GitHubClient:
-    return GitHubClient(ClientSettings(base_url=server.url, token=DEMO_TOKEN))
 
 
 def group(fake: FakeGitHub, name: str, runners: tuple[str, ...] = ("r1",), **settings: object) -> int:

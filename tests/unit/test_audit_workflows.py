@@ -5,7 +5,6 @@ self-hosted runners, groups admitting repositories that never use them, and what
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import jsonschema
@@ -14,8 +13,10 @@ from github_runner_groups import cli
 from github_runner_groups.audit import audit_org, read_workflows, with_usage, workflows
 from github_runner_groups.audit.workflows import parse_workflow
 from github_runner_groups.client import ClientSettings, GitHubClient, PacingSettings, reset_clients
-from github_runner_groups.testing import DEMO_TOKEN, EmulatorServer, FakeGitHub, serve
+from github_runner_groups.testing import DEMO_TOKEN, EmulatorServer, FakeGitHub
+from test_audit import server
 
+__all__ = ["server"]  # the imported fixtures (on this module's `org`), which pytest finds by name
 ORG = "acme"
 SCHEMA = "provider/github_runner_groups/audit/audit-report.schema.json"
 BUILD = "on: [push, pull_request]\njobs:\n  build:\n    runs-on: [self-hosted, linux]\n    steps: []\n"
@@ -38,12 +39,6 @@ def org() -> FakeGitHub:
     fake.add_workflow_file(ORG, "app", "train.yml", GPU)
     fake.add_workflow_file(ORG, "tools", "broken.yml", "jobs: [")
     return fake
-
-
-@pytest.fixture
-def server(org: FakeGitHub) -> Iterator[EmulatorServer]:
-    with serve(org) as running:
-        yield running
 
 
 @pytest.fixture
