@@ -248,8 +248,8 @@ def exercise_actions_policies(fake: FakeGitHub, client: GitHubClient) -> None:
     """What the exposure audit reads of the org's and its repositories' policies."""
     if fake.flavour.serves(ACTIONS_POLICIES):
         fake.set_self_hosted_runner_policy("acme", "selected", ["api"])
-        api.get_self_hosted_runners_policy(client, "acme")
-        api.list_self_hosted_runners_repositories(client, "acme")
+        api.get_self_hosted_runner_policy(client, "acme")
+        api.list_self_hosted_repositories(client, "acme")
         api.get_fork_pr_approval_policy(client, "acme")
         api.get_fork_pr_approval_policy(client, "acme", "api")
         api.get_fork_pr_private_policy(client, "acme")

@@ -41,7 +41,7 @@ def test_a_new_org_asks_approval_for_first_time_contributors_and_runs_no_private
         assert api.get_fork_pr_approval_policy(client, ORG) == "first_time_contributors"
         assert api.get_fork_pr_approval_policy(client, ORG, "site") == "first_time_contributors"
         assert api.get_fork_pr_private_policy(client, ORG).run_workflows_from_fork_pull_requests is False
-        assert api.get_self_hosted_runners_policy(client, ORG).enabled_repositories == "all"
+        assert api.get_self_hosted_runner_policy(client, ORG).enabled_repositories == "all"
 
 
 @pytest.mark.parametrize("flavour", ["ghes-3.17", "ghes-3.18"])
@@ -52,7 +52,7 @@ def test_ghes_before_3_19_answers_404_for_the_self_hosted_and_fork_policies(flav
     with serve(fake) as server:
         client = GitHubClient(ClientSettings(base_url=server.url, token=DEMO_TOKEN, pacing=UNPACED))
         for read in (
-            lambda: api.get_self_hosted_runners_policy(client, ORG),
+            lambda: api.get_self_hosted_runner_policy(client, ORG),
             lambda: api.get_fork_pr_approval_policy(client, ORG),
             lambda: api.get_fork_pr_private_policy(client, ORG),
             lambda: api.get_fork_pr_approval_policy(client, ORG, "site"),

@@ -1,8 +1,8 @@
 """The Actions policies that decide whether a repository may really use a runner it can reach (read by the
-exposure audit): which repositories may use self-hosted runners at all, the fork pull-request policies of the org
-and of a repository, a repository's own Actions switch, and the self-hosted runners registered on a repository.
-All are in the descriptions of api.github.com, ghec and ghes-3.19; GHES 3.17 and 3.18 lack the self-hosted and
-fork pull-request policies (a 404 there)."""
+exposure audit, with the self-hosted-runner policy of `self_hosted_policy`): the fork pull-request policies of the
+org and of a repository, a repository's own Actions switch, and the self-hosted runners registered on a
+repository. All are in the descriptions of api.github.com, ghec and ghes-3.19; GHES 3.17 and 3.18 lack the fork
+pull-request policies (a 404 there)."""
 
 from __future__ import annotations
 
@@ -14,25 +14,15 @@ from ..client import GitHubClient
 from ._answers import text, unexpected
 from ._listing import listing
 from ._paths import org_path
-from .models import Repository, Runner
+from .models import Runner
 
 __all__ = [
     "ForkPullRequestsPrivate",
-    "SelfHostedRunnersPolicy",
     "get_fork_pr_approval_policy",
     "get_fork_pr_private_policy",
     "get_repository_actions_enabled",
-    "get_self_hosted_runners_policy",
     "list_repository_runners",
-    "list_self_hosted_runners_repositories",
 ]
-
-
-@dataclass(frozen=True)
-class SelfHostedRunnersPolicy:
-    """`GET /orgs/{org}/actions/permissions/self-hosted-runners`: which repositories may use them."""
-
-    enabled_repositories: str  # "all" | "selected" | "none"
 
 
 @dataclass(frozen=True)
@@ -53,18 +43,6 @@ def _object(data: object, action: str) -> Mapping[str, object]:
 
 def _repo_path(owner: str, repository: str) -> str:
     return f"/repos/{quote(owner, safe='')}/{quote(repository, safe='')}"
-
-
-def get_self_hosted_runners_policy(client: GitHubClient, org: str) -> SelfHostedRunnersPolicy:
-    action = f"reading which repositories of org '{org}' may use self-hosted runners"
-    data = _object(client.get(f"{org_path(org)}/actions/permissions/self-hosted-runners", action=action), action)
-    return SelfHostedRunnersPolicy(text(data.get("enabled_repositories")) or "all")
-
-
-def list_self_hosted_runners_repositories(client: GitHubClient, org: str) -> list[Repository]:
-    action = f"listing the repositories of org '{org}' that may use self-hosted runners"
-    path = f"{org_path(org)}/actions/permissions/self-hosted-runners/repositories"
-    return listing(client, path, action, "repositories", Repository.from_json)
 
 
 def get_fork_pr_approval_policy(client: GitHubClient, org: str, repository: str | None = None) -> str:

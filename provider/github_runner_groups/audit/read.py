@@ -190,10 +190,10 @@ def _actions_policy(client: GitHubClient, org: str) -> ActionsPolicy:
 
 def read_self_hosted_policy(client: GitHubClient, org: str) -> tuple[str, frozenset[int]]:
     """Which repositories may use self-hosted runners: `all`, `none`, or `selected` with their ids."""
-    enabled = api.get_self_hosted_runners_policy(client, org).enabled_repositories
+    enabled = api.get_self_hosted_runner_policy(client, org).enabled_repositories
     if enabled != "selected":
         return enabled, frozenset()
-    return enabled, frozenset(r.id for r in api.list_self_hosted_runners_repositories(client, org))
+    return enabled, frozenset(r.id for r in api.list_self_hosted_repositories(client, org))
 
 
 def _self_hosted_policy(client: GitHubClient, org: str) -> tuple[Policy[str], frozenset[int]]:
