@@ -6,11 +6,11 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import errno
-import ipaddress
 import socket
 import sys
 import threading
 
+from ..client.config import is_loopback
 from .fake import DEMO_TOKEN, SEEDED_ENTERPRISE, SEEDS, FakeGitHub
 from .flavours import DEFAULT_FLAVOUR, FLAVOURS, OPENAPI_VERSION
 from .limits import SecondaryLimits
@@ -29,7 +29,7 @@ _SECONDARY_FLAGS = {
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    if not _is_loopback(args.host):
+    if not is_loopback(args.host):
         if not args.allow_remote:
             print(
                 f"emulator: --host {args.host} is not a loopback address: the emulator answers every request made "
@@ -69,15 +69,6 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.close()
     return 0
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _why(error: OSError, args: argparse.Namespace) -> str:
