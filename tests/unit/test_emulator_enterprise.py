@@ -86,6 +86,8 @@ def test_enterprise_group_lifecycle(call: Call, fake: FakeGitHub) -> None:
     listing = call("GET", GROUPS).json()
     assert [(g["id"], g["name"], g["default"]) for g in listing["runner_groups"]] == [(1, "Default", True)]
     runners = runner_ids(fake)
+    subnet = fake.add_network_settings(SEEDED_ENTERPRISE, "subnet", enterprise=True)["id"]
+    network = fake.add_network_configuration(SEEDED_ENTERPRISE, "net", subnet, enterprise=True)["id"]
     created = call(
         "POST",
         GROUPS,
@@ -94,14 +96,14 @@ def test_enterprise_group_lifecycle(call: Call, fake: FakeGitHub) -> None:
             "visibility": "selected",
             "selected_organization_ids": [org_id(fake, "acme")],
             "runners": [runners["ent-linux-1"]],
-            "network_configuration_id": "nc-1",
+            "network_configuration_id": network,
         },
     )
     assert created.status_code == 201
     group = created.json()
     assert group["selected_organizations_url"].endswith(f"/runner-groups/{group['id']}/organizations")
     assert (group["network_configuration_id"], group["hosted_runners_url"].endswith("/hosted-runners")) == (
-        "nc-1",
+        network,
         True,
     )
     assert fake.enterprise_group_org_ids(SEEDED_ENTERPRISE, group["id"]) == {org_id(fake, "acme")}
@@ -530,9 +532,10 @@ def test_ghes_groups_have_no_hosted_runners_nor_network_configuration(connect: C
         fake.add_hosted_runner("acme", 1, "big")
 
 
-def test_github_com_keeps_the_network_configuration(call: Call) -> None:
-    created = call("POST", ORG_GROUPS, json={"name": "ci", "network_configuration_id": "nc-1"}).json()
-    assert created["network_configuration_id"] == "nc-1"
+def test_github_com_keeps_the_network_configuration(call: Call, fake: FakeGitHub) -> None:
+    network = fake.add_network_configuration("acme", "net", fake.add_network_settings("acme", "subnet")["id"])["id"]
+    created = call("POST", ORG_GROUPS, json={"name": "ci", "network_configuration_id": network}).json()
+    assert created["network_configuration_id"] == network
 
 
 def test_an_unknown_flavour_is_refused_with_the_known_ones() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from github_runner_groups.testing import DEMO_TOKEN, FakeGitHub
+from github_runner_groups.testing import DEMO_TOKEN, SEEDED_ENTERPRISE, FakeGitHub
 from github_runner_groups.testing.wire import FakeResponse
 
 NETWORK = "/orgs/acme/settings/network-configurations"
@@ -66,3 +66,34 @@ def test_ghes_before_3_19_has_no_policy_and_ghes_has_no_networking() -> None:
         fake = FakeGitHub.seeded("demo", flavour=flavour)
         assert call(fake, "GET", POLICY)[0] == policy
         assert call(fake, "GET", NETWORK)[0] == 404
+
+
+def test_a_group_naming_an_unknown_network_configuration_is_refused() -> None:
+    fake = FakeGitHub.seeded("demo")
+    known = fake.add_network_configuration("acme", "net", fake.add_network_settings("acme", "subnet")["id"])["id"]
+    groups = "/orgs/acme/actions/runner-groups"
+    status, body = call(fake, "POST", groups, {"name": "gpu", "network_configuration_id": "0000DEAD"})
+    assert (status, body["errors"][0]["field"], body["errors"][0]["value"]) == (
+        422,
+        "network_configuration_id",
+        "0000DEAD",
+    )
+    assert "gpu" not in [g["name"] for g in fake.groups("acme")]
+    status, made = call(fake, "POST", groups, {"name": "gpu", "network_configuration_id": known})
+    assert (status, made["network_configuration_id"]) == (201, known)
+    one = f"{groups}/{made['id']}"
+    assert call(fake, "PATCH", one, {"name": "gpu-2", "network_configuration_id": "0000DEAD"})[0] == 422
+    assert call(fake, "GET", one)[1]["name"] == "gpu"  # nothing applied
+    assert call(fake, "PATCH", one, {"name": "gpu", "network_configuration_id": None})[0] == 200
+
+
+def test_an_enterprise_group_naming_an_unknown_network_configuration_is_refused() -> None:
+    fake = FakeGitHub.seeded("demo", flavour="ghec")
+    enterprise = SEEDED_ENTERPRISE
+    subnet = fake.add_network_settings(enterprise, "subnet", enterprise=True)["id"]
+    known = fake.add_network_configuration(enterprise, "net", subnet, enterprise=True)["id"]
+    groups = f"/enterprises/{enterprise}/actions/runner-groups"
+    assert call(fake, "POST", groups, {"name": "shared", "network_configuration_id": "0000DEAD"})[0] == 422
+    status, made = call(fake, "POST", groups, {"name": "shared", "network_configuration_id": known})
+    assert (status, made["network_configuration_id"]) == (201, known)
+    assert call(fake, "PATCH", f"{groups}/{made['id']}", {"network_configuration_id": "0000DEAD"})[0] == 422

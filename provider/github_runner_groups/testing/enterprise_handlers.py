@@ -12,6 +12,7 @@ from typing import Any
 from .handlers import Reply, Request, check_known, group_fields, ids_in, leave_group, set_group_runners
 from .rendering import HttpError, enterprise_group_json, organization_json
 from .state import Enterprise, new_enterprise_group
+from .surface_state import check_network_configuration_known
 
 ENTERPRISE_VISIBILITIES = ("all", "selected")
 
@@ -57,6 +58,7 @@ def get_group(request: Request) -> Reply:
 def create_group(request: Request) -> Reply:
     enterprise = _enterprise(request)
     fields = group_fields(request, ENTERPRISE_VISIBILITIES, require_name=True)
+    check_network_configuration_known(enterprise.surface, fields)
     if any(g["name"].lower() == fields["name"].lower() for g in enterprise.groups.values()):
         raise HttpError(409, f"A runner group with the name '{fields['name']}' already exists.")
     org_ids = ids_in(request.payload, "selected_organization_ids")
@@ -76,6 +78,7 @@ def update_group(request: Request) -> Reply:
     enterprise = _enterprise(request)
     group = _group(request, enterprise)
     fields = group_fields(request, ENTERPRISE_VISIBILITIES, require_name=False)
+    check_network_configuration_known(enterprise.surface, fields)
     name = fields.get("name", group["name"])
     if group["default"] and name != group["name"]:
         raise HttpError(422, "The default runner group cannot be renamed.")

@@ -33,6 +33,7 @@ from .rendering import (
     unknown_ids,
 )
 from .state import ADMIN_SCOPE, DEFAULT_GROUP_ID, Credential, EmulatorState, Org, new_group
+from .surface_state import check_network_configuration_known
 
 Reply = tuple[int, Any]
 INHERITED_READ_ONLY = (
@@ -106,6 +107,7 @@ def get_group(request: Request) -> Reply:
 def create_group(request: Request) -> Reply:
     org = request.org
     fields = group_fields(request, ORG_VISIBILITIES, require_name=True)
+    check_network_configuration_known(org.surface, fields)
     if any(g["name"].lower() == fields["name"].lower() for g in org.groups.values()):
         raise HttpError(409, f"A runner group with the name '{fields['name']}' already exists.")
     repository_ids = ids_in(request.payload, "selected_repository_ids")
@@ -127,6 +129,7 @@ def update_group(request: Request) -> Reply:
     if group["inherited"]:
         inherited_groups.update(org, group, fields)
         return 200, request.render(org, request.group(org))
+    check_network_configuration_known(org.surface, fields)
     name = fields["name"]
     if group["default"] and name != group["name"]:
         raise HttpError(422, "The default runner group cannot be renamed.")

@@ -58,6 +58,19 @@ class SurfaceState:
         }
 
 
+def check_network_configuration_known(surface: SurfaceState, fields: Mapping[str, Any]) -> None:
+    """A group's `network_configuration_id` must name one of the owner's network configurations (422 otherwise,
+    like unknown repository or runner ids; nothing is applied)."""
+    value = fields.get("network_configuration_id")
+    if isinstance(value, str) and value not in surface.network_configurations:
+        raise HttpError(
+            422,
+            errors=[
+                {"resource": "RunnerGroup", "field": "network_configuration_id", "code": "invalid", "value": value}
+            ],
+        )
+
+
 def check_custom_version(surface: SurfaceState, image: Mapping[str, Any], version: str | None) -> None:
     """A custom image's pinned version must be `latest` or one of its `Ready` versions (422 otherwise)."""
     if image.get("source") != "custom" or version in (None, "latest"):
