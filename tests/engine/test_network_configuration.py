@@ -277,3 +277,69 @@ def test_ghes_is_refused_at_check_and_at_the_first_answer(ghes: tuple[FakeGitHub
         reset_clients()
     assert f"GitHub Enterprise Server {emulated.flavour.ghes_version}.0 has no hosted compute" in str(refused.value)
     assert emulated.count("POST") == 0
+
+
+GHOST = "0000DEAD0000BEEF"
+
+
+def test_a_group_with_an_unknown_configuration_is_refused_before_any_write(
+    engine: MakeEngine, fake: FakeGitHub
+) -> None:
+    stack = engine()
+    with pytest.raises(HarnessError) as refused:
+        stack.up([Res("gpu", RunnerGroupProvider(), {"name": "gpu", "network_configuration_id": GHOST})])
+    message = refused.value.message
+    assert (
+        f"no network configuration with id {GHOST} in org 'acme'" in message and "network_configuration_id" in message
+    )
+    assert "create it with NetworkConfiguration and pass its .id" in message
+    assert fake.count("GET", f"{NETWORK}/{GHOST}") == 1
+    assert writes(fake) == [] and stack.state == {}
+
+
+def test_a_group_changed_to_an_unknown_configuration_is_refused_before_the_patch(
+    engine: MakeEngine, fake: FakeGitHub
+) -> None:
+    known = fake.add_network_configuration("acme", "theirs", settings_id(fake, "eastus-subnet"))["id"]
+    stack = engine()
+    assert stack.up(
+        [Res("gpu", RunnerGroupProvider(), {"name": "gpu", "network_configuration_id": known})]
+    ).summary == {"create": 1}
+    assert fake.count("GET", f"{NETWORK}/{known}") == 1
+    fake.reset_log()
+    with pytest.raises(HarnessError) as refused:
+        stack.up([Res("gpu", RunnerGroupProvider(), {"name": "gpu", "network_configuration_id": GHOST})])
+    assert f"no network configuration with id {GHOST}" in refused.value.message
+    assert writes(fake) == []
+    assert next(g for g in fake.groups("acme") if g["name"] == "gpu")["network_configuration_id"] == known
+
+
+def test_an_unchanged_configuration_is_not_read_again(engine: MakeEngine, fake: FakeGitHub) -> None:
+    known = fake.add_network_configuration("acme", "theirs", settings_id(fake, "eastus-subnet"))["id"]
+    stack = engine()
+    group = {"name": "gpu", "network_configuration_id": known}
+    stack.up([Res("gpu", RunnerGroupProvider(), group)])
+    fake.reset_log()
+    assert stack.up([Res("gpu", RunnerGroupProvider(), {**group, "name": "gpu-2"})]).summary == {"update": 1}
+    assert fake.count("GET", f"{NETWORK}/{known}") == 0 and [w[0] for w in writes(fake)] == ["PATCH"]
+
+
+def test_preview_of_a_group_using_a_new_configuration_calls_no_api(engine: MakeEngine, fake: FakeGitHub) -> None:
+    net = config(fake)
+    group = Res("gpu", RunnerGroupProvider(), {"name": "gpu", "network_configuration_id": Ref(net)})
+    assert engine().preview([net, group]).summary == {"create": 2}
+    assert fake.count() == 0
+
+
+def test_an_enterprise_group_with_an_unknown_configuration_is_refused_before_any_write(
+    engine: MakeEngine, fake: FakeGitHub
+) -> None:
+    from github_runner_groups.resources.enterprise_runner_group import EnterpriseRunnerGroupProvider
+
+    stack = engine({"github-runner-groups:enterprise": SEEDED_ENTERPRISE})
+    shared = Res("shared", EnterpriseRunnerGroupProvider(), {"name": "shared", "network_configuration_id": GHOST})
+    with pytest.raises(HarnessError) as refused:
+        stack.up([shared])
+    assert f"no network configuration with id {GHOST} in enterprise '{SEEDED_ENTERPRISE}'" in refused.value.message
+    assert fake.count("GET", f"/enterprises/{SEEDED_ENTERPRISE}/network-configurations/{GHOST}") == 1
+    assert writes(fake) == []

@@ -330,6 +330,7 @@ def test_adopt_writes_only_the_fields_the_program_sets(engine: MakeEngine, fake:
 def test_exported_spec_first_up_writes_nothing_to_the_groups(
     engine: MakeEngine, fake: FakeGitHub, emulator: EmulatorServer
 ) -> None:
+    network = fake.add_network_configuration("acme", "net", fake.add_network_settings("acme", "subnet")["id"])["id"]
     fake.add_group(
         "acme",
         "gpu",
@@ -337,13 +338,13 @@ def test_exported_spec_first_up_writes_nothing_to_the_groups(
         allows_public_repositories=True,
         restricted_to_workflows=True,
         selected_workflows=["acme/deploy/.github/workflows/release.yml@main"],
-        network_configuration_id="nc-7",
+        network_configuration_id=network,
     )
     import yaml
 
     client = GitHubClient(ClientSettings(base_url=emulator.url, token=DEMO_TOKEN))
     spec = parse_spec(yaml.safe_load(to_yaml(export_org(client, "acme"))))
-    assert {g.name: g.network_configuration_id for g in spec.groups}["gpu"] == "nc-7"
+    assert {g.name: g.network_configuration_id for g in spec.groups}["gpu"] == network
     before = {g["id"]: g for g in fake.groups("acme")}
     fake.reset_log()
     stack = engine()

@@ -52,7 +52,8 @@ def test_export_reads_groups_members_and_skips_default(fake: FakeGitHub, client:
 def test_exported_stack_adopts_everything_without_changing_it(
     fake: FakeGitHub, emulator: EmulatorServer, client: GitHubClient, tmp_path: Path, output_format: str
 ) -> None:
-    fake.add_group("acme", "larger-runners", allows_public_repositories=True, network_configuration_id="nc-1")
+    network = fake.add_network_configuration("acme", "net", fake.add_network_settings("acme", "subnet")["id"])["id"]
+    fake.add_group("acme", "larger-runners", allows_public_repositories=True, network_configuration_id=network)
     exported = export_org(client, "acme")
     if output_format == "yaml":
         (tmp_path / "groups.yaml").write_text(to_yaml(exported))

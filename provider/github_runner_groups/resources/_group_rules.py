@@ -2,8 +2,8 @@
 
 GitHub's Default group is never renamed or deleted and fills its own lists; a group an organization inherits
 from its enterprise is read-only there; workflow restrictions the enterprise set are read-only; and with adopt,
-the settings GitHub keeps must still satisfy the table's rules. Check, create, take-over, update and delete all
-ask here, so each refusal is worded once.
+the settings GitHub keeps must still satisfy the table's rules; a network configuration the group names must exist.
+Check, create, take-over, update and delete all ask here, so each refusal is worded once.
 """
 
 from __future__ import annotations
@@ -11,6 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from .. import api
+from ..client import GitHubClient
+from ..errors import GitHubNotFound
 from ._assignment_checks import DEFAULT_GROUP_NAME
 from ._common import Checker, Refused
 from .group_scope import GroupScope
@@ -90,3 +93,25 @@ def refuse_broken_rules(scope: GroupScope, action: str, current: Mapping[str, An
     problems = [reason for rule in scope.rules for _, reason in rule(result)]
     if problems:
         raise Refused(action, " ".join(problems))
+
+
+def refuse_unknown_network_configuration(
+    scope: GroupScope, client: GitHubClient, owner: str, action: str, inputs: Mapping[str, Any]
+) -> None:
+    """A literal `network_configuration_id` is proven to exist (one GET) before the group's first write: GitHub
+    would refuse it only at the POST or PATCH. Called after `refuse_what_ghes_lacks`, so never on GHES (no
+    networking there), and only from create and update, where every input is known."""
+    configuration_id = inputs.get("network_configuration_id")
+    if configuration_id is None:
+        return
+    try:
+        api.get_network_configuration(client, scope.location, owner, str(configuration_id))
+    except GitHubNotFound:
+        resource = "EnterpriseNetworkConfiguration" if scope.location == "enterprise" else "NetworkConfiguration"
+        raise Refused(
+            action,
+            f"network_configuration_id is {str(configuration_id)!r}, but there is no network configuration with id "
+            f"{configuration_id} in {scope.where(owner)}: create it with {resource} and pass its .id (or the id "
+            "the network configuration listing shows), or leave network_configuration_id unset for self-hosted "
+            "runners.",
+        ) from None

@@ -63,6 +63,7 @@ from ._group_rules import (
     refuse_default_group_lists,
     refuse_read_only_workflows,
     refuse_undeletable,
+    refuse_unknown_network_configuration,
 )
 from ._group_writes import (
     create_group,
@@ -135,6 +136,7 @@ class RunnerGroupProvider(GitHubProvider):
         action = f"{'adopting' if inputs.get('adopt') else 'creating'} runner group '{name}' in {scope.where(owner)}"
         refuse_what_ghes_lacks(client, scope.location, owner, action, scope.table, inputs)
         # Every reference proven to exist before any write.
+        refuse_unknown_network_configuration(scope, client, owner, action, inputs)
         wanted = resolve_lists(client, owner, inputs, owned_lists(scope, inputs))
         groups = group_registry.org_groups(client, owner, scope.list_groups)
         name_claim = groups.claim(name)
@@ -212,6 +214,7 @@ class RunnerGroupProvider(GitHubProvider):
         client = self.client()
         changing = {name: inputs.get(name) for name in differing}
         refuse_what_ghes_lacks(client, scope.location, owner, action, scope.table, changing)
+        refuse_unknown_network_configuration(scope, client, owner, action, changing)
         wanted = resolve_lists(client, owner, inputs, lists)
         for field, members in wanted.items():
             claim_list(scope, client, owner, group_id, field, members)
