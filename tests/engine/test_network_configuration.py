@@ -343,3 +343,39 @@ def test_an_enterprise_group_with_an_unknown_configuration_is_refused_before_any
     assert f"no network configuration with id {GHOST} in enterprise '{SEEDED_ENTERPRISE}'" in refused.value.message
     assert fake.count("GET", f"/enterprises/{SEEDED_ENTERPRISE}/network-configurations/{GHOST}") == 1
     assert writes(fake) == []
+
+
+def test_a_configuration_deleted_after_the_check_fails_the_create_and_leaves_nothing(
+    engine: MakeEngine, fake: FakeGitHub
+) -> None:
+    """Someone deletes the configuration between the provider's GET and its POST: GitHub's refusal is reported
+    with what was being done, and no group is made or kept in state."""
+    known = fake.add_network_configuration("acme", "theirs", settings_id(fake, "eastus-subnet"))["id"]
+    original = fake.handle
+
+    def handle(method: str, path: str, *args: Any, **kwargs: Any) -> Any:
+        if method == "POST" and path == "/orgs/acme/actions/runner-groups" and live(fake):
+            fake.remove_network_configuration("acme", known)
+        return original(method, path, *args, **kwargs)
+
+    fake.handle = handle  # type: ignore[method-assign]
+    stack = engine()
+    with pytest.raises(HarnessError) as failed:
+        stack.up([Res("gpu", RunnerGroupProvider(), {"name": "gpu", "network_configuration_id": known})])
+    message = failed.value.message
+    assert "creating runner group 'gpu'" in message and "network_configuration_id" in message and "422" in message
+    assert "gpu" not in [g["name"] for g in fake.groups("acme")] and stack.state == {}
+
+
+def test_a_token_that_cannot_read_network_configurations_leaves_the_check_to_github(
+    engine: MakeEngine, fake: FakeGitHub
+) -> None:
+    """A 403 on the GET (a classic token without read:network_configurations) proves nothing either way: the
+    group is written and GitHub judges the id, as before this check existed."""
+    known = fake.add_network_configuration("acme", "theirs", settings_id(fake, "eastus-subnet"))["id"]
+    fake.add_fault(FaultRule(method="GET", path=f"{NETWORK}/", status=403, message="Resource not accessible"))
+    stack = engine()
+    group = Res("gpu", RunnerGroupProvider(), {"name": "gpu", "network_configuration_id": known})
+    assert stack.up([group]).summary == {"create": 1}
+    assert next(g for g in fake.groups("acme") if g["name"] == "gpu")["network_configuration_id"] == known
+    assert fake.count("GET", f"{NETWORK}/{known}") == 1

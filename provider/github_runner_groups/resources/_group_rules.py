@@ -13,10 +13,13 @@ from typing import Any
 
 from .. import api
 from ..client import GitHubClient
-from ..errors import GitHubNotFound
+from ..errors import GitHubAuthError, GitHubNotFound
+from ..redaction import logger
 from ._assignment_checks import DEFAULT_GROUP_NAME
 from ._common import Checker, Refused
 from .group_scope import GroupScope
+
+log = logger("github_runner_groups")
 
 # An org sees a group its enterprise shares with it read-only; the EnterpriseRunnerGroup resource manages it.
 INHERITED_HINT = (
@@ -100,12 +103,21 @@ def refuse_unknown_network_configuration(
 ) -> None:
     """A literal `network_configuration_id` is proven to exist (one GET) before the group's first write: GitHub
     would refuse it only at the POST or PATCH. Called after `refuse_what_ghes_lacks`, so never on GHES (no
-    networking there), and only from create and update, where every input is known."""
+    networking there), and only from create and update, where every input is known. A 403 proves nothing either
+    way (a classic token without `read:network_configurations` may still write the group): GitHub then judges the
+    id at the write, as it did before this check, and the log says so."""
     configuration_id = inputs.get("network_configuration_id")
     if configuration_id is None:
         return
     try:
         api.get_network_configuration(client, scope.location, owner, str(configuration_id))
+    except GitHubAuthError:
+        log.warning(
+            "%s: could not check network_configuration_id %r (the token may not read network configurations: a "
+            "classic token needs read:network_configurations); GitHub will judge it at the write",
+            action,
+            str(configuration_id),
+        )
     except GitHubNotFound:
         resource = "EnterpriseNetworkConfiguration" if scope.location == "enterprise" else "NetworkConfiguration"
         raise Refused(
@@ -113,5 +125,6 @@ def refuse_unknown_network_configuration(
             f"network_configuration_id is {str(configuration_id)!r}, but there is no network configuration with id "
             f"{configuration_id} in {scope.where(owner)}: create it with {resource} and pass its .id (or the id "
             "the network configuration listing shows), or leave network_configuration_id unset for self-hosted "
-            "runners.",
+            "runners. (A token that cannot see network configurations gets the same answer: a fine-grained token "
+            'needs the "Network configurations" permission, read.)',
         ) from None
