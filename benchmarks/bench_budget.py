@@ -10,11 +10,12 @@ Scenarios (each prints limit answers, the smallest gap between two writes' arriv
   a refresh of `--groups` unchanged groups; target: within the pause (the window) + 1.25x the same refresh alone.
 - `back-to-back`: a refresh right after another process's refresh (0 limit answers).
 - `parallel-refresh`: a refresh of `--groups` unchanged groups at `--latency-ms` (not compressed: reads are
-  latency-bound); compare with the same run on an untouched copy of the code (docs/pacing.md records both). Also
-  the same groups owning no lists (one request a Read: the least any org-level listing could leave per group), and
-  where the wall goes: the process's start, the first request alone, then rounds of the server's 4 Reads. With
-  `--server-workers N`, both again with the SDK's provider server running N Reads at once instead of 4 (a
-  measurement only, through `server_workers/sitecustomize.py`: the providers cannot change the SDK's server).
+  latency-bound); compare with the same run on an untouched copy of the code (docs/pacing.md records both). On a
+  machine that kept the stack's read-ahead hints (as any up or refresh there leaves them), and on one without
+  (a fresh CI runner: the SDK's server then runs 4 Reads at a time); also the same groups owning no lists (one
+  request a Read); and where the wall goes. With `--server-workers N`, the runs without hints again with the
+  SDK's provider server running N Reads at once instead of 4 (a measurement only, through
+  `server_workers/sitecustomize.py`: the providers cannot change the SDK's server).
 - `cpu`: the share of a no-op refresh's CPU spent in the pacer and the ledger (cProfile, one thread, 304s only).
 
     python benchmarks/bench_budget.py [--scenario all] [--groups 200] [--compression 10] [--markdown]
@@ -50,11 +51,12 @@ sys.path[:0] = [str(ROOT / "provider"), str(ROOT / "tests" / "engine"), str(ROOT
 from bench_runner_groups import ORG, TOKEN, WORKERS, new_engine, table, write_between  # noqa: E402
 from github_runner_groups.client import PacingSettings  # noqa: E402
 from github_runner_groups.component import runner_group_args  # noqa: E402
+from github_runner_groups.resources._read_ahead import HINTS_SUFFIX  # noqa: E402
 from github_runner_groups.resources.runner_group import RunnerGroupProvider  # noqa: E402
 from github_runner_groups.spec import GroupSpec  # noqa: E402
 from github_runner_groups.testing import FakeGitHub, SecondaryLimits, serve  # noqa: E402
 from harness import Engine, Res  # noqa: E402
-from scale import WRITE_METHODS, Compression, group_spec, seed  # noqa: E402
+from scale import WRITE_METHODS, Compression, group_spec, registered, seed  # noqa: E402
 
 SCENARIOS = ("two-stacks", "after-limit", "back-to-back", "parallel-refresh", "cpu")
 DOCS_START = "<!-- budget benchmark output: start -->"
@@ -151,10 +153,11 @@ def _serve(pipe: Connection, groups: int, limits: SecondaryLimits | None) -> Non
                 pipe.send(Traffic(written, usage.points, usage.hits, tuple(writes), tuple(arrivals)))
 
 
-def stack(first: int, groups: int, spec: Callable[[int], GroupSpec] = group_spec) -> list[Res]:
-    """Groups `first` .. `first + groups - 1`, each with its lists inline, as OrgRunnerGroups registers them."""
+def stack(first: int, groups: int, spec: Callable[[int], GroupSpec] = group_spec, name: str = "bench/dev") -> list[Res]:
+    """Groups `first` .. `first + groups - 1`, each with its lists inline, as OrgRunnerGroups registers them in
+    the stack `name`."""
     return [
-        Res(f"group-{index}", RunnerGroupProvider(), runner_group_args(ORG, spec(index)))
+        Res(f"group-{index}", registered(RunnerGroupProvider(), name), runner_group_args(ORG, spec(index)))
         for index in range(first, first + groups)
     ]
 
@@ -186,7 +189,7 @@ def two_stacks(args: argparse.Namespace, ledgers: str) -> list[Row]:
     with Emulator(2 * per_stack, compression.limits()) as emulator:
         emulator.ask("latency", latency)
         engines = [engine_for(emulator.url, compression, ledgers) for _ in range(2)]
-        stacks = [stack(0, per_stack), stack(per_stack, per_stack)]
+        stacks = [stack(0, per_stack, name="bench/a"), stack(per_stack, per_stack, name="bench/b")]
         for step in ("up", "destroy"):
 
             def both(step: str = step) -> None:
@@ -251,22 +254,26 @@ def bare_group(index: int) -> GroupSpec:
 
 def parallel_refresh(args: argparse.Namespace, compression: Compression, ledgers: str) -> tuple[list[Row], list[str]]:
     """A refresh of unchanged groups with the latency not compressed: latency-bound, as on github.com. Run for
-    groups owning their lists (3 requests a Read, sent together) and for groups owning none (1 request a Read),
-    each with where its wall went."""
+    groups owning their lists (3 requests a Read) and owning none (1 request a Read), on a machine that kept the
+    stack's read-ahead hints (as after any up or refresh there) and on one that did not (a fresh CI runner); each
+    with where its wall went."""
     latency = args.latency_ms / 1000
     rows: list[Row] = []
     notes: list[str] = []
-    variants = [(spec, WORKERS) for spec in (group_spec, bare_group)]
-    variants += [(spec, args.server_workers) for spec in (group_spec, bare_group) if args.server_workers]
-    for spec, workers in variants:
-        with Emulator(args.groups, compression.limits()) as emulator:
-            engine = made(emulator.url, compression, ledgers, args.groups, spec)
+    variants = [(group_spec, WORKERS, True), (group_spec, WORKERS, False), (bare_group, WORKERS, True)]
+    variants += [(spec, args.server_workers, False) for spec in (group_spec, bare_group) if args.server_workers]
+    for spec, workers, hinted in variants:
+        with Emulator(args.groups, compression.limits()) as emulator, tempfile.TemporaryDirectory() as own_ledgers:
+            engine = made(emulator.url, compression, own_ledgers, args.groups, spec)
             if workers != WORKERS:
                 engine.env.update(
                     PYTHONPATH=str(ROOT / "benchmarks" / "server_workers"), BENCH_SERVER_WORKERS=str(workers)
                 )
                 engine.parallel = workers
             engine.refresh()
+            if not hinted:
+                for hints in Path(own_ledgers).glob(f"*{HINTS_SUFFIX}"):
+                    hints.unlink()
             emulator.ask("latency", latency)
             time.sleep(compression.window_seconds)
             emulator.ask("reset")
@@ -277,26 +284,26 @@ def parallel_refresh(args: argparse.Namespace, compression: Compression, ledgers
             engine.close()
         scenario = f"refresh, {args.latency_ms:g} ms latency (not compressed)"
         scenario += ", groups owning no lists (1 request a Read)" if spec is bare_group else ""
+        scenario += "" if hinted else ", no read-ahead hints (a fresh machine)"
         scenario += f", provider server running {workers} Reads at once" if workers != WORKERS else ""
         rows.append((scenario, "refresh", traffic, wall, None))
-        notes.append(f"{scenario}: {where_the_wall_went(traffic, began, wall, args.groups, latency, workers)}")
+        notes.append(f"{scenario}: {where_the_wall_went(traffic, began, wall, latency)}")
     return rows, notes
 
 
-def where_the_wall_went(traffic: Traffic, began: float, wall: float, groups: int, latency: float, workers: int) -> str:
+def where_the_wall_went(traffic: Traffic, began: float, wall: float, latency: float) -> str:
     """The process's start (to the first request), the first request alone (after a start one goes alone until
-    answered), then rounds of one latency: the provider server runs at most `workers` Reads at a time (their
-    requests sent together), and the pacer lets at most `maxInFlight` requests out at once."""
+    answered), then the rest: at most `maxInFlight` requests at once, and without read-ahead at most the server's
+    4 Reads at a time (their requests sent together)."""
     arrivals = sorted(traffic.arrivals)
-    at_once = min(workers * len(arrivals) / groups, PacingSettings().max_in_flight)
-    rounds = math.ceil(len(arrivals) / at_once)
-    first, second, last = arrivals[0] - began, arrivals[1] - arrivals[0], arrivals[-1] - arrivals[1]
+    first, second, rest = arrivals[0] - began, arrivals[1] - arrivals[0], arrivals[-1] - arrivals[1]
+    cap = PacingSettings().max_in_flight
     return (
         f"first request {first:.2f} s after the refresh began (process start, Configure, the provider's imports), "
-        f"alone for {second:.2f} s, then {rounds} rounds of {at_once:g} requests ({workers} Reads at once, at most "
-        f"{PacingSettings().max_in_flight} requests in flight) at {last / max(1, rounds - 1):.3f} s each (latency "
-        f"{latency:g} s), {wall - (arrivals[-1] - began):.2f} s after the last request; the requests alone need at "
-        f"least {rounds} x {latency:g} = {rounds * latency:.2f} s"
+        f"alone for {second:.2f} s, then {len(arrivals) - 1} requests in {rest:.2f} s, "
+        f"{(len(arrivals) - 1) * latency / max(rest, latency):.1f} at a time on average (at most {cap} in flight; "
+        f"latency {latency:g} s), {wall - (arrivals[-1] - began):.2f} s after the last request; at {cap} in flight "
+        f"the requests alone need at least {math.ceil(len(arrivals) / cap) * latency:.2f} s"
     )
 
 

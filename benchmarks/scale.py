@@ -12,9 +12,10 @@ both 1000 and 60 (10 or 20, say).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from github_runner_groups.component import runner_group_args
+from github_runner_groups.resources._common import GitHubProvider
 from github_runner_groups.resources.membership import RunnerGroupMembershipProvider
 from github_runner_groups.resources.repository_access import RunnerGroupRepositoryAccessProvider
 from github_runner_groups.resources.runner_group import RunnerGroupProvider
@@ -22,6 +23,7 @@ from github_runner_groups.spec import GroupSpec
 from github_runner_groups.testing import FakeGitHub, SecondaryLimits
 from harness import Ref, Res
 
+P = TypeVar("P", bound=GitHubProvider)
 GITHUB = SecondaryLimits()  # GitHub's documented budgets per real minute and hour
 WRITE_METHODS = ("POST", "PATCH", "PUT", "DELETE")
 NAME_LISTINGS = r"/orgs/[^/]+/(repos|actions/runners)$"
@@ -45,10 +47,17 @@ def group_spec(index: int) -> GroupSpec:
     )
 
 
+def registered(provider: P, stack: str = "bench/dev") -> P:
+    """The provider as a Resource class registers it, naming the program's `project/stack`
+    (`_common.of_this_stack`): the ownership journal and the refresh read-ahead key what a stack holds by it."""
+    provider.stack = stack
+    return provider
+
+
 def inline_stack(org: str, groups: int) -> list[Res]:
     """What OrgRunnerGroups registers for a spec of `groups` exclusive groups: one RunnerGroup each, lists inline."""
     return [
-        Res(f"group-{index}", RunnerGroupProvider(), runner_group_args(org, group_spec(index)))
+        Res(f"group-{index}", registered(RunnerGroupProvider()), runner_group_args(org, group_spec(index)))
         for index in range(groups)
     ]
 
@@ -59,17 +68,21 @@ def separate_stack(org: str, groups: int) -> list[Res]:
     resources: list[Res] = []
     for index in range(groups):
         spec = group_spec(index)
-        group = Res(f"group-{index}", RunnerGroupProvider(), {"name": spec.name, "visibility": "selected", "org": org})
+        group = Res(
+            f"group-{index}",
+            registered(RunnerGroupProvider()),
+            {"name": spec.name, "visibility": "selected", "org": org},
+        )
         resources += [
             group,
             Res(
                 f"access-{index}",
-                RunnerGroupRepositoryAccessProvider(),
+                registered(RunnerGroupRepositoryAccessProvider()),
                 {"runner_group_id": Ref(group), "repositories": list(spec.repositories or ()), "org": org},
             ),
             Res(
                 f"members-{index}",
-                RunnerGroupMembershipProvider(),
+                registered(RunnerGroupMembershipProvider()),
                 {"runner_group_id": Ref(group), "runners": list(spec.runners or ()), "org": org},
             ),
         ]

@@ -92,15 +92,16 @@ def drop_held(client: GitHubClient, *parts: Any) -> None:
         drop(client, entry)
 
 
-def journal_path(client: GitHubClient) -> str | None:
-    """The journal's file for this client's server and credential, or None when no directory can hold it."""
+def journal_path(client: GitHubClient, suffix: str = SUFFIX) -> str | None:
+    """The journal's file for this client's server and credential (or its sibling of `suffix`, the refresh
+    read-ahead's hints), or None when no directory can hold it."""
     settings = client.settings
     directory = settings.pacing.ledger_directory
     if not directory or not os.path.isabs(directory) or fcntl is None:
         _warn_once(str(directory), "no usable absolute directory (github-runner-groups:ledgerDir)")
         return None
     credential = settings.token or (f"app {settings.app.app_id} {settings.app.installation_id}" if settings.app else "")
-    name = ledger_name(settings.base_url.rstrip("/"), credential).removesuffix(".ledger") + SUFFIX
+    name = ledger_name(settings.base_url.rstrip("/"), credential).removesuffix(".ledger") + suffix
     return os.path.join(directory, name)
 
 
@@ -111,30 +112,30 @@ def key(*parts: Any) -> str:
 
 
 def get(client: GitHubClient, entry: str) -> dict[str, Any] | None:
-    with _opened(client) as entries:
+    with opened(client) as entries:
         found = entries.get(entry) if entries is not None else None
         return dict(found) if isinstance(found, dict) else None
 
 
 def note(client: GitHubClient, entry: str, value: Mapping[str, Any]) -> None:
     """Record `value` under `entry` (replacing any earlier one), durably, before the caller goes on."""
-    with _opened(client, write=True) as entries:
+    with opened(client, write=True) as entries:
         if entries is not None:
             entries[entry] = {**value, "at": round(time.time())}
 
 
 def drop(client: GitHubClient, *entries_to_drop: str) -> None:
-    with _opened(client, write=True) as entries:
+    with opened(client, write=True) as entries:
         if entries is not None:
             for entry in entries_to_drop:
                 entries.pop(entry, None)
 
 
 @contextlib.contextmanager
-def _opened(client: GitHubClient, *, write: bool = False) -> Iterator[dict[str, Any] | None]:
-    """The journal's entries under its file lock (None when the journal is off); written back on a clean exit of
-    a writer. An unreadable or damaged file counts as empty."""
-    path = journal_path(client)
+def opened(client: GitHubClient, *, write: bool = False, suffix: str = SUFFIX) -> Iterator[dict[str, Any] | None]:
+    """The journal's entries (or those of its `suffix` sibling) under its file lock (None when the journal is
+    off); written back on a clean exit of a writer. An unreadable or damaged file counts as empty."""
+    path = journal_path(client, suffix)
     if path is None:
         yield None
         return

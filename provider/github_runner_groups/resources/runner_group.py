@@ -28,9 +28,10 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
+from ..client import GitHubClient
 from ..errors import GitHubNotFound
 from ..redaction import logger
-from . import _journal, group_registry
+from . import _journal, _read_ahead, group_registry
 from ._assignment_checks import check_references, warn_foreign_removals
 from ._assignment_lists import Undo, read_members
 from ._common import (
@@ -46,6 +47,7 @@ from ._common import (
     registration,
 )
 from ._common import user_inputs as without_provider
+from ._facet import Facet
 from ._group_lists import (
     changed_lists,
     claim_list,
@@ -160,32 +162,38 @@ class RunnerGroupProvider(GitHubProvider):
         _journal.note_held(client, *held(scope, owner, made.body.id))
         lists = list_outputs(scope, inputs, wanted)
         outputs = scope.outputs(owner, bool(inputs.get("adopt")), made.body, made.etag, lists)
+        _remember(client, scope, owner, made.body.id, outputs)
         return pulumi.dynamic.CreateResult(str(made.body.id), outputs)
 
+    @_journal.for_stack
     def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
         scope = self.scope
         owner = str(props[scope.location])
         group_id = _group_id(id_)
         client = self.client()
-        facets = list(owned_lists(scope, props).values())
-        # The group and its owned lists are read together (each with its ETag): a refresh is latency-bound.
-        listings = [
-            partial(facet.list_members, client, owner, group_id, props.get(facet.etag_field)) for facet in facets
-        ]
+        facets = owned_lists(scope, props)
+        # The group and its owned lists are read together (each with its ETag): a refresh is latency-bound, and
+        # in a refresh the other groups of the stack are read ahead (`_read_ahead`).
+        fetch = partial(_fetch, scope, client, owner)
+        reads = _read_ahead.reads_for(client, scope.location, owner)
+        wanted = _etags(facets, props)
         try:
-            futures, fetched = alongside(
-                listings, partial(scope.get_if_changed, client, owner, group_id, props.get("etag"))
-            )
+            futures, fetched = (reads.take(group_id, wanted, fetch) if reads else None) or fetch(group_id, wanted)
         except GitHubNotFound:
-            return gone(client, owner, scope.list_groups)  # the lists' 404s say the same
+            found = gone(client, owner, scope.list_groups)  # the lists' 404s say the same
+            if reads:
+                reads.forget(group_id)
+            return found
         if fetched.body is None:
             outputs = dict(without_provider(props))
         else:
             outputs = scope.outputs(
                 owner, bool(props.get("adopt")), fetched.body, fetched.etag, list_outputs(scope, props, {})
             )
-        for facet, future in zip(facets, futures, strict=True):
+        for facet, future in zip(facets.values(), futures, strict=True):
             outputs.update(read_members(facet, future.result(), props))
+        if reads:
+            reads.remember(group_id, _etags(facets, outputs))
         inputs = {key: outputs[key] for key in scope.inputs if outputs.get(key) is not None}
         return pulumi.dynamic.ReadResult(str(group_id), outputs, inputs)
 
@@ -227,7 +235,9 @@ class RunnerGroupProvider(GitHubProvider):
                 known.remember(updated.body)
             outputs = scope.outputs(owner, bool(inputs.get("adopt")), updated.body, updated.etag)
         write_lists(scope, client, owner, group_id, wanted, members_in_state(scope, olds, wanted), undo)
-        return pulumi.dynamic.UpdateResult({**outputs, **list_outputs(scope, inputs, wanted, carried)})
+        outputs = {**outputs, **list_outputs(scope, inputs, wanted, carried)}
+        _remember(client, scope, owner, group_id, outputs)
+        return pulumi.dynamic.UpdateResult(outputs)
 
     @_journal.for_stack
     def delete(self, id_: str, props: dict[str, Any]) -> None:
@@ -252,12 +262,35 @@ class RunnerGroupProvider(GitHubProvider):
         except GitHubNotFound:
             pass  # Already gone: the desired end state.
         _journal.drop_held(client, *held(scope, owner, group_id))
+        reads = _read_ahead.reads_for(client, scope.location, owner)
+        if reads:
+            reads.forget(group_id)
         if known is not None:
             known.forget(group_id)
 
 
 def _group_id(id_: str) -> int:
     return numeric_id(id_, "runner group")
+
+
+def _etags(facets: Mapping[str, Facet], values: Mapping[str, Any]) -> _read_ahead.Etags:
+    """The ETags a group resource holds (`values`: its state), for a Read's conditional requests."""
+    return values.get("etag"), tuple((name, values.get(facet.etag_field)) for name, facet in facets.items())
+
+
+def _remember(client: GitHubClient, scope: GroupScope, owner: str, group_id: int, outputs: Mapping[str, Any]) -> None:
+    """After a write, what the resource holds of the group: a later refresh reads it ahead with these ETags."""
+    reads = _read_ahead.reads_for(client, scope.location, owner)
+    if reads:
+        reads.remember(group_id, _etags(owned_lists(scope, outputs), outputs))
+
+
+def _fetch(
+    scope: GroupScope, client: GitHubClient, owner: str, group_id: int, etags: _read_ahead.Etags
+) -> _read_ahead.Parts:
+    """A group's Read: the group and the lists it owns, asked together, each with its ETag."""
+    listings = [partial(scope.lists[name].list_members, client, owner, group_id, etag) for name, etag in etags[1]]
+    return alongside(listings, partial(scope.get_if_changed, client, owner, group_id, etags[0]))
 
 
 @dataclass
