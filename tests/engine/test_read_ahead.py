@@ -13,12 +13,18 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from enterprise_seed import two_org_enterprise
+from enterprise_stack import ENTERPRISE
 from github_runner_groups.component import runner_group_args
+from github_runner_groups.resources.enterprise_runner_group import (
+    EnterpriseRunnerGroupArgs,
+    EnterpriseRunnerGroupProvider,
+)
 from github_runner_groups.resources.runner_group import RunnerGroupProvider
 from github_runner_groups.spec import GroupSpec
-from github_runner_groups.testing import FakeGitHub, FaultRule
+from github_runner_groups.testing import FakeGitHub, FaultRule, serve
 from harness import Engine, Res
-from stacks import of_this_stack
+from stacks import Stacks, of_this_stack
 
 MakeEngine = Callable[..., Engine]
 GROUPS = 12
@@ -164,3 +170,31 @@ def test_the_hints_file_is_the_stacks_own_and_destroy_empties_it(
 
     assert json.loads(hints.read_text()) == {}
     assert foreign.read_text() == "not ours\n"
+
+
+def test_an_enterprise_refresh_reads_ahead_too(tmp_path: Path) -> None:
+    fake = two_org_enterprise()
+    server = serve(fake)
+    stacks = Stacks(server.url)
+    try:
+        stack = stacks({**ENTERPRISE, "github-runner-groups:ledgerDir": str(tmp_path / "ledgers")})
+        resources = [
+            Res(
+                f"shared-{index}",
+                of_this_stack(EnterpriseRunnerGroupProvider()),
+                EnterpriseRunnerGroupArgs(name=f"shared-{index:02d}", visibility="selected", organizations=["acme"]),
+            )
+            for index in range(GROUPS)
+        ]
+        stack.up(resources)
+        stack.refresh()
+        before = {urn: (res.id, res.outputs, res.inputs) for urn, res in stack.state.items()}
+
+        seen = requests_for_later_groups_while_the_first_are_held(fake, stack, group_ids(stack, resources))
+
+        assert seen == 2 * (GROUPS - 4)  # the group and its organizations, before its Read was asked for
+        assert {urn: (res.id, res.outputs, res.inputs) for urn, res in stack.state.items()} == before
+        assert {request.status for request in fake.requests if request.method == "GET"} == {304}
+    finally:
+        stacks.close()
+        server.close()
