@@ -65,7 +65,7 @@ def test_a_stopped_process_holding_the_ledger_does_not_hang_the_provider(
     ledgers = tmp_path / "ledgers"
     stack = engine({**PACING, "github-runner-groups:ledgerDir": str(ledgers)})
     stack.up(inline_stack("acme", GROUPS))
-    (ledger_file,) = ledgers.iterdir()
+    (ledger_file,) = ledgers.glob("*.ledger")  # beside it the ownership journal and the read-ahead hints
     code = (
         "import fcntl, os, signal, sys\n"
         f"fd = os.open({str(ledger_file)!r}, os.O_RDWR | os.O_APPEND)\n"

@@ -21,10 +21,19 @@ def parts(*, private: bool) -> list[ModuleType]:
     return [importlib.import_module(f"{api.__name__}.{name}") for name in sorted(names)]
 
 
+def parsed(source: str) -> ast.Module:
+    """`ast.parse`, once more when CPython 3.11 trips on the AST constructor's recursion counter, which a parse in
+    another thread of the process can upset (python/cpython#106905: "recursion depth mismatch")."""
+    try:
+        return ast.parse(source)
+    except SystemError:
+        return ast.parse(source)
+
+
 def defined(module: ModuleType) -> set[str]:
     """The public names a part defines itself (functions, classes, constants and aliases; not its imports)."""
     names: set[str] = set()
-    for node in ast.parse(inspect.getsource(module)).body:
+    for node in parsed(inspect.getsource(module)).body:
         if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
             names.add(node.name)
         elif isinstance(node, ast.Assign):

@@ -29,6 +29,7 @@ import stat
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from ..client import GitHubClient
@@ -43,9 +44,27 @@ except ImportError:  # Windows: no advisory locks, so no journal
 log = logger("github_runner_groups")
 
 SUFFIX = ".journal"
-_LOCK_WAIT_SECONDS = 5.0  # every wait on the file lock is bounded
+
+
+@dataclass(frozen=True)
+class Use:
+    """A file of this kind beside the ledger: its suffix, what a warning calls it, what its loss means, and how
+    long to wait for its lock (every wait on it is bounded)."""
+
+    suffix: str
+    name: str
+    without: str
+    lock_wait_seconds: float
+
+
+JOURNAL = Use(
+    SUFFIX,
+    "ownership journal",
+    "a run interrupted between GitHub's answer and the state write may leave an entry no resource owns",
+    5.0,
+)
 _MAX_BYTES = 1024 * 1024  # a journal larger than this is damaged: it is started afresh
-_warned: set[str] = set()
+_warned: set[tuple[str, str]] = set()
 _warned_lock = threading.Lock()
 _process_lock = threading.Lock()  # flock is per open file; the SDK's worker threads also take this
 # The `project/stack` the current provider call acts for (see `for_stack`); None: unknown, records are not used.
@@ -92,16 +111,16 @@ def drop_held(client: GitHubClient, *parts: Any) -> None:
         drop(client, entry)
 
 
-def journal_path(client: GitHubClient, suffix: str = SUFFIX) -> str | None:
-    """The journal's file for this client's server and credential (or its sibling of `suffix`, the refresh
+def journal_path(client: GitHubClient, use: Use = JOURNAL) -> str | None:
+    """The journal's file for this client's server and credential (or its sibling `use`, such as the refresh
     read-ahead's hints), or None when no directory can hold it."""
     settings = client.settings
     directory = settings.pacing.ledger_directory
     if not directory or not os.path.isabs(directory) or fcntl is None:
-        _warn_once(str(directory), "no usable absolute directory (github-runner-groups:ledgerDir)")
+        _warn_once(use, str(directory), "no usable absolute directory (github-runner-groups:ledgerDir)")
         return None
     credential = settings.token or (f"app {settings.app.app_id} {settings.app.installation_id}" if settings.app else "")
-    name = ledger_name(settings.base_url.rstrip("/"), credential).removesuffix(".ledger") + suffix
+    name = ledger_name(settings.base_url.rstrip("/"), credential).removesuffix(".ledger") + use.suffix
     return os.path.join(directory, name)
 
 
@@ -132,10 +151,11 @@ def drop(client: GitHubClient, *entries_to_drop: str) -> None:
 
 
 @contextlib.contextmanager
-def opened(client: GitHubClient, *, write: bool = False, suffix: str = SUFFIX) -> Iterator[dict[str, Any] | None]:
-    """The journal's entries (or those of its `suffix` sibling) under its file lock (None when the journal is
-    off); written back on a clean exit of a writer. An unreadable or damaged file counts as empty."""
-    path = journal_path(client, suffix)
+def opened(client: GitHubClient, *, write: bool = False, use: Use = JOURNAL) -> Iterator[dict[str, Any] | None]:
+    """The journal's entries (or those of its sibling `use`) under its file lock (None when the file is off or
+    its lock was held too long); written back on a clean exit of a writer. An unreadable or damaged file counts
+    as empty."""
+    path = journal_path(client, use)
     if path is None:
         yield None
         return
@@ -143,15 +163,15 @@ def opened(client: GitHubClient, *, write: bool = False, suffix: str = SUFFIX) -
         try:
             fd = _open(path)
         except OSError as exc:
-            _warn_once(os.path.dirname(path), f"it cannot be used ({exc.strerror or exc})")
+            _warn_once(use, os.path.dirname(path), f"it cannot be used ({exc.strerror or exc})")
             yield None
             return
         try:
             try:
-                _lock(fd)
+                _lock(fd, use.lock_wait_seconds)
                 entries = _read(fd)
             except OSError as exc:
-                _warn_once(os.path.dirname(path), f"it cannot be used ({exc.strerror or exc})")
+                _warn_once(use, os.path.dirname(path), f"it cannot be used ({exc.strerror or exc})")
                 yield None
                 return
             yield entries
@@ -178,15 +198,15 @@ def _open(path: str) -> int:
     return fd
 
 
-def _lock(fd: int) -> None:
-    deadline = time.monotonic() + _LOCK_WAIT_SECONDS
+def _lock(fd: int, wait_seconds: float) -> None:
+    deadline = time.monotonic() + wait_seconds
     while True:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return
         except BlockingIOError:
             if time.monotonic() > deadline:
-                raise OSError("another process held the journal's lock too long") from None
+                raise OSError("another process held its lock too long") from None
             time.sleep(0.01)
 
 
@@ -202,14 +222,9 @@ def _read(fd: int) -> dict[str, Any]:
     return loaded if isinstance(loaded, dict) else {}
 
 
-def _warn_once(directory: str, problem: str) -> None:
+def _warn_once(use: Use, directory: str, problem: str) -> None:
     with _warned_lock:
-        if directory in _warned:
+        if (use.suffix, directory) in _warned:
             return
-        _warned.add(directory)
-    log.warning(
-        "ownership journal directory %s: %s; a run interrupted between GitHub's answer and the state write may "
-        "leave an entry no resource owns",
-        directory[:200],
-        problem,
-    )
+        _warned.add((use.suffix, directory))
+    log.warning("%s directory %s: %s; %s", use.name, directory[:200], problem, use.without)

@@ -40,6 +40,9 @@ Parts = tuple[list[Future[Any]], Any]
 Fetch = Callable[[int, Etags], Parts]
 
 HINTS_SUFFIX = ".hints"
+# Advisory: a lock held longer than a flush takes means another process stopped holding it; then the hints are
+# off for this process (a refresh reads four groups at a time) rather than make a Read wait.
+HINTS = _journal.Use(HINTS_SUFFIX, "refresh read-ahead hints", "refreshes read four groups at a time", 0.5)
 _BURST_READS = 4  # Reads begun within _BURST_SECONDS that make a refresh (the server runs four at once)
 _BURST_SECONDS = 2.0
 _FRESH_SECONDS = 60.0  # an answer read ahead longer ago than this is asked again
@@ -90,10 +93,13 @@ class StackReads:
         self._ahead: dict[int, _Ahead] = {}
         self._started = False
         self._last = 0.0
+        self._off = False  # the hints file cannot be used (said once): nothing is read ahead or written
 
     def take(self, group_id: int, wanted: Etags, fetch: Fetch) -> Parts | None:
         """The answers read ahead for this Read, when usable; None: the Read asks GitHub itself. A Read that
         makes a burst starts the read-ahead of the stack's other hinted groups."""
+        if self._off:
+            return None
         now = time.monotonic()
         with self._lock:
             if now - self._last > _IDLE_SECONDS:  # a new refresh in a long-lived process
@@ -122,6 +128,8 @@ class StackReads:
         """What this stack's resource holds of the group now: read ahead with these ETags next time."""
         now = time.time()
         hints = self._loaded()
+        if self._off:
+            return
         known = hints.get(group_id)
         if known is not None and known[0] == etags and now - known[1] < _RENEW_SECONDS:
             return
@@ -133,6 +141,8 @@ class StackReads:
     def forget(self, group_id: int) -> None:
         """The group is gone or no longer this stack's: never read it ahead again."""
         hints = self._loaded()
+        if self._off:
+            return
         with self._lock:
             hints.pop(group_id, None)
             self._dirty[group_id] = None
@@ -163,8 +173,9 @@ class StackReads:
         with self._lock:
             if self._hints is not None:
                 return self._hints
-        with _journal.opened(self.client, suffix=HINTS_SUFFIX) as entries:
+        with _journal.opened(self.client, use=HINTS) as entries:
             book = entries.get(self._key) if entries is not None else None
+        self._off = self._off or entries is None
         hints = _decode(book, time.time() - _HINT_DAYS * 86400)
         with self._lock:
             if self._hints is None:
@@ -178,8 +189,9 @@ class StackReads:
             try:
                 with self._lock:
                     batch, self._dirty = self._dirty, {}
-                with _journal.opened(self.client, write=True, suffix=HINTS_SUFFIX) as entries:
+                with _journal.opened(self.client, write=True, use=HINTS) as entries:
                     if entries is None:
+                        self._off = True
                         return
                     book = _decode(entries.get(self._key), time.time() - _HINT_DAYS * 86400)
                     for group_id, hint in batch.items():
@@ -202,7 +214,7 @@ def reads_for(client: GitHubClient, location: str, owner: str) -> StackReads | N
     """The stack's group Reads in `owner` (an org, or an enterprise where `location` says so), or None when the
     stack is unknown (a provider not made by a Resource class) or no directory can hold the hints."""
     entry = _journal.held_entry("reads", location, owner.lower())
-    path = _journal.journal_path(client, HINTS_SUFFIX) if entry is not None else None
+    path = _journal.journal_path(client, HINTS) if entry is not None else None
     if entry is None or path is None:
         return None
     with _stacks_lock:

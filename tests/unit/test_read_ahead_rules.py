@@ -4,7 +4,9 @@ only costs a Read that asks GitHub itself."""
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import threading
 import time
 from concurrent.futures import Future
@@ -118,25 +120,26 @@ def test_a_burst_of_reads_reads_the_other_hinted_groups_ahead_once(tmp_path: Pat
     assert sorted(fetches.asked) == list(range(5, 11))
 
 
-def test_an_answer_read_ahead_before_a_write_of_this_process_is_not_used(tmp_path: Path) -> None:
+def read_ahead_after_a_burst(tmp_path: Path, hinted_ids: range) -> tuple[StackReads, Pacer, Fetches]:
+    """Reads of groups 1-4 (a burst), with `hinted_ids` hinted: the others are read ahead."""
     stack, pacer = reads(tmp_path)
-    hinted(stack, range(1, 7))
+    hinted(stack, hinted_ids)
     fetches = Fetches()
     for group_id in range(1, 5):
         stack.take(group_id, SENT, fetches)
-    wait_for(fetches, 2)
+    wait_for(fetches, len(hinted_ids) - 4)
+    return stack, pacer, fetches
+
+
+def test_an_answer_read_ahead_before_a_write_of_this_process_is_not_used(tmp_path: Path) -> None:
+    stack, pacer, fetches = read_ahead_after_a_burst(tmp_path, range(1, 7))
     assert stack.take(5, SENT, fetches) is not None
     pacer.writes += 1
     assert stack.take(6, SENT, fetches) is None
 
 
 def test_an_old_answer_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    stack, _ = reads(tmp_path)
-    hinted(stack, range(1, 6))
-    fetches = Fetches()
-    for group_id in range(1, 5):
-        stack.take(group_id, SENT, fetches)
-    wait_for(fetches, 1)
+    stack, _, fetches = read_ahead_after_a_burst(tmp_path, range(1, 6))
     monkeypatch.setattr(_read_ahead, "_FRESH_SECONDS", -1.0)
     assert stack.take(5, SENT, fetches) is None
 
@@ -158,3 +161,27 @@ def test_hints_outlive_the_process_and_bad_or_old_ones_are_left_out(tmp_path: Pa
     wait_for(fetches, 2)
     time.sleep(0.05)
     assert sorted(fetches.asked) == [1, 3]  # a string id, a hint 0 s after the epoch, a numeric ETag: left out
+
+
+def test_a_hints_lock_held_by_a_stopped_process_turns_the_hints_off_with_one_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    stack, _ = reads(tmp_path)
+    hinted(stack, range(1, 3))
+    (hints,) = (tmp_path / "pacing").glob("*.hints")
+    holder = os.open(hints, os.O_RDWR)
+    fcntl.flock(holder, fcntl.LOCK_EX)  # another process, stopped while it held the lock
+    try:
+        again, _ = reads(tmp_path)
+        fetches = Fetches()
+        began = time.monotonic()
+        for group_id in range(10, 20):
+            assert again.take(group_id, SENT, fetches) is None
+            again.remember(group_id, SENT)
+        took = time.monotonic() - began
+    finally:
+        os.close(holder)
+    assert took < 2.0  # one bounded wait (0.5 s), then no more
+    assert fetches.asked == []
+    warned = [record.getMessage() for record in caplog.records if "read-ahead hints" in record.getMessage()]
+    assert len(warned) == 1 and "held its lock too long" in warned[0] and "four groups at a time" in warned[0]
