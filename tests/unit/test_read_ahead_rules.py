@@ -152,6 +152,8 @@ def test_hints_outlive_the_process_and_bad_or_old_ones_are_left_out(tmp_path: Pa
     book = json.loads(hints.read_text())
     assert [entry[0] for entry in book["stack-key"]] == [1, 3]
     book["stack-key"] += [["7", None, [], 0], [8, None, [], 0], [9, 5, [], time.time()], "junk"]
+    book["a stack not run for weeks"] = [[20, None, [], time.time() - 15 * 86400]]
+    book["another stack"] = [[21, None, [], time.time()]]
     hints.write_text(json.dumps(book))
 
     again, _ = reads(tmp_path)
@@ -161,6 +163,9 @@ def test_hints_outlive_the_process_and_bad_or_old_ones_are_left_out(tmp_path: Pa
     wait_for(fetches, 2)
     time.sleep(0.05)
     assert sorted(fetches.asked) == [1, 3]  # a string id, a hint 0 s after the epoch, a numeric ETag: left out
+
+    again.remember(11, SENT)  # a write of the file drops every stack's old hints, and keeps the others'
+    assert set(json.loads(hints.read_text())) == {"stack-key", "another stack"}
 
 
 def test_a_hints_lock_held_by_a_stopped_process_turns_the_hints_off_with_one_warning(

@@ -193,15 +193,15 @@ class StackReads:
                     if entries is None:
                         self._off = True
                         return
-                    book = _decode(entries.get(self._key), time.time() - _HINT_DAYS * 86400)
+                    # Every stack's hints, pruned of old ones (a stack no longer run leaves none for long).
+                    books = {key: _decode(value, time.time() - _HINT_DAYS * 86400) for key, value in entries.items()}
+                    book = books.setdefault(self._key, {})
                     for group_id, hint in batch.items():
                         book.pop(group_id, None)
                         if hint is not None:
                             book[group_id] = hint
-                    if book:
-                        entries[self._key] = _encode(book)
-                    else:
-                        entries.pop(self._key, None)
+                    entries.clear()
+                    entries.update({key: _encode(hints) for key, hints in books.items() if hints})
             finally:
                 self._flushing.release()
 
