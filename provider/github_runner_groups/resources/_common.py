@@ -11,8 +11,9 @@ import functools
 import logging
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pulumi
@@ -25,7 +26,7 @@ from ..client.core import waits_log
 from ..errors import ConfigError, GitHubRunnerGroupsError
 from ..redaction import scrub, scrub_exception
 from ..settings import ProviderSettings, resolve_settings
-from .fields import invisible_characters
+from .fields import Field, Role, invisible_characters, named
 from .values import enterprise_problem
 from .values import is_unknown as is_unknown  # re-exported: the resources import it from here
 from .values import org_problem as org_problem
@@ -388,6 +389,32 @@ def normalise_reference(item: Any) -> str | int | None:
     if isinstance(item, str) and item.strip():
         return item.strip()
     return None
+
+
+class TableScope:
+    """What a resource's field table alone answers, for the scopes (an org's, an enterprise's) built on one: each
+    field by name, the inputs it takes, its computed outputs, and which of some fields differ."""
+
+    table: tuple[Field, ...]
+
+    @cached_property
+    def fields(self) -> dict[str, Field]:
+        return {f.name: f for f in self.table}
+
+    @cached_property
+    def settable(self) -> tuple[str, ...]:
+        return named(self.table, Role.SETTING)
+
+    @cached_property
+    def inputs(self) -> tuple[str, ...]:
+        return named(self.table, Role.SETTING, Role.LOCATION, Role.STEERING, Role.MEMBERS)
+
+    @cached_property
+    def computed(self) -> tuple[str, ...]:
+        return named(self.table, Role.COMPUTED)
+
+    def changed(self, olds: Mapping[str, Any], news: Mapping[str, Any], names: Iterable[str]) -> list[str]:
+        return changed_fields(olds, news, tuple(names), lambda name, value: self.fields[name].compare(value))
 
 
 def changed_fields(

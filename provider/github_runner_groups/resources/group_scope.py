@@ -14,13 +14,13 @@ from typing import Any
 
 from .. import api
 from ..client import GitHubClient
-from ._common import GroupLister, changed_fields, managed_settings, table_outputs
+from ._common import GroupLister, TableScope, managed_settings, table_outputs
 from ._facet import MEMBERSHIP, REPOSITORY_ACCESS, Facet
 from .fields import RUNNER_GROUP_FIELDS, RUNNER_GROUP_RULES, Field, Role, Rule, named
 
 
 @dataclass(frozen=True)
-class GroupScope:
+class GroupScope(TableScope):
     """Where a runner group lives, an organization or an enterprise: its field table and its REST operations.
     One provider serves both; the enterprise resource differs only in its scope."""
 
@@ -33,22 +33,6 @@ class GroupScope:
     get_if_changed: Callable[[GitHubClient, str, int, str | None], api.Conditional[api.RunnerGroup]]
     update: Callable[[GitHubClient, str, int, api.RequestBody], api.Versioned[api.RunnerGroup]]
     delete: Callable[[GitHubClient, str, int], None]
-
-    @cached_property
-    def fields(self) -> dict[str, Field]:
-        return {f.name: f for f in self.table}
-
-    @cached_property
-    def settable(self) -> tuple[str, ...]:
-        return named(self.table, Role.SETTING)
-
-    @cached_property
-    def inputs(self) -> tuple[str, ...]:
-        return named(self.table, Role.SETTING, Role.LOCATION, Role.STEERING, Role.MEMBERS)
-
-    @cached_property
-    def computed(self) -> tuple[str, ...]:
-        return named(self.table, Role.COMPUTED)
 
     @cached_property
     def lists(self) -> dict[str, Facet]:
@@ -68,9 +52,6 @@ class GroupScope:
 
     def managed(self, inputs: Mapping[str, Any]) -> tuple[str, ...]:
         return managed_settings(inputs, self.settable)
-
-    def changed(self, olds: Mapping[str, Any], news: Mapping[str, Any], names: tuple[str, ...]) -> list[str]:
-        return changed_fields(olds, news, names, lambda name, value: self.fields[name].compare(value))
 
     def body(self, inputs: Mapping[str, Any], names: Iterable[str], *, send_nulls: bool = True) -> dict[str, Any]:
         """Request body for `names`; `send_nulls` clears an unset network configuration on PATCH."""

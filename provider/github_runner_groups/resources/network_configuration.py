@@ -17,7 +17,6 @@ import threading
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 import pulumi
@@ -29,7 +28,7 @@ from ..errors import GitHubNotFound, GitHubOutcomeUnknown
 from ._common import (
     GitHubProvider,
     Refused,
-    changed_fields,
+    TableScope,
     check_field,
     check_result,
     managed_settings,
@@ -37,7 +36,7 @@ from ._common import (
     table_outputs,
 )
 from ._common import user_inputs as without_provider
-from .fields import Field, Role, named, on_ghes
+from .fields import Field, Role, on_ghes
 from .hosted_catalog import server_release
 from .surface_fields import (
     ENTERPRISE_NETWORK_CONFIGURATION_FIELDS,
@@ -58,28 +57,9 @@ _SETTINGS_IDS = ("network_settings_ids", "failover_network_settings_ids")
 
 
 @dataclass(frozen=True)
-class NetworkScope:
+class NetworkScope(TableScope):
     location: str  # `org` or `enterprise`
     table: tuple[Field, ...]
-
-    @cached_property
-    def fields(self) -> dict[str, Field]:
-        return {f.name: f for f in self.table}
-
-    @cached_property
-    def settable(self) -> tuple[str, ...]:
-        return named(self.table, Role.SETTING)
-
-    @cached_property
-    def inputs(self) -> tuple[str, ...]:
-        return named(self.table, Role.SETTING, Role.LOCATION, Role.STEERING)
-
-    @cached_property
-    def computed(self) -> tuple[str, ...]:
-        return named(self.table, Role.COMPUTED)
-
-    def changed(self, olds: Mapping[str, Any], news: Mapping[str, Any], names: Iterable[str]) -> list[str]:
-        return changed_fields(olds, news, tuple(names), lambda name, value: self.fields[name].compare(value))
 
     def body(self, inputs: Mapping[str, Any], names: Iterable[str]) -> dict[str, Any]:
         return {name: self.fields[name].to_json(inputs.get(name)) for name in names}
