@@ -23,22 +23,22 @@ Numbers only; nothing is asserted here (tests/unit/test_audit_bench.py runs a sm
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import resource
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "provider")]
 
+from emulator_process import EmulatorProcess  # noqa: E402
 from github_runner_groups.audit import Report, audit_org  # noqa: E402
 from github_runner_groups.audit.render import mermaid, render  # noqa: E402
 from github_runner_groups.client import ClientSettings, GitHubClient, PacingSettings  # noqa: E402
-from github_runner_groups.testing import DEMO_TOKEN, FakeGitHub, SecondaryLimits, serve  # noqa: E402
+from github_runner_groups.testing import DEMO_TOKEN, FakeGitHub, SecondaryLimits  # noqa: E402
 
 ORG = "bench"
 WORKFLOWS = (
@@ -98,46 +98,26 @@ def build(fake: FakeGitHub, shape: Shape) -> None:
         )
 
 
-class Emulator:
-    """The emulator, seeded with `shape`, in a forked process; commands over a pipe: reset, count, stop."""
+class Emulator(EmulatorProcess):
+    """The emulator, seeded with `shape`, in a process of its own: what was sent so far."""
 
     def __init__(self, shape: Shape, latency: float, limits: SecondaryLimits) -> None:
-        self._pipe, child = multiprocessing.Pipe()
-        context = multiprocessing.get_context("fork")
-        self._process = context.Process(target=_serve, args=(child, shape, latency, limits), daemon=True)
-        self._process.start()
-        self.url: str = self._pipe.recv()
+        def make() -> FakeGitHub:
+            fake = FakeGitHub(secondary_limits=limits, rate_limit=10**6)
+            build(fake, shape)
+            fake.latency_seconds = latency
+            return fake
+
+        super().__init__(make, {"count": _spent})
 
     def spent(self) -> Spent:
-        self._pipe.send("count")
-        spent: Spent = self._pipe.recv()
+        spent: Spent = self.ask("count")
         return spent
 
-    def reset(self) -> None:
-        self._pipe.send("reset")
-        self._pipe.recv()
 
-    def __enter__(self) -> Emulator:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self._pipe.send("stop")
-        self._process.join(timeout=10)
-
-
-def _serve(pipe: Connection, shape: Shape, latency: float, limits: SecondaryLimits) -> None:
-    fake = FakeGitHub(secondary_limits=limits, rate_limit=10**6)
-    build(fake, shape)
-    fake.latency_seconds = latency
-    with serve(fake) as server:
-        pipe.send(server.url)
-        while (command := pipe.recv()) != "stop":
-            if command == "reset":
-                fake.reset_log()
-                pipe.send(None)
-            else:
-                refused = fake.count(status=403) + fake.count(status=429)
-                pipe.send(Spent(len(fake.requests), max(fake.secondary_usage.hits, refused)))
+def _spent(fake: FakeGitHub, _argument: Any) -> Spent:
+    refused = fake.count(status=403) + fake.count(status=429)
+    return Spent(len(fake.requests), max(fake.secondary_usage.hits, refused))
 
 
 def run_audit(url: str, pacing: PacingSettings) -> tuple[Report, float]:

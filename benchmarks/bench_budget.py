@@ -30,7 +30,6 @@ import argparse
 import cProfile
 import datetime
 import math
-import multiprocessing
 import os
 import platform
 import pstats
@@ -41,7 +40,6 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -49,12 +47,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "provider"), str(ROOT / "tests" / "engine"), str(ROOT / "benchmarks")]
 
 from bench_runner_groups import ORG, TOKEN, WORKERS, new_engine, table, write_between  # noqa: E402
+from emulator_process import EmulatorProcess  # noqa: E402
 from github_runner_groups.client import PacingSettings  # noqa: E402
 from github_runner_groups.component import runner_group_args  # noqa: E402
 from github_runner_groups.resources._read_ahead import HINTS_SUFFIX  # noqa: E402
 from github_runner_groups.resources.runner_group import RunnerGroupProvider  # noqa: E402
 from github_runner_groups.spec import GroupSpec  # noqa: E402
-from github_runner_groups.testing import FakeGitHub, SecondaryLimits, serve  # noqa: E402
+from github_runner_groups.testing import FakeGitHub, SecondaryLimits  # noqa: E402
 from harness import Engine, Res  # noqa: E402
 from scale import WRITE_METHODS, Compression, group_spec, registered, seed  # noqa: E402
 
@@ -84,20 +83,42 @@ class Traffic:
         return min(gaps) if gaps else None
 
 
-class Emulator:
-    """The emulator in a process of its own; commands over a pipe (reset, count, latency, spend, stop)."""
+class Emulator(EmulatorProcess):
+    """The emulator in a process of its own; commands: reset, count, latency, spend."""
 
     def __init__(self, groups: int, limits: SecondaryLimits | None) -> None:
-        self._pipe, child = multiprocessing.Pipe()
-        self._process = multiprocessing.get_context("fork").Process(
-            target=_serve, args=(child, groups, limits), daemon=True
-        )
-        self._process.start()
-        self.url: str = self._pipe.recv()
+        arrivals: list[float] = []  # every request's time.monotonic (one clock for both processes)
+        writes: list[float] = []
 
-    def ask(self, command: str, argument: Any = None) -> Any:
-        self._pipe.send((command, argument))
-        return self._pipe.recv()
+        def make() -> FakeGitHub:
+            fake = FakeGitHub(tokens={TOKEN: ("admin:org", "repo")}, secondary_limits=limits)
+            fake.add_org(ORG)
+            seed(fake, ORG, groups)
+            handle = fake.handle
+
+            def timed(method: str, *args: Any, **kwargs: Any) -> Any:
+                arrivals.append(time.monotonic())
+                if method.upper() in WRITE_METHODS:
+                    writes.append(arrivals[-1])
+                return handle(method, *args, **kwargs)
+
+            fake.handle = timed  # type: ignore[method-assign]
+            return fake
+
+        def reset(fake: FakeGitHub, _argument: Any) -> None:
+            fake.reset_log()
+            arrivals.clear()
+            writes.clear()
+
+        def latency(fake: FakeGitHub, seconds: float) -> None:
+            fake.latency_seconds = seconds
+
+        def count(fake: FakeGitHub, _argument: Any) -> Traffic:
+            usage = fake.secondary_usage
+            written = sum(fake.count(method=m) for m in WRITE_METHODS)
+            return Traffic(written, usage.points, usage.hits, tuple(writes), tuple(arrivals))
+
+        super().__init__(make, {"reset": reset, "latency": latency, "spend": _spend, "count": count})
 
     def measured(self, step: Callable[[], Any]) -> tuple[Traffic, float]:
         self.ask("reset")
@@ -107,50 +128,12 @@ class Emulator:
         traffic: Traffic = self.ask("count")
         return traffic, wall
 
-    def __enter__(self) -> Emulator:
-        return self
 
-    def __exit__(self, *_exc: object) -> None:
-        self._pipe.send(("stop", None))
-        self._process.join(timeout=5)
-
-
-def _serve(pipe: Connection, groups: int, limits: SecondaryLimits | None) -> None:
-    fake = FakeGitHub(tokens={TOKEN: ("admin:org", "repo")}, secondary_limits=limits)
-    fake.add_org(ORG)
-    seed(fake, ORG, groups)
-    arrivals: list[float] = []
-    writes: list[float] = []
-    handle = fake.handle
-
-    def timed(method: str, *args: Any, **kwargs: Any) -> Any:
-        arrivals.append(time.monotonic())
-        if method.upper() in WRITE_METHODS:
-            writes.append(arrivals[-1])
-        return handle(method, *args, **kwargs)
-
-    fake.handle = timed  # type: ignore[method-assign]
-    with serve(fake) as server:
-        pipe.send(server.url)
-        while (command := pipe.recv())[0] != "stop":
-            name, argument = command
-            if name == "reset":
-                fake.reset_log()
-                arrivals.clear()
-                writes.clear()
-                pipe.send(None)
-            elif name == "latency":
-                fake.latency_seconds = argument
-                pipe.send(None)
-            elif name == "spend":  # another client on the token, outside the ledger, spends `argument` points
-                spender = fake._gateway.secondary
-                with fake.lock:
-                    spent = sum(spender.admit(TOKEN, "GET", time.time(), 0.0) is None for _ in range(argument))
-                pipe.send(spent)
-            else:
-                usage = fake.secondary_usage
-                written = sum(fake.count(method=m) for m in WRITE_METHODS)
-                pipe.send(Traffic(written, usage.points, usage.hits, tuple(writes), tuple(arrivals)))
+def _spend(fake: FakeGitHub, points: int) -> int:
+    """Another client on the token, outside the ledger, spends `points` points."""
+    spender = fake._gateway.secondary
+    with fake.lock:
+        return sum(spender.admit(TOKEN, "GET", time.time(), 0.0) is None for _ in range(points))
 
 
 def stack(first: int, groups: int, spec: Callable[[int], GroupSpec] = group_spec, name: str = "bench/dev") -> list[Res]:
@@ -301,7 +284,7 @@ def where_the_wall_went(traffic: Traffic, began: float, wall: float, latency: fl
     return (
         f"first request {first:.2f} s after the refresh began (process start, Configure, the provider's imports), "
         f"alone for {second:.2f} s, then {len(arrivals) - 1} requests in {rest:.2f} s, "
-        f"{(len(arrivals) - 1) * latency / max(rest, latency):.1f} at a time on average (at most {cap} in flight; "
+        f"{(len(arrivals) - 1) * latency / (rest + latency):.1f} at a time on average (at most {cap} in flight; "
         f"latency {latency:g} s), {wall - (arrivals[-1] - began):.2f} s after the last request; at {cap} in flight "
         f"the requests alone need at least {math.ceil(len(arrivals) / cap) * latency:.2f} s"
     )

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import multiprocessing
 import os
 import platform
 import statistics
@@ -31,14 +30,14 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "provider"), str(ROOT / "tests" / "engine"), str(ROOT / "benchmarks")]
 
-from github_runner_groups.testing import FakeGitHub, SecondaryLimits, serve  # noqa: E402
+from emulator_process import EmulatorProcess, forget_requests  # noqa: E402
+from github_runner_groups.testing import FakeGitHub, SecondaryLimits  # noqa: E402
 from harness import Engine, Res  # noqa: E402
 from scale import NAME_LISTINGS, WRITE_METHODS, Compression, inline_stack, seed, separate_stack  # noqa: E402
 
@@ -67,63 +66,40 @@ class Usage:
         return self.writes + self.not_modified + self.full_reads
 
 
-class Emulator:
-    """The emulator in a process of its own, so its threads do not compete with the rig's for one GIL.
-
-    Commands over a pipe: reset the request log, read what was sent since.
-    """
+class Emulator(EmulatorProcess):
+    """The emulator in a process of its own: reset the request log, read what was sent since."""
 
     def __init__(self, groups: int, latency: float, limits: SecondaryLimits | None) -> None:
-        self._pipe, child = multiprocessing.Pipe()
-        self._process = multiprocessing.get_context("fork").Process(
-            target=_serve, args=(child, groups, latency, limits), daemon=True
-        )
-        self._process.start()
-        self.url: str = self._pipe.recv()
+        def make() -> FakeGitHub:
+            fake = FakeGitHub(tokens={TOKEN: ("admin:org", "repo")}, secondary_limits=limits)
+            fake.add_org(ORG)
+            seed(fake, ORG, groups)
+            fake.latency_seconds = latency
+            return fake
+
+        super().__init__(make, {"reset": forget_requests, "count": _usage})
 
     def measured(self, step: Callable[[], Any]) -> tuple[Usage, float]:
         """Run `step`; what it sent and its wall time."""
-        self._pipe.send("reset")
-        self._pipe.recv()
+        self.ask("reset")
         started = time.perf_counter()
         step()
         seconds = time.perf_counter() - started
-        self._pipe.send("count")
-        usage: Usage = self._pipe.recv()
+        usage: Usage = self.ask("count")
         return usage, seconds
 
-    def __enter__(self) -> Emulator:
-        return self
 
-    def __exit__(self, *_exc: object) -> None:
-        self._pipe.send("stop")
-        self._process.join(timeout=5)
-
-
-def _serve(pipe: Connection, groups: int, latency: float, limits: SecondaryLimits | None) -> None:
-    fake = FakeGitHub(tokens={TOKEN: ("admin:org", "repo")}, secondary_limits=limits)
-    fake.add_org(ORG)
-    seed(fake, ORG, groups)
-    fake.latency_seconds = latency
-    with serve(fake) as server:
-        pipe.send(server.url)
-        while (command := pipe.recv()) != "stop":
-            if command == "reset":
-                fake.reset_log()
-                pipe.send(None)
-            else:
-                not_modified = fake.count(method="GET", status=304)
-                spent = fake.secondary_usage
-                pipe.send(
-                    Usage(
-                        writes=sum(fake.count(method=m) for m in WRITE_METHODS),
-                        points=spent.points,
-                        hits=spent.hits,
-                        not_modified=not_modified,
-                        full_reads=fake.count(method="GET") - not_modified,
-                        name_listings=fake.count(method="GET", path=NAME_LISTINGS),
-                    )
-                )
+def _usage(fake: FakeGitHub, _argument: Any) -> Usage:
+    not_modified = fake.count(method="GET", status=304)
+    spent = fake.secondary_usage
+    return Usage(
+        writes=sum(fake.count(method=m) for m in WRITE_METHODS),
+        points=spent.points,
+        hits=spent.hits,
+        not_modified=not_modified,
+        full_reads=fake.count(method="GET") - not_modified,
+        name_listings=fake.count(method="GET", path=NAME_LISTINGS),
+    )
 
 
 def new_engine(url: str, pacing: dict[str, Any], parallel: int = WORKERS) -> Engine:
