@@ -27,7 +27,7 @@ test: setup
 	$(BIN)/python -m pytest -q -n 2
 
 ## Test code checked with mypy --strict, one directory at a time (each has its own conftest module).
-TYPED_TESTS := tests/conftest.py tests/hostile_check.py tests/enterprise_seed.py tests/unit tests/contract tests/hostile tests/engine tests/program tests/cli benchmarks
+TYPED_TESTS := tests/conftest.py tests/hostile_check.py tests/enterprise_seed.py tests/lock_holder.py tests/unit tests/contract tests/hostile tests/engine tests/program tests/cli benchmarks
 
 lint: setup
 	$(BIN)/ruff check .

@@ -8,15 +8,13 @@ limit answers, never timings.
 
 from __future__ import annotations
 
-import signal
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from github_runner_groups.testing import FakeGitHub, SecondaryLimits
 from harness import Engine
+from lock_holder import stopped_lock_holder
 from scale import inline_stack, seed
 
 MakeEngine = Callable[..., Engine]
@@ -66,20 +64,8 @@ def test_a_stopped_process_holding_the_ledger_does_not_hang_the_provider(
     stack = engine({**PACING, "github-runner-groups:ledgerDir": str(ledgers)})
     stack.up(inline_stack("acme", GROUPS))
     (ledger_file,) = ledgers.glob("*.ledger")  # beside it the ownership journal and the read-ahead hints
-    code = (
-        "import fcntl, os, signal, sys\n"
-        f"fd = os.open({str(ledger_file)!r}, os.O_RDWR | os.O_APPEND)\n"
-        "fcntl.flock(fd, fcntl.LOCK_EX)\n"
-        "sys.stdout.write('held\\n'); sys.stdout.flush()\n"
-        "os.kill(os.getpid(), signal.SIGSTOP)\n"
-    )
-    holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE)
-    try:
-        assert holder.stdout is not None and holder.stdout.readline() == b"held\n"
+    with stopped_lock_holder(ledger_file):
         fake.reset_log()
         result = stack.refresh()  # the rig's own timeout (60 s) would fail it, were it to hang
         assert len(result.ops) == GROUPS and "delete" not in result.ops.values()
         assert fake.count("GET") >= 3 * GROUPS
-    finally:
-        holder.send_signal(signal.SIGKILL)  # the process this test started, by its id
-        holder.wait()

@@ -7,7 +7,6 @@ import logging
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from github_runner_groups.client import ClientSettings, GitHubClient, PacingSett
 from github_runner_groups.client.ledger import PAUSE, Ledger, Spending, ledger_name
 from github_runner_groups.client.pacer import Pacer
 from github_runner_groups.testing import DEMO_TOKEN, EmulatorServer, FakeGitHub, serve
+from lock_holder import stopped_lock_holder
 
 NAME = ledger_name("https://api.github.com", "t")
 
@@ -49,20 +49,8 @@ def opened(directory: Path, wall: Any = time.time, lock_wait: float = 2.0) -> Le
 @pytest.fixture
 def stopped_holder(directory: Path) -> Iterator[subprocess.Popen[bytes]]:
     """Another process of this user that took the ledger's lock and was stopped (Ctrl-Z, a debugger)."""
-    code = (
-        "import fcntl, os, signal, sys\n"
-        f"fd = os.open({str(directory / NAME)!r}, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)\n"
-        "fcntl.flock(fd, fcntl.LOCK_EX)\n"
-        "sys.stdout.write('held\\n'); sys.stdout.flush()\n"
-        "os.kill(os.getpid(), signal.SIGSTOP)\n"
-    )
-    holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE)
-    try:
-        assert holder.stdout is not None and holder.stdout.readline() == b"held\n"
+    with stopped_lock_holder(directory / NAME) as holder:
         yield holder
-    finally:
-        holder.send_signal(signal.SIGKILL)  # the process this test started, by its id
-        holder.wait()
 
 
 # Part 1: every wait on the lock is bounded, and never taken while holding the pacer's lock

@@ -4,9 +4,7 @@ only costs a Read that asks GitHub itself."""
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
 import threading
 import time
 from concurrent.futures import Future
@@ -19,6 +17,7 @@ from github_runner_groups.client import ClientSettings, Conditional, GitHubClien
 from github_runner_groups.client.config import PacingSettings
 from github_runner_groups.resources import _read_ahead
 from github_runner_groups.resources._read_ahead import Etags, Parts, StackReads, usable
+from lock_holder import stopped_lock_holder
 
 TOKEN = "ghp_" + "r" * 36
 SENT: Etags = ('W/"g1"', (("repositories", 'W/"r1"'), ("runners", 'W/"u1"')))
@@ -174,9 +173,7 @@ def test_a_hints_lock_held_by_a_stopped_process_turns_the_hints_off_with_one_war
     stack, _ = reads(tmp_path)
     hinted(stack, range(1, 3))
     (hints,) = (tmp_path / "pacing").glob("*.hints")
-    holder = os.open(hints, os.O_RDWR)
-    fcntl.flock(holder, fcntl.LOCK_EX)  # another process, stopped while it held the lock
-    try:
+    with stopped_lock_holder(hints):
         again, _ = reads(tmp_path)
         fetches = Fetches()
         began = time.monotonic()
@@ -184,8 +181,6 @@ def test_a_hints_lock_held_by_a_stopped_process_turns_the_hints_off_with_one_war
             assert again.take(group_id, SENT, fetches) is None
             again.remember(group_id, SENT)
         took = time.monotonic() - began
-    finally:
-        os.close(holder)
     assert took < 2.0  # one bounded wait (0.5 s), then no more
     assert fetches.asked == []
     warned = [record.getMessage() for record in caplog.records if "read-ahead hints" in record.getMessage()]
