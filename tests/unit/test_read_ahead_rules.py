@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from github_runner_groups.client import ClientSettings, Conditional, GitHubClient
 from github_runner_groups.client.config import PacingSettings
-from github_runner_groups.resources import _read_ahead
+from github_runner_groups.resources import _journal, _read_ahead
 from github_runner_groups.resources._read_ahead import Etags, Parts, StackReads, usable
 from lock_holder import stopped_lock_holder
 
@@ -185,3 +185,36 @@ def test_a_hints_lock_held_by_a_stopped_process_turns_the_hints_off_with_one_war
     assert fetches.asked == []
     warned = [record.getMessage() for record in caplog.records if "read-ahead hints" in record.getMessage()]
     assert len(warned) == 1 and "held its lock too long" in warned[0] and "four groups at a time" in warned[0]
+
+
+def test_a_read_ahead_that_failed_leaves_the_read_to_ask_itself(tmp_path: Path) -> None:
+    stack, _ = reads(tmp_path)
+    hinted(stack, range(1, 7))
+    asked: list[int] = []
+
+    def failing(group_id: int, etags: Etags) -> Parts:
+        asked.append(group_id)
+        raise ConnectionError("the answer was lost")
+
+    for group_id in range(1, 5):
+        stack.take(group_id, SENT, failing)
+    deadline = time.monotonic() + 10
+    while len(asked) < 2 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert sorted(asked) == [5, 6]
+    assert stack.take(5, SENT, failing) is None  # the Read asks GitHub itself and says what went wrong
+
+
+def test_a_hints_name_that_is_a_symlink_is_never_written_through(tmp_path: Path) -> None:
+    stack, _ = reads(tmp_path)
+    path = _journal.journal_path(stack.client, _read_ahead.HINTS)
+    assert path is not None
+    Path(path).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    victim = tmp_path / "victim"
+    victim.write_text("someone else's file\n")
+    Path(path).symlink_to(victim)
+
+    hinted(stack, range(1, 3))
+
+    assert victim.read_text() == "someone else's file\n"
+    assert stack.take(1, SENT, Fetches()) is None
