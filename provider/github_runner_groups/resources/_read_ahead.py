@@ -218,7 +218,9 @@ def reads_for(client: GitHubClient, location: str, owner: str) -> StackReads | N
     if entry is None or path is None:
         return None
     with _stacks_lock:
-        found = _stacks.setdefault((path, entry), StackReads(client, entry))
+        found = _stacks.get((path, entry))
+        if found is None:
+            found = _stacks[(path, entry)] = StackReads(client, entry)
         found.client = client  # the process's client for these settings now (its pacer counts the writes)
         return found
 
